@@ -1,0 +1,139 @@
+"""Sphinx plugin: load data/ once per build into the archive model every other plugin reads.
+
+Reads ``shufa_data_dir`` (relative to the configuration directory), loads and
+validates the archive at ``builder-inited``, turns every data problem into a
+located Sphinx warning (``type='shufa'``, subtype the problem's code) and keeps
+the parse of unchanged files between builds. Also tracks which documents
+depend on which parts of the model (``note_model_dependency``) so that an
+incremental build re-reads exactly the pages whose content a data change alters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+from .loading import LoadResult, load_archive
+from .model import Archive
+
+logger = logging.getLogger(__name__)
+
+#: Model parts a document can depend on, each with the function that fingerprints it.
+#: ``archive`` — counts and the lists of counties, kinds and years;
+#: ``county:<slug>`` — a county and the titles/topics of its reports;
+#: ``year:<year>`` — the reports of a year;
+#: ``series:<county>/<kind>`` — each year of a county-kind with its section topics.
+
+
+def data_dir(app: Sphinx) -> Path:
+    return Path(app.confdir, app.config.shufa_data_dir).resolve()
+
+
+def _check_config(app: Sphinx, config: Config) -> None:
+    path = Path(app.confdir, config.shufa_data_dir)
+    if not path.is_dir():
+        raise ConfigError(f"shufa_data_dir: {path} is not a folder; expected the archive's data/ folder")
+
+
+def _load(app: Sphinx) -> None:
+    env = app.env
+    cache = getattr(env, "shufa_parse_cache", None)
+    if not isinstance(cache, dict):
+        cache = {}
+    result = load_archive(data_dir(app), cache=cache)
+    env.shufa_parse_cache = cache
+    env.shufa_result = result
+    for problem in result.problems:
+        if problem.line:
+            logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
+        else:
+            logger.warning(f"{problem.path}: {problem.message}", type="shufa", subtype=problem.code)
+    if not hasattr(env, "shufa_model_deps"):
+        env.shufa_model_deps = {}
+
+
+def get_archive(env: BuildEnvironment) -> Archive:
+    """The archive loaded for this build."""
+    return env.shufa_result.archive
+
+
+def get_load_result(env: BuildEnvironment) -> LoadResult:
+    return env.shufa_result
+
+
+def fingerprint(archive: Archive, key: str) -> str:
+    """A digest of the model part *key* names (see the table at the top of this module)."""
+    scope, _, arg = key.partition(":")
+    parts: list[Any]
+    if scope == "archive":
+        parts = [
+            [(c.slug, c.name, c.province, c.city) for c in archive.counties.values()],
+            [(k.slug, k.name, k.label) for k in archive.kinds.values()],
+            [(t.key, t.label) for t in archive.topics.values()],
+            sorted((r.key, len(r.sections)) for r in archive.reports.values()),
+        ]
+    elif scope == "county":
+        county = archive.counties.get(arg)
+        parts = [
+            county and (county.name, county.province, county.city, county.code, county.aliases, county.note),
+            [(r.key, r.title, [s.topic for s in r.sections]) for r in archive.reports_of(arg)],
+        ]
+    elif scope == "year":
+        parts = [(r.key, r.title, archive.counties[r.county].name) for r in archive.reports_in_year(int(arg))]
+    elif scope == "series":
+        county, _, kind = arg.partition("/")
+        parts = [
+            (r.year, [(s.anchor, s.topic, s.aliases) for s in r.sections])
+            for r in archive.reports_of(county, kind)
+        ]
+    else:
+        raise ValueError(f"unknown model dependency {key!r}")
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def note_model_dependency(env: BuildEnvironment, key: str) -> None:
+    """Record that the current document's content depends on the model part *key*."""
+    deps = env.shufa_model_deps.setdefault(env.docname, {})
+    if key not in deps:
+        deps[key] = fingerprint(get_archive(env), key)
+
+
+def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
+    archive = get_archive(env)
+    current: dict[str, str] = {}
+    stale = []
+    for docname, deps in env.shufa_model_deps.items():
+        for key, digest in deps.items():
+            if key not in current:
+                current[key] = fingerprint(archive, key)
+            if current[key] != digest:
+                stale.append(docname)
+                break
+    return stale
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    env.shufa_model_deps.pop(docname, None)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    for docname in docnames:
+        if docname in other.shufa_model_deps:
+            env.shufa_model_deps[docname] = other.shufa_model_deps[docname]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("shufa_data_dir", "data", "env", types=frozenset({str}))
+    app.connect("config-inited", _check_config)
+    app.connect("builder-inited", _load, priority=300)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

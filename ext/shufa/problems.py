@@ -1,0 +1,48 @@
+"""Located problems in data files: what every check and loader reports."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file, at a line and column (1-based; 0 when unknown)."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    #: Warning subtype for Sphinx (``shufa.<code>``), so users can silence one kind by name.
+    code: str = "data"
+
+    @property
+    def location(self) -> str:
+        """``file:line:col`` (or less when line or column are unknown)."""
+        if self.line and self.col:
+            return f"{self.path}:{self.line}:{self.col}"
+        if self.line:
+            return f"{self.path}:{self.line}"
+        return self.path
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class DataError(Exception):
+    """Raised where a file cannot be read at all; carries its located problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def display_path(path: Path) -> str:
+    """The path as users should see it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel

@@ -1,0 +1,297 @@
+"""The data format, written once: JSON Schemas for every file in data/.
+
+The loader validates against these schemas and the reference page of the
+documentation (docs/reference/data-format.md) is rendered from them by the
+``shufa-schema`` directive, so the format and its documentation cannot drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+#: ASCII slugs: they become URL path segments, so no dots, slashes or capitals.
+SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+#: Former or alternative ids of a section or item.
+ANCHOR_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+_TEXT = {"type": "string", "minLength": 1, "pattern": r"\S"}
+
+
+def _text(description: str) -> dict[str, Any]:
+    return {**_TEXT, "description": description}
+
+
+ITEM: dict[str, Any] = {
+    "type": "object",
+    "description": "A numbered item of a section (一是…, （一）…, 1. …), possibly with nested items.",
+    "required": ["ordinal", "marker", "text"],
+    "additionalProperties": False,
+    "properties": {
+        "ordinal": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Position of the item within its parent, 1, 2, 3 …; gives the anchor "
+            "`s3-2`.",
+        },
+        "marker": _text("The numbering as printed: `一是`, `（一）`, `1.`, `第一，`."),
+        "label": _text(
+            "Optional run-in label: the short phrase up to and including the first `。` "
+            "(`主动担当履职。`); set in bold."
+        ),
+        "text": _text("The item's text after the label."),
+        "topic": {
+            "type": "string",
+            "pattern": SLUG_PATTERN,
+            "description": "Optional topic key when the item's topic differs from its section's.",
+        },
+        "aliases": {
+            "type": "array",
+            "items": {"type": "string", "pattern": ANCHOR_PATTERN},
+            "uniqueItems": True,
+            "description": "Former anchors of this item that must keep working (`s3-4`).",
+        },
+        "items": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/item"},
+            "description": "Nested items (`（一）` → `1.` → `（1）`).",
+        },
+    },
+}
+
+SECTION: dict[str, Any] = {
+    "type": "object",
+    "description": "A numbered section of the report (`一、…`).",
+    "required": ["ordinal", "marker", "heading", "topic"],
+    "additionalProperties": False,
+    "properties": {
+        "ordinal": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "1, 2, 3 … in the order printed; gives the anchor `s3`.",
+        },
+        "marker": _text("The numbering as printed: `一、`, `第一，`."),
+        "heading": _text("The section's heading sentence as printed."),
+        "topic": {
+            "type": "string",
+            "pattern": SLUG_PATTERN,
+            "description": "A key of data/topics.yaml: links this section to the same topic in "
+            "other years.",
+        },
+        "lead": _text("Optional lead paragraph before the items."),
+        "text": _text("Optional text after the items (a paragraph that is not an item)."),
+        "aliases": {
+            "type": "array",
+            "items": {"type": "string", "pattern": ANCHOR_PATTERN},
+            "uniqueItems": True,
+            "description": "Former anchors of this section that must keep working.",
+        },
+        "items": {"type": "array", "items": {"$ref": "#/$defs/item"}},
+    },
+}
+
+CLOSING_PART: dict[str, Any] = {
+    "type": "object",
+    "description": "A closing part: what fell short (存在的不足) or what comes next (下一步).",
+    "additionalProperties": False,
+    "minProperties": 1,
+    "properties": {
+        "marker": _text("The numbering as printed when the part is numbered like a section."),
+        "heading": _text("The heading as printed (`存在的不足`, `下一步工作打算`)."),
+        "intro": _text("The opening sentence (`……主要表现在：`, `2024年，我将……`)."),
+        "text": _text("Unnumbered text of the part."),
+        "aliases": {
+            "type": "array",
+            "items": {"type": "string", "pattern": ANCHOR_PATTERN},
+            "uniqueItems": True,
+            "description": "Former anchors of this part that must keep working.",
+        },
+        "items": {"type": "array", "items": {"$ref": "#/$defs/item"}},
+    },
+}
+
+REPORT: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Report data file",
+    "description": "One published report: data/<county>/<kind>/<year>.yaml.",
+    "type": "object",
+    "required": ["schema", "county", "kind", "year", "title", "sections"],
+    "additionalProperties": False,
+    "properties": {
+        "schema": {
+            "const": SCHEMA_VERSION,
+            "description": f"Version of this format; currently `{SCHEMA_VERSION}`.",
+        },
+        "county": {
+            "type": "string",
+            "pattern": SLUG_PATTERN,
+            "description": "County slug, a key of data/counties.yaml; must match the folder.",
+        },
+        "kind": {
+            "type": "string",
+            "pattern": SLUG_PATTERN,
+            "description": "Report kind, a key of data/kinds.yaml; must match the folder.",
+        },
+        "year": {
+            "type": "integer",
+            "minimum": 1949,
+            "maximum": 2100,
+            "description": "The year the report covers (not the publication year); must match "
+            "the file name.",
+        },
+        "title": _text("The title as printed."),
+        "author": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Who reports.",
+            "properties": {
+                "role": _text("`县长`, `县人民政府` …; defaults to the kind's author."),
+                "name": {
+                    "type": "string",
+                    "description": "The person's name; may be a redaction (`林**`) or empty.",
+                },
+                "organization": _text(
+                    "The issuing government or office (the author of a citation)."
+                ),
+            },
+        },
+        "date": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Dates of the document.",
+            "properties": {
+                "issued": {
+                    "type": "string",
+                    "pattern": DATE_PATTERN,
+                    "description": "Date on the document, YYYY-MM-DD.",
+                },
+                "published": {
+                    "type": "string",
+                    "pattern": DATE_PATTERN,
+                    "description": "Date of online publication, YYYY-MM-DD.",
+                },
+            },
+        },
+        "source": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Where the published copy was taken from.",
+            "properties": {
+                "url": {
+                    "type": "string",
+                    "pattern": r"^https?://[^\s/$.?#][^\s]*$",
+                    "description": "http(s) address of the published copy.",
+                },
+                "retrieved": {
+                    "type": "string",
+                    "pattern": DATE_PATTERN,
+                    "description": "Date the copy was retrieved (the citation's access date).",
+                },
+                "note": _text("Free note on the source."),
+            },
+        },
+        "preamble": _text("The opening paragraph(s)."),
+        "sections": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"$ref": "#/$defs/section"},
+            "description": "The numbered sections, in printed order.",
+        },
+        "closing": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "The closing parts and the signature.",
+            "properties": {
+                "shortcomings": {"$ref": "#/$defs/closing_part"},
+                "next_steps": {"$ref": "#/$defs/closing_part"},
+                "signature": _text("Signature line (`青禾县人民政府`)."),
+                "date_line": _text("Date line as printed (`2024年1月22日`)."),
+            },
+        },
+        "notes": _text("Free notes of the archive keeper; not part of the report."),
+    },
+    "$defs": {"item": ITEM, "section": SECTION, "closing_part": CLOSING_PART},
+}
+
+COUNTIES: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "data/counties.yaml",
+    "description": "County slug → county.",
+    "type": "object",
+    "propertyNames": {"pattern": SLUG_PATTERN},
+    "minProperties": 1,
+    "additionalProperties": {
+        "type": "object",
+        "required": ["name"],
+        "additionalProperties": False,
+        "properties": {
+            "name": _text("Chinese name (`青禾县`)."),
+            "province": _text("Province (`江澜省`)."),
+            "city": _text("Prefecture-level city (`临川市`)."),
+            "code": {
+                "type": "string",
+                "pattern": r"^[0-9]{6}$",
+                "description": "Optional 6-digit administrative division code.",
+            },
+            "aliases": {
+                "type": "array",
+                "items": {"type": "string", "pattern": SLUG_PATTERN},
+                "uniqueItems": True,
+                "description": "Former slugs (renamed or merged counties); they get redirect "
+                "pages.",
+            },
+            "note": _text("Free note (`原北亭县，撤县设区后更名`)."),
+        },
+    },
+}
+
+KINDS: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "data/kinds.yaml",
+    "description": "Report kind slug → kind.",
+    "type": "object",
+    "propertyNames": {"pattern": SLUG_PATTERN},
+    "minProperties": 1,
+    "additionalProperties": {
+        "type": "object",
+        "required": ["name"],
+        "additionalProperties": False,
+        "properties": {
+            "name": _text("Chinese name (`述法报告`)."),
+            "label": _text("How a report of this kind is named in lists (`县长述法报告`)."),
+            "author": _text("Default author role (`县长`)."),
+        },
+    },
+}
+
+TOPICS: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "data/topics.yaml",
+    "description": "Topic key → topic.",
+    "type": "object",
+    "propertyNames": {"pattern": SLUG_PATTERN},
+    "minProperties": 1,
+    "additionalProperties": {
+        "type": "object",
+        "required": ["label"],
+        "additionalProperties": False,
+        "properties": {
+            "label": _text("Chinese label (`行政复议与行政应诉`)."),
+            "keywords": {
+                "type": "array",
+                "items": _TEXT,
+                "description": "Words that suggest this topic when a report is imported.",
+            },
+        },
+    },
+}
+
+#: Every schema by the file (or file family) it governs, in the order the docs show them.
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "report": REPORT,
+    "counties": COUNTIES,
+    "kinds": KINDS,
+    "topics": TOPICS,
+}
