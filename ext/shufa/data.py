@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 #: Model parts a document can depend on, each with the function that fingerprints it.
 #: ``archive`` — counts and the lists of counties, kinds and years;
+#: ``county-info:<slug>`` — a county's own entry in counties.yaml;
+#: ``kinds`` — the report kinds;
 #: ``county:<slug>`` — a county and the titles/topics of its reports;
 #: ``year:<year>`` — the reports of a year;
 #: ``series:<county>/<kind>`` — each year of a county-kind with its section topics.
@@ -79,6 +81,11 @@ def fingerprint(archive: Archive, key: str) -> str:
             [(t.key, t.label) for t in archive.topics.values()],
             sorted((r.key, len(r.sections)) for r in archive.reports.values()),
         ]
+    elif scope == "county-info":
+        county = archive.counties.get(arg)
+        parts = [county and (county.name, county.province, county.city, county.code, county.aliases, county.note)]
+    elif scope == "kinds":
+        parts = [(k.slug, k.name, k.label, k.author) for k in archive.kinds.values()]
     elif scope == "county":
         county = archive.counties.get(arg)
         parts = [

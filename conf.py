@@ -1,0 +1,46 @@
+"""Sphinx configuration of the archive. confdir is the repository root, srcdir is docs/.
+
+Build with `make html` (or `sphinx-build -b html -c . docs _build/html`).
+"""
+
+project = "县域法治报告库"
+author = "县域法治报告库编辑组"
+copyright = "2026, 县域法治报告库编辑组（样例数据为虚构）"
+language = "zh_CN"
+
+# Our plugins, one concern each (a project that does not want one leaves it out).
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "shufa.data",  # the model: load and validate data/
+    "shufa.pages",  # generate the thin report, county and year pages
+    "shufa.domain",  # the `report` domain: targets, roles, objects.inv
+    "shufa.directives",  # report page blocks built from the model
+    "shufa.listings",  # home, county and year listings
+    "shufa.theme",  # CJK typography, chrome translations, bounded navigation
+    "shufa.schemadoc",  # the data-format reference, rendered from the schema
+]
+
+shufa_data_dir = "data"
+
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+suppress_warnings = ["myst.header"]
+
+html_theme = "pydata_sphinx_theme"
+html_title = "县域法治报告库"
+html_last_updated_fmt = None
+html_show_sourcelink = False
+html_copy_source = False
+html_theme_options = {
+    "navbar_align": "left",
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "footer_start": ["copyright"],
+    "footer_end": [],
+    "secondary_sidebar_items": ["page-toc"],
+}
+# Absolute URLs for citations and the sitemap; leave empty for relative links.
+html_baseurl = ""

@@ -1,0 +1,258 @@
+"""Sphinx plugin: the directive blocks a report page is made of.
+
+A generated report page is one ``report`` block wrapping one ``report-section``
+block per section and one ``report-closing`` block per closing part::
+
+    ````{report} qinghe/shufa/2023
+    ```{report-section} 1
+    ```
+    ```{report-closing} shortcomings
+    ```
+    ````
+
+Each directive builds docutils nodes straight from the model. Report text is
+never parsed as markup; ids are set here (``s3``, ``s3-2``, ``shortcomings``)
+because docutils would give Chinese headings positional ids (``id1``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .data import get_archive, get_load_result, note_model_dependency
+from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
+from .inline import paragraphs, text_nodes
+from .labels import CLOSING_HEADINGS, part_label, report_name
+from .model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
+
+logger = logging.getLogger(__name__)
+
+
+class ReportPartDirective(SphinxDirective):
+    """Shared base: finds the report being rendered and registers targets in the domain."""
+
+    def report_for(self, key: str | None) -> Report | None:
+        archive = get_archive(self.env)
+        report = archive.reports.get(key or "")
+        if report is None:
+            logger.warning(
+                f"no report {key!r} in the archive (its data file is missing or has errors)",
+                location=self.get_location(),
+                type="shufa",
+                subtype="missing",
+            )
+        return report
+
+    @property
+    def domain(self) -> ReportDomain:
+        return self.env.domains["report"]  # type: ignore[return-value]
+
+    def register(self, report: Report, anchor: str, aliases: list[str], objtype: str) -> None:
+        label = part_label(get_archive(self.env), report, anchor)
+        for name in (anchor, *aliases):
+            self.domain.note_object(f"{report.key}/{name}", objtype, name, label, self.get_location())
+
+    def items(self, report: Report, items: list[Item], depth: int = 1) -> list[nodes.Element]:
+        """Items as blocks with their own ids; the printed marker and run-in label kept."""
+        out = []
+        for item in items:
+            para = nodes.paragraph(classes=["item-text"])
+            para += nodes.inline(item.marker, item.marker, classes=["marker"])
+            if item.label:
+                para += nodes.strong(item.label, "", *text_nodes(item.label), classes=["run-in"])
+            para += text_nodes(item.text)
+            block = nodes.container(
+                ids=[item.anchor, *item.aliases], classes=["report-item", f"depth-{depth}"]
+            )
+            block += para
+            block += self.items(report, item.items, depth + 1)
+            self.register(report, item.anchor, item.aliases, "item")
+            out.append(block)
+        return out
+
+
+class ReportDirective(ReportPartDirective):
+    """The page of one report: title, header, preamble, then the nested section blocks."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        key = self.arguments[0]
+        report = self.report_for(key)
+        if report is None:
+            return []
+        archive = get_archive(self.env)
+        self.env.note_dependency(str(Path(get_load_result(self.env).files[key]).resolve()))
+        note_model_dependency(self.env, f"county-info:{report.county}")
+        note_model_dependency(self.env, "kinds")
+
+        section = nodes.section(ids=["report"], classes=["report"])
+        section += nodes.title(report.title, "", *text_nodes(report.title))
+        section += self.breadcrumbs(report)
+        section += self.header(report)
+        if report.preamble:
+            section += nodes.container("", *paragraphs(report.preamble), ids=["preamble"], classes=["preamble"])
+        self.domain.note_object(key, "report", "report", report_name(archive, report), self.get_location())
+
+        self.env.ref_context[CURRENT_REPORT] = key
+        try:
+            self.state.nested_parse(self.content, self.content_offset, section, match_titles=True)
+        finally:
+            self.env.ref_context.pop(CURRENT_REPORT, None)
+        section += self.signature(report)
+        if report.notes:
+            note = nodes.admonition(classes=["note", "keeper-note"])
+            note += nodes.title("整理者注", "整理者注")
+            note += paragraphs(report.notes)
+            section += note
+        return [section]
+
+    def breadcrumbs(self, report: Report) -> nodes.Element:
+        archive = get_archive(self.env)
+        county = archive.counties[report.county]
+        kind = archive.kinds[report.kind]
+        trail = nodes.paragraph(classes=["breadcrumbs"])
+        trail += doc_ref(self.env, "index", nodes.inline("", "首页"))
+        trail += nodes.Text(" › ")
+        trail += doc_ref(self.env, "reports/index", nodes.inline("", "报告库"))
+        trail += nodes.Text(" › ")
+        trail += doc_ref(self.env, county.docname, nodes.inline("", county.name))
+        trail += nodes.Text(f" › {kind.name} › {report.year}年")
+        return nodes.container("", trail, classes=["report-nav"])
+
+    def header(self, report: Report) -> nodes.Element:
+        archive = get_archive(self.env)
+        county = archive.counties[report.county]
+        kind = archive.kinds[report.kind]
+        fields = nodes.field_list(classes=["report-meta"])
+
+        def field(name: str, *body: nodes.Node) -> None:
+            fields.append(nodes.field("", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *body))))
+
+        place = "".join(p for p in (county.province, county.city) if p) + county.name
+        field("地区", nodes.Text(place))
+        field("报告类型", nodes.Text(kind.name))
+        field("报告年度", nodes.Text(f"{report.year}年"))
+        role = report.author_role or kind.author
+        who = [nodes.Text(role)] if role else []
+        if report.author_name:
+            who += [nodes.Text(" "), *text_nodes(report.author_name)]
+        if report.organization and report.organization != role:
+            who = [nodes.Text(report.organization + ("　" if who else "")), *who]
+        if who:
+            field("报告人", *who)
+        if report.issued:
+            field("印发日期", nodes.Text(report.issued))
+        if report.published:
+            field("发布日期", nodes.Text(report.published))
+        if report.source_url:
+            link = nodes.reference(report.source_url, report.source_url, refuri=report.source_url)
+            body: list[nodes.Node] = [link]
+            if report.source_note:
+                body += [nodes.Text("（"), *text_nodes(report.source_note), nodes.Text("）")]
+            field("来源", *body)
+        elif report.source_note:
+            field("来源", *text_nodes(report.source_note))
+        if report.retrieved:
+            field("获取日期", nodes.Text(report.retrieved))
+        return fields
+
+    def signature(self, report: Report) -> list[nodes.Element]:
+        lines = [line for line in (report.signature, report.date_line) if line]
+        if not lines:
+            return []
+        return [nodes.container("", *paragraphs("\n".join(lines)), classes=["report-signature"])]
+
+
+class SectionDirective(ReportPartDirective):
+    """One numbered section: a real document section with id ``s<ordinal>``."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        report = self.report_for(self.env.ref_context.get(CURRENT_REPORT))
+        if report is None:
+            return []
+        try:
+            section = report.sections[int(self.arguments[0]) - 1]
+        except (ValueError, IndexError):
+            logger.warning(
+                f"report {report.key} has no section {self.arguments[0]!r}",
+                location=self.get_location(),
+                type="shufa",
+                subtype="missing",
+            )
+            return []
+        return [self.build(report, section)]
+
+    def build(self, report: Report, section: Section) -> nodes.section:
+        archive = get_archive(self.env)
+        node = nodes.section(ids=[section.anchor, *section.aliases], classes=["report-section"])
+        node += nodes.title(
+            "", "", nodes.inline(section.marker, section.marker, classes=["marker"]), *text_nodes(section.heading)
+        )
+        topic = archive.topics.get(section.topic)
+        if topic is not None:
+            tag = nodes.paragraph(classes=["section-topic"])
+            tag += nodes.inline("", "主题：", classes=["topic-caption"])
+            tag += nodes.inline(topic.label, topic.label, classes=["topic-label"])
+            node += tag
+        if section.lead:
+            node += paragraphs(section.lead, ["lead"])
+        node += self.items(report, section.items)
+        if section.text:
+            node += paragraphs(section.text)
+        self.register(report, section.anchor, section.aliases, "section")
+        return node
+
+
+class ClosingDirective(ReportPartDirective):
+    """A closing part: ``shortcomings`` (存在的不足) or ``next-steps`` (下一步)."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        report = self.report_for(self.env.ref_context.get(CURRENT_REPORT))
+        if report is None:
+            return []
+        which = self.arguments[0]
+        part: ClosingPart | None = {SHORTCOMINGS: report.shortcomings, NEXT_STEPS: report.next_steps}.get(which)
+        if part is None:
+            logger.warning(
+                f"report {report.key} has no closing part {which!r}",
+                location=self.get_location(),
+                type="shufa",
+                subtype="missing",
+            )
+            return []
+        node = nodes.section(ids=[part.anchor, *part.aliases], classes=["report-closing", part.anchor])
+        heading = part.heading or CLOSING_HEADINGS[part.anchor]
+        title = nodes.title()
+        if part.marker:
+            title += nodes.inline(part.marker, part.marker, classes=["marker"])
+        title += text_nodes(heading)
+        node += title
+        if part.intro:
+            node += paragraphs(part.intro, ["lead"])
+        if part.text:
+            node += paragraphs(part.text)
+        node += self.items(report, part.items)
+        self.register(report, part.anchor, part.aliases, "section")
+        return [node]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("shufa.data")
+    app.setup_extension("shufa.inline")
+    app.setup_extension("shufa.domain")
+    app.add_directive("report", ReportDirective)
+    app.add_directive("report-section", SectionDirective)
+    app.add_directive("report-closing", ClosingDirective)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

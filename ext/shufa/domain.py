@@ -1,0 +1,204 @@
+"""Sphinx plugin: the ``report`` domain — stable targets for counties, reports, sections and items.
+
+Target names follow DESIGN.md: ``qinghe`` (county), ``qinghe/shufa/2023``
+(report), ``qinghe/shufa/2023/s3`` (section), ``qinghe/shufa/2023/s3-2``
+(item). Directives register them while a page is read; roles resolve them from
+any page, with short forms relative to the current report (``s3``,
+``2022/s3``); ``get_objects`` puts them all into objects.inv, so other Sphinx
+projects can cite a section through intersphinx. Each object is also a std
+label, so ``{ref}`` and intersphinx's ``std:label`` find it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx import addnodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+logger = logging.getLogger(__name__)
+
+#: ref_context key holding the report being read, for short references.
+CURRENT_REPORT = "report:report"
+
+
+class ReportObject(NamedTuple):
+    docname: str
+    anchor: str
+    label: str
+    objtype: str
+
+
+class ReportRole(XRefRole):
+    """``{report:ref}`qinghe/shufa/2023/s3```, or ``s3`` / ``2022/s3`` inside a report page."""
+
+    def process_link(
+        self, env: BuildEnvironment, refnode: Element, has_explicit_title: bool, title: str, target: str
+    ) -> tuple[str, str]:
+        refnode[CURRENT_REPORT] = env.ref_context.get(CURRENT_REPORT)
+        return title, target.strip()
+
+
+def expand_target(target: str, current: str | None) -> str:
+    """The full target name of a possibly short reference made from report *current*."""
+    if current is None or target.count("/") >= 2 or not target:
+        return target
+    county, kind, year = current.split("/")
+    head, _, rest = target.partition("/")
+    if head.isdigit() and len(head) == 4:
+        return f"{county}/{kind}/{head}" + (f"/{rest}" if rest else "")
+    return f"{current}/{target}"
+
+
+class ReportDomain(Domain):
+    """Counties, reports, sections, items and figures of the archive."""
+
+    name = "report"
+    label = "Report"
+    object_types = {
+        "county": ObjType("county", "county", "ref"),
+        "report": ObjType("report", "report", "ref"),
+        "section": ObjType("section", "section", "ref"),
+        "item": ObjType("item", "item", "ref"),
+        "figure": ObjType("figure", "figure", "ref"),
+    }
+    roles = {
+        "ref": ReportRole(),
+        "county": ReportRole(),
+        "report": ReportRole(),
+        "section": ReportRole(),
+        "item": ReportRole(),
+        "figure": ReportRole(),
+    }
+    initial_data: dict[str, Any] = {"objects": {}}
+    data_version = 1
+
+    @property
+    def objects(self) -> dict[str, ReportObject]:
+        """Target name → object (names are unique across types: they are paths)."""
+        return self.data.setdefault("objects", {})
+
+    def note_object(self, name: str, objtype: str, anchor: str, label: str, location: Any = None) -> None:
+        """Register *name* in the current document; a second document claiming it is a warning."""
+        docname = self.env.docname
+        if name in self.objects and self.objects[name].docname != docname:
+            other = self.objects[name].docname
+            logger.warning(
+                f"duplicate report target {name!r}, also in {other}",
+                location=location,
+                type="shufa",
+                subtype="duplicate",
+            )
+        self.objects[name] = ReportObject(docname, anchor, label, objtype)
+        std = self.env.domains.standard_domain
+        std.anonlabels[name] = (docname, anchor)
+        std.labels[name] = (docname, anchor, label)
+
+    def clear_doc(self, docname: str) -> None:
+        for name, obj in list(self.objects.items()):
+            if obj.docname == docname:
+                del self.objects[name]
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        wanted = set(docnames)
+        for name, obj in otherdata["objects"].items():
+            if obj.docname in wanted:
+                self.objects[name] = obj
+
+    def _find(self, node: pending_xref, target: str) -> tuple[str, ReportObject | None]:
+        full = expand_target(target, node.get(CURRENT_REPORT))
+        return full, self.objects.get(full)
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> nodes.reference | None:
+        full, obj = self._find(node, target)
+        if obj is None or (typ not in {"ref", obj.objtype}):
+            return None
+        if not node.get("refexplicit"):
+            contnode = nodes.inline(obj.label, obj.label, classes=["xref", "report-ref"])
+        anchor = "" if obj.anchor in {"", "report", "county"} else obj.anchor
+        return make_refnode(builder, fromdocname, obj.docname, anchor, contnode, obj.label)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        full, obj = self._find(node, target)
+        if obj is None:
+            return []
+        ref = self.resolve_xref(env, fromdocname, builder, obj.objtype, target, node, contnode)
+        return [(f"report:{obj.objtype}", ref)] if ref is not None else []
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for name, obj in sorted(self.objects.items()):
+            anchor = "" if obj.anchor in {"report", "county"} else obj.anchor
+            yield name, obj.label, obj.objtype, obj.docname, anchor, 1
+
+    def get_full_qualified_name(self, node: Element) -> str | None:
+        return expand_target(node.get("reftarget", ""), node.get(CURRENT_REPORT)) or None
+
+
+def report_ref(env: BuildEnvironment, objtype: str, target: str, *children: nodes.Node) -> pending_xref:
+    """A reference to a report-domain object, made from code (the county page, lists)."""
+    ref = pending_xref(
+        "",
+        *children,
+        refdomain="report",
+        reftype=objtype,
+        reftarget=target,
+        refexplicit=bool(children),
+        refwarn=True,
+    )
+    ref["refdoc"] = env.docname
+    return ref
+
+
+def doc_ref(env: BuildEnvironment, docname: str, *children: nodes.Node) -> pending_xref:
+    """A reference to a whole page by docname."""
+    ref = addnodes.pending_xref(
+        "", *children, refdomain="std", reftype="doc", reftarget="/" + docname, refexplicit=True, refwarn=True
+    )
+    ref["refdoc"] = env.docname
+    return ref
+
+
+def _warn_missing(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
+    if node.get("refdomain") != "report":
+        return None
+    full = expand_target(node["reftarget"], node.get(CURRENT_REPORT))
+    logger.warning(
+        f"unresolved report reference {full!r}: no county, report, section or item has that name",
+        location=node,
+        type="shufa",
+        subtype="ref",
+    )
+    return True
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_domain(ReportDomain)
+    app.connect("warn-missing-reference", _warn_missing)
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,117 @@
+"""Sphinx plugin: render the data-format reference from the JSON Schemas in :mod:`shufa.schema`.
+
+``{shufa-schema} report`` shows every key of a report file (with nested keys
+as dotted paths such as ``sections[].items[].label``), whether it is required,
+its type and its description, so the reference page is generated from the very
+definition the loader validates against.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from .schema import SCHEMAS
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    ref = schema.get("$ref")
+    if ref:
+        name = ref.rsplit("/", 1)[-1]
+        return root["$defs"][name], name
+    return schema, None
+
+
+def _type(schema: dict[str, Any], root: dict[str, Any]) -> str:
+    schema, _ = _resolve(schema, root)
+    if "const" in schema:
+        return f"`{schema['const']}`"
+    kind = schema.get("type", "")
+    if kind == "array":
+        return f"list of {_type(schema.get('items', {}), root)}"
+    if kind == "object":
+        return "mapping"
+    if kind == "string" and "pattern" in schema and schema["pattern"] != r"\S":
+        return "text (pattern)"
+    return {"string": "text", "integer": "integer"}.get(kind, kind or "any")
+
+
+def rows(schema: dict[str, Any], root: dict[str, Any], prefix: str = "", seen: frozenset = frozenset()) -> Iterator[tuple[str, bool, str, str]]:
+    """(path, required, type, description) for every key of *schema*, depth first."""
+    schema, _ = _resolve(schema, root)
+    if "additionalProperties" in schema and isinstance(schema["additionalProperties"], dict):
+        value = schema["additionalProperties"]
+        yield from rows(value, root, f"{prefix}<key>.", seen)
+        return
+    required = set(schema.get("required", []))
+    for key, sub in schema.get("properties", {}).items():
+        path = prefix + key
+        resolved, name = _resolve(sub, root)
+        items, item_name = _resolve(resolved.get("items", {}), root) if resolved.get("type") == "array" else ({}, None)
+        description = resolved.get("description", "") or sub.get("description", "")
+        yield path, key in required, _type(sub, root), description
+        if name and name in seen or item_name and item_name in seen:
+            continue
+        if resolved.get("type") == "object" or "properties" in resolved:
+            yield from rows(resolved, root, path + ".", seen | {name} if name else seen)
+        elif items.get("type") == "object":
+            yield from rows(items, root, path + "[].", seen | {item_name} if item_name else seen)
+
+
+def _inline(text: str) -> list[nodes.Node]:
+    out: list[nodes.Node] = []
+    pos = 0
+    for match in _CODE.finditer(text):
+        out.append(nodes.Text(text[pos : match.start()]))
+        out.append(nodes.literal(match.group(1), match.group(1)))
+        pos = match.end()
+    out.append(nodes.Text(text[pos:]))
+    return out
+
+
+class SchemaDirective(SphinxDirective):
+    """A table of the keys of one data file kind: ``report``, ``counties``, ``kinds``, ``topics``."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        root = SCHEMAS[self.arguments[0]]
+        table = nodes.table(classes=["schema-table"])
+        group = nodes.tgroup(cols=4)
+        table += group
+        for width in (30, 10, 15, 45):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        head += self._row(["键 key", "必填", "类型", "说明"])
+        group += head
+        body = nodes.tbody()
+        for path, required, kind, description in rows(root, root):
+            body += self._row([nodes.literal(path, path), "是" if required else "", kind, *[_inline(description)]])
+        group += body
+        intro = nodes.paragraph("", "", *_inline(root.get("description", "")))
+        return [intro, table]
+
+    def _row(self, cells: list[Any]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            if isinstance(cell, str):
+                entry += nodes.paragraph("", "", *_inline(cell))
+            elif isinstance(cell, list):
+                entry += nodes.paragraph("", "", *cell)
+            else:
+                entry += nodes.paragraph("", "", cell)
+            row += entry
+        return row
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("shufa-schema", SchemaDirective)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
