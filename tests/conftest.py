@@ -1,0 +1,129 @@
+"""Shared fixtures: sphinx.testing, and builds of the shipped sample archive."""
+
+from __future__ import annotations
+
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return REPO / "tests" / "roots"
+
+
+def archive_source(dest: Path) -> Path:
+    """A copy of docs/ (without generated pages) with the project's conf.py, for a test build."""
+    src = dest / "src"
+    shutil.copytree(REPO / "docs", src, ignore=shutil.ignore_patterns("reports", "years", "_build"))
+    shutil.copy(REPO / "conf.py", src / "conf.py")
+    return src
+
+
+def copy_data(dest: Path, data: Path = DATA) -> Path:
+    """A writable copy of a data folder."""
+    target = dest / "data"
+    shutil.copytree(data, target)
+    return target
+
+
+def build_archive(
+    src: Path, data: Path, *, builder: str = "html", parallel: int = 0, fresh: bool = False, **overrides
+) -> SphinxTestApp:
+    """Build *src* against *data* with the project's configuration; returns the finished app."""
+    app = SphinxTestApp(
+        builder,
+        srcdir=src,
+        confoverrides={"shufa_data_dir": str(data), **overrides},
+        status=StringIO(),
+        warning=StringIO(),
+        parallel=parallel,
+        freshenv=fresh,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def warnings_of(app: SphinxTestApp) -> str:
+    return app.warning.getvalue()
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    """The shipped sample archive, built once per test session (warnings asserted by a test)."""
+    root = tmp_path_factory.mktemp("sample")
+    return build_archive(archive_source(root), DATA)
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_build: SphinxTestApp) -> Path:
+    """The output folder of the sample build."""
+    return Path(sample_build.outdir)
+
+
+# --- a real browser ------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (.ci/run installs it; a missing one fails, never skips)."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "chromium is not installed: apt-get install -y chromium"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def site_server(sample_site: Path):
+    """The sample site served on http://127.0.0.1:<port>/ for the whole session."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # keep pytest output readable
+            pass
+
+    handler = functools.partial(Quiet, directory=str(sample_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
