@@ -55,6 +55,18 @@ def build_archive(
     return app
 
 
+def build_testroot(name: str, dest: Path, *, builder: str = "html", **kwargs) -> SphinxTestApp:
+    """Copy tests/roots/test-<name> to *dest* and build it; returns the finished app."""
+    src = dest / "src"
+    shutil.copytree(REPO / "tests" / "roots" / f"test-{name}", src)
+    app = SphinxTestApp(builder, srcdir=src, status=StringIO(), warning=StringIO(), **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
 def warnings_of(app: SphinxTestApp) -> str:
     return app.warning.getvalue()
 

@@ -83,7 +83,9 @@ def fingerprint(archive: Archive, key: str) -> str:
         ]
     elif scope == "county-info":
         county = archive.counties.get(arg)
-        parts = [county and (county.name, county.province, county.city, county.code, county.aliases, county.note)]
+        parts = [
+            county and (county.name, county.province, county.city, county.code, county.aliases, county.note)
+        ]
     elif scope == "kinds":
         parts = [(k.slug, k.name, k.label, k.author) for k in archive.kinds.values()]
     elif scope == "county":

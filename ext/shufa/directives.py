@@ -26,7 +26,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .data import get_archive, get_load_result, note_model_dependency
-from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
+from .domain import CURRENT_REPORT, ReportDomain, doc_ref
 from .inline import paragraphs, text_nodes
 from .labels import CLOSING_HEADINGS, part_label, report_name
 from .model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
@@ -98,7 +98,9 @@ class ReportDirective(ReportPartDirective):
         section += self.breadcrumbs(report)
         section += self.header(report)
         if report.preamble:
-            section += nodes.container("", *paragraphs(report.preamble), ids=["preamble"], classes=["preamble"])
+            section += nodes.container(
+                "", *paragraphs(report.preamble), ids=["preamble"], classes=["preamble"]
+            )
         self.domain.note_object(key, "report", "report", report_name(archive, report), self.get_location())
 
         self.env.ref_context[CURRENT_REPORT] = key
@@ -134,7 +136,11 @@ class ReportDirective(ReportPartDirective):
         fields = nodes.field_list(classes=["report-meta"])
 
         def field(name: str, *body: nodes.Node) -> None:
-            fields.append(nodes.field("", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *body))))
+            fields.append(
+                nodes.field(
+                    "", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *body))
+                )
+            )
 
         place = "".join(p for p in (county.province, county.city) if p) + county.name
         field("地区", nodes.Text(place))
@@ -196,7 +202,10 @@ class SectionDirective(ReportPartDirective):
         archive = get_archive(self.env)
         node = nodes.section(ids=[section.anchor, *section.aliases], classes=["report-section"])
         node += nodes.title(
-            "", "", nodes.inline(section.marker, section.marker, classes=["marker"]), *text_nodes(section.heading)
+            "",
+            "",
+            nodes.inline(section.marker, section.marker, classes=["marker"]),
+            *text_nodes(section.heading),
         )
         topic = archive.topics.get(section.topic)
         if topic is not None:
@@ -223,7 +232,9 @@ class ClosingDirective(ReportPartDirective):
         if report is None:
             return []
         which = self.arguments[0]
-        part: ClosingPart | None = {SHORTCOMINGS: report.shortcomings, NEXT_STEPS: report.next_steps}.get(which)
+        part: ClosingPart | None = {SHORTCOMINGS: report.shortcomings, NEXT_STEPS: report.next_steps}.get(
+            which
+        )
         if part is None:
             logger.warning(
                 f"report {report.key} has no closing part {which!r}",

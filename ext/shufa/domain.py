@@ -12,7 +12,7 @@ label, so ``{ref}`` and intersphinx's ``std:label`` find it too.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -53,7 +53,7 @@ def expand_target(target: str, current: str | None) -> str:
     """The full target name of a possibly short reference made from report *current*."""
     if current is None or target.count("/") >= 2 or not target:
         return target
-    county, kind, year = current.split("/")
+    county, kind, _year = current.split("/")
     head, _, rest = target.partition("/")
     if head.isdigit() and len(head) == 4:
         return f"{county}/{kind}/{head}" + (f"/{rest}" if rest else "")
@@ -65,22 +65,18 @@ class ReportDomain(Domain):
 
     name = "report"
     label = "Report"
-    object_types = {
+    object_types: ClassVar[dict[str, ObjType]] = {
         "county": ObjType("county", "county", "ref"),
         "report": ObjType("report", "report", "ref"),
         "section": ObjType("section", "section", "ref"),
         "item": ObjType("item", "item", "ref"),
         "figure": ObjType("figure", "figure", "ref"),
     }
-    roles = {
-        "ref": ReportRole(),
-        "county": ReportRole(),
-        "report": ReportRole(),
-        "section": ReportRole(),
-        "item": ReportRole(),
-        "figure": ReportRole(),
+    roles: ClassVar[dict[str, XRefRole]] = {
+        name: ReportRole(warn_dangling=True)
+        for name in ("ref", "county", "report", "section", "item", "figure")
     }
-    initial_data: dict[str, Any] = {"objects": {}}
+    initial_data: ClassVar[dict[str, Any]] = {"objects": {}}
     data_version = 1
 
     @property
@@ -115,9 +111,8 @@ class ReportDomain(Domain):
             if obj.docname in wanted:
                 self.objects[name] = obj
 
-    def _find(self, node: pending_xref, target: str) -> tuple[str, ReportObject | None]:
-        full = expand_target(target, node.get(CURRENT_REPORT))
-        return full, self.objects.get(full)
+    def _find(self, node: pending_xref, target: str) -> ReportObject | None:
+        return self.objects.get(expand_target(target, node.get(CURRENT_REPORT)))
 
     def resolve_xref(
         self,
@@ -129,7 +124,7 @@ class ReportDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
-        full, obj = self._find(node, target)
+        obj = self._find(node, target)
         if obj is None or (typ not in {"ref", obj.objtype}):
             return None
         if not node.get("refexplicit"):
@@ -146,7 +141,7 @@ class ReportDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> list[tuple[str, nodes.reference]]:
-        full, obj = self._find(node, target)
+        obj = self._find(node, target)
         if obj is None:
             return []
         ref = self.resolve_xref(env, fromdocname, builder, obj.objtype, target, node, contnode)

@@ -21,7 +21,7 @@ REDACTION = re.compile(r"[*＊]+|[xX]{2,}|×+|○{2,}|□+")
 REDACTION_TITLE = "原文隐去"
 
 
-class redaction(nodes.inline):  # noqa: N801 - docutils node classes are lower-case
+class redaction(nodes.inline):
     """A placeholder for something hidden in the published copy; never guessed, never a figure."""
 
 

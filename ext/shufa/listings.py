@@ -29,7 +29,9 @@ def card_grid(cards: list[nodes.Element], columns: int = 3) -> nodes.Element:
     )
     for card in cards:
         row += create_component("grid-item", ["sd-col", "sd-d-flex-row"], children=[card])
-    return create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4"], children=[row])
+    return create_component(
+        "grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4"], children=[row]
+    )
 
 
 def card(title: list[nodes.Node], body: list[nodes.Node], link: nodes.Element | None = None) -> nodes.Element:
@@ -84,19 +86,30 @@ class ArchiveOverviewDirective(ListingDirective):
             (sections, "个部分"),
             (len(years), f"个年度（{span}）"),
         ):
-            stats += nodes.list_item("", nodes.paragraph("", "", nodes.strong(str(number), str(number)), nodes.Text(what)))
+            stats += nodes.list_item(
+                "", nodes.paragraph("", "", nodes.strong(str(number), str(number)), nodes.Text(what))
+            )
         kinds = nodes.paragraph(classes=["archive-kinds"])
         for i, kind in enumerate(archive.kinds.values()):
             count = sum(1 for r in reports if r.kind == kind.slug)
             kinds += nodes.Text(("；" if i else "收录") + f"{kind.name}{count}份")
         kinds += nodes.Text("。")
         entries = [
-            card([nodes.Text("按地区浏览")], [card_text("各县（市、区）的历年报告，按省、市排列。")],
-                 doc_ref(self.env, "reports/index", nodes.inline("", "报告库"))),
-            card([nodes.Text("按年度浏览")], [card_text("每一年度收录的全部报告。")],
-                 doc_ref(self.env, "years/index", nodes.inline("", "年度"))),
-            card([nodes.Text("使用指南")], [card_text("如何查阅、引用和添加报告。")],
-                 doc_ref(self.env, "guide/index", nodes.inline("", "指南"))),
+            card(
+                [nodes.Text("按地区浏览")],
+                [card_text("各县（市、区）的历年报告，按省、市排列。")],
+                doc_ref(self.env, "reports/index", nodes.inline("", "报告库")),
+            ),
+            card(
+                [nodes.Text("按年度浏览")],
+                [card_text("每一年度收录的全部报告。")],
+                doc_ref(self.env, "years/index", nodes.inline("", "年度")),
+            ),
+            card(
+                [nodes.Text("使用指南")],
+                [card_text("如何查阅、引用和添加报告。")],
+                doc_ref(self.env, "guide/index", nodes.inline("", "指南")),
+            ),
         ]
         return [stats, kinds, card_grid(entries)]
 
@@ -125,8 +138,13 @@ class ArchiveIndexDirective(ListingDirective):
                     if years:
                         summary.append(f"{kind.name} {len(years)}份（{years[0]}—{years[-1]}）")
                 body = [card_text(s) for s in summary] or [card_text("暂无报告")]
-                cards.append(card([nodes.Text(county.name)], body,
-                                  doc_ref(self.env, county.docname, nodes.inline("", county.name))))
+                cards.append(
+                    card(
+                        [nodes.Text(county.name)],
+                        body,
+                        doc_ref(self.env, county.docname, nodes.inline("", county.name)),
+                    )
+                )
             section += card_grid(cards)
             out[0] += section
         return out

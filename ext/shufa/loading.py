@@ -107,7 +107,11 @@ def _report_files(data_dir: Path, problems: list[Problem]) -> list[Path]:
         if path.is_symlink():
             problems.append(
                 Problem(
-                    display_path(path), 0, 0, "symbolic link in data/; expected a regular file or folder", "file"
+                    display_path(path),
+                    0,
+                    0,
+                    "symbolic link in data/; expected a regular file or folder",
+                    "file",
                 )
             )
             continue
@@ -157,7 +161,9 @@ def _county(slug: str, value: dict[str, Any], doc: YamlDocument) -> County:
 
 
 def _kind(slug: str, value: dict[str, Any], doc: YamlDocument) -> Kind:
-    return Kind(slug=slug, name=value["name"], label=value.get("label", value["name"]), author=value.get("author", ""))
+    return Kind(
+        slug=slug, name=value["name"], label=value.get("label", value["name"]), author=value.get("author", "")
+    )
 
 
 def _topic(key: str, value: dict[str, Any], doc: YamlDocument) -> Topic:
@@ -171,18 +177,35 @@ def _check_county_aliases(path: Path, counties: dict[str, County], problems: lis
         for alias in county.aliases:
             if alias == county.slug:
                 problems.append(
-                    Problem(shown, county.line, 1, f"county `{county.slug}` lists itself as an alias; "
-                            "expected former slugs only", "county")
+                    Problem(
+                        shown,
+                        county.line,
+                        1,
+                        f"county `{county.slug}` lists itself as an alias; expected former slugs only",
+                        "county",
+                    )
                 )
             elif alias in counties:
                 problems.append(
-                    Problem(shown, county.line, 1, f"alias `{alias}` of county `{county.slug}` is the slug "
-                            "of another county; expected a former slug that no county uses", "county")
+                    Problem(
+                        shown,
+                        county.line,
+                        1,
+                        f"alias `{alias}` of county `{county.slug}` is the slug "
+                        "of another county; expected a former slug that no county uses",
+                        "county",
+                    )
                 )
             elif alias in owner:
                 problems.append(
-                    Problem(shown, county.line, 1, f"alias `{alias}` is claimed by `{owner[alias]}` and "
-                            f"`{county.slug}`; expected each former slug once", "county")
+                    Problem(
+                        shown,
+                        county.line,
+                        1,
+                        f"alias `{alias}` is claimed by `{owner[alias]}` and "
+                        f"`{county.slug}`; expected each former slug once",
+                        "county",
+                    )
                 )
             else:
                 owner[alias] = county.slug
@@ -245,7 +268,9 @@ def _describe(doc: YamlDocument, error: jsonschema.ValidationError) -> list[Prob
     if validator == "required":
         missing = [k for k in error.validator_value if k not in (error.instance or {})]
         return [
-            doc.problem(path, f"{where}: missing key `{key}`; expected {_key_hint(schema, key)}", code="schema")
+            doc.problem(
+                path, f"{where}: missing key `{key}`; expected {_key_hint(schema, key)}", code="schema"
+            )
             for key in missing
         ]
     if validator == "additionalProperties":
@@ -263,7 +288,7 @@ def _describe(doc: YamlDocument, error: jsonschema.ValidationError) -> list[Prob
     if validator == "type":
         expected = _TYPE_NAMES.get(error.validator_value, error.validator_value)
         message = f"{where}: found {_kind_of(error.instance)}; expected {expected}{hint}"
-    elif validator == "pattern" and error.validator_value == r"\S" or validator == "minLength":
+    elif (validator == "pattern" and error.validator_value == r"\S") or validator == "minLength":
         message = f"{where}: empty text; expected text{hint}"
     elif validator == "pattern":
         message = f"{where}: “{error.instance}” is not in the expected form{hint}"
@@ -387,11 +412,22 @@ def check_report(
     """Problems that the schema cannot see: references to other files, numbering, ids."""
     problems: list[Problem] = []
     if report.county not in counties:
-        problems.append(doc.problem(("county",), f"county: unknown county `{report.county}`; expected "
-                                    f"a key of counties.yaml ({_some(counties)})", code="county"))
+        problems.append(
+            doc.problem(
+                ("county",),
+                f"county: unknown county `{report.county}`; expected "
+                f"a key of counties.yaml ({_some(counties)})",
+                code="county",
+            )
+        )
     if report.kind not in kinds:
-        problems.append(doc.problem(("kind",), f"kind: unknown report kind `{report.kind}`; expected "
-                                    f"a key of kinds.yaml ({_some(kinds)})", code="kind"))
+        problems.append(
+            doc.problem(
+                ("kind",),
+                f"kind: unknown report kind `{report.kind}`; expected a key of kinds.yaml ({_some(kinds)})",
+                code="kind",
+            )
+        )
     rel = doc.path.relative_to(data_dir).parts if doc.path.is_relative_to(data_dir) else ()
     if len(rel) == 3:
         for key, value, found in (
@@ -400,18 +436,35 @@ def check_report(
             ("year", str(report.year), rel[2].removesuffix(".yaml")),
         ):
             if value != found:
-                problems.append(doc.problem((key,), f"{key}: `{value}` disagrees with the file's path "
-                                            f"({found}); expected data/<county>/<kind>/<year>.yaml to "
-                                            "match its content", code="path"))
+                problems.append(
+                    doc.problem(
+                        (key,),
+                        f"{key}: `{value}` disagrees with the file's path "
+                        f"({found}); expected data/<county>/<kind>/<year>.yaml to "
+                        "match its content",
+                        code="path",
+                    )
+                )
     for i, section in enumerate(report.sections):
         if section.topic not in topics:
-            problems.append(doc.problem(("sections", i, "topic"), f"sections[{i}].topic: unknown topic "
-                                        f"`{section.topic}`; expected a key of topics.yaml "
-                                        f"({_some(topics)})", code="topic"))
+            problems.append(
+                doc.problem(
+                    ("sections", i, "topic"),
+                    f"sections[{i}].topic: unknown topic "
+                    f"`{section.topic}`; expected a key of topics.yaml "
+                    f"({_some(topics)})",
+                    code="topic",
+                )
+            )
         for item, path in _walk_items(section.items, ("sections", i, "items")):
             if item.topic and item.topic not in topics:
-                problems.append(doc.problem((*path, "topic"), f"{dotted(path)}.topic: unknown topic "
-                                            f"`{item.topic}`; expected a key of topics.yaml", code="topic"))
+                problems.append(
+                    doc.problem(
+                        (*path, "topic"),
+                        f"{dotted(path)}.topic: unknown topic `{item.topic}`; expected a key of topics.yaml",
+                        code="topic",
+                    )
+                )
     problems.extend(_check_ordinals(doc, [s.ordinal for s in report.sections], ("sections",)))
     for i, section in enumerate(report.sections):
         problems.extend(_check_item_ordinals(doc, section.items, ("sections", i, "items")))
@@ -440,9 +493,15 @@ def _check_ordinals(doc: YamlDocument, ordinals: list[int], path: tuple) -> list
         expected = i + 1
         if ordinal != expected:
             what = "duplicate" if ordinal in ordinals[:i] else "out-of-sequence"
-            problems.append(doc.problem((*path, i, "ordinal"), f"{dotted((*path, i))}.ordinal: "
-                                        f"{what} ordinal {ordinal}; expected {expected} (ordinals run "
-                                        "1, 2, 3 … in printed order)", code="ordinal"))
+            problems.append(
+                doc.problem(
+                    (*path, i, "ordinal"),
+                    f"{dotted((*path, i))}.ordinal: "
+                    f"{what} ordinal {ordinal}; expected {expected} (ordinals run "
+                    "1, 2, 3 … in printed order)",
+                    code="ordinal",
+                )
+            )
     return problems
 
 
@@ -461,9 +520,15 @@ def _check_ids(doc: YamlDocument, report: Report) -> list[Problem]:
     for anchor, part in report.anchors():
         if anchor in reserved or anchor in seen:
             line = getattr(part, "line", 0)
-            problems.append(Problem(doc.shown_path, line, doc_col(doc, line) if line else 0,
-                                    f"anchor `{anchor}` is used twice on the page; expected each id "
-                                    "and alias once", "anchor"))
+            problems.append(
+                Problem(
+                    doc.shown_path,
+                    line,
+                    doc_col(doc, line) if line else 0,
+                    f"anchor `{anchor}` is used twice on the page; expected each id and alias once",
+                    "anchor",
+                )
+            )
         seen.add(anchor)
     return problems
 

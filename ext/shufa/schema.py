@@ -33,8 +33,7 @@ ITEM: dict[str, Any] = {
         "ordinal": {
             "type": "integer",
             "minimum": 1,
-            "description": "Position of the item within its parent, 1, 2, 3 …; gives the anchor "
-            "`s3-2`.",
+            "description": "Position of the item within its parent, 1, 2, 3 …; gives the anchor `s3-2`.",
         },
         "marker": _text("The numbering as printed: `一是`, `（一）`, `1.`, `第一，`."),
         "label": _text(
@@ -77,8 +76,7 @@ SECTION: dict[str, Any] = {
         "topic": {
             "type": "string",
             "pattern": SLUG_PATTERN,
-            "description": "A key of data/topics.yaml: links this section to the same topic in "
-            "other years.",
+            "description": "A key of data/topics.yaml: links this section to the same topic in other years.",
         },
         "lead": _text("Optional lead paragraph before the items."),
         "text": _text("Optional text after the items (a paragraph that is not an item)."),
@@ -138,8 +136,7 @@ REPORT: dict[str, Any] = {
             "type": "integer",
             "minimum": 1949,
             "maximum": 2100,
-            "description": "The year the report covers (not the publication year); must match "
-            "the file name.",
+            "description": "The year the report covers (not the publication year); must match the file name.",
         },
         "title": _text("The title as printed."),
         "author": {
@@ -152,9 +149,7 @@ REPORT: dict[str, Any] = {
                     "type": "string",
                     "description": "The person's name; may be a redaction (`林**`) or empty.",
                 },
-                "organization": _text(
-                    "The issuing government or office (the author of a citation)."
-                ),
+                "organization": _text("The issuing government or office (the author of a citation)."),
             },
         },
         "date": {
@@ -239,8 +234,7 @@ COUNTIES: dict[str, Any] = {
                 "type": "array",
                 "items": {"type": "string", "pattern": SLUG_PATTERN},
                 "uniqueItems": True,
-                "description": "Former slugs (renamed or merged counties); they get redirect "
-                "pages.",
+                "description": "Former slugs (renamed or merged counties); they get redirect pages.",
             },
             "note": _text("Free note (`原北亭县，撤县设区后更名`)."),
         },

@@ -43,7 +43,9 @@ def _type(schema: dict[str, Any], root: dict[str, Any]) -> str:
     return {"string": "text", "integer": "integer"}.get(kind, kind or "any")
 
 
-def rows(schema: dict[str, Any], root: dict[str, Any], prefix: str = "", seen: frozenset = frozenset()) -> Iterator[tuple[str, bool, str, str]]:
+def rows(
+    schema: dict[str, Any], root: dict[str, Any], prefix: str = "", seen: frozenset = frozenset()
+) -> Iterator[tuple[str, bool, str, str]]:
     """(path, required, type, description) for every key of *schema*, depth first."""
     schema, _ = _resolve(schema, root)
     if "additionalProperties" in schema and isinstance(schema["additionalProperties"], dict):
@@ -54,10 +56,12 @@ def rows(schema: dict[str, Any], root: dict[str, Any], prefix: str = "", seen: f
     for key, sub in schema.get("properties", {}).items():
         path = prefix + key
         resolved, name = _resolve(sub, root)
-        items, item_name = _resolve(resolved.get("items", {}), root) if resolved.get("type") == "array" else ({}, None)
+        items, item_name = (
+            _resolve(resolved.get("items", {}), root) if resolved.get("type") == "array" else ({}, None)
+        )
         description = resolved.get("description", "") or sub.get("description", "")
         yield path, key in required, _type(sub, root), description
-        if name and name in seen or item_name and item_name in seen:
+        if (name and name in seen) or (item_name and item_name in seen):
             continue
         if resolved.get("type") == "object" or "properties" in resolved:
             yield from rows(resolved, root, path + ".", seen | {name} if name else seen)
@@ -93,7 +97,9 @@ class SchemaDirective(SphinxDirective):
         group += head
         body = nodes.tbody()
         for path, required, kind, description in rows(root, root):
-            body += self._row([nodes.literal(path, path), "是" if required else "", kind, *[_inline(description)]])
+            body += self._row(
+                [nodes.literal(path, path), "是" if required else "", kind, *[_inline(description)]]
+            )
         group += body
         intro = nodes.paragraph("", "", *_inline(root.get("description", "")))
         return [intro, table]

@@ -33,6 +33,13 @@ Path_ = tuple[str | int, ...]
 _BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
 
 
+#: The tags plain YAML resolves to; anything else (``!!python/object``, ``!!binary``,
+#: ``!custom``) is refused rather than constructed.
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+
 @dataclass
 class YamlDocument:
     """A parsed data file: its value and the (line, col) of every value and key."""
@@ -102,9 +109,7 @@ def read_yaml(path: Path) -> YamlDocument:
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        raise DataError(
-            [Problem(shown, line, col, f"YAML syntax error: {what}{context}", "yaml")]
-        ) from None
+        raise DataError([Problem(shown, line, col, f"YAML syntax error: {what}{context}", "yaml")]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(shown, 0, 0, f"YAML error: {exc}", "yaml")]) from None
     doc = YamlDocument(path, None)
@@ -139,9 +144,7 @@ def _decode(raw: bytes, shown: str) -> str:
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
-        raise DataError(
-            [Problem(shown, line, 0, "NUL byte in file; expected a YAML text file", "encoding")]
-        )
+        raise DataError([Problem(shown, line, 0, "NUL byte in file; expected a YAML text file", "encoding")])
     return text
 
 
@@ -156,12 +159,13 @@ class _Builder:
 
     def _problem(self, node: yaml.Node, message: str, code: str = "yaml") -> None:
         mark = node.start_mark
-        self.problems.append(
-            Problem(self.doc.shown_path, mark.line + 1, mark.column + 1, message, code)
-        )
+        self.problems.append(Problem(self.doc.shown_path, mark.line + 1, mark.column + 1, message, code))
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _PLAIN_TAGS:
+            self._problem(node, f"YAML tag {node.tag} is not allowed; expected plain values")
+            return None
         if id(node) in self.seen:
             # The composer shares one node for every alias of an anchor: refusing the
             # second visit is what keeps a "billion laughs" file from expanding.
@@ -194,7 +198,7 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
-        if node.tag.startswith("!") or not node.tag.startswith("tag:yaml.org,2002:"):
+        if node.tag not in _PLAIN_TAGS:
             self._problem(node, f"YAML tag {node.tag} is not allowed; expected plain values")
             return None
         try:
