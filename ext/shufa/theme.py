@@ -32,6 +32,9 @@ def _configure(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # Our catalog is consulted after Sphinx's own and before the theme's (which leaves
+    # "Color mode" and friends untranslated): see sphinx.locale.init's fallback chain.
+    app.add_message_catalog("sphinx", str(HERE / "locale"))
     app.connect("config-inited", _configure)
     app.add_css_file("shufa.css")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
