@@ -17,6 +17,9 @@ extensions = [
     "shufa.domain",  # the `report` domain: targets, roles, objects.inv
     "shufa.directives",  # report page blocks built from the model
     "shufa.listings",  # home, county and year listings
+    "shufa.crossyear",  # year switcher, topics across years, topic × year tables
+    "shufa.anchors",  # the anchor lock: published anchors must keep resolving
+    "shufa.redirects",  # redirect pages at former county slugs, keeping the #fragment
     "shufa.theme",  # CJK typography, chrome translations, bounded navigation
     "shufa.schemadoc",  # the data-format reference, rendered from the schema
 ]

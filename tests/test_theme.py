@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import read_mo, write_mo
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
@@ -15,12 +14,11 @@ LOCALE = Path(__file__).parents[1] / "ext/shufa/locale/zh_CN/LC_MESSAGES"
 
 def test_compiled_catalog_matches_its_source() -> None:
     with (LOCALE / "sphinx.po").open("rb") as fh:
-        catalog = read_po(fh)
-    fresh = BytesIO()
-    write_mo(fresh, catalog)
-    assert fresh.getvalue() == (LOCALE / "sphinx.mo").read_bytes(), "recompile sphinx.mo from sphinx.po"
+        source = {m.id: m.string for m in read_po(fh) if m.id}
     with (LOCALE / "sphinx.mo").open("rb") as fh:
-        assert read_mo(fh).get("Color mode").string == "配色模式"
+        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
+    assert compiled == source, "recompile sphinx.mo from sphinx.po (babel's write_mo)"
+    assert compiled["Color mode"] == "配色模式"
 
 
 def test_no_english_left_in_the_chrome(sample_site: Path) -> None:

@@ -13,6 +13,9 @@ block per section and one ``report-closing`` block per closing part::
 Each directive builds docutils nodes straight from the model. Report text is
 never parsed as markup; ids are set here (``s3``, ``s3-2``, ``shortcomings``)
 because docutils would give Chinese headings positional ids (``id1``).
+
+Other plugins extend the page through the events ``shufa-report-header``,
+``shufa-report-part`` and ``shufa-report-item`` instead of editing this module.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .data import get_archive, get_load_result, note_model_dependency
-from .domain import CURRENT_REPORT, ReportDomain, doc_ref
+from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
 from .inline import paragraphs, text_nodes
 from .labels import CLOSING_HEADINGS, part_label, report_name
 from .model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
@@ -73,6 +76,7 @@ class ReportPartDirective(SphinxDirective):
             block += para
             block += self.items(report, item.items, depth + 1)
             self.register(report, item.anchor, item.aliases, "item")
+            self.env.events.emit("shufa-report-item", self, report, item, block)
             out.append(block)
         return out
 
@@ -95,8 +99,11 @@ class ReportDirective(ReportPartDirective):
 
         section = nodes.section(ids=["report"], classes=["report"])
         section += nodes.title(report.title, "", *text_nodes(report.title))
-        section += self.breadcrumbs(report)
-        section += self.header(report)
+        header = nodes.container(classes=["report-header"])
+        header += self.breadcrumbs(report)
+        header += self.header(report)
+        self.env.events.emit("shufa-report-header", self, report, header)
+        section += header
         if report.preamble:
             section += nodes.container(
                 "", *paragraphs(report.preamble), ids=["preamble"], classes=["preamble"]
@@ -211,7 +218,9 @@ class SectionDirective(ReportPartDirective):
         if topic is not None:
             tag = nodes.paragraph(classes=["section-topic"])
             tag += nodes.inline("", "主题：", classes=["topic-caption"])
-            tag += nodes.inline(topic.label, topic.label, classes=["topic-label"])
+            tag += report_ref(
+                self.env, "topic", topic.key, nodes.inline(topic.label, topic.label, classes=["topic-label"])
+            )
             node += tag
         if section.lead:
             node += paragraphs(section.lead, ["lead"])
@@ -219,6 +228,7 @@ class SectionDirective(ReportPartDirective):
         if section.text:
             node += paragraphs(section.text)
         self.register(report, section.anchor, section.aliases, "section")
+        self.env.events.emit("shufa-report-part", self, report, section, node)
         return node
 
 
@@ -256,6 +266,7 @@ class ClosingDirective(ReportPartDirective):
             node += paragraphs(part.text)
         node += self.items(report, part.items)
         self.register(report, part.anchor, part.aliases, "section")
+        self.env.events.emit("shufa-report-part", self, report, part, node)
         return [node]
 
 
@@ -263,6 +274,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.data")
     app.setup_extension("shufa.inline")
     app.setup_extension("shufa.domain")
+    # Other plugins add to a report page through these events (crossyear links, citations …):
+    # each handler gets the directive, the report, the model part and the node it may extend.
+    app.add_event("shufa-report-header")  # (directive, report, header container)
+    app.add_event("shufa-report-part")  # (directive, report, Section | ClosingPart, section node)
+    app.add_event("shufa-report-item")  # (directive, report, Item, item container)
     app.add_directive("report", ReportDirective)
     app.add_directive("report-section", SectionDirective)
     app.add_directive("report-closing", ClosingDirective)

@@ -20,7 +20,7 @@ from sphinx import addnodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
-from sphinx.domains import Domain, ObjType
+from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util import logging
@@ -60,6 +60,65 @@ def expand_target(target: str, current: str | None) -> str:
     return f"{current}/{target}"
 
 
+class TopicIndex(Index):
+    """Every section of the archive by topic, then county and year (``report-topics.html``)."""
+
+    name = "topics"
+    localname = "按主题索引"
+    shortname = "主题"
+
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        from .data import get_archive
+
+        archive = get_archive(self.domain.env)
+        groups: dict[str, list[IndexEntry]] = {}
+        for report in archive.reports.values():
+            where = f"{archive.counties[report.county].name}{report.year}年{archive.kinds[report.kind].name}"
+            for section in report.sections:
+                if docnames is not None and report.docname not in docnames:
+                    continue
+                label = (
+                    archive.topics[section.topic].label if section.topic in archive.topics else section.topic
+                )
+                groups.setdefault(label, []).append(
+                    IndexEntry(
+                        where, 0, report.docname, section.anchor, "", "", f"{section.marker}{section.heading}"
+                    )
+                )
+        order = [t.label for t in archive.topics.values()]
+        content = [(label, groups[label]) for label in order if label in groups]
+        return content, False
+
+
+class YearIndex(Index):
+    """Every report by the year it covers (``report-years.html``)."""
+
+    name = "years"
+    localname = "按年度索引"
+    shortname = "年度"
+
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        from .data import get_archive
+
+        archive = get_archive(self.domain.env)
+        content = []
+        for year in reversed(archive.years()):
+            entries = [
+                IndexEntry(
+                    archive.report_title(r), 0, r.docname, "", archive.counties[r.county].name, "", r.title
+                )
+                for r in archive.reports_in_year(year)
+                if docnames is None or r.docname in docnames
+            ]
+            if entries:
+                content.append((f"{year}年", entries))
+        return content, False
+
+
 class ReportDomain(Domain):
     """Counties, reports, sections, items and figures of the archive."""
 
@@ -76,6 +135,7 @@ class ReportDomain(Domain):
         name: ReportRole(warn_dangling=True)
         for name in ("ref", "county", "report", "section", "item", "figure")
     }
+    indices: ClassVar[list[type[Index]]] = [TopicIndex, YearIndex]
     initial_data: ClassVar[dict[str, Any]] = {"objects": {}}
     data_version = 1
 
@@ -124,6 +184,8 @@ class ReportDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
+        if typ == "topic":
+            return self._resolve_topic(fromdocname, builder, target, node, contnode)
         obj = self._find(node, target)
         if obj is None or (typ not in {"ref", obj.objtype}):
             return None
@@ -131,6 +193,21 @@ class ReportDomain(Domain):
             contnode = nodes.inline(obj.label, obj.label, classes=["xref", "report-ref"])
         anchor = "" if obj.anchor in {"", "report", "county"} else obj.anchor
         return make_refnode(builder, fromdocname, obj.docname, anchor, contnode, obj.label)
+
+    def _resolve_topic(
+        self, fromdocname: str, builder: Builder, key: str, node: pending_xref, contnode: Element
+    ) -> nodes.reference | None:
+        """A topic resolves to its group on the topic index page."""
+        from .data import get_archive
+
+        topic = get_archive(self.env).topics.get(key)
+        if topic is None:
+            return None
+        if not node.get("refexplicit"):
+            contnode = nodes.inline(topic.label, topic.label, classes=["xref", "report-ref"])
+        return make_refnode(
+            builder, fromdocname, "report-topics", f"cap-{topic.label}", contnode, topic.label
+        )
 
     def resolve_any_xref(
         self,

@@ -183,6 +183,7 @@ class CountyPageDirective(ListingDirective):
                     para += text_nodes(report.title)
                     items += nodes.list_item("", para)
                 section += items
+            self.env.events.emit("shufa-county-kind", self, county, kind, reports, section)
             page += section
         return [page]
 
@@ -238,6 +239,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.data")
     app.setup_extension("shufa.domain")
     app.setup_extension("sphinx_design")
+    app.add_event("shufa-county-kind")  # (directive, county, kind, its reports, section node)
     app.add_directive("archive-overview", ArchiveOverviewDirective)
     app.add_directive("archive-index", ArchiveIndexDirective)
     app.add_directive("county-page", CountyPageDirective)

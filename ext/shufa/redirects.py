@@ -1,0 +1,74 @@
+"""Sphinx plugin: redirect pages at the old URLs of renamed or merged counties (撤县设区).
+
+For every former slug in counties.yaml (``aliases``), each page of the county
+gets a stub at the old address, ``reports/<old>/…``, which forwards to the new
+one. The forward keeps the ``#fragment`` (JavaScript ``location.replace`` with
+the hash; a plain meta refresh would drop it), falls back to a meta refresh
+without JavaScript, and shows a readable "moved to" link for clients with
+neither. Stubs are rendered from ``templates/shufa-redirect.html``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .data import get_archive
+from .model import Archive
+
+logger = logging.getLogger(__name__)
+
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+    autoescape=select_autoescape(["html"]),
+    keep_trailing_newline=True,
+)
+
+
+def redirect_pages(archive: Archive) -> dict[str, tuple[str, str, str]]:
+    """Old page → (new page, title of the new page, note) for every former county slug."""
+    pages: dict[str, tuple[str, str, str]] = {}
+    for county in archive.counties.values():
+        if not county.aliases:
+            continue
+        targets = [(f"{county.docname}.html", county.name)]
+        targets += [(f"{r.docname}.html", r.title) for r in archive.reports_of(county.slug)]
+        for alias in county.aliases:
+            note = f"{county.name}的页面已从 reports/{alias}/ 迁至 reports/{county.slug}/。" + (
+                f"{county.note}" if county.note else ""
+            )
+            for target, title in targets:
+                old = f"reports/{alias}/" + target[len(f"reports/{county.slug}/") :]
+                pages[old] = (target, title, note)
+    return pages
+
+
+def render_redirect(old: str, new: str, title: str, note: str) -> str:
+    relative = posixpath.relpath(new, posixpath.dirname(old))
+    return _TEMPLATES.get_template("shufa-redirect.html").render(target=relative, title=title, note=note)
+
+
+def _write(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    pages = redirect_pages(get_archive(app.env))
+    for old, (new, title, note) in pages.items():
+        path = outdir / old
+        path.parent.mkdir(parents=True, exist_ok=True)
+        content = render_redirect(old, new, title, note)
+        if not path.is_file() or path.read_text(encoding="utf-8") != content:
+            path.write_text(content, encoding="utf-8")
+    if pages:
+        logger.info(f"shufa: {len(pages)} redirect page(s) for former county slugs")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("shufa.data")
+    app.connect("build-finished", _write)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
