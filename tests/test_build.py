@@ -164,6 +164,10 @@ def test_adding_a_year_updates_the_lists_without_a_clean_build(incremental) -> N
     assert "reports/qinghe/shufa/2025" in read
     assert {"reports/qinghe/index", "years/2025", "years/index", "index", "reports/index"} <= set(read)
     assert "reports/chengxi/fzzf/2023" not in read
+    # its siblings re-read too: their year switchers and topic links now reach 2025
+    assert {f"reports/qinghe/shufa/{y}" for y in (2021, 2022, 2023, 2024)} <= set(read)
+    sibling = (Path(app.outdir) / "reports/qinghe/shufa/2023.html").read_text(encoding="utf-8")
+    assert 'href="2025.html' in sibling
     county = BeautifulSoup(
         (Path(app.outdir) / "reports/qinghe/index.html").read_text(encoding="utf-8"), "html.parser"
     )

@@ -60,6 +60,12 @@ def expand_target(target: str, current: str | None) -> str:
     return f"{current}/{target}"
 
 
+def _archive_or_none(env: BuildEnvironment):
+    """The archive when the data plugin is loaded; the domain also works without it."""
+    result = getattr(env, "shufa_result", None)
+    return result.archive if result is not None else None
+
+
 class TopicIndex(Index):
     """Every section of the archive by topic, then county and year (``report-topics.html``)."""
 
@@ -70,9 +76,9 @@ class TopicIndex(Index):
     def generate(
         self, docnames: Iterable[str] | None = None
     ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        from .data import get_archive
-
-        archive = get_archive(self.domain.env)
+        archive = _archive_or_none(self.domain.env)
+        if archive is None:  # the domain is used without the archive (e.g. to cite it)
+            return [], False
         groups: dict[str, list[IndexEntry]] = {}
         for report in archive.reports.values():
             where = f"{archive.counties[report.county].name}{report.year}年{archive.kinds[report.kind].name}"
@@ -102,9 +108,9 @@ class YearIndex(Index):
     def generate(
         self, docnames: Iterable[str] | None = None
     ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        from .data import get_archive
-
-        archive = get_archive(self.domain.env)
+        archive = _archive_or_none(self.domain.env)
+        if archive is None:
+            return [], False
         content = []
         for year in reversed(archive.years()):
             entries = [
@@ -198,9 +204,8 @@ class ReportDomain(Domain):
         self, fromdocname: str, builder: Builder, key: str, node: pending_xref, contnode: Element
     ) -> nodes.reference | None:
         """A topic resolves to its group on the topic index page."""
-        from .data import get_archive
-
-        topic = get_archive(self.env).topics.get(key)
+        archive = _archive_or_none(self.env)
+        topic = archive.topics.get(key) if archive is not None else None
         if topic is None:
             return None
         if not node.get("refexplicit"):

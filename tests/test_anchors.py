@@ -1,0 +1,140 @@
+"""The stable-link promise: the anchor lock, aliases that rescue old ids, redirects for renamed counties."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import DATA, archive_source, copy_data
+from sphinx.testing.util import SphinxTestApp
+
+from shufa.anchors import published_anchors, read_lock
+from shufa.cli import main
+from shufa.loading import load_archive
+from shufa.redirects import redirect_pages
+
+SAMPLE = load_archive(DATA).archive
+
+
+def _build(src: Path, data: Path) -> SphinxTestApp:
+    app = SphinxTestApp(
+        "html", srcdir=src, confoverrides={"shufa_data_dir": str(data)}, status=StringIO(), warning=StringIO()
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def test_the_shipped_lock_covers_everything_published() -> None:
+    locked = {entry for _, entry in read_lock(DATA / "anchors.lock")}
+    assert published_anchors(SAMPLE) <= locked
+    assert "reports/qinghe/shufa/2023.html#s3-2" in locked
+    assert "reports/beiting-xian/fzzf/2022.html#s3-1" in locked, "a URL from before the county's rename"
+
+
+def test_lock_command_adds_and_never_removes(tmp_path: Path, capsys) -> None:
+    data = copy_data(tmp_path)
+    lock = data / "anchors.lock"
+    lock.write_text("reports/qinghe/shufa/2023.html#s1\n", encoding="utf-8")
+    assert main(["lock", str(data)]) == 0
+    entries = [e for _, e in read_lock(lock)]
+    assert entries == sorted(entries)
+    assert set(entries) == published_anchors(SAMPLE)
+    assert "entries added" in capsys.readouterr().err
+    assert main(["lock", "--check", str(data)]) == 0
+
+
+@pytest.fixture
+def broken(tmp_path: Path):
+    """A copy of the sample whose qinghe 2023 report lost its last section (s6)."""
+    src, data = archive_source(tmp_path), copy_data(tmp_path)
+    path = data / "qinghe/shufa/2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - ordinal: 6\n")
+    end = text.index("closing:")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    return src, data, path
+
+
+def test_a_dropped_anchor_fails_the_build_naming_it(broken) -> None:
+    src, data, _path = broken
+    app = _build(src, data)
+    warnings = app.warning.getvalue()
+    assert app.statuscode == 1, "the build fails even without -W"
+    assert re.search(
+        r"anchors\.lock:\d+: WARNING: locked anchor #s6 of page reports/qinghe/shufa/2023\.html no longer exists",
+        warnings,
+    )
+    assert "#s6-1 of page reports/qinghe/shufa/2023.html" in warnings
+    assert "Traceback" not in warnings
+
+
+def test_lock_check_command_names_the_dropped_anchors(broken, capsys) -> None:
+    _src, data, _path = broken
+    assert main(["lock", "--check", str(data)]) == 1
+    out = capsys.readouterr().out
+    assert "locked reports/qinghe/shufa/2023.html#s6 no longer exists" in out
+    before = (data / "anchors.lock").read_text(encoding="utf-8")
+    assert main(["lock", str(data)]) == 1, "shufa lock refuses to paper over a dropped anchor"
+    assert (data / "anchors.lock").read_text(encoding="utf-8") == before
+
+
+def test_declared_aliases_rescue_old_ids(broken) -> None:
+    src, data, path = broken
+    text = path.read_text(encoding="utf-8")
+    # section 5 takes over section 6's old ids, as when two sections are merged
+    items = SAMPLE.reports["qinghe/shufa/2023"].sections[5].all_items()
+    old_ids = ["s6", *[i.anchor for i in items]]
+    marker = "  - ordinal: 5\n"
+    head, tail = text.split(marker, 1)
+    path.write_text(head + marker + f"    aliases: [{', '.join(old_ids)}]\n" + tail, encoding="utf-8")
+    app = _build(src, data)
+    assert app.statuscode == 0
+    assert app.warning.getvalue() == ""
+    soup = BeautifulSoup(
+        (Path(app.outdir) / "reports/qinghe/shufa/2023.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert soup.find(id="s6").find_parent("section")["id"] == "s5"
+
+
+def test_removing_a_county_alias_breaks_its_old_urls(tmp_path: Path) -> None:
+    src, data = archive_source(tmp_path), copy_data(tmp_path)
+    counties = data / "counties.yaml"
+    counties.write_text(
+        counties.read_text(encoding="utf-8").replace("  aliases: [beiting-xian]\n", ""), encoding="utf-8"
+    )
+    app = _build(src, data)
+    assert app.statuscode == 1
+    assert "locked page reports/beiting-xian/fzzf/2022.html no longer exists" in app.warning.getvalue()
+
+
+def test_redirect_pages_for_former_county_slugs(sample_site: Path) -> None:
+    pages = redirect_pages(SAMPLE)
+    beiting = SAMPLE.reports_of("beiting")
+    assert set(pages) == {"reports/beiting-xian/index.html"} | {
+        f"reports/beiting-xian/{r.kind}/{r.year}.html" for r in beiting
+    }
+    html = (sample_site / "reports/beiting-xian/fzzf/2022.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("link", rel="canonical")["href"] == "../../beiting/fzzf/2022.html"
+    assert 'window.location.replace("../../beiting/fzzf/2022.html" + window.location.hash)' in html
+    assert soup.find("noscript") is not None and "url=../../beiting/fzzf/2022.html" in html
+    link = soup.select_one("main a")
+    assert link["href"] == "../../beiting/fzzf/2022.html"
+    assert link.get_text() == SAMPLE.reports["beiting/fzzf/2022"].title
+    assert soup.find("html")["lang"] == "zh-CN"
+
+
+def test_redirect_titles_are_escaped(tmp_path: Path) -> None:
+    from shufa.redirects import render_redirect
+
+    html = render_redirect(
+        "reports/a/x/2020.html", "reports/b/x/2020.html", '<script>alert("x")</script>', "注"
+    )
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html

@@ -1,0 +1,168 @@
+"""The report domain: targets, short references, indices, objects.inv and intersphinx."""
+
+from __future__ import annotations
+
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import DATA, REPO
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.inventory import InventoryFile
+
+from shufa.domain import expand_target
+from shufa.labels import chinese_number, part_name
+from shufa.loading import load_archive
+
+SAMPLE = load_archive(DATA).archive
+
+
+def _soup(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize(
+    ("target", "current", "expected"),
+    [
+        ("s3", "qinghe/shufa/2023", "qinghe/shufa/2023/s3"),
+        ("s3-2", "qinghe/shufa/2023", "qinghe/shufa/2023/s3-2"),
+        ("2022/s3", "qinghe/shufa/2023", "qinghe/shufa/2022/s3"),
+        ("2022", "qinghe/shufa/2023", "qinghe/shufa/2022"),
+        ("chengxi/fzzf/2022/s1", "qinghe/shufa/2023", "chengxi/fzzf/2022/s1"),
+        ("qinghe/shufa/2023", None, "qinghe/shufa/2023"),
+        ("s3", None, "s3"),
+    ],
+)
+def test_short_targets_expand_relative_to_the_current_report(target, current, expected) -> None:
+    assert expand_target(target, current) == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [
+        (1, "一"),
+        (10, "十"),
+        (12, "十二"),
+        (20, "二十"),
+        (21, "二十一"),
+        (100, "一百"),
+        (105, "一百零五"),
+        (115, "一百一十五"),
+    ],
+)
+def test_chinese_numbers(n: int, text: str) -> None:
+    assert chinese_number(n) == text
+
+
+def test_part_names() -> None:
+    assert part_name("s3") == "第三部分"
+    assert part_name("s3-2") == "第三部分第二项"
+    assert part_name("s3-2-1") == "第三部分第二项第一小项"
+    assert part_name("shortcomings") == "存在的不足"
+    assert part_name("next-steps-2") == "下一步打算第二项"
+
+
+def test_every_section_and_item_is_in_objects_inv(sample_site: Path) -> None:
+    with (sample_site / "objects.inv").open("rb") as fh:
+        inventory = InventoryFile.load(fh, "https://archive.example.org", lambda base, uri: f"{base}/{uri}")
+    data = inventory.data if hasattr(inventory, "data") else inventory
+    sections = data["report:section"]
+    items = data["report:item"]
+    labels = data["std:label"]
+    for report in SAMPLE.reports.values():
+        assert report.key in data["report:report"]
+        for section in report.sections:
+            name = f"{report.key}/{section.anchor}"
+            entry = sections[name]
+            uri = entry.uri if hasattr(entry, "uri") else entry[2]
+            assert uri == f"https://archive.example.org/{report.docname}.html#{section.anchor}"
+            assert name in labels
+            for item in section.all_items():
+                assert f"{report.key}/{item.anchor}" in items
+    display = sections["qinghe/shufa/2023/s3"]
+    text = display.display_name if hasattr(display, "display_name") else display[3]
+    assert text == "青禾县2023年述法报告 第三部分"
+    assert "qinghe" in data["report:county"]
+
+
+def test_topic_and_year_indices(sample_site: Path) -> None:
+    topics = _soup(sample_site, "report-topics.html")
+    assert topics.find(id="cap-行政复议与行政应诉") is not None
+    hrefs = [a["href"] for a in topics.select("table.modindextable a")]
+    expected = sum(len(r.sections) for r in SAMPLE.reports.values())
+    assert len(hrefs) == expected
+    assert "reports/qinghe/shufa/2023.html#s6" in hrefs
+    years = _soup(sample_site, "report-years.html")
+    assert years.find(id="cap-2024年") is not None
+    assert len(years.select("table.modindextable a")) == len(SAMPLE.reports)
+
+
+def test_section_topic_links_to_its_index_group(sample_site: Path) -> None:
+    soup = _soup(sample_site, "reports/qinghe/shufa/2023.html")
+    link = soup.find(id="s6").select_one(".section-topic a")
+    assert link["href"] == "../../../report-topics.html#cap-行政复议与行政应诉"
+
+
+def test_intersphinx_from_a_second_project(tmp_path: Path, sample_site: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(REPO / "tests/roots/test-intersphinx", src)
+    app = SphinxTestApp(
+        "html",
+        srcdir=src,
+        confoverrides={
+            "intersphinx_mapping": {
+                "archive": ("https://archive.example.org/", str(sample_site / "objects.inv"))
+            }
+        },
+        status=StringIO(),
+        warning=StringIO(),
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert app.warning.getvalue() == ""
+    soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a["href"] for a in soup.select("a.reference.external")]
+    assert hrefs == [
+        "https://archive.example.org/reports/qinghe/shufa/2023.html#s3",
+        "https://archive.example.org/reports/qinghe/shufa/2023.html#s3-2",
+        "https://archive.example.org/reports/qinghe/shufa/2023.html",
+    ]
+    texts = [a.get_text() for a in soup.select("a.reference.external")]
+    assert texts[0] == "青禾县2023年述法报告 第三部分"
+
+
+def test_any_sphinx_project_cites_a_section_by_std_label(tmp_path: Path, sample_site: Path) -> None:
+    """Without our package, intersphinx still resolves the std labels every object also has."""
+    src = tmp_path / "plain"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx.ext.intersphinx"]\n', encoding="utf-8")
+    (src / "index.rst").write_text(
+        "Notes\n=====\n\nSee :ref:`archive:qinghe/shufa/2023/s3` and :ref:`qinghe/shufa/2022/s2-1`.\n",
+        encoding="utf-8",
+    )
+    app = SphinxTestApp(
+        "html",
+        srcdir=src,
+        confoverrides={
+            "intersphinx_mapping": {
+                "archive": ("https://archive.example.org/", str(sample_site / "objects.inv"))
+            }
+        },
+        status=StringIO(),
+        warning=StringIO(),
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert app.warning.getvalue() == ""
+    soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = {a.get_text(): a["href"] for a in soup.select("a.reference.external")}
+    assert links == {
+        "青禾县2023年述法报告 第三部分": "https://archive.example.org/reports/qinghe/shufa/2023.html#s3",
+        "青禾县2022年述法报告 第二部分第一项": "https://archive.example.org/reports/qinghe/shufa/2022.html#s2-1",
+    }
