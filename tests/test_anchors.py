@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DATA, archive_source, copy_data
 from sphinx.testing.util import SphinxTestApp
 
+from conftest import DATA, archive_source, copy_data
 from shufa.anchors import published_anchors, read_lock
 from shufa.cli import main
 from shufa.loading import load_archive

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
+from conftest import DATA
 from shufa.loading import load_archive
 
 pytestmark = pytest.mark.browser

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
 from conftest import DATA, archive_source, copy_data
 from shufa.loading import load_archive
 from shufa.pages import generated_pages, write_pages
-from sphinx.testing.util import SphinxTestApp
 
 SAMPLE = load_archive(DATA).archive
 
@@ -65,7 +66,7 @@ def test_home_page_counts_the_archive(sample_site: Path) -> None:
     assert f"{len(SAMPLE.reports)}份报告" in stats
     assert f"{len(SAMPLE.counties)}个县" in stats
     cards = [a["href"] for a in soup.select("a.sd-stretched-link")]
-    assert cards == ["reports/index.html", "years/index.html", "guide/index.html"]
+    assert cards == ["reports/index.html", "years/index.html", "report-topics.html", "guide/index.html"]
 
 
 def test_navigation_stays_bounded(sample_site: Path) -> None:

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from conftest import DATA
 
+from conftest import DATA
 from shufa.loading import load_archive
 
 SAMPLE = load_archive(DATA).archive

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DATA, REPO
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
+from conftest import DATA, REPO
 from shufa.domain import expand_target
 from shufa.labels import chinese_number, part_name
 from shufa.loading import load_archive

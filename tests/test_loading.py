@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA
 from shufa.cli import main
 from shufa.loading import load_archive

@@ -262,6 +262,15 @@ def doc_ref(env: BuildEnvironment, docname: str, *children: nodes.Node) -> pendi
     return ref
 
 
+def label_ref(env: BuildEnvironment, label: str, *children: nodes.Node) -> pending_xref:
+    """A reference to a std label (``report-topics``, the domain index pages)."""
+    ref = addnodes.pending_xref(
+        "", *children, refdomain="std", reftype="ref", reftarget=label, refexplicit=True, refwarn=True
+    )
+    ref["refdoc"] = env.docname
+    return ref
+
+
 def _warn_missing(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
     if node.get("refdomain") != "report":
         return None

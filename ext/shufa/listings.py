@@ -16,7 +16,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
 from .data import get_archive, note_model_dependency
-from .domain import doc_ref, report_ref
+from .domain import doc_ref, label_ref, report_ref
 from .inline import paragraphs, text_nodes
 from .model import Archive, County, Report
 
@@ -106,12 +106,17 @@ class ArchiveOverviewDirective(ListingDirective):
                 doc_ref(self.env, "years/index", nodes.inline("", "年度")),
             ),
             card(
+                [nodes.Text("按主题浏览")],
+                [card_text("同一主题在各地、各年度报告中的部分。")],
+                label_ref(self.env, "report-topics", nodes.inline("", "主题")),
+            ),
+            card(
                 [nodes.Text("使用指南")],
                 [card_text("如何查阅、引用和添加报告。")],
                 doc_ref(self.env, "guide/index", nodes.inline("", "指南")),
             ),
         ]
-        return [stats, kinds, card_grid(entries)]
+        return [stats, kinds, card_grid(entries, columns=2)]
 
 
 class ArchiveIndexDirective(ListingDirective):
