@@ -18,10 +18,14 @@ extensions = [
     "shufa.directives",  # report page blocks built from the model
     "shufa.listings",  # home, county and year listings
     "shufa.crossyear",  # year switcher, topics across years, topic × year tables
+    "shufa.compare",  # text reuse rates and year-to-year comparison pages
     "shufa.anchors",  # the anchor lock: published anchors must keep resolving
     "shufa.redirects",  # redirect pages at former county slugs, keeping the #fragment
     "shufa.theme",  # CJK typography, chrome translations, bounded navigation
     "shufa.schemadoc",  # the data-format reference, rendered from the schema
+    "shufa.citation",  # GB/T 7714 cite controls, BibTeX and CSL-JSON downloads
+    "shufa.search",  # Chinese search that finds phrases, places and figures, by section
+    "shufa.export",  # archive.json, sitemap.xml, page descriptions and Open Graph
 ]
 
 shufa_data_dir = "data"

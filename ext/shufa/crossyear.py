@@ -201,6 +201,7 @@ def add_topic_table(
                         nodes.inline("", part_name(target.anchor)),
                     ),
                 )
+                env.events.emit("shufa-topic-cell", directive, report, target, cell)
             row += nodes.entry("", cell)
         body += row
     group += body
@@ -212,6 +213,7 @@ def add_topic_table(
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.directives")
     app.setup_extension("shufa.listings")
+    app.add_event("shufa-topic-cell")  # (directive, report, section, cell paragraph)
     app.add_node(year_switcher, html=(visit_year_switcher_html, depart_year_switcher_html))
     app.connect("shufa-report-header", add_year_switcher)
     app.connect("shufa-report-part", add_topic_years)

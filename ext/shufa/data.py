@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 #: ``kinds`` — the report kinds;
 #: ``county:<slug>`` — a county and the titles/topics of its reports;
 #: ``year:<year>`` — the reports of a year;
-#: ``series:<county>/<kind>`` — each year of a county-kind with its section topics.
+#: ``series:<county>/<kind>`` — each year of a county-kind with its section topics;
+#: ``text:<county>/<kind>/<year>`` — every text field of one report.
 
 
 def data_dir(app: Sphinx) -> Path:
@@ -102,6 +103,9 @@ def fingerprint(archive: Archive, key: str) -> str:
             (r.year, [(s.anchor, s.topic, s.aliases) for s in r.sections])
             for r in archive.reports_of(county, kind)
         ]
+    elif scope == "text":
+        report = archive.reports.get(arg)
+        parts = [list(report.texts()) if report else None]
     else:
         raise ValueError(f"unknown model dependency {key!r}")
     return hashlib.sha1(repr(parts).encode()).hexdigest()

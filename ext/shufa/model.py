@@ -66,6 +66,11 @@ class Item:
         for child in self.items:
             yield from child.walk()
 
+    def texts(self) -> Iterator[str]:
+        """The item's text fields in printed order, nested items included."""
+        for item in self.walk():
+            yield from (t for t in (item.marker, item.label, item.text) if t)
+
 
 @dataclass
 class Section:
@@ -84,6 +89,14 @@ class Section:
         for item in self.items:
             yield from item.walk()
 
+    def texts(self) -> Iterator[str]:
+        """The section's text fields in printed order."""
+        yield from (t for t in (self.marker, self.heading, self.lead) if t)
+        for item in self.items:
+            yield from item.texts()
+        if self.text:
+            yield self.text
+
 
 @dataclass
 class ClosingPart:
@@ -101,6 +114,11 @@ class ClosingPart:
     def all_items(self) -> Iterator[Item]:
         for item in self.items:
             yield from item.walk()
+
+    def texts(self) -> Iterator[str]:
+        yield from (t for t in (self.marker, self.heading, self.intro, self.text) if t)
+        for item in self.items:
+            yield from item.texts()
 
 
 @dataclass
@@ -153,6 +171,17 @@ class Report:
             for item in part.all_items():
                 for anchor in (item.anchor, *item.aliases):
                     yield anchor, item
+
+    def texts(self) -> Iterator[str]:
+        """Every text field of the report in printed order (title to date line)."""
+        yield self.title
+        if self.preamble:
+            yield self.preamble
+        for section in self.sections:
+            yield from section.texts()
+        for part in self.closing_parts:
+            yield from part.texts()
+        yield from (t for t in (self.signature, self.date_line) if t)
 
     def section_for_topic(self, topic: str) -> Section | None:
         return next((s for s in self.sections if s.topic == topic), None)
