@@ -57,4 +57,4 @@ serve: html
 	$(BIN)/python -m http.server --directory $(BUILDDIR)/html --bind 127.0.0.1 8000
 
 clean:
-	rm -rf $(BUILDDIR) docs/reports docs/years
+	rm -rf $(BUILDDIR) docs/reports docs/years docs/metrics

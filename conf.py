@@ -19,6 +19,7 @@ extensions = [
     "shufa.listings",  # home, county and year listings
     "shufa.crossyear",  # year switcher, topics across years, topic × year tables
     "shufa.compare",  # text reuse rates and year-to-year comparison pages
+    "shufa.metrics",  # figures marked in the text, series and charts, metric index
     "shufa.anchors",  # the anchor lock: published anchors must keep resolving
     "shufa.redirects",  # redirect pages at former county slugs, keeping the #fragment
     "shufa.theme",  # CJK typography, chrome translations, bounded navigation

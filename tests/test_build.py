@@ -138,8 +138,10 @@ def test_editing_text_rereads_only_that_report(incremental) -> None:
     path.write_text(text.replace("一年来", "这一年来", 1), encoding="utf-8")
     app, read = _build(src, data)
     # the report itself, and the pages that measure text against it: the next year's report
-    # (reuse rates), the two comparison pages around it and the county's topic × year table
+    # (reuse rates), the two comparison pages around it, the county's topic × year and figure
+    # tables, and the metric index (which metrics each report mentions)
     assert read == [
+        "metrics/index",
         "reports/qinghe/index",
         "reports/qinghe/shufa/2022",
         "reports/qinghe/shufa/2023",
@@ -157,6 +159,7 @@ def test_editing_a_title_rereads_the_pages_that_list_it(incremental) -> None:
     path.write_text(text.replace('title: "', 'title: "（修订）', 1), encoding="utf-8")
     app, read = _build(src, data)
     assert read == [
+        "metrics/index",
         "reports/chengxi/fzzf/2022",
         "reports/chengxi/fzzf/2023",
         "reports/chengxi/fzzf/compare/2022-2023",

@@ -32,7 +32,8 @@ logger = logging.getLogger(__name__)
 #: ``county:<slug>`` — a county and the titles/topics of its reports;
 #: ``year:<year>`` — the reports of a year;
 #: ``series:<county>/<kind>`` — each year of a county-kind with its section topics;
-#: ``text:<county>/<kind>/<year>`` — every text field of one report.
+#: ``text:<county>/<kind>/<year>`` — every text field of one report (and the metrics vocabulary);
+#: ``alltext`` — every report's text and the metrics vocabulary (the metric index).
 
 
 def data_dir(app: Sphinx) -> Path:
@@ -103,9 +104,19 @@ def fingerprint(archive: Archive, key: str) -> str:
             (r.year, [(s.anchor, s.topic, s.aliases) for s in r.sections])
             for r in archive.reports_of(county, kind)
         ]
+    elif scope == "alltext":
+        parts = [
+            (key, list(r.texts()), [(a.at, a.text, a.metric) for a in r.figure_assignments])
+            for key, r in sorted(archive.reports.items())
+        ]
+        parts.append([(m.key, m.label, m.units, m.phrases) for m in archive.metrics.values()])
     elif scope == "text":
         report = archive.reports.get(arg)
-        parts = [list(report.texts()) if report else None]
+        parts = [
+            list(report.texts()) if report else None,
+            [(a.at, a.text, a.metric) for a in report.figure_assignments] if report else None,
+            [(m.key, m.label, m.units, m.phrases) for m in archive.metrics.values()],
+        ]
     else:
         raise ValueError(f"unknown model dependency {key!r}")
     return hashlib.sha1(repr(parts).encode()).hexdigest()

@@ -61,6 +61,20 @@ class ReportPartDirective(SphinxDirective):
         for name in (anchor, *aliases):
             self.domain.note_object(f"{report.key}/{name}", objtype, name, label, self.get_location())
 
+    def marks(self, report: Report, anchor: str, field: str, text: str) -> list:
+        """Nodes other plugins place over spans of a text field (figure marks)."""
+        found = self.env.events.emit_firstresult("shufa-field-marks", self, report, anchor, field, text)
+        return found or []
+
+    def field_nodes(self, report: Report, anchor: str, field: str, text: str) -> list[nodes.Node]:
+        """A text field of the report as inline nodes: literal text, redaction and figure marks."""
+        return text_nodes(text, self.marks(report, anchor, field, text))
+
+    def field_paragraphs(
+        self, report: Report, anchor: str, field: str, text: str, classes: list[str] | None = None
+    ) -> list[nodes.paragraph]:
+        return paragraphs(text, classes, self.marks(report, anchor, field, text))
+
     def items(self, report: Report, items: list[Item], depth: int = 1) -> list[nodes.Element]:
         """Items as blocks with their own ids; the printed marker and run-in label kept."""
         out = []
@@ -68,8 +82,13 @@ class ReportPartDirective(SphinxDirective):
             para = nodes.paragraph(classes=["item-text"])
             para += nodes.inline(item.marker, item.marker, classes=["marker"])
             if item.label:
-                para += nodes.strong(item.label, "", *text_nodes(item.label), classes=["run-in"])
-            para += text_nodes(item.text)
+                para += nodes.strong(
+                    item.label,
+                    "",
+                    *self.field_nodes(report, item.anchor, "label", item.label),
+                    classes=["run-in"],
+                )
+            para += self.field_nodes(report, item.anchor, "text", item.text)
             block = nodes.container(
                 ids=[item.anchor, *item.aliases], classes=["report-item", f"depth-{depth}"]
             )
@@ -98,7 +117,7 @@ class ReportDirective(ReportPartDirective):
         note_model_dependency(self.env, "kinds")
 
         section = nodes.section(ids=["report"], classes=["report"])
-        section += nodes.title(report.title, "", *text_nodes(report.title))
+        section += nodes.title(report.title, "", *self.field_nodes(report, "report", "title", report.title))
         header = nodes.container(classes=["report-header"])
         header += self.breadcrumbs(report)
         header += self.header(report)
@@ -106,7 +125,10 @@ class ReportDirective(ReportPartDirective):
         section += header
         if report.preamble:
             section += nodes.container(
-                "", *paragraphs(report.preamble), ids=["preamble"], classes=["preamble"]
+                "",
+                *self.field_paragraphs(report, "preamble", "preamble", report.preamble),
+                ids=["preamble"],
+                classes=["preamble"],
             )
         self.domain.note_object(key, "report", "report", report_name(archive, report), self.get_location())
 
@@ -156,7 +178,7 @@ class ReportDirective(ReportPartDirective):
         role = report.author_role or kind.author
         who = [nodes.Text(role)] if role else []
         if report.author_name:
-            who += [nodes.Text(" "), *text_nodes(report.author_name)]
+            who += [nodes.Text(" "), *self.field_nodes(report, "report", "author.name", report.author_name)]
         if report.organization and report.organization != role:
             who = [nodes.Text(report.organization + ("　" if who else "")), *who]
         if who:
@@ -178,10 +200,15 @@ class ReportDirective(ReportPartDirective):
         return fields
 
     def signature(self, report: Report) -> list[nodes.Element]:
-        lines = [line for line in (report.signature, report.date_line) if line]
+        lines = [
+            paragraph
+            for field, text in (("signature", report.signature), ("date_line", report.date_line))
+            if text
+            for paragraph in self.field_paragraphs(report, "report", field, text)
+        ]
         if not lines:
             return []
-        return [nodes.container("", *paragraphs("\n".join(lines)), classes=["report-signature"])]
+        return [nodes.container("", *lines, classes=["report-signature"])]
 
 
 class SectionDirective(ReportPartDirective):
@@ -212,7 +239,7 @@ class SectionDirective(ReportPartDirective):
             "",
             "",
             nodes.inline(section.marker, section.marker, classes=["marker"]),
-            *text_nodes(section.heading),
+            *self.field_nodes(report, section.anchor, "heading", section.heading),
         )
         topic = archive.topics.get(section.topic)
         if topic is not None:
@@ -223,10 +250,10 @@ class SectionDirective(ReportPartDirective):
             )
             node += tag
         if section.lead:
-            node += paragraphs(section.lead, ["lead"])
+            node += self.field_paragraphs(report, section.anchor, "lead", section.lead, ["lead"])
         node += self.items(report, section.items)
         if section.text:
-            node += paragraphs(section.text)
+            node += self.field_paragraphs(report, section.anchor, "text", section.text)
         self.register(report, section.anchor, section.aliases, "section")
         self.env.events.emit("shufa-report-part", self, report, section, node)
         return node
@@ -258,12 +285,14 @@ class ClosingDirective(ReportPartDirective):
         title = nodes.title()
         if part.marker:
             title += nodes.inline(part.marker, part.marker, classes=["marker"])
-        title += text_nodes(heading)
+        title += (
+            self.field_nodes(report, part.anchor, "heading", heading) if part.heading else text_nodes(heading)
+        )
         node += title
         if part.intro:
-            node += paragraphs(part.intro, ["lead"])
+            node += self.field_paragraphs(report, part.anchor, "intro", part.intro, ["lead"])
         if part.text:
-            node += paragraphs(part.text)
+            node += self.field_paragraphs(report, part.anchor, "text", part.text)
         node += self.items(report, part.items)
         self.register(report, part.anchor, part.aliases, "section")
         self.env.events.emit("shufa-report-part", self, report, part, node)
@@ -279,6 +308,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_event("shufa-report-header")  # (directive, report, header container)
     app.add_event("shufa-report-part")  # (directive, report, Section | ClosingPart, section node)
     app.add_event("shufa-report-item")  # (directive, report, Item, item container)
+    # (directive, report, anchor, field, text) → [(start, end, node)] placed over the text
+    app.add_event("shufa-field-marks")
     app.add_directive("report", ReportDirective)
     app.add_directive("report-section", SectionDirective)
     app.add_directive("report-closing", ClosingDirective)

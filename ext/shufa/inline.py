@@ -9,6 +9,7 @@ nodes, so every page, title and list shows redactions the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -29,27 +30,53 @@ def is_redacted(text: str) -> bool:
     return REDACTION.search(text) is not None
 
 
-def text_nodes(text: str) -> list[nodes.Node]:
-    """*text* as Text nodes, with each redaction placeholder as a :class:`redaction` node."""
+class figure_value(nodes.inline):
+    """A figure as printed (``160余场``), carrying its value, unit, qualifier and metric."""
+
+
+#: A node to put in place of ``text[start:end]`` (a figure mark, built by the metrics plugin).
+Placed = tuple[int, int, nodes.Element]
+
+
+def text_nodes(text: str, placed: Sequence[Placed] = ()) -> list[nodes.Node]:
+    """*text* as Text nodes, each redaction placeholder a :class:`redaction` node, and each
+    *placed* span replaced by its node (spans must not overlap a redaction)."""
+    spans: list[Placed] = [
+        (m.start(), m.end(), redaction(m.group(), m.group(), classes=["redaction"]))
+        for m in REDACTION.finditer(text)
+    ]
+    taken = [(s, e) for s, e, _ in spans]
+    spans += [p for p in placed if not any(p[0] < e and s < p[1] for s, e in taken)]
     out: list[nodes.Node] = []
     pos = 0
-    for match in REDACTION.finditer(text):
-        if match.start() > pos:
-            out.append(nodes.Text(text[pos : match.start()]))
-        out.append(redaction(match.group(), match.group(), classes=["redaction"]))
-        pos = match.end()
+    for start, end, node in sorted(spans, key=lambda span: span[0]):
+        if start < pos:
+            continue
+        if start > pos:
+            out.append(nodes.Text(text[pos:start]))
+        out.append(node)
+        pos = end
     if pos < len(text):
         out.append(nodes.Text(text[pos:]))
     return out
 
 
-def paragraphs(text: str, classes: list[str] | None = None) -> list[nodes.paragraph]:
-    """One paragraph per non-empty line of *text*."""
-    return [
-        nodes.paragraph(line, "", *text_nodes(line.strip()), classes=list(classes or []))
-        for line in text.splitlines()
-        if line.strip()
-    ]
+def paragraphs(
+    text: str, classes: list[str] | None = None, placed: Sequence[Placed] = ()
+) -> list[nodes.paragraph]:
+    """One paragraph per non-empty line of *text* (*placed* spans index into the whole text)."""
+    out = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            lead = offset + len(line) - len(line.lstrip())
+            mine = [(s - lead, e - lead, n) for s, e, n in placed if lead <= s and e <= lead + len(stripped)]
+            out.append(
+                nodes.paragraph(stripped, "", *text_nodes(stripped, mine), classes=list(classes or []))
+            )
+        offset += len(line)
+    return out
 
 
 def visit_redaction_html(self: HTML5Translator, node: redaction) -> None:
@@ -72,7 +99,17 @@ def depart_redaction_html(self: HTML5Translator, node: redaction) -> None:
     self.body.append("</span>")
 
 
+def visit_figure_html(self: HTML5Translator, node: figure_value) -> None:
+    # <data value> gives the machine-readable value; the title says it in words (至少 160 场).
+    self.body.append(self.starttag(node, "data", "", value=node["value"], title=node["title"]))
+
+
+def depart_figure_html(self: HTML5Translator, node: figure_value) -> None:
+    self.body.append("</data>")
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     # Other builders fall back to their visit_inline (Sphinx dispatches along the MRO).
     app.add_node(redaction, html=(visit_redaction_html, depart_redaction_html))
+    app.add_node(figure_value, html=(visit_figure_html, depart_figure_html))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,16 +15,30 @@ from typing import Any
 
 import jsonschema
 
-from .model import NEXT_STEPS, SHORTCOMINGS, Archive, ClosingPart, County, Item, Kind, Report, Section, Topic
+from .model import (
+    NEXT_STEPS,
+    SHORTCOMINGS,
+    Archive,
+    ClosingPart,
+    County,
+    FigureAssignment,
+    Item,
+    Kind,
+    Metric,
+    Report,
+    Section,
+    Topic,
+)
 from .problems import DataError, Problem, display_path
-from .schema import COUNTIES, KINDS, REPORT, TOPICS
+from .schema import COUNTIES, KINDS, METRICS, REPORT, TOPICS
 from .yamlfile import YamlDocument, read_yaml
 
 #: Files at the top of data/ that are not report files.
 TOP_LEVEL_FILES = {"counties.yaml", "kinds.yaml", "topics.yaml", "metrics.yaml"}
 
 _VALIDATORS = {
-    id(schema): jsonschema.Draft202012Validator(schema) for schema in (REPORT, COUNTIES, KINDS, TOPICS)
+    id(schema): jsonschema.Draft202012Validator(schema)
+    for schema in (REPORT, COUNTIES, KINDS, TOPICS, METRICS)
 }
 _YEAR_FILE = re.compile(r"^[0-9]{4}\.yaml$")
 
@@ -51,6 +65,9 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
     counties = _load_registry(data_dir / "counties.yaml", COUNTIES, _county, problems)
     kinds = _load_registry(data_dir / "kinds.yaml", KINDS, _kind, problems)
     topics = _load_registry(data_dir / "topics.yaml", TOPICS, _topic, problems)
+    metrics: dict[str, Metric] = {}
+    if (data_dir / "metrics.yaml").is_file():  # optional: an archive may track no metrics
+        metrics = _load_registry(data_dir / "metrics.yaml", METRICS, _metric, problems)
     _check_county_aliases(data_dir / "counties.yaml", counties, problems)
 
     reports: dict[str, Report] = {}
@@ -63,7 +80,7 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
             problems.extend(found)
             continue
         report = build_report(doc)
-        found = check_report(doc, report, counties, kinds, topics, data_dir)
+        found = check_report(doc, report, counties, kinds, topics, data_dir, metrics)
         if found:
             problems.extend(found)
             continue
@@ -72,7 +89,7 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
     if cache is not None:
         for stale in set(cache) - seen:
             del cache[stale]
-    archive = Archive(counties=counties, kinds=kinds, topics=topics, reports=reports)
+    archive = Archive(counties=counties, kinds=kinds, topics=topics, reports=reports, metrics=metrics)
     return LoadResult(archive, sorted(problems), files)
 
 
@@ -168,6 +185,10 @@ def _kind(slug: str, value: dict[str, Any], doc: YamlDocument) -> Kind:
 
 def _topic(key: str, value: dict[str, Any], doc: YamlDocument) -> Topic:
     return Topic(key=key, label=value["label"], keywords=list(value.get("keywords", [])))
+
+
+def _metric(key: str, value: dict[str, Any], doc: YamlDocument) -> Metric:
+    return Metric(key=key, label=value["label"], units=list(value["units"]), phrases=list(value["phrases"]))
 
 
 def _check_county_aliases(path: Path, counties: dict[str, County], problems: list[Problem]) -> None:
@@ -378,6 +399,12 @@ def build_report(doc: YamlDocument) -> Report:
         signature=closing.get("signature", ""),
         date_line=closing.get("date_line", ""),
         notes=v.get("notes", ""),
+        figure_assignments=[
+            FigureAssignment(
+                at=f["at"], text=f["text"], metric=f["metric"], line=doc.where(("figures", i))[0]
+            )
+            for i, f in enumerate(v.get("figures", []))
+        ],
     )
 
 
@@ -408,9 +435,32 @@ def check_report(
     kinds: dict[str, Kind],
     topics: dict[str, Topic],
     data_dir: Path,
+    metrics: dict[str, Metric] | None = None,
 ) -> list[Problem]:
     """Problems that the schema cannot see: references to other files, numbering, ids."""
     problems: list[Problem] = []
+    anchors = {"report", "preamble", *(a for a, _ in report.anchors())}
+    for i, assignment in enumerate(report.figure_assignments):
+        if assignment.metric is not None and assignment.metric not in (metrics or {}):
+            problems.append(
+                doc.problem(
+                    ("figures", i, "metric"),
+                    f"figures[{i}].metric: unknown metric "
+                    f"`{assignment.metric}`; expected a key of metrics.yaml "
+                    f"({_some(metrics or {})}) or null",
+                    code="metric",
+                )
+            )
+        if assignment.at not in anchors:
+            problems.append(
+                doc.problem(
+                    ("figures", i, "at"),
+                    f"figures[{i}].at: no section or item "
+                    f"`{assignment.at}` in this report; expected an anchor such as s1 "
+                    "or s1-2",
+                    code="anchor",
+                )
+            )
     if report.county not in counties:
         problems.append(
             doc.problem(

@@ -47,6 +47,26 @@ class Topic:
 
 
 @dataclass
+class Metric:
+    """What a figure measures (出庭应诉率); figures are assigned by phrase and unit."""
+
+    key: str
+    label: str
+    units: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FigureAssignment:
+    """A report's own statement of which metric a printed figure measures (None: no metric)."""
+
+    at: str
+    text: str
+    metric: str | None
+    line: int = 0
+
+
+@dataclass
 class Item:
     """A numbered item; ``anchor`` is derived from its parent's anchor and its ordinal."""
 
@@ -143,6 +163,7 @@ class Report:
     signature: str = ""
     date_line: str = ""
     notes: str = ""
+    figure_assignments: list[FigureAssignment] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -195,6 +216,7 @@ class Archive:
     kinds: dict[str, Kind]
     topics: dict[str, Topic]
     reports: dict[str, Report]
+    metrics: dict[str, Metric] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Indexes built once, so that a county or year page costs what it lists, not the archive.

@@ -110,6 +110,26 @@ CLOSING_PART: dict[str, Any] = {
     },
 }
 
+FIGURE: dict[str, Any] = {
+    "type": "object",
+    "description": "Which metric a figure in the text measures (or that it measures none).",
+    "required": ["at", "text", "metric"],
+    "additionalProperties": False,
+    "properties": {
+        "at": {
+            "type": "string",
+            "pattern": r"^(preamble|report|s[0-9]+(-[0-9]+)*|shortcomings(-[0-9]+)*|next-steps(-[0-9]+)*)$",
+            "description": "Anchor of the section or item whose text holds the figure (`s6-1`).",
+        },
+        "text": _text("The figure as printed (`46件`); its first occurrence there is meant."),
+        "metric": {
+            "type": ["string", "null"],
+            "pattern": SLUG_PATTERN,
+            "description": "A key of data/metrics.yaml, or null: the figure is not a metric.",
+        },
+    },
+}
+
 REPORT: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Report data file",
@@ -205,9 +225,14 @@ REPORT: dict[str, Any] = {
                 "date_line": _text("Date line as printed (`2024年1月22日`)."),
             },
         },
+        "figures": {
+            "type": "array",
+            "description": "Explicit metric assignments that win over the phrases of metrics.yaml.",
+            "items": {"$ref": "#/$defs/figure"},
+        },
         "notes": _text("Free notes of the archive keeper; not part of the report."),
     },
-    "$defs": {"item": ITEM, "section": SECTION, "closing_part": CLOSING_PART},
+    "$defs": {"item": ITEM, "section": SECTION, "closing_part": CLOSING_PART, "figure": FIGURE},
 }
 
 COUNTIES: dict[str, Any] = {
@@ -282,10 +307,39 @@ TOPICS: dict[str, Any] = {
     },
 }
 
+METRICS: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "data/metrics.yaml",
+    "description": "Metric key → what figures in report text measure.",
+    "type": "object",
+    "propertyNames": {"pattern": SLUG_PATTERN},
+    "additionalProperties": {
+        "type": "object",
+        "required": ["label", "units", "phrases"],
+        "additionalProperties": False,
+        "properties": {
+            "label": _text("Chinese label (`行政机关负责人出庭应诉率`)."),
+            "units": {
+                "type": "array",
+                "minItems": 1,
+                "items": _TEXT,
+                "description": "Units a figure must carry to count (`%`, `件`).",
+            },
+            "phrases": {
+                "type": "array",
+                "minItems": 1,
+                "items": _TEXT,
+                "description": "Phrases that identify the metric in the same clause as the figure.",
+            },
+        },
+    },
+}
+
 #: Every schema by the file (or file family) it governs, in the order the docs show them.
 SCHEMAS: dict[str, dict[str, Any]] = {
     "report": REPORT,
     "counties": COUNTIES,
     "kinds": KINDS,
     "topics": TOPICS,
+    "metrics": METRICS,
 }

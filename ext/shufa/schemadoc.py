@@ -34,6 +34,10 @@ def _type(schema: dict[str, Any], root: dict[str, Any]) -> str:
     if "const" in schema:
         return f"`{schema['const']}`"
     kind = schema.get("type", "")
+    if isinstance(kind, list):
+        return " or ".join(_type({**schema, "type": k}, root) for k in kind)
+    if kind == "null":
+        return "null"
     if kind == "array":
         return f"list of {_type(schema.get('items', {}), root)}"
     if kind == "object":

@@ -1,0 +1,396 @@
+"""Sphinx plugin: figures over time — marked in the report text, as series on county pages, indexed.
+
+Figures are found by the importer's parser (:func:`shufa.figures.find_figures`)
+and assigned to a metric of data/metrics.yaml when one of the metric's phrases
+stands in the same clause (the nearest one before the figure, else right after
+it) and the figure's unit is one of the metric's units; a report's own
+``figures:`` list wins. In the text each figure becomes a ``<data>`` element
+with its value and, in words, its qualifier (160余场 → 至少 160 场); its id is
+``f-<metric>`` (``f-<metric>-2`` for the second of a report) or ``f-<n>`` for
+figures no metric claims. A metric hidden in the published copy (会前学法*次)
+is recorded as redacted and shown as a gap, never guessed.
+
+County pages get, per report kind, a table of each metric across years with a
+small SVG chart drawn at build time; a metric index page lists every metric
+with the counties and years that report it.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from .data import get_archive, note_model_dependency
+from .domain import doc_ref, report_ref
+from .figures import Figure, find_figures, find_redactions, report_fields
+from .inline import figure_value
+from .model import Archive, County, Kind, Metric, Report
+
+#: Where a clause ends: a metric phrase and its figure stand between two of these.
+_CLAUSE_END = re.compile(r"[，。；：！？,;:!?\n（）()]")
+
+_AT_LEAST = ("余", "多", "以上", "超过", "逾", "过", "多于")
+_ABOUT = ("近", "约", "左右", "大约", "将近", "上下")
+_BELOW = ("不足", "以下", "不到", "少于")
+
+
+@dataclass(frozen=True)
+class PlacedFigure:
+    """A figure of a report: where it is, what it measures, and its element id."""
+
+    anchor: str
+    field: str
+    figure: Figure
+    metric: str | None
+    id: str
+
+
+def qualifier_words(qualifier: str) -> str:
+    """余/以上 → 至少, 近/约 → 约, 不足 → 不到 (as readers should take the number)."""
+    if not qualifier:
+        return ""
+    if any(q in qualifier for q in _AT_LEAST):
+        return "至少"
+    if any(q in qualifier for q in _ABOUT):
+        return "约"
+    if any(q in qualifier for q in _BELOW):
+        return "不到"
+    return qualifier
+
+
+def format_value(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def spoken(figure: Figure) -> str:
+    """至少160场, 98.6%, 约200人次."""
+    return f"{qualifier_words(figure.qualifier)}{format_value(figure.value)}{figure.unit}"
+
+
+def _clause_before(text: str, at: int) -> str:
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, at)), default=0)
+    return text[start:at]
+
+
+def _clause_after(text: str, at: int) -> str:
+    match = _CLAUSE_END.search(text, at)
+    return text[at : match.start() if match else len(text)]
+
+
+def assign_metric(metrics: dict[str, Metric], text: str, start: int, end: int, unit: str) -> str | None:
+    """The metric a figure at ``text[start:end]`` with *unit* measures, by phrase and unit."""
+    before = _clause_before(text, start)
+    best: tuple[int, str] | None = None
+    for metric in metrics.values():
+        if unit not in metric.units:
+            continue
+        for phrase in metric.phrases:
+            position = before.rfind(phrase)
+            if position >= 0 and (best is None or position + len(phrase) > best[0]):
+                best = (position + len(phrase), metric.key)
+    if best is not None:
+        return best[1]
+    after = _clause_after(text, end)
+    for metric in metrics.values():
+        if unit in metric.units and any(
+            after.startswith(p) or after[:4].find(p) >= 0 for p in metric.phrases
+        ):
+            return metric.key
+    return None
+
+
+_CACHE: dict[str, tuple[tuple, list[PlacedFigure], set[str]]] = {}
+
+
+def report_figures(archive: Archive, report: Report) -> tuple[list[PlacedFigure], set[str]]:
+    """Every figure of *report* with its metric and id, and the metrics hidden by redaction."""
+    stamp = (
+        tuple(text for _a, _f, text in report_fields(report)),
+        tuple((a.at, a.text, a.metric) for a in report.figure_assignments),
+        tuple((m.key, tuple(m.units), tuple(m.phrases)) for m in archive.metrics.values()),
+    )
+    hit = _CACHE.get(report.key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1], hit[2]
+    assigned = {(a.at, a.text): a.metric for a in report.figure_assignments}
+    used: set[tuple[str, str]] = set()
+    counts: Counter[str] = Counter()
+    placed: list[PlacedFigure] = []
+    redacted: set[str] = set()
+    unassigned = 0
+    for anchor, field, text in report_fields(report):
+        if not text:
+            continue
+        for figure in find_figures(text):
+            key = (anchor, figure.text)
+            if key in assigned and key not in used:
+                used.add(key)
+                metric = assigned[key]
+            else:
+                metric = assign_metric(archive.metrics, text, figure.start, figure.end, figure.unit)
+            if metric is not None:
+                counts[metric] += 1
+                ident = f"f-{metric}" if counts[metric] == 1 else f"f-{metric}-{counts[metric]}"
+            else:
+                unassigned += 1
+                ident = f"f-{unassigned}"
+            placed.append(PlacedFigure(anchor, field, figure, metric, ident))
+        for start, end, _mark in find_redactions(text):
+            following = _clause_after(text, end)
+            for metric in archive.metrics.values():
+                if any(following.startswith(u) for u in metric.units) and any(
+                    p in _clause_before(text, start) for p in metric.phrases
+                ):
+                    redacted.add(metric.key)
+    if len(_CACHE) > 256:
+        _CACHE.clear()
+    _CACHE[report.key] = (stamp, placed, redacted)
+    return placed, redacted
+
+
+def figure_node(archive: Archive, placed: PlacedFigure) -> figure_value:
+    figure = placed.figure
+    metric = archive.metrics.get(placed.metric or "")
+    title = f"{metric.label}：{spoken(figure)}" if metric else spoken(figure)
+    classes = ["figure", f"metric-{placed.metric}"] if placed.metric else ["figure"]
+    return figure_value(
+        figure.text,
+        figure.text,
+        ids=[placed.id],
+        classes=classes,
+        value=format_value(figure.value),
+        title=title,
+    )
+
+
+def field_marks(
+    app: Sphinx, directive: SphinxDirective, report: Report, anchor: str, field: str, text: str
+) -> list[tuple[int, int, nodes.Element]] | None:
+    archive = get_archive(directive.env)
+    placed, _ = report_figures(archive, report)
+    return [
+        (p.figure.start, p.figure.end, figure_node(archive, p))
+        for p in placed
+        if p.anchor == anchor and p.field == field
+    ]
+
+
+# --- series ---------------------------------------------------------------------------------
+
+
+def series(archive: Archive, reports: list[Report]) -> dict[str, dict[int, PlacedFigure | None]]:
+    """Metric → year → its first figure in that year's report (None: hidden by redaction)."""
+    out: dict[str, dict[int, PlacedFigure | None]] = {}
+    for report in reports:
+        placed, redacted = report_figures(archive, report)
+        for metric in redacted:
+            out.setdefault(metric, {})[report.year] = None
+        for p in placed:
+            if p.metric and (report.year not in out.get(p.metric, {}) or out[p.metric][report.year] is None):
+                out.setdefault(p.metric, {})[report.year] = p
+    order = list(archive.metrics)
+    return {m: out[m] for m in sorted(out, key=order.index)}
+
+
+def chart(metric: Metric, years: list[int], values: dict[int, PlacedFigure | None]) -> str:
+    """A small line chart as SVG text (built with ElementTree: well-formed, escaped)."""
+    width, height, pad = 132, 40, 6
+    known = [(y, p.figure.value) for y, p in values.items() if p is not None]
+    low = min((v for _, v in known), default=0.0)
+    high = max((v for _, v in known), default=1.0)
+    span = (high - low) or 1.0
+
+    def x(year: int) -> float:
+        return pad + (width - 2 * pad) * (years.index(year) / max(len(years) - 1, 1))
+
+    def y(value: float) -> float:
+        return height - pad - (height - 2 * pad) * ((value - low) / span if high != low else 0.5)
+
+    words = "；".join(
+        f"{year}年{'未报告' if year not in values else '原文隐去' if values[year] is None else spoken(values[year].figure)}"
+        for year in years
+    )
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "class": "metric-chart",
+            "width": str(width),
+            "height": str(height),
+            "viewBox": f"0 0 {width} {height}",
+            "role": "img",
+        },
+    )
+    ET.SubElement(svg, "title").text = f"{metric.label}：{words}"
+    run: list[str] = []
+    for year in [*years, None]:
+        point = values.get(year) if year is not None else None
+        if point is None:
+            if len(run) > 1:
+                ET.SubElement(
+                    svg, "polyline", {"points": " ".join(run), "class": "metric-line", "fill": "none"}
+                )
+            run = []
+            continue
+        run.append(f"{x(year):.1f},{y(point.figure.value):.1f}")
+    for year in years:
+        if year not in values:
+            continue
+        point = values[year]
+        if point is None:
+            ET.SubElement(
+                svg,
+                "line",
+                {
+                    "x1": f"{x(year):.1f}",
+                    "x2": f"{x(year):.1f}",
+                    "y1": str(pad),
+                    "y2": str(height - pad),
+                    "class": "metric-gap",
+                },
+            )
+            continue
+        hollow = bool(qualifier_words(point.figure.qualifier))
+        ET.SubElement(
+            svg,
+            "circle",
+            {
+                "cx": f"{x(year):.1f}",
+                "cy": f"{y(point.figure.value):.1f}",
+                "r": "3",
+                "class": "metric-point qualified" if hollow else "metric-point",
+            },
+        )
+    return ET.tostring(svg, encoding="unicode")
+
+
+def add_metric_series(
+    app: Sphinx,
+    directive: SphinxDirective,
+    county: County,
+    kind: Kind,
+    reports: list[Report],
+    section: nodes.Element,
+) -> None:
+    env = directive.env
+    archive = get_archive(env)
+    for report in reports:
+        note_model_dependency(env, f"text:{report.key}")
+    table_series = series(archive, reports)
+    if not table_series:
+        return
+    years = [r.year for r in reports]
+    by_year = {r.year: r for r in reports}
+    caption = nodes.paragraph("", f"{kind.name}中的数字（按年度）", classes=["metric-caption"])
+    table = nodes.table(classes=["metric-table"])
+    group = nodes.tgroup(cols=len(years) + 2)
+    table += group
+    for width in (24, *([10] * len(years)), 26):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    row = nodes.row()
+    for text in ("指标", *[f"{y}年" for y in years], "走势"):
+        row += nodes.entry("", nodes.paragraph("", text))
+    head += row
+    group += head
+    body = nodes.tbody()
+    for key, values in table_series.items():
+        metric = archive.metrics[key]
+        row = nodes.row(ids=[f"m-{kind.slug}-{key}"])
+        row += nodes.entry(
+            "", nodes.paragraph("", "", doc_ref(env, "metrics/index", nodes.inline("", metric.label)))
+        )
+        for year in years:
+            if year not in values:
+                cell = nodes.paragraph("", "", nodes.inline("—", "—", classes=["absent"]))
+            elif values[year] is None:
+                cell = nodes.paragraph("", "", nodes.inline("隐去", "隐去", classes=["redacted-value"]))
+            else:
+                placed = values[year]
+                text = placed.figure.text
+                cell = nodes.paragraph(
+                    "",
+                    "",
+                    report_ref(env, "figure", f"{by_year[year].key}/{placed.id}", nodes.inline("", text)),
+                )
+            row += nodes.entry("", cell)
+        row += nodes.entry("", nodes.raw("", chart(metric, years, values), format="html"))
+        body += row
+    group += body
+    section += caption
+    section += table
+
+
+def _register_report_figures(
+    app: Sphinx, directive: SphinxDirective, report: Report, header: nodes.Element
+) -> None:
+    """Figure targets in the report domain, so county tables and other pages can link them."""
+    archive = get_archive(directive.env)
+    domain = directive.env.domains["report"]
+    placed, _ = report_figures(archive, report)
+    for p in placed:
+        metric = archive.metrics.get(p.metric or "")
+        label = f"{archive.report_title(report)} {metric.label if metric else '数字'} {p.figure.text}"
+        domain.note_object(f"{report.key}/{p.id}", "figure", p.id, label, directive.get_location())
+
+
+class MetricIndexDirective(SphinxDirective):
+    """Every metric, with the counties and years that report it."""
+
+    def run(self) -> list[nodes.Node]:
+        note_model_dependency(self.env, "alltext")
+        archive = get_archive(self.env)
+        page = nodes.section(ids=["metrics"])
+        page += nodes.title("数字指标", "数字指标")
+        intro = "报告中的数字按下列指标归类（见 data/metrics.yaml），点击进入该地的历年数字。"
+        page += nodes.paragraph(intro, intro)
+        found: dict[str, list[tuple[Report, list[Report]]]] = {}
+        for county in archive.counties:
+            for kind in archive.kinds:
+                reports = archive.reports_of(county, kind)
+                for key, values in series(archive, reports).items():
+                    found.setdefault(key, []).append((reports[0], [r for r in reports if values.get(r.year)]))
+        for key, metric in archive.metrics.items():
+            section = nodes.section(ids=[key])
+            section += nodes.title(metric.label, metric.label)
+            rows = found.get(key, [])
+            if not rows:
+                section += nodes.paragraph("暂无报告涉及。", "暂无报告涉及。", classes=["empty"])
+            items = nodes.bullet_list()
+            for first, reported in rows:
+                county = archive.counties[first.county]
+                kind = archive.kinds[first.kind]
+                para = nodes.paragraph()
+                para += doc_ref(self.env, county.docname, nodes.inline("", f"{county.name}{kind.name}"))
+                years = "、".join(str(r.year) for r in reported) or "（数字均已隐去）"
+                para += nodes.Text(f"：{years}")
+                items += nodes.list_item("", para)
+            if rows:
+                section += items
+            page += section
+        return [page]
+
+
+def metric_pages(app: Sphinx, archive: Archive, pages: dict[str, str]) -> None:
+    from .pages import page
+
+    pages["metrics/index.md"] = page("```{metric-index}\n```\n", "data/metrics.yaml")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("shufa.directives")
+    app.setup_extension("shufa.listings")
+    app.setup_extension("shufa.pages")
+    app.connect("shufa-field-marks", field_marks)
+    app.connect("shufa-report-header", _register_report_figures)
+    app.connect("shufa-county-kind", add_metric_series)
+    app.connect("shufa-generate-pages", metric_pages)
+    app.add_directive("metric-index", MetricIndexDirective)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
