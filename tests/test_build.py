@@ -234,3 +234,18 @@ def test_parallel_build_equals_serial(tmp_path: Path, sample_build: SphinxTestAp
         compared += 1
     assert compared >= len(SAMPLE.reports)
     assert (out / "objects.inv").read_bytes() == (sample_site / "objects.inv").read_bytes()
+
+
+def test_changing_the_metrics_vocabulary_updates_marks_and_series(incremental) -> None:
+    src, data = incremental
+    path = data / "metrics.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("reconsideration-applications:", "reconsideration-requests:"),
+        encoding="utf-8",
+    )
+    app, read = _build(src, data)
+    assert app.warning.getvalue() == ""
+    assert {"reports/qinghe/shufa/2023", "reports/qinghe/index", "metrics/index"} <= set(read)
+    page = (Path(app.outdir) / "reports/qinghe/shufa/2023.html").read_text(encoding="utf-8")
+    assert 'id="f-reconsideration-requests"' in page
+    assert 'id="f-reconsideration-applications"' not in page

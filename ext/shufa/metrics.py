@@ -332,6 +332,8 @@ def _register_report_figures(
     app: Sphinx, directive: SphinxDirective, report: Report, header: nodes.Element
 ) -> None:
     """Figure targets in the report domain, so county tables and other pages can link them."""
+    # the marks and ids depend on the metrics vocabulary too, which the text fingerprint covers
+    note_model_dependency(directive.env, f"text:{report.key}")
     archive = get_archive(directive.env)
     domain = directive.env.domains["report"]
     placed, _ = report_figures(archive, report)
