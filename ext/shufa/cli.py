@@ -53,7 +53,7 @@ def _load_plugins() -> None:
     # Commands that live in their own modules register themselves on import.
     from importlib import import_module
 
-    for module in ("shufa.importing.command", "shufa.anchors", "shufa.figures"):
+    for module in ("shufa.importing.command", "shufa.anchors", "shufa.figures", "shufa.sitecheck"):
         try:
             import_module(module)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,42 @@
+"""The built sample site has no broken internal link or anchor; the checker finds broken ones."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from shufa.cli import main
+from shufa.sitecheck import broken_links
+
+
+def test_every_internal_link_and_anchor_of_the_sample_site_resolves(sample_site: Path) -> None:
+    assert broken_links(sample_site) == []
+    pages = list(sample_site.rglob("*.html"))
+    assert len(pages) > 30
+
+
+def test_the_checker_reports_missing_pages_and_anchors(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<a href="sub/a.html#s1">ok</a>\n<a href="sub/a.html#s9">no anchor</a>\n'
+        '<a href="missing.html">gone</a>\n<a href="https://example.org/x">external</a>\n<a href="#top">top</a>',
+        encoding="utf-8",
+    )
+    (tmp_path / "sub" / "a.html").write_text(
+        '<section id="s1"></section><a href="../index.html">back</a>', encoding="utf-8"
+    )
+    problems = broken_links(tmp_path)
+    assert problems == [
+        "index.html:2: sub/a.html#s9 — sub/a.html has no element with id “s9”",
+        "index.html:3: missing.html — no such file missing.html",
+    ]
+
+
+def test_check_links_command(sample_site: Path, tmp_path: Path, capsys) -> None:
+    assert main(["check-links", str(sample_site)]) == 0
+    copy = tmp_path / "site"
+    shutil.copytree(sample_site, copy)
+    (copy / "reports/qinghe/shufa/2022.html").unlink()
+    assert main(["check-links", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert "no such file reports/qinghe/shufa/2022.html" in out
