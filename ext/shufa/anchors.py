@@ -104,6 +104,7 @@ def write_lock(path: Path, entries: Iterable[str]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the lock is an ordinary project file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

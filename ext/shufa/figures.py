@@ -347,8 +347,29 @@ def _figure_at(text, scan_from, at, redactions, dates, fixed, quoted) -> tuple[F
 
 
 #: Words that end in a one-character qualifier but qualify nothing: 村规民约11件 is 11件, not 约11件.
-_NOT_QUALIFIERS = {"民约", "公约", "合约", "条约", "契约", "预约", "节约", "制约", "签约", "违约", "履约",
-                   "特约", "相约", "最近", "附近", "就近", "临近", "贴近", "亲近", "赶超", "高超"}
+_NOT_QUALIFIERS = {
+    "民约",
+    "公约",
+    "合约",
+    "条约",
+    "契约",
+    "预约",
+    "节约",
+    "制约",
+    "签约",
+    "违约",
+    "履约",
+    "特约",
+    "相约",
+    "最近",
+    "附近",
+    "就近",
+    "临近",
+    "贴近",
+    "亲近",
+    "赶超",
+    "高超",
+}
 
 
 def _prefix_ok(text: str, m: re.Match[str]) -> bool:
@@ -377,7 +398,7 @@ def _make(pattern: re.Pattern[str], m: re.Match[str], text: str) -> Figure | Non
     mid = m.group("mid") or ""
     if pattern is _CHINESE:
         num = m.group("num")
-        if num in {"一"} or num in _CN_BIG_UNITS or (len(num) == 1 and num in "〇零"):
+        if num == "一" or num in _CN_BIG_UNITS or num in ("〇", "零"):
             return None  # 一次性, 一项, 万人空巷: too often not a count
         number = parse_chinese_number(num)
         if number is None:
@@ -387,9 +408,9 @@ def _make(pattern: re.Pattern[str], m: re.Match[str], text: str) -> Figure | Non
         scale = m.group("scale") or ""
         if not unit and not scale:
             return None
-        if unit == "年" and not scale and not m.group("dec"):
-            if 1800 <= int(m.group("num").replace(",", "")) <= 2199:
-                return None
+        year_like = unit == "年" and not scale and not m.group("dec")
+        if year_like and 1800 <= int(m.group("num").replace(",", "")) <= 2199:
+            return None  # 2023年 is a year, 满2年 a duration
         value = _arabic_value(m.group("num"), m.group("dec")) * _SCALES.get(scale, 1)
     if unit in {"%", "％"}:
         unit = "%"

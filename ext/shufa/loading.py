@@ -53,13 +53,19 @@ class LoadResult:
     files: dict[str, Path] = field(default_factory=dict)
 
 
-def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadResult:
-    """Load every file of *data_dir*; problems are collected, never raised.
+@dataclass
+class Registries:
+    """The registry files of a data folder (no report parsed), with their problems."""
 
-    *cache*, when given, maps a report file to the outcome of its parse and schema
-    validation, keyed by its modification time and size; unchanged files are not
-    parsed again (the build keeps it between runs). Cross-file checks always run.
-    """
+    counties: dict[str, County]
+    kinds: dict[str, Kind]
+    topics: dict[str, Topic]
+    metrics: dict[str, Metric]
+    problems: list[Problem]
+
+
+def load_registries(data_dir: Path) -> Registries:
+    """counties.yaml, kinds.yaml, topics.yaml and the optional metrics.yaml of *data_dir*."""
     data_dir = Path(data_dir)
     problems: list[Problem] = []
     counties = _load_registry(data_dir / "counties.yaml", COUNTIES, _county, problems)
@@ -69,6 +75,25 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
     if (data_dir / "metrics.yaml").is_file():  # optional: an archive may track no metrics
         metrics = _load_registry(data_dir / "metrics.yaml", METRICS, _metric, problems)
     _check_county_aliases(data_dir / "counties.yaml", counties, problems)
+    return Registries(counties, kinds, topics, metrics, problems)
+
+
+def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadResult:
+    """Load every file of *data_dir*; problems are collected, never raised.
+
+    *cache*, when given, maps a report file to the outcome of its parse and schema
+    validation, keyed by its modification time and size; unchanged files are not
+    parsed again (the build keeps it between runs). Cross-file checks always run.
+    """
+    data_dir = Path(data_dir)
+    registries = load_registries(data_dir)
+    problems = list(registries.problems)
+    counties, kinds, topics, metrics = (
+        registries.counties,
+        registries.kinds,
+        registries.topics,
+        registries.metrics,
+    )
 
     reports: dict[str, Report] = {}
     files: dict[str, Path] = {}

@@ -1,0 +1,318 @@
+"""Remove what a copy picked up on its way from the document to the user, and say what was removed.
+
+Removed (each reported with its line and text): CMS paywall markers
+(``##paidbegin##``, ``$$paidend$$`` …, alone on a line or glued to text), site
+chrome (breadcrumbs, 来源/发布时间/浏览次数 lines, 打印/关闭, 上一篇/下一篇),
+watermark URLs, page numbers, a title printed twice, a site name glued to the
+title, and invisible characters (zero-width spaces, control and bidi
+characters) that no data file may hold. Kept: ``（略）`` gaps (reported, so the
+user knows the published copy is incomplete) and the text as printed,
+full-width or half-width punctuation alike. Stray spaces between Chinese
+characters are whitespace: removed and counted.
+
+Every removal is a span of the input, so "the input minus the removed
+artefacts" is exact: :func:`without` rebuilds it, and the tests compare it
+with the data file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .genre import ends_sentence
+from .markers import line_marker
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """Something removed: what kind, the text as it was, its line, its span in the input."""
+
+    kind: str
+    text: str
+    line: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-empty line of the cleaned text and the source line it came from."""
+
+    text: str
+    number: int
+    #: The rest of a source line cut by a removed paywall marker (it may continue a sentence).
+    continued: bool = False
+
+
+@dataclass
+class Cleaned:
+    """The text without artefacts, as lines, and everything that was removed or noticed."""
+
+    lines: list[Line]
+    removed: list[Artefact] = field(default_factory=list)
+    #: Lines with a ``（略）`` gap: kept, reported.
+    gaps: list[Line] = field(default_factory=list)
+    stray_spaces: int = 0
+    #: From site chrome: the publication date (YYYY-MM-DD) and the 来源 (source) it names.
+    published: str = ""
+    source_note: str = ""
+
+    @property
+    def body(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+# --- patterns -------------------------------------------------------------------------
+
+_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_PAYWALL = re.compile(r"(?:##|\$\$|@@)\s*paid\s*(?:begin|end|start|stop)?\s*(?:##|\$\$|@@)", re.I)
+_URL = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
+    r"|(?<![A-Za-z0-9@.\-])[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*"
+    r"\.(?:com|cn|net|org|cc|top|info|xyz)(?:/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]*)?(?![A-Za-z0-9])",
+    re.I,
+)
+_CHROME_LABELS = (
+    r"来源|信息来源|文章来源|稿件来源|发布时间|发布日期|发文日期|成文日期|更新时间|时间|日期|作者|编辑|"
+    r"责任编辑|浏览次数|浏览量|阅读次数|阅读量|点击数|点击量|点击率|访问量|访问次数|字号|字体|分享到|"
+    r"索引号|发布机构|主题分类|文号"
+)
+_CHROME_LABEL = re.compile(rf"(?:^|[\s|｜【\[])(?:{_CHROME_LABELS})\s*[:：]")
+_CHROME_START = re.compile(rf"^[【\[]?(?:{_CHROME_LABELS})\s*[:：]")
+_BREADCRUMB = re.compile(
+    r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]|^首页\s*(?:[>＞›»/]|&gt;)"
+)
+_ACTIONS = re.compile(
+    r"^[\s【】\[\]|｜/·•]*(?:(?:打印本页|打印|关闭窗口|关闭本页|关闭|返回顶部|返回列表|返回|收藏本页|收藏|"
+    r"分享到|分享|保存本页|保存|纠错|字号|字体|默认|扫一扫在手机打开当前页|扫一扫|在手机打开当前页|"
+    r"[大中小])[\s【】\[\]|｜/·•：:]*)+$"
+)
+_NEIGHBOURS = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|相关链接|相关文章|相关阅读|相关新闻)\s*[:：]")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3})$"
+)
+_PUBLISHED = re.compile(
+    r"(?:发布时间|发布日期|发文日期|日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
+_SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]\s*([^\s|｜【】\[\]]+)")
+_TITLE_SITE = re.compile(
+    r"^(?P<title>.*报告)\s*(?P<site>[_｜|—–\-]+\s*[^，。；]{0,30}?(?:政府|网|门户|网站|平台|频道|专栏)[^，。；]{0,10})$"
+)
+_WATERMARK_WORDS = re.compile(
+    r"来源|来自|访问|下载|文档|文库|资料|网址|网站|转载|更多|请|浏览|登录|扫码|关注|本文"
+)
+_GAP = re.compile(r"[（(]\s*略\s*[)）]")
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def _removable(ch: str) -> bool:
+    """Characters no data file may hold and no reader sees: controls, format characters, non-characters."""
+    if ch == "\t":
+        return False
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cf", "Cs"):
+        return True
+    code = ord(ch)
+    return code in (0xFFFE, 0xFFFF) or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def _cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x2018 <= code <= 0x201F
+        or code in (0x2014, 0x2026, 0xB7)
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+# --- the cleaner ------------------------------------------------------------------------
+
+
+def remove_artefacts(text: str) -> Cleaned:
+    """*text* as non-empty lines without artefacts, with every removal reported."""
+    cleaned = Cleaned(lines=[])
+    raw_lines: list[tuple[int, int, int]] = []  # (number, start, end) of kept source lines
+    number, pos = 1, 0
+    for brk in [*_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        _clean_line(text, pos, end, number, cleaned, raw_lines)
+        if brk is None:
+            break
+        pos, number = brk.end(), number + 1
+    _drop_duplicate_titles(text, cleaned, raw_lines)
+    cleaned.removed.sort(key=lambda a: a.start)
+    return cleaned
+
+
+def _clean_line(text, start, end, number, cleaned: Cleaned, raw_lines) -> None:
+    line = text[start:end]
+    if not line.strip():
+        return
+    # inline removals, as spans relative to the line; a span overlapping an earlier one is dropped
+    spans: list[tuple[int, int, str]] = []
+
+    def take(first: int, last: int, kind: str) -> None:
+        if not any(s < last and first < e for s, e, _ in spans):
+            spans.append((first, last, kind))
+
+    for m in _PAYWALL.finditer(line):
+        take(m.start(), m.end(), "paywall marker")
+    run_start = None
+    for i, ch in enumerate([*line, ""]):
+        if ch and _removable(ch):
+            if run_start is None:
+                run_start = i
+        elif run_start is not None:
+            take(run_start, i, "invisible characters")
+            run_start = None
+    for m in _URL.finditer(line):
+        take(m.start(), m.end(), "watermark URL")
+    spans.sort()
+    kept = _remove_spans(line, spans)
+    visible = kept.strip()
+    whole = _whole_line_kind(visible, cleaned, spans)
+    if whole is not None:
+        if whole:
+            cleaned.removed.append(Artefact(whole, line.strip(), number, start, end))
+        else:  # nothing but removed pieces on this line
+            for s, e, kind in spans:
+                cleaned.removed.append(Artefact(kind, line[s:e], number, start + s, start + e))
+        return
+    if not cleaned.lines:
+        site = _TITLE_SITE.match(visible)
+        if site and len(site.group("title")) >= 6 and not _PAYWALL.search(line):
+            at = line.rfind(site.group("site").strip())
+            if at >= 0:
+                spans.append((at, at + len(site.group("site").strip()), "site name"))
+                spans.sort()
+    for s, e, kind in spans:
+        cleaned.removed.append(Artefact(kind, line[s:e], number, start + s, start + e))
+    # a paywall marker glued between two paragraphs is a paragraph break: split the line there
+    cuts = [(s, e) for s, e, kind in spans if kind == "paywall marker"]
+    bounds = [0] + [x for s, e in cuts for x in (s, e)] + [len(line)]
+    for seg_start, seg_end in zip(bounds[::2], bounds[1::2], strict=True):
+        inner = [(s, e, k) for s, e, k in spans if seg_start <= s and e <= seg_end]
+        piece = _remove_spans(
+            line[seg_start:seg_end], [(s - seg_start, e - seg_start, k) for s, e, k in inner]
+        )
+        tidy, strays = _tidy(piece)
+        if not tidy:
+            continue
+        cleaned.stray_spaces += strays
+        continued = bool(cleaned.lines) and cleaned.lines[-1].number == number
+        cleaned.lines.append(Line(tidy, number, continued))
+        raw_lines.append((number, start + seg_start, start + seg_end))
+        if _GAP.search(tidy):
+            cleaned.gaps.append(Line(tidy, number))
+
+
+def _remove_spans(line: str, spans: list[tuple[int, int, str]]) -> str:
+    out, pos = [], 0
+    for s, e, _ in spans:
+        if s >= pos:
+            out.append(line[pos:s])
+            pos = e
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def _whole_line_kind(visible: str, cleaned: Cleaned, spans) -> str | None:
+    """The kind of artefact the whole line is ("" when only removed pieces remain), or None."""
+    if not visible:
+        return "" if spans else None
+    if len(visible) <= 160 and "。" not in visible:
+        if _BREADCRUMB.search(visible) or (
+            sum(visible.count(c) for c in ">＞›»") >= 2 and not line_marker(visible)
+        ):
+            return "site chrome"
+        if _ACTIONS.match(visible) or _NEIGHBOURS.match(visible):
+            return "site chrome"
+        if _CHROME_START.match(visible) or len(_CHROME_LABEL.findall(visible)) >= 2:
+            published = _PUBLISHED.search(visible)
+            if published and not cleaned.published:
+                y, m, d = (int(g) for g in published.groups())
+                if 1 <= m <= 12 and 1 <= d <= 31:
+                    cleaned.published = f"{y:04d}-{m:02d}-{d:02d}"
+            source = _SOURCE.search(visible)
+            if source and not cleaned.source_note:
+                cleaned.source_note = source.group(1)
+            return "site chrome"
+        if _PAGE_NUMBER.match(visible):
+            return "page number"
+    if any(kind == "watermark URL" for *_, kind in spans):
+        rest = _SPACE_RUN.sub("", visible)
+        if len(rest) <= 24 and _WATERMARK_WORDS.search(rest) and not line_marker(rest):
+            return "watermark URL"  # 更多资料请访问 www…: the line is the watermark
+    return None
+
+
+def _tidy(piece: str) -> tuple[str, int]:
+    """*piece* stripped, with stray spaces between Chinese characters removed (and counted)."""
+    piece = piece.strip()
+    strays = 0
+    short = len(piece) <= 20
+
+    def replace(m: re.Match[str]) -> str:
+        nonlocal strays
+        before = piece[m.start() - 1]
+        after = piece[m.end()] if m.end() < len(piece) else ""
+        if (
+            not short
+            and after
+            and ((_cjk(before) and (_cjk(after) or after.isdigit())) or (before.isdigit() and _cjk(after)))
+        ):
+            strays += 1
+            return ""
+        return " " if m.group() != "\u3000" or not short else "\u3000"
+
+    return _SPACE_RUN.sub(replace, piece), strays
+
+
+def _drop_duplicate_titles(text: str, cleaned: Cleaned, raw_lines) -> None:
+    """A title printed twice at the top (page heading and document title): keep one, report the others."""
+    head = []
+    for index, line in enumerate(cleaned.lines[:8]):
+        if ends_sentence(line.text) or len(line.text) > 80 or line_marker(line.text):
+            break
+        head.append(index)
+    drop: set[int] = set()
+    for a in head:
+        for b in head:
+            if a >= b or a in drop or b in drop:
+                continue
+            na, nb = _norm(cleaned.lines[a].text), _norm(cleaned.lines[b].text)
+            if not na or not nb:
+                continue
+            if na == nb and len(na) >= 6:
+                drop.add(a)  # keep the document's own title, next to its byline
+            elif "报告" in na and "报告" in nb and min(len(na), len(nb)) >= 8 and (na in nb or nb in na):
+                drop.add(a if len(na) > len(nb) else b)
+    for index in sorted(drop, reverse=True):
+        line = cleaned.lines.pop(index)
+        number, start, end = raw_lines.pop(index)
+        # the whole line goes: pieces of it reported before (a site name) are part of it now
+        cleaned.removed = [a for a in cleaned.removed if not (start <= a.start and a.end <= end)]
+        cleaned.removed.append(Artefact("duplicate title", text[start:end].strip(), number, start, end))
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def without(text: str, removed: list[Artefact]) -> str:
+    """*text* with the spans of *removed* cut out: the input minus its artefacts."""
+    out, pos = [], 0
+    for artefact in sorted(removed, key=lambda a: a.start):
+        if artefact.start >= pos:
+            out.append(text[pos : artefact.start])
+            pos = artefact.end
+        else:
+            pos = max(pos, artefact.end)
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,155 @@
+"""The shapes and cue words of the genre: title lines, bylines, date lines, closing parts.
+
+Each predicate looks at one line (or the start of one paragraph) and is
+deliberately narrow: a false "yes" moves text to the wrong field, a false
+"no" only leaves it where it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..figures import parse_chinese_number
+
+#: Characters a paragraph ends with (a line without one was broken by the copy, or is a heading).
+SENTENCE_END = "。！？!?；;：:…"
+_CLOSERS = "”’」』）)】"
+
+_CN_DIGIT = "〇零一二三四五六七八九"
+_YEAR_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_DATE = re.compile(
+    rf"^[（(]?\s*(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*月"
+    rf"\s*(?P<d>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*日\s*[)）]?$"
+)
+_ROLE = r"县长|区长|市长|旗长|州长|县委书记|区委书记|局长|主任"
+_ORG_END = re.compile(rf"(?:人民政府|政府|办公室|司法局|委员会|局|{_ROLE})$")
+_BYLINE = re.compile(
+    rf"(?:{_ROLE})\s*[:：]?\s*(?P<name>[\u4e00-\u9fff]{{1,3}}[*＊×○]*|[\u4e00-\u9fff]?[*＊×○]+)$"
+)
+
+SHORTCOMINGS_HEADING = re.compile(
+    r"不足|存在的?(?:主要)?(?:问题|短板|差距|困难)|问题和差距|困难和问题|问题与困难|薄弱环节"
+)
+NEXT_STEPS_HEADING = re.compile(
+    r"下一步|工作打算|工作计划|工作安排|工作思路|努力方向|今后(?:的)?工作|"
+    r"(?:19|20)\d{2}年度?(?:的)?(?:工作)?(?:打算|计划|安排|思路|重点|目标)"
+)
+_SHORTCOMINGS_CUE = re.compile(
+    r"存在[^。，；：]{0,10}?(?:不足|问题|差距|短板|薄弱)|不足之处|主要表现在|(?:仍|还)有[^。]{0,10}?(?:不足|差距)"
+    r"|(?:问题|差距)(?:和|与)不足|短板和不足"
+)
+_NEXT_STEPS_START = re.compile(
+    r"^(?:下一步|今后|展望|新的一年|(?:19|20)\d{2}年[，,、]?"
+    r"(?:我|我们|本人|我县|我区|我市|县政府|区政府|市政府|全县|全区|全市)?)"
+)
+
+
+def ends_sentence(text: str) -> bool:
+    """Does *text* end a sentence (``。``, ``：``, ``；`` …, also before a closing quote)?"""
+    stripped = text.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def heading_like(text: str, limit: int = 40) -> bool:
+    """A short line without sentence punctuation at its end: a heading, label or title."""
+    return 0 < len(text) <= limit and not ends_sentence(text) and "。" not in text
+
+
+def first_sentence(text: str) -> str:
+    """*text* up to and including its first ``。`` (all of it when there is none)."""
+    at = text.find("。")
+    return text if at < 0 else text[: at + 1]
+
+
+def is_date_line(text: str) -> bool:
+    """``2024年1月22日``, ``（二〇二四年一月二十二日）``: a date alone on its line."""
+    return date_of(text) is not None
+
+
+def date_of(text: str) -> str | None:
+    """The YYYY-MM-DD of a date line, or None."""
+    m = _DATE.match(text.strip())
+    if not m:
+        return None
+    parts = []
+    for key in ("y", "m", "d"):
+        raw = m.group(key)
+        if raw.isdigit():
+            parts.append(int(raw))
+        elif key == "y":
+            parts.append(int("".join(str(_YEAR_DIGITS[c]) for c in raw)))
+        else:
+            value = parse_chinese_number(raw)
+            if value is None:
+                return None
+            parts.append(value)
+    try:
+        return dt.date(*parts).isoformat()
+    except ValueError:
+        return None
+
+
+def is_signature(text: str) -> bool:
+    """A signature line: an office (``澄溪县人民政府``) or a role and name, short and unpunctuated."""
+    text = text.strip()
+    if not heading_like(text, 30) or "，" in text or "," in text:
+        return False
+    return bool(_ORG_END.search(text) or _BYLINE.search(text))
+
+
+def byline_name(text: str) -> str | None:
+    """The person's name of a byline (``青禾县县长 林**`` → ``林**``), or None."""
+    m = _BYLINE.search(text.strip())
+    return m.group("name") if m else None
+
+
+def byline_role(text: str) -> str | None:
+    m = re.search(_ROLE, text)
+    return m.group() if m else None
+
+
+def closing_heading(text: str) -> str | None:
+    """``shortcomings`` or ``next_steps`` for the heading of a closing part, else None."""
+    head = first_sentence(text)[:40]
+    if SHORTCOMINGS_HEADING.search(head):
+        return "shortcomings"
+    if NEXT_STEPS_HEADING.search(head):
+        return "next_steps"
+    return None
+
+
+def shortcomings_cue(text: str) -> bool:
+    """Does this unnumbered paragraph open the shortcomings (``…仍存在一些不足，主要表现在：``)?"""
+    if heading_like(text, 20):
+        return bool(SHORTCOMINGS_HEADING.search(text))
+    return bool(_SHORTCOMINGS_CUE.search(_first_clause(text)))
+
+
+def next_steps_cue(text: str) -> bool:
+    """Does this unnumbered paragraph open the next steps (``下一步，…``, ``2024年，我将…``)?"""
+    if heading_like(text, 20):
+        return bool(NEXT_STEPS_HEADING.search(text))
+    first = _first_clause(text)
+    if NEXT_STEPS_HEADING.search(first[:30]):
+        return True
+    start = _NEXT_STEPS_START.match(text)
+    return bool(start) and any(word in first for word in ("将", "要", "继续", "计划", "重点"))
+
+
+def _first_clause(text: str) -> str:
+    """The paragraph's first sentence, up to its first ``。`` or ``：``."""
+    ends = [at for at in (text.find("。"), text.find("："), text.find(":")) if at >= 0]
+    return text[: min(ends) + 1] if ends else text

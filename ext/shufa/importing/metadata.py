@@ -1,0 +1,249 @@
+"""What the text says about itself: county, kind, year, author and dates, and where it says so.
+
+* County: a county name of counties.yaml (or a former name, ``原北亭县`` in its
+  note) printed in the title, then the byline, signature, preamble, text. A
+  county printed in the title but not registered, or redacted (``**县``), is
+  never guessed: the user is told and passes ``--county``.
+* Kind: the distinctive part of a kind's name in kinds.yaml (``述法`` of
+  述法报告, ``法治政府建设`` of 法治政府建设年度报告) in the title, the last one
+  printed winning (``…法治政府建设情况述法报告`` is a 述法 report);
+  ``第一责任人职责`` in the title also means the kind named 述法报告.
+* Year: the year the report covers, not the publication year: the title's
+  year (``2023年度``, not ``2024年1月``), else ``现将…2023年…报告如下`` or a
+  preamble opening with ``2023年，``, else the date line's year (minus one when
+  dated in the first half of the year).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..inline import REDACTION
+from ..model import County, Kind
+from .artefacts import Cleaned
+from .genre import byline_name, byline_role, date_of, heading_like
+from .sources import ImportFailure
+from .structure import Outline
+
+
+@dataclass
+class Found:
+    """A detected (or given) value and how it was found, for the summary."""
+
+    value: Any
+    how: str
+
+
+@dataclass
+class Metadata:
+    county: Found
+    kind: Found
+    year: Found
+    author: dict[str, str] = field(default_factory=dict)
+    date: dict[str, str] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)
+    #: Things the user should know (a given county disagreeing with the text …).
+    notes: list[str] = field(default_factory=list)
+
+
+_FORMER = re.compile(r"原([\u4e00-\u9fff]{1,8}?(?:自治县|县|区|市|旗))")
+_TITLE_PREFIX = re.compile(r"^(?:关于|中共)?(?:(?:19|20)\d{2}\s*年度?)?")
+_PRINTED_COUNTY = re.compile(
+    r"(?P<name>(?:[*＊xX×○□]+|[\u4e00-\u9fff]{1,8}?)(?:自治县|县|区|旗|市))"
+    r"(?=县长|区长|市长|旗长|人民政府|政府|委|(?:19|20)\d{2}|关于|法治|年度|述法|$)"
+)
+_GENERIC = {"本县", "全县", "我县", "该县", "本区", "全区", "我区", "本市", "全市", "我市"}
+_TITLE_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?P<du>度)?(?!\s*\d{1,2}\s*月)")
+_TITLE_CN_YEAR = re.compile(
+    r"(?P<y>[〇零一二三四五六七八九]{4})\s*年(?P<du>度)?(?![〇零一二三四五六七八九十]{1,2}月)"
+)
+_CN_YEAR_DIGITS = {
+    "〇": "0",
+    "零": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
+_REPORT_AS_FOLLOWS = re.compile(r"现将[^。]{0,40}?((?:19|20)\d{2})\s*年")
+_OPENING_YEAR = re.compile(r"^((?:19|20)\d{2})\s*年度?(?:[，,]|以来|是|全年|里|中|我|，)")
+_KIND_EXTRA_CUES = {"述法报告": ("第一责任人职责", "述职述法")}
+
+
+def detect(
+    outline: Outline,
+    cleaned: Cleaned,
+    counties: dict[str, County],
+    kinds: dict[str, Kind],
+    *,
+    county: str | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+) -> Metadata:
+    """Everything the text says about the report; :class:`ImportFailure` when county, kind or year
+    cannot be told (and was not given)."""
+    notes: list[str] = []
+    byline = _byline_lines(outline)
+    found_county = _county(outline, byline, counties, county, notes)
+    found_kind = _kind(outline, kinds, kind)
+    date = {}
+    issued = date_of(outline.date_line) or next((d for d in map(date_of, byline) if d), None)
+    if issued:
+        date["issued"] = issued
+    if cleaned.published:
+        date["published"] = cleaned.published
+    found_year = _year(outline, year, date)
+    meta = Metadata(found_county, found_kind, found_year, date=date, notes=notes)
+    meta.author = _author(outline, byline)
+    if cleaned.source_note:
+        meta.source["note"] = cleaned.source_note
+    return meta
+
+
+def _byline_lines(outline: Outline) -> list[str]:
+    """Short unpunctuated lines at the top of the preamble: byline, date, addressee."""
+    lines = []
+    for paragraph in outline.preamble[:4]:
+        if not heading_like(paragraph, 30):
+            break
+        lines.append(paragraph)
+    return lines
+
+
+def _county_names(counties: dict[str, County]) -> dict[str, str]:
+    names = {county.name: slug for slug, county in counties.items()}
+    for slug, county in counties.items():
+        for former in _FORMER.findall(county.note):
+            names.setdefault(former, slug)
+    return names
+
+
+def printed_county(title: str) -> str | None:
+    """The county name printed at the start of a title (``松岭县`` of ``松岭县县长…报告``), or None."""
+    m = _PRINTED_COUNTY.match(_TITLE_PREFIX.sub("", title))
+    if not m or m.group("name") in _GENERIC:
+        return None
+    return m.group("name")
+
+
+def _county(
+    outline: Outline, byline: list[str], counties: dict[str, County], given: str | None, notes: list[str]
+) -> Found:
+    some = ", ".join(counties) or "none registered"
+    if given is not None and given not in counties:
+        raise ImportFailure(f"county `{given}` is not in counties.yaml ({some}); add it there first")
+    names = _county_names(counties)
+    printed = printed_county(outline.title)
+    places = [("the title", outline.title)]
+    if printed is None:
+        places += [
+            ("the byline", "\n".join(byline)),
+            ("the signature", outline.signature),
+            ("the preamble", "\n".join(outline.preamble)),
+        ]
+    for where, text in places:
+        hits = [(text.find(name), -len(name), name) for name in names if name and name in text]
+        if hits:
+            _, _, name = min(hits)
+            slug = names[name]
+            if given is not None and given != slug:
+                notes.append(f"the text names {name} ({slug}) in {where}, but --county {given} was given")
+                return Found(given, "given (--county)")
+            return Found(slug, f"{name}, in {where}")
+    if given is not None:
+        if printed and REDACTION.search(printed):
+            notes.append(f"the county name is redacted in the title (“{printed}”)")
+        elif printed:
+            notes.append(f"the title names {printed}, which is not in counties.yaml")
+        return Found(given, "given (--county)")
+    if printed and REDACTION.search(printed):
+        raise ImportFailure(
+            f"the county name is redacted in the title (“{printed}”), so it cannot be taken from "
+            f"the text; pass --county SLUG ({some})"
+        )
+    if printed:
+        raise ImportFailure(
+            f"the title names {printed}, which is not in counties.yaml ({some}); add it there "
+            "(name, province, city) and pass --county SLUG"
+        )
+    raise ImportFailure(f"cannot find the county's name in the title or text; pass --county SLUG ({some})")
+
+
+def _kind_core(name: str) -> str:
+    return re.sub(r"(?:年度|情况)*报告$", "", name)
+
+
+def _kind(outline: Outline, kinds: dict[str, Kind], given: str | None) -> Found:
+    some = ", ".join(kinds) or "none registered"
+    if given is not None:
+        if given not in kinds:
+            raise ImportFailure(f"report kind `{given}` is not in kinds.yaml ({some})")
+        return Found(given, "given (--kind)")
+    cues: dict[str, list[str]] = {}
+    for slug, kind in kinds.items():
+        core = _kind_core(kind.name)
+        cues[slug] = [c for c in (core, *_KIND_EXTRA_CUES.get(kind.name, ())) if c]
+    for where, text in (("the title", outline.title), ("the preamble", "\n".join(outline.preamble[:3]))):
+        hits = [
+            (text.rfind(cue), len(cue), slug, cue)
+            for slug, words in cues.items()
+            for cue in words
+            if cue in text
+        ]
+        if hits:
+            _, _, slug, cue = max(hits)
+            return Found(slug, f"“{cue}” in {where}")
+    raise ImportFailure(f"cannot tell the report kind from the title; pass --kind ({some})")
+
+
+def _year(outline: Outline, given: int | None, date: dict[str, str]) -> Found:
+    if given is not None:
+        if not 1949 <= given <= 2100:
+            raise ImportFailure(f"--year {given} is out of range; expected a year from 1949 to 2100")
+        return Found(given, "given (--year)")
+    title_years = [(m.group("du") is None, int(m.group("y"))) for m in _TITLE_YEAR.finditer(outline.title)]
+    title_years += [
+        (m.group("du") is None, int("".join(_CN_YEAR_DIGITS[c] for c in m.group("y"))))
+        for m in _TITLE_CN_YEAR.finditer(outline.title)
+    ]
+    if title_years:
+        return Found(min(title_years)[1], "from the title")
+    preamble = "\n".join(outline.preamble)
+    m = _REPORT_AS_FOLLOWS.search(preamble)
+    if m:
+        return Found(int(m.group(1)), "from the preamble (现将…报告如下)")
+    for paragraph in outline.preamble:
+        m = _OPENING_YEAR.match(paragraph)
+        if m:
+            return Found(int(m.group(1)), "from the preamble's first words")
+    for key, what in (("issued", "the date line"), ("published", "the publication date")):
+        if key in date:
+            y, month = int(date[key][:4]), int(date[key][5:7])
+            return Found(y - 1 if month <= 6 else y, f"from {what} ({date[key]})")
+    raise ImportFailure("cannot tell which year the report covers; pass --year YEAR")
+
+
+def _author(outline: Outline, byline: list[str]) -> dict[str, str]:
+    author: dict[str, str] = {}
+    role = byline_role(outline.title) or next((r for r in map(byline_role, byline) if r), None)
+    if role:
+        author["role"] = role
+    name = next((n for n in map(byline_name, byline) if n), None) or byline_name(outline.signature)
+    if name:
+        author["name"] = name
+    organization = None
+    for text in (outline.signature, *byline, outline.title):
+        m = re.match(r"^(.{2,16}?人民政府)", text)
+        if m and not REDACTION.search(m.group(1)):
+            organization = m.group(1)
+            break
+    if organization:
+        author["organization"] = organization
+    return author

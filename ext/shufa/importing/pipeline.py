@@ -1,0 +1,243 @@
+"""One source file through the importer: read, clean, parse, detect, build, check, write.
+
+:func:`prepare` does everything but writing and raises :class:`ImportFailure`
+for anything the user must fix; :func:`write` puts the prepared file in place
+after reading it back with the project's loader (``read_yaml``, schema
+validation, ``check_report``) and confirming that nothing was lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..figures import report_marks
+from ..loading import build_report, check_report, validate
+from ..loading import load_registries as load_registry_files
+from ..model import County, Kind, Topic
+from ..problems import DataError, display_path
+from ..schema import REPORT
+from ..yamlfile import YamlDocument, read_yaml
+from .artefacts import Cleaned, remove_artefacts
+from .document import Built, build_document
+from .metadata import Metadata, detect
+from .roundtrip import first_difference, reading_text
+from .sources import ImportFailure, SourceText, read_source
+from .structure import Node, Outline, parse
+from .summary import Summary, TopicNote, UnplacedNote
+from .topics import TopicChoice, suggest_topic
+from .writing import dump_report, write_atomically
+
+
+@dataclass
+class Registries:
+    """What the importer needs from data/: counties, kinds and topics."""
+
+    data_dir: Path
+    counties: dict[str, County]
+    kinds: dict[str, Kind]
+    topics: dict[str, Topic]
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def load_registries(data_dir: Path) -> Registries:
+    """The registries of *data_dir*, loaded by the project's loader; :class:`ImportFailure` if broken."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise ImportFailure(f"{data_dir}: data folder not found; pass --data-dir DIR")
+    found = load_registry_files(data_dir)  # the registries only: no report file is parsed
+    if found.problems:
+        raise ImportFailure(
+            "the registries of the data folder have problems:\n" + "\n".join(f"  {p}" for p in found.problems)
+        )
+    if not found.topics:
+        raise ImportFailure(f"{display_path(data_dir / 'topics.yaml')}: no topics; at least one is needed")
+    return Registries(data_dir, found.counties, found.kinds, found.topics, found.metrics)
+
+
+@dataclass
+class Options:
+    county: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    #: The output file; None: data/<county>/<kind>/<year>.yaml; "-": standard output.
+    output: Path | str | None = None
+    force: bool = False
+
+
+@dataclass
+class Prepared:
+    """A data file ready to be written, and what to tell the user about it."""
+
+    source: Path | None
+    target: Path | str
+    document: dict[str, Any]
+    text: str
+    body: str
+    summary: Summary
+    outline: Outline = field(repr=False, default_factory=Outline)
+    cleaned: Cleaned | None = field(repr=False, default=None)
+
+
+def prepare(path: Path, registries: Registries, options: Options) -> Prepared:
+    """Everything but writing, for the source file *path*."""
+    source = read_source(Path(path))
+    return prepare_text(source, registries, options, path=Path(path))
+
+
+def prepare_text(
+    source: SourceText, registries: Registries, options: Options, path: Path | None = None
+) -> Prepared:
+    """Everything but writing, for text already read (``path`` only names it in messages)."""
+    shown = str(path) if path is not None else "input"
+    cleaned = remove_artefacts(source.text)
+    if not cleaned.lines:
+        raise ImportFailure(
+            f"{shown}: nothing left after removing {len(cleaned.removed)} artefact(s) "
+            "(site chrome, markers); expected the text of a report"
+        )
+    outline = parse(cleaned.lines)
+    if not outline.sections:
+        raise ImportFailure(
+            f"{shown}: no recognisable structure: no numbered sections (一、 （一） 1. 第一， …) "
+            "were found, so this does not read as a report; nothing written"
+        )
+    if not outline.title:
+        raise ImportFailure(
+            f"{shown}: no title: the first line is already a numbered section; "
+            "add the report's title as the first line"
+        )
+    meta = detect(
+        outline,
+        cleaned,
+        registries.counties,
+        registries.kinds,
+        county=options.county,
+        kind=options.kind,
+        year=options.year,
+    )
+    choices: dict[int, TopicChoice] = {}
+
+    def topic_of(node: Node) -> str:
+        body = [*node.lead]
+        for item in (i for top in node.items for i in top.walk()):
+            body += [item.head, *item.text]
+        choice = suggest_topic(node.head, "\n".join(body), registries.topics)
+        choices[id(node)] = choice
+        return choice.key
+
+    built = build_document(
+        outline,
+        topic_of,
+        county=meta.county.value,
+        kind=meta.kind.value,
+        year=meta.year.value,
+        author=meta.author,
+        date=meta.date,
+        source=meta.source,
+    )
+    difference = first_difference(cleaned.body, reading_text(built.document))
+    if difference:  # a bug, never the user's fault: refuse rather than lose text
+        raise ImportFailure(
+            f"{shown}: internal error: the data file would not hold the whole text "
+            f"({difference}); nothing written — please report this with the file"
+        )
+    comments = {}
+    for i, node in enumerate(outline.sections):
+        if choices[id(node)].fallback:
+            comments[("sections", i, "topic")] = "no topic keyword matched: please choose"
+    text = dump_report(built.document, comments)
+    target = _target(options, registries, meta)
+    summary = _summary(source, shown, target, built, outline, cleaned, meta, choices, registries)
+    return Prepared(path, target, built.document, text, cleaned.body, summary, outline, cleaned)
+
+
+def _target(options: Options, registries: Registries, meta: Metadata) -> Path | str:
+    if options.output == "-":
+        return "-"
+    if options.output is not None:
+        return Path(options.output)
+    return registries.data_dir / meta.county.value / meta.kind.value / f"{meta.year.value}.yaml"
+
+
+def write(prepared: Prepared, registries: Registries, *, force: bool = False) -> None:
+    """Write *prepared* to its target, after the project's loader accepted the written copy."""
+    if prepared.target == "-":
+        return
+
+    def check(tmp: Path) -> None:
+        try:
+            doc = read_yaml(tmp)
+        except DataError as exc:
+            raise ImportFailure(
+                "internal error: the written file does not read back:\n"
+                + "\n".join(f"  {p}" for p in exc.problems)
+            ) from None
+        doc.path = Path(prepared.target)
+        problems = validate(doc, REPORT)
+        if not problems:
+            problems = check_report(
+                doc,
+                build_report(doc),
+                registries.counties,
+                registries.kinds,
+                registries.topics,
+                registries.data_dir,
+                registries.metrics,
+            )
+        if problems:
+            raise ImportFailure(
+                "the data file would not pass `shufa check`:\n" + "\n".join(f"  {p}" for p in problems)
+            )
+        if doc.value != prepared.document:
+            raise ImportFailure("internal error: the written file reads back differently; nothing written")
+
+    write_atomically(Path(prepared.target), prepared.text, force=force, check=check)
+
+
+def _summary(
+    source: SourceText,
+    shown: str,
+    target: Path | str,
+    built: Built,
+    outline: Outline,
+    cleaned: Cleaned,
+    meta: Metadata,
+    choices: dict[int, TopicChoice],
+    registries: Registries,
+) -> Summary:
+    # counted as `shufa figures` counts them, on the model of the file
+    marks = report_marks(build_report(YamlDocument(Path(str(target)), built.document)))
+    figures = sum(1 for m in marks if m.kind == "figure")
+    redactions = len(marks) - figures
+    items = sum(
+        1 for top in [*outline.sections, *outline.closing_parts] for n in top.walk() if n.kind == "item"
+    )
+    topics = []
+    for node in outline.sections:
+        choice = choices[id(node)]
+        topics.append(
+            TopicNote(built.anchor(node), choice.key, registries.topics[choice.key].label, choice.keywords)
+        )
+    unplaced = [UnplacedNote(u.line, u.text, built.anchor(u.node), u.reason) for u in outline.unplaced]
+    return Summary(
+        source=shown,
+        target=str(target) if target == "-" else display_path(Path(target)),
+        read_as=source.format,
+        unit=source.unit,
+        county=f"{meta.county.value} ({meta.county.how})",
+        kind=f"{meta.kind.value} ({meta.kind.how})",
+        year=f"{meta.year.value} ({meta.year.how})",
+        sections=len(outline.sections),
+        items=items,
+        closing=[key for key in ("shortcomings", "next_steps") if getattr(outline, key) is not None],
+        figures=figures,
+        redactions=redactions,
+        topics=topics,
+        removed=list(cleaned.removed),
+        gaps=[(g.number, g.text) for g in cleaned.gaps],
+        stray_spaces=cleaned.stray_spaces,
+        unplaced=unplaced,
+        notes=list(meta.notes) + list(source.notes),
+    )

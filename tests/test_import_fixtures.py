@@ -1,0 +1,211 @@
+"""`shufa import` on the fixture reports: structure, figures, redactions, artefacts, nothing lost.
+
+Each tests/fixtures/import/<name>.txt is an original, fictional report; its
+<name>.expected.yaml says what the importer must find in it (outline, figures,
+redactions, removed artefacts, gaps, lines it cannot place with certainty).
+The other importer tests use the helpers here (``outline``, ``marks``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from shufa.cli import main
+from shufa.figures import report_marks
+from shufa.importing.artefacts import remove_artefacts, without
+from shufa.importing.decoding import decode
+from shufa.importing.pipeline import Options, load_registries, prepare
+from shufa.importing.roundtrip import reading_text, squeeze, text_fields
+from shufa.loading import build_report
+from shufa.yamlfile import YamlDocument
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+
+
+def _head(text: str, n: int = 12) -> str:
+    first = text.split("\n")[0]
+    return first[:n] + ("…" if len(first) > n else "")
+
+
+def _items(items: list[dict[str, Any]], parent: str, out: list[str]) -> None:
+    for i, item in enumerate(items, 1):
+        anchor = f"{parent}-{i}"
+        label = f" [{item['label']}]" if item.get("label") else ""
+        out.append(f"{anchor} {item['marker']}{label} {_head(item['text'])}")
+        _items(item.get("items", []), anchor, out)
+
+
+def outline(doc: dict[str, Any]) -> list[str]:
+    """One line per part: anchor, marker, heading or [label] and the start of the text."""
+    out = [f"title: {doc['title']}"]
+    if doc.get("preamble"):
+        out.append(f"preamble: {_head(doc['preamble'])}")
+    for i, section in enumerate(doc["sections"], 1):
+        out.append(f"s{i} {section['marker']} {section['heading']} <{section['topic']}>")
+        if section.get("lead"):
+            out.append(f"s{i} lead: {_head(section['lead'])}")
+        _items(section.get("items", []), f"s{i}", out)
+        if section.get("text"):
+            out.append(f"s{i} text: {_head(section['text'])}")
+    closing = doc.get("closing", {})
+    for key, anchor in (("shortcomings", "shortcomings"), ("next_steps", "next-steps")):
+        part = closing.get(key)
+        if not part:
+            continue
+        out.append(" ".join(x for x in (anchor, part.get("marker", ""), part.get("heading", "")) if x))
+        if part.get("intro"):
+            out.append(f"{anchor} intro: {_head(part['intro'])}")
+        if part.get("text"):
+            out.append(f"{anchor} text: {_head(part['text'])}")
+        _items(part.get("items", []), anchor, out)
+    for key in ("signature", "date_line"):
+        if closing.get(key):
+            out.append(f"{key}: {closing[key]}")
+    return out
+
+
+def marks(doc: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(figures, redactions) of a report mapping as ``anchor text``, in document order."""
+    found = report_marks(build_report(YamlDocument(Path("report.yaml"), doc)))
+    figures = [f"{m.anchor} {m.text}" for m in found if m.kind == "figure"]
+    redactions = [f"{m.anchor} {m.text}" for m in found if m.kind == "redaction"]
+    return figures, redactions
+
+
+NAMES = sorted(p.stem for p in FIXTURES.glob("*.txt"))
+REGISTRY = FIXTURES / "data"
+
+
+def expected(name: str) -> dict:
+    return yaml.safe_load((FIXTURES / f"{name}.expected.yaml").read_text(encoding="utf-8"))
+
+
+def data_dir(tmp_path: Path, register: dict[str, str] | None = None) -> Path:
+    """A data folder with the test registries (and extra counties) and no reports."""
+    target = tmp_path / "data"
+    shutil.copytree(REGISTRY, target)
+    if register:
+        with (target / "counties.yaml").open("a", encoding="utf-8") as handle:
+            for slug, name in register.items():
+                handle.write(f"{slug}:\n  name: {name}\n")
+    return target
+
+
+def options(args: list[str]) -> Options:
+    pairs = dict(zip(args[::2], args[1::2], strict=True))
+    return Options(county=pairs.get("--county"), kind=pairs.get("--kind"))
+
+
+def test_there_are_at_least_eight_fixture_reports():
+    assert len(NAMES) >= 8
+    for name in NAMES:
+        assert (FIXTURES / f"{name}.expected.yaml").is_file(), name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fixture_is_read_as_expected(name, tmp_path):
+    exp = expected(name)
+    registries = load_registries(data_dir(tmp_path, exp.get("register")))
+    prepared = prepare(FIXTURES / f"{name}.txt", registries, options(exp["args"]))
+    doc = prepared.document
+    assert f"{doc['county']}/{doc['kind']}/{doc['year']}.yaml" == exp["target"]
+    assert outline(doc) == exp["outline"]
+    figures, redactions = marks(doc)
+    assert figures == exp["figures"]
+    assert redactions == exp["redactions"]
+    assert [f"{a.line} {a.kind}: {a.text}" for a in prepared.summary.removed] == exp["removed"]
+    assert [line for line, _ in prepared.summary.gaps] == exp["gaps"]
+    assert [f"{u.line} {u.anchor}: {u.reason}" for u in prepared.summary.unplaced] == exp["unplaced"]
+    assert doc.get("author", {}) == exp["author"]
+    assert doc.get("date", {}) == exp["date"]
+    assert doc.get("source", {}) == exp["source"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fixture_loses_nothing(name, tmp_path):
+    """The text fields in reading order are the input minus the removed artefacts (whitespace aside)."""
+    exp = expected(name)
+    registries = load_registries(data_dir(tmp_path, exp.get("register")))
+    source = FIXTURES / f"{name}.txt"
+    prepared = prepare(source, registries, options(exp["args"]))
+    text, _ = decode(source.read_bytes())
+    removed = remove_artefacts(text).removed
+    assert squeeze(reading_text(prepared.document)) == squeeze(without(text, removed))
+    # and every removed artefact really was in the input, where it says
+    for artefact in removed:
+        assert squeeze(text[artefact.start : artefact.end]) == squeeze(artefact.text)
+
+
+def test_reading_order_is_defined_field_by_field():
+    doc = {
+        "title": "T",
+        "preamble": "P",
+        "sections": [
+            {
+                "marker": "一、",
+                "heading": "H",
+                "lead": "L",
+                "text": "X",
+                "items": [
+                    {"marker": "1.", "label": "a。", "text": "b", "items": [{"marker": "（1）", "text": "c"}]}
+                ],
+            }
+        ],
+        "closing": {
+            "date_line": "D",
+            "signature": "S",
+            "next_steps": {"items": [{"marker": "二是", "text": "n"}], "intro": "NI"},
+            "shortcomings": {
+                "marker": "五、",
+                "heading": "SH",
+                "intro": "SI",
+                "text": "ST",
+                "items": [{"marker": "一是", "text": "s"}],
+            },
+        },
+    }
+    assert [value for _, value in text_fields(doc)] == [
+        "T", "P", "一、", "H", "L", "1.", "a。", "b", "（1）", "c", "X",
+        "五、", "SH", "SI", "ST", "一是", "s", "NI", "二是", "n", "S", "D",
+    ]  # fmt: skip
+
+
+def test_every_fixture_round_trips_through_shufa_check(tmp_path, capsys):
+    register = {}
+    for name in NAMES:
+        register.update(expected(name).get("register") or {})
+    data = data_dir(tmp_path, register)
+    for name in NAMES:
+        exp = expected(name)
+        assert main(["import", str(FIXTURES / f"{name}.txt"), "--data-dir", str(data), *exp["args"]]) == 0
+        assert (data / exp["target"]).is_file()
+    capsys.readouterr()
+    assert main(["check", str(data)]) == 0
+    assert f"{len(NAMES)} reports" in capsys.readouterr().err
+
+
+def test_a_county_not_in_counties_yaml_is_reported_and_needs_registration(tmp_path, capsys):
+    data = data_dir(tmp_path)
+    assert main(["import", str(FIXTURES / "songling-fzzf-2022.txt"), "--data-dir", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "松岭县" in err and "counties.yaml" in err and "--county" in err
+    assert "Traceback" not in err
+    assert not (data / "songling").exists()
+    assert sorted(p.name for p in data.iterdir()) == ["counties.yaml", "kinds.yaml", "topics.yaml"]
+
+
+def test_a_redacted_county_is_never_taken(tmp_path, capsys):
+    data = data_dir(tmp_path)
+    src = str(FIXTURES / "redacted-fzzf-2020.txt")
+    assert main(["import", src, "--data-dir", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "redacted" in err and "**县" in err and "--county" in err
+    assert main(["import", src, "--data-dir", str(data), "--county", "chengxi"]) == 0
+    out = capsys.readouterr().out
+    assert "county: chengxi (given (--county))" in out
+    assert "note: the county name is redacted in the title (“**县”)" in out

@@ -1,0 +1,319 @@
+"""The importer's modules one by one: markers, structure, artefacts, decoding, genre, metadata, writing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from test_import_fixtures import FIXTURES
+
+from shufa.importing.artefacts import Line, remove_artefacts, without
+from shufa.importing.decoding import decode, plausibility
+from shufa.importing.document import build_document
+from shufa.importing.genre import date_of, is_signature, next_steps_cue, shortcomings_cue
+from shufa.importing.markers import inline_markers, line_marker
+from shufa.importing.metadata import detect
+from shufa.importing.pipeline import load_registries
+from shufa.importing.sources import ImportFailure
+from shufa.importing.structure import parse
+from shufa.importing.writing import dump_report, quoted, write_atomically
+from shufa.yamlfile import read_yaml
+
+REGISTRIES = load_registries(FIXTURES / "data")
+
+
+def outline_of(text: str):
+    cleaned = remove_artefacts(text)
+    return parse(cleaned.lines), cleaned
+
+
+def shape(text: str) -> list[str]:
+    """anchor + marker of every part, e.g. ``s1-2-1 1.``."""
+    outline, _ = outline_of(text)
+    built = build_document(outline, lambda node: "leadership")
+    out = []
+    for node in [*outline.sections, *outline.closing_parts]:
+        for part in node.walk():
+            out.append(f"{built.anchor(part)} {part.marker}".rstrip())
+    return out
+
+
+# --- markers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "style", "value", "printed"),
+    [
+        ("一、坚持", "cn-dun", 1, "一、"),
+        ("十二、其他", "cn-dun", 12, "十二、"),
+        ("（三）加强", "cn-paren", 3, "（三）"),
+        ("(四)加强", "cn-paren", 4, "(四)"),
+        ("1.全面", "ar-dot", 1, "1."),
+        ("2．规范", "ar-dot", 2, "2．"),
+        ("3、推行", "ar-dot", 3, "3、"),
+        ("（1）完善", "ar-paren", 1, "（1）"),
+        ("②组织", "circled", 2, "②"),
+        ("第一，健全", "di", 1, "第一，"),
+        ("第二、压实", "di", 2, "第二、"),
+        ("三是注重", "yishi", 3, "三是"),
+    ],
+)
+def test_line_markers(line, style, value, printed):
+    marker = line_marker(line)
+    assert (marker.style, marker.value, marker.text) == (style, value, printed)
+
+
+@pytest.mark.parametrize(
+    "line", ["2.8万余份，推动执法", "3.5%的企业", "第一、二季度", "一、", "（一）", "第一时间"]
+)
+def test_not_markers(line):
+    assert line_marker(line) is None
+
+
+def test_inline_markers_start_sentences():
+    text = "我始终坚持。一是强化统筹。全年5次。二是压实责任；三是带头述法。统一是原则。"
+    assert [m.text for m in inline_markers(text)] == ["一是", "二是", "三是"]
+    assert [m.text for m in inline_markers("主要有：一是二是。")] == ["一是"]  # 二是 starts no sentence
+
+
+# --- structure ----------------------------------------------------------------------------------
+
+
+def test_nesting_four_levels_and_numbering_that_restarts():
+    text = "标题报告\n一、部分\n（一）甲\n1.子一。正文。\n（1）细一。正文。\n（2）细二。正文。\n2.子二。正文。\n（二）乙\n1.子三。正文。\n二、部分二\n1.直接在一之下。正文。"
+    assert shape(text) == [
+        "s1 一、", "s1-1 （一）", "s1-1-1 1.", "s1-1-1-1 （1）", "s1-1-1-2 （2）", "s1-1-2 2.",
+        "s1-2 （二）", "s1-2-1 1.", "s2 二、", "s2-1 1.",
+    ]  # fmt: skip
+
+
+def test_numbering_that_runs_on_across_subsections():
+    text = "标题报告\n一、部分\n（一）甲\n1.一。正文。\n2.二。正文。\n（二）乙\n3.三。正文。\n二、部分二\n（三）丙。正文。"
+    assert shape(text) == ["s1 一、", "s1-1 （一）", "s1-1-1 1.", "s1-1-2 2.", "s1-2 （二）", "s1-2-1 3.",
+                           "s2 二、", "s2-1 （三）"]  # fmt: skip
+
+
+def test_a_number_at_a_line_start_that_breaks_the_numbering_is_text_and_reported():
+    outline, _ = outline_of(
+        "标题报告\n一、部分\n1.甲项工作。正文。\n3.丙项工作。正文。\n2.8万余份资料。\n二、部分二\n正文。"
+    )
+    assert [i.marker for i in outline.sections[0].items] == ["1."]
+    assert outline.sections[0].items[0].text == ["正文。", "3.丙项工作。正文。", "2.8万余份资料。"]
+    assert [(u.line, u.reason) for u in outline.unplaced] == [
+        (4, "numbered (“3.”) but does not continue the numbering"),
+        (5, "a paragraph after an item's text"),
+    ]
+
+
+def test_hard_line_breaks_are_joined_inside_a_paragraph():
+    outline, _ = outline_of(
+        "标题报告\n一、部分\n1.甲项工作。全年发放执法服务告知书，面向市场主体和个体工商户发放\n2.8万余份，推动关口前移。"
+    )
+    assert outline.sections[0].items[0].text == [
+        "全年发放执法服务告知书，面向市场主体和个体工商户发放2.8万余份，推动关口前移。"
+    ]
+    assert outline.unplaced == []
+
+
+def test_a_marker_alone_on_its_line_joins_the_next_line():
+    assert shape("标题报告\n一、\n坚持依法决策\n二、\n加强执法") == ["s1 一、", "s2 二、"]
+
+
+def test_run_in_labels():
+    outline, _ = outline_of(
+        "标题报告\n一、部分\n一是主动担当履职。按照要求推进。\n二是运用法治思维和法治方式推动发展、化解矛盾的能力还需提升。\n"
+        "三是全年办理案件32件。其中行政处罚20件。\n四是加强队伍建设\n组织全员轮训。"
+    )
+    items = outline.sections[0].items
+    assert [(i.head, i.text) for i in items] == [
+        ("主动担当履职。", ["按照要求推进。"]),
+        ("", ["运用法治思维和法治方式推动发展、化解矛盾的能力还需提升。"]),  # too long for a label
+        ("", ["全年办理案件32件。其中行政处罚20件。"]),  # a figure is not a label
+        ("加强队伍建设", ["组织全员轮训。"]),  # a short heading line labels the paragraph below
+    ]
+
+
+def test_closing_parts_as_unnumbered_paragraphs_and_a_signature():
+    outline, _ = outline_of(
+        "青禾县县长2023年度述法报告\n一、部分\n正文。\n二、部分二\n正文。\n"
+        "一年来虽然做了一些工作，但仍存在一些不足，主要表现在：一是学法不深；二是执法不严。\n"
+        "2024年，我将继续努力：一是加强学习；二是规范执法。\n青禾县人民政府县长\n2024年1月22日"
+    )
+    assert len(outline.sections) == 2
+    assert outline.shortcomings.lead == ["一年来虽然做了一些工作，但仍存在一些不足，主要表现在："]
+    assert [i.marker for i in outline.shortcomings.items] == ["一是", "二是"]
+    assert outline.next_steps.lead == ["2024年，我将继续努力："]
+    assert (outline.signature, outline.date_line) == ("青禾县人民政府县长", "2024年1月22日")
+
+
+def test_one_closing_paragraph_holding_both_parts():
+    outline, _ = outline_of(
+        "标题报告\n一、部分\n正文。\n二、部分二\n正文。\n工作中还存在一些短板。下一步，我们将补齐短板。"
+    )
+    assert outline.shortcomings.lead == ["工作中还存在一些短板。"]
+    assert outline.next_steps.lead == ["下一步，我们将补齐短板。"]
+
+
+def test_a_title_in_two_lines_and_a_subtitle():
+    outline, _ = outline_of(
+        "澄溪县人民政府\n关于2023年度法治政府建设情况的报告\n——在县人大常委会会议上\n一、部分\n正文。"
+    )
+    assert outline.title == "澄溪县人民政府关于2023年度法治政府建设情况的报告——在县人大常委会会议上"
+
+
+def test_parse_never_drops_text_on_odd_input():
+    for text in ("", "\n\n", "一、", "一、只有一个部分", "标题\n（一）\n（二）"):
+        outline, cleaned = outline_of(text)
+        built = build_document(outline, lambda node: "leadership")
+        from shufa.importing.roundtrip import reading_text, squeeze
+
+        assert squeeze(reading_text(built.document)) == squeeze(cleaned.body)
+
+
+# --- artefacts ---------------------------------------------------------------------------------
+
+
+def test_a_paywall_marker_glued_into_a_sentence_leaves_the_sentence_whole():
+    text = "标题报告\n一、部分\n全年开展会前学法##paidend##15次，效果良好。"
+    cleaned = remove_artefacts(text)
+    assert [a.kind for a in cleaned.removed] == ["paywall marker"]
+    outline = parse(cleaned.lines)
+    assert outline.sections[0].lead == ["全年开展会前学法15次，效果良好。"]
+
+
+def test_artefact_spans_rebuild_the_input():
+    text = "首页 > 政务公开 > 述法\n北亭区报告\n\u200b一、部分 www.example.com\n- 3 -\n正文（略）。"
+    cleaned = remove_artefacts(text)
+    assert [a.kind for a in cleaned.removed] == ["site chrome", "invisible characters", "watermark URL",
+                                                 "page number"]  # fmt: skip
+    assert cleaned.lines[1] == Line("一、部分", 3)
+    assert without(text, cleaned.removed) == "\n北亭区报告\n一、部分 \n\n正文（略）。"
+    assert [g.number for g in cleaned.gaps] == [5]
+
+
+def test_stray_spaces_between_chinese_characters_are_removed_and_counted():
+    cleaned = remove_artefacts("全年开展 会前学法 15 次，参加人员 达到 200人次 ，version 2 stays")
+    assert cleaned.lines == [Line("全年开展会前学法15次，参加人员达到200人次，version 2 stays", 1)]
+    assert cleaned.stray_spaces == 6
+
+
+def test_control_and_invisible_characters_are_removed():
+    cleaned = remove_artefacts("标题\x07报告\u202e\n正文\ufeff。")
+    assert [line.text for line in cleaned.lines] == ["标题报告", "正文。"]
+    assert all(a.kind == "invisible characters" for a in cleaned.removed)
+
+
+# --- decoding -----------------------------------------------------------------------------------
+
+
+def test_plausibility_tells_text_from_mojibake():
+    text = (FIXTURES / "qinghe-shufa-2020.txt").read_text(encoding="utf-8")
+    assert plausibility(text) > 0.99
+    assert plausibility(text.encode("utf-8").decode("gb18030", "replace")) < 0.6
+    assert plausibility(text.encode("gbk").decode("big5", "replace")) < 0.6
+
+
+def test_a_byte_order_mark_that_lies_is_refused():
+    with pytest.raises(ImportFailure, match="byte-order mark"):
+        decode(b"\xff\xfe" + b"\x00\xd8")  # a lone surrogate in UTF-16
+
+
+# --- genre ----------------------------------------------------------------------------------------
+
+
+def test_date_lines():
+    assert date_of("2024年1月22日") == "2024-01-22"
+    assert date_of("（二〇二四年一月二十二日）") == "2024-01-22"
+    assert date_of("2024年2月30日") is None
+    assert date_of("2024年1月22日印发") is None
+
+
+def test_signatures_and_closing_cues():
+    assert is_signature("澄溪县人民政府") and is_signature("县长 林**") and is_signature("青禾县人民政府县长")
+    assert not is_signature("存在的不足") and not is_signature("我县人民政府高度重视，")
+    assert shortcomings_cue("存在的不足") and shortcomings_cue("但仍存在一些差距，主要表现在：")
+    assert not shortcomings_cue("全年解决群众反映的问题26个。")
+    assert next_steps_cue("下一步工作打算") and next_steps_cue("2024年，县政府将重点抓好以下工作：")
+    assert not next_steps_cue("2023年，县政府全年办理案件32件。")
+
+
+# --- metadata ---------------------------------------------------------------------------------------
+
+
+def meta(text: str, **given):
+    outline, cleaned = outline_of(text)
+    return detect(outline, cleaned, REGISTRIES.counties, REGISTRIES.kinds, **given)
+
+
+def test_the_year_covered_not_the_year_published():
+    assert meta("青禾县县长述法报告\n一、部分\n正文。\n二、部分\n正文。\n2024年1月22日").year.value == 2023
+    assert (
+        meta("青禾县县长述法报告（2024年1月）\n2023年，我县坚持依法行政。\n一、部分\n正文。").year.value
+        == 2023
+    )
+    assert meta("青禾县县长二〇二二年度述法报告\n一、部分\n正文。").year.value == 2022
+
+
+def test_the_kind_from_its_name_in_kinds_yaml():
+    assert meta("澄溪县关于2023年度法治政府建设情况的报告\n一、部分").kind.value == "fzzf"
+    assert meta("澄溪县2023年度法治政府建设情况述法报告\n一、部分").kind.value == "shufa"
+    assert meta("青禾县县长2023年度履行推进法治建设第一责任人职责情况报告\n一、部分").kind.value == "shufa"
+    with pytest.raises(ImportFailure, match="--kind"):
+        meta("青禾县2023年度工作总结\n一、部分")
+
+
+def test_the_county_from_a_former_name_in_its_note():
+    assert meta("北亭县县长2019年度述法报告\n一、部分").county.value == "beiting"  # 原北亭县
+
+
+@pytest.mark.parametrize(
+    "title", ["XX县2023年度述法报告", "×××县县长2023年度述法报告", "**县2023年度述法报告"]
+)
+def test_a_redacted_county_is_never_taken(title):
+    with pytest.raises(ImportFailure, match="redacted"):
+        meta(f"{title}\n一、部分\n青禾县的经验。")
+    assert meta(f"{title}\n一、部分", county="qinghe").county.value == "qinghe"
+
+
+# --- writing ------------------------------------------------------------------------------------------
+
+
+def test_quoting_escapes_only_what_must_be():
+    assert quoted('他说"好"\\') == '"他说\\"好\\"\\\\"'
+    assert quoted("甲\t乙") == '"甲\\t乙"'
+    assert yaml.safe_load("v: " + quoted("“八五”普法：* & # | > %")) == {"v": "“八五”普法：* & # | > %"}
+
+
+def test_dump_reads_back_the_same(tmp_path):
+    doc = {
+        "title": "标题", "year": 2023, "schema": 1, "kind": "shufa", "county": "qinghe",
+        "preamble": "第一段。\n第二段。", "date": {"issued": "2024-01-22"},
+        "sections": [{"topic": "study", "heading": "学法", "marker": "一、", "ordinal": 1,
+                      "items": [{"text": "#不是注释: 也不是键", "marker": "1.", "ordinal": 1}]}],
+    }  # fmt: skip
+    text = dump_report(doc)
+    assert text.startswith('schema: 1\ncounty: qinghe\nkind: shufa\nyear: 2023\ntitle: "标题"\n')
+    assert "preamble: |-\n  第一段。\n  第二段。\n" in text
+    path = tmp_path / "2023.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert read_yaml(path).value == doc
+
+
+def test_write_atomically_refuses_an_existing_file(tmp_path):
+    target = tmp_path / "a" / "b.yaml"
+    write_atomically(target, "x: 1\n")
+    with pytest.raises(ImportFailure, match="exists; not overwritten"):
+        write_atomically(target, "x: 2\n")
+    write_atomically(target, "x: 3\n", force=True)
+    assert target.read_text() == "x: 3\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["b.yaml"]
+
+
+def test_a_new_folder_goes_when_the_check_fails(tmp_path):
+    def refuse(path: Path) -> None:
+        raise ImportFailure("no")
+
+    with pytest.raises(ImportFailure):
+        write_atomically(tmp_path / "new" / "deeper" / "c.yaml", "x: 1\n", check=refuse)
+    assert list(tmp_path.iterdir()) == []
