@@ -67,7 +67,7 @@ def test_a_dropped_anchor_fails_the_build_naming_it(broken) -> None:
     warnings = app.warning.getvalue()
     assert app.statuscode == 1, "the build fails even without -W"
     assert re.search(
-        r"anchors\.lock:\d+: WARNING: locked anchor #s6 of page reports/qinghe/shufa/2023\.html no longer exists",
+        r"anchors\.lock:\d+:1: WARNING: locked anchor #s6 of page reports/qinghe/shufa/2023\.html no longer exists",
         warnings,
     )
     assert "#s6-1 of page reports/qinghe/shufa/2023.html" in warnings
@@ -78,7 +78,10 @@ def test_lock_check_command_names_the_dropped_anchors(broken, capsys) -> None:
     _src, data, _path = broken
     assert main(["lock", "--check", str(data)]) == 1
     out = capsys.readouterr().out
-    assert "locked reports/qinghe/shufa/2023.html#s6 no longer exists" in out
+    assert re.search(
+        r"anchors\.lock:\d+:1: locked anchor #s6 of page reports/qinghe/shufa/2023\.html no longer exists",
+        out,
+    )
     before = (data / "anchors.lock").read_text(encoding="utf-8")
     assert main(["lock", str(data)]) == 1, "shufa lock refuses to paper over a dropped anchor"
     assert (data / "anchors.lock").read_text(encoding="utf-8") == before
@@ -138,3 +141,11 @@ def test_redirect_titles_are_escaped(tmp_path: Path) -> None:
     )
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_check_command_includes_the_lock(broken, capsys) -> None:
+    _src, data, _path = broken
+    assert main(["check", str(data)]) == 1
+    assert (
+        "locked anchor #s6 of page reports/qinghe/shufa/2023.html no longer exists" in capsys.readouterr().out
+    )

@@ -28,7 +28,7 @@ from .cli import command
 from .data import data_dir, get_load_result
 from .loading import LoadResult, load_archive
 from .model import Archive
-from .problems import display_path
+from .problems import Problem, display_path
 
 logger = logging.getLogger(__name__)
 
@@ -111,21 +111,31 @@ def write_lock(path: Path, entries: Iterable[str]) -> None:
         raise
 
 
-def _check_lock(app: Sphinx) -> None:
-    data = data_dir(app)
+def lock_problems(result: LoadResult, data: Path) -> list[Problem]:
+    """Every locked entry that nothing keeps, as located problems of the lock file."""
     lock = data / LOCK_NAME
-    broken = broken_entries(get_load_result(app.env), lock, data)
-    for number, entry in broken:
+    problems = []
+    for number, entry in broken_entries(result, lock, data):
         page, _, fragment = entry.partition("#")
         what = f"anchor #{fragment} of page {page}" if fragment else f"page {page}"
-        logger.warning(
-            f"locked {what} no longer exists (no element with that id, no alias, no redirect); "
-            "restore it or declare the old id in `aliases`",
-            location=f"{display_path(lock)}:{number}",
-            type="shufa",
-            subtype="anchor-lock",
+        problems.append(
+            Problem(
+                display_path(lock),
+                number,
+                1,
+                f"locked {what} no longer exists (no element with that id, no alias, no redirect); "
+                "expected it restored or its old id declared in `aliases`",
+                "anchor-lock",
+            )
         )
-    if broken:
+    return problems
+
+
+def _check_lock(app: Sphinx) -> None:
+    problems = lock_problems(get_load_result(app.env), data_dir(app))
+    for problem in problems:
+        logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
+    if problems:
         app.statuscode = 1  # a broken promise fails the build even without -W
 
 
@@ -146,9 +156,9 @@ def lock_command(args: argparse.Namespace) -> int:
         print("fix the data problems first: the lock records only what builds", file=sys.stderr)
         return 1
     path = data / LOCK_NAME
-    broken = broken_entries(result, path, data)
-    for number, entry in broken:
-        print(f"{display_path(path)}:{number}: locked {entry} no longer exists")
+    broken = lock_problems(result, data)
+    for problem in broken:
+        print(problem)
     if broken:
         return 1
     if args.check:
