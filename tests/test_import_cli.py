@@ -189,6 +189,11 @@ def test_an_existing_file_is_never_overwritten_without_force(tmp_path, capsys):
     assert code == 0 and "imported" in out
     assert target.read_bytes() != before
     assert read_yaml(target).value["title"] == "青禾县县长2023年度述法报告"
+    # the replacement has other sections than the published report: the anchor lock objects …
+    assert main(["check", str(data)]) == 1
+    assert "locked anchor #s6 of page reports/qinghe/shufa/2023.html" in capsys.readouterr().out
+    # … and without the lock the imported file is clean
+    (data / "anchors.lock").unlink()
     assert main(["check", str(data)]) == 0
 
 

@@ -80,19 +80,27 @@ def read_lock(path: Path) -> list[tuple[int, str]]:
 
 
 def broken_entries(result: LoadResult, lock: Path, data: Path) -> list[tuple[int, str]]:
-    """Locked entries that nothing keeps; entries of a report whose file failed to load are left
-    to that file's own problems."""
+    """Locked entries that nothing keeps.
+
+    Entries that a data problem already explains are left to that problem's message: the
+    pages of a report whose file exists but did not load, the year pages of such a year, and
+    everything when a registry (counties, kinds, topics) could not be read."""
     archive = result.archive
+    if result.failed_registries & {"counties", "kinds", "topics"}:
+        return []
+    failed_years = set()
+    failed_pages = set()
+    for path in data.glob("*/*/*.yaml"):
+        key = path.relative_to(data).with_suffix("").as_posix()
+        if key not in archive.reports:
+            failed_pages.add(f"reports/{key}.html")
+            failed_years.add(f"years/{path.stem}.html")
     current = published_anchors(archive)
     broken = []
     for number, entry in read_lock(lock):
-        if entry in current or redirected(entry, archive, current):
-            continue
         page = entry.split("#", 1)[0]
-        if page.startswith("reports/") and page.count("/") == 3:
-            source = data / (page[len("reports/") : -len(".html")] + ".yaml")
-            if source.is_file() and page[len("reports/") : -len(".html")] not in archive.reports:
-                continue  # the file exists but did not load: its problems are already reported
+        if entry in current or redirected(entry, archive, current) or page in failed_pages | failed_years:
+            continue
         broken.append((number, entry))
     return broken
 

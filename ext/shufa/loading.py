@@ -51,6 +51,8 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     #: Data file of each report key, for dependency tracking.
     files: dict[str, Path] = field(default_factory=dict)
+    #: Registry files that had problems (``counties``, ``kinds``, ``topics``, ``metrics``).
+    failed_registries: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -62,20 +64,32 @@ class Registries:
     topics: dict[str, Topic]
     metrics: dict[str, Metric]
     problems: list[Problem]
+    #: Registry files that could not be used (their problems are listed): checks that refer to
+    #: them are skipped, so one broken registry gives one message, not one per report.
+    failed: set[str] = field(default_factory=set)
 
 
 def load_registries(data_dir: Path) -> Registries:
     """counties.yaml, kinds.yaml, topics.yaml and the optional metrics.yaml of *data_dir*."""
     data_dir = Path(data_dir)
     problems: list[Problem] = []
-    counties = _load_registry(data_dir / "counties.yaml", COUNTIES, _county, problems)
-    kinds = _load_registry(data_dir / "kinds.yaml", KINDS, _kind, problems)
-    topics = _load_registry(data_dir / "topics.yaml", TOPICS, _topic, problems)
+    failed: set[str] = set()
+
+    def load(name: str, schema: dict[str, Any], make) -> dict[str, Any]:
+        before = len(problems)
+        found = _load_registry(data_dir / f"{name}.yaml", schema, make, problems)
+        if len(problems) > before:
+            failed.add(name)
+        return found
+
+    counties = load("counties", COUNTIES, _county)
+    kinds = load("kinds", KINDS, _kind)
+    topics = load("topics", TOPICS, _topic)
     metrics: dict[str, Metric] = {}
     if (data_dir / "metrics.yaml").is_file():  # optional: an archive may track no metrics
-        metrics = _load_registry(data_dir / "metrics.yaml", METRICS, _metric, problems)
+        metrics = load("metrics", METRICS, _metric)
     _check_county_aliases(data_dir / "counties.yaml", counties, problems)
-    return Registries(counties, kinds, topics, metrics, problems)
+    return Registries(counties, kinds, topics, metrics, problems, failed)
 
 
 def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadResult:
@@ -106,8 +120,14 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
             continue
         report = build_report(doc)
         found = check_report(doc, report, counties, kinds, topics, data_dir, metrics)
+        if registries.failed:
+            # A reference into a registry that failed is not this file's fault: its problem is
+            # already listed. The report still cannot be placed, so it is left out quietly.
+            found = [p for p in found if p.code not in {"county", "kind", "topic", "metric"}] + (
+                [] if not _refers_to_failed(report, registries) else [_QUIET]
+            )
         if found:
-            problems.extend(found)
+            problems.extend(p for p in found if p is not _QUIET)
             continue
         reports[report.key] = report
         files[report.key] = path
@@ -115,7 +135,23 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
         for stale in set(cache) - seen:
             del cache[stale]
     archive = Archive(counties=counties, kinds=kinds, topics=topics, reports=reports, metrics=metrics)
-    return LoadResult(archive, sorted(problems), files)
+    return LoadResult(archive, sorted(set(problems)), files, failed_registries=set(registries.failed))
+
+
+_QUIET = Problem("", 0, 0, "left out: refers to a registry with problems")
+
+
+def _refers_to_failed(report: Report, registries: Registries) -> bool:
+    failed = registries.failed
+    return bool(
+        ("counties" in failed and report.county not in registries.counties)
+        or ("kinds" in failed and report.kind not in registries.kinds)
+        or ("topics" in failed and any(s.topic not in registries.topics for s in report.sections))
+        or (
+            "metrics" in failed
+            and any(a.metric and a.metric not in registries.metrics for a in report.figure_assignments)
+        )
+    )
 
 
 def _parse_report(path: Path, cache: dict[str, Any] | None) -> tuple[YamlDocument | None, list[Problem]]:
@@ -177,6 +213,11 @@ def _report_files(data_dir: Path, problems: list[Problem]) -> list[Path]:
 
 
 def _load_registry(path: Path, schema: dict[str, Any], make, problems: list[Problem]) -> dict[str, Any]:
+    if not path.is_file() and not path.is_symlink():
+        problems.append(
+            Problem(display_path(path), 0, 0, f"file not found; expected {schema['description']}", "file")
+        )
+        return {}
     try:
         doc = read_yaml(path)
     except DataError as exc:
@@ -301,7 +342,7 @@ def validate(doc: YamlDocument, schema: dict[str, Any]) -> list[Problem]:
     problems = []
     for error in validator.iter_errors(doc.value):
         problems.extend(_describe(doc, error))
-    return problems
+    return list(dict.fromkeys(problems))  # e.g. minLength and pattern both say "empty text"
 
 
 def _describe(doc: YamlDocument, error: jsonschema.ValidationError) -> list[Problem]:
@@ -311,6 +352,16 @@ def _describe(doc: YamlDocument, error: jsonschema.ValidationError) -> list[Prob
     what = schema.get("description", "")
     hint = f" ({what.rstrip('.')})" if what and error.validator not in {"additionalProperties"} else ""
     validator = error.validator
+    if "propertyNames" in error.schema_path:
+        key = error.instance
+        return [
+            doc.problem(
+                (*path, key),
+                f"key “{key}” is not a slug; expected lower-case ASCII letters, digits and `-` (such as `qinghe`)",
+                key=True,
+                code="schema",
+            )
+        ]
     if validator == "required":
         missing = [k for k in error.validator_value if k not in (error.instance or {})]
         return [

@@ -238,7 +238,7 @@ REPORT: dict[str, Any] = {
 COUNTIES: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "data/counties.yaml",
-    "description": "County slug → county.",
+    "description": "the counties of the archive: slug → name, province, city, code, former slugs",
     "type": "object",
     "propertyNames": {"pattern": SLUG_PATTERN},
     "minProperties": 1,
@@ -269,7 +269,7 @@ COUNTIES: dict[str, Any] = {
 KINDS: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "data/kinds.yaml",
-    "description": "Report kind slug → kind.",
+    "description": "the report kinds: slug → name, label, default author",
     "type": "object",
     "propertyNames": {"pattern": SLUG_PATTERN},
     "minProperties": 1,
@@ -288,7 +288,7 @@ KINDS: dict[str, Any] = {
 TOPICS: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "data/topics.yaml",
-    "description": "Topic key → topic.",
+    "description": "the topics that link sections across years: key → label and keywords",
     "type": "object",
     "propertyNames": {"pattern": SLUG_PATTERN},
     "minProperties": 1,
@@ -310,7 +310,7 @@ TOPICS: dict[str, Any] = {
 METRICS: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "data/metrics.yaml",
-    "description": "Metric key → what figures in report text measure.",
+    "description": "the metrics figures are assigned to: key → label, units, phrases",
     "type": "object",
     "propertyNames": {"pattern": SLUG_PATTERN},
     "additionalProperties": {

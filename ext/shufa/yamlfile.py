@@ -70,6 +70,17 @@ class YamlDocument:
         return Problem(self.shown_path, line, col, message, code)
 
 
+def _describe_char(char: str) -> str:
+    """``control character U+202E (RIGHT-TO-LEFT OVERRIDE)``; C0 controls have no Unicode name."""
+    name = unicodedata.name(char, "")
+    return f"control character U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as it is written in the file (``!!python/object``, ``!include``)."""
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def unsafe_character(text: str) -> str | None:
     """The first control or bidi-override character in *text*, if any."""
     for char in text:
@@ -104,6 +115,27 @@ def read_yaml(path: Path) -> YamlDocument:
     text = _decode(raw, shown)
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        # a character YAML does not accept (C0 controls): locate it by its offset, which
+        # libyaml counts in bytes of UTF-8 and the pure-Python reader in characters
+        offset = exc.position
+        if _Loader.__name__.startswith("C"):
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
+        offset = min(offset, len(text))
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    col,
+                    f"{_describe_char(char)} in text; expected printable text",
+                    "text",
+                )
+            ]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -144,7 +176,10 @@ def _decode(raw: bytes, shown: str) -> str:
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
-        raise DataError([Problem(shown, line, 0, "NUL byte in file; expected a YAML text file", "encoding")])
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise DataError(
+            [Problem(shown, line, col, "NUL byte in file; expected a YAML text file", "encoding")]
+        )
     return text
 
 
@@ -155,6 +190,7 @@ class _Builder:
         self.doc = doc
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
+        self.stopped = False
         self.scalars = yaml.constructor.SafeConstructor()
 
     def _problem(self, node: yaml.Node, message: str, code: str = "yaml") -> None:
@@ -162,14 +198,17 @@ class _Builder:
         self.problems.append(Problem(self.doc.shown_path, mark.line + 1, mark.column + 1, message, code))
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
+        if self.stopped:
+            return None
         self.doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _PLAIN_TAGS:
-            self._problem(node, f"YAML tag {node.tag} is not allowed; expected plain values")
+            self._problem(node, f"YAML tag {_shown_tag(node.tag)} is not allowed; expected plain values")
             return None
         if id(node) in self.seen:
             # The composer shares one node for every alias of an anchor: refusing the
             # second visit is what keeps a "billion laughs" file from expanding.
             self._problem(node, "YAML aliases (*name) are not allowed in data files; write the value out")
+            self.stopped = True  # one message is enough; do not walk the rest of a possible bomb
             return None
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -181,6 +220,11 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._problem(
+                    key_node, "YAML merge keys (<<) are not allowed in data files; write the keys out"
+                )
+                continue
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if isinstance(key, int) and not isinstance(key, bool):
                 key = str(key)  # county codes, years as keys: keep them as text
@@ -199,7 +243,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag not in _PLAIN_TAGS:
-            self._problem(node, f"YAML tag {node.tag} is not allowed; expected plain values")
+            self._problem(node, f"YAML tag {_shown_tag(node.tag)} is not allowed; expected plain values")
             return None
         try:
             value = self.scalars.construct_object(node)
@@ -213,8 +257,7 @@ class _Builder:
             if bad is not None:
                 self._problem(
                     node,
-                    f"control character U+{ord(bad):04X} ({unicodedata.name(bad, 'unnamed')}) "
-                    "in text; expected printable text",
+                    f"{_describe_char(bad)} in text; expected printable text",
                     "text",
                 )
         return value
