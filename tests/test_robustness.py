@@ -1,0 +1,182 @@
+"""Hostile and broken input beyond the corpus: property tests of the loader, the importer's
+running time, and an import killed in the middle of its write."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import DATA, REPO
+from shufa.labels import chinese_number
+from shufa.loading import load_archive
+
+BASE_REPORT = (REPO / "tests/bad/_base/data/qinghe/shufa/2023.yaml").read_text(encoding="utf-8")
+PROPERTY = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _data_dir(tmp: Path) -> Path:
+    data = tmp / "data"
+    if not data.exists():
+        shutil.copytree(REPO / "tests/bad/_base/data", data)
+    return data
+
+
+def _load_file(tmp: Path, content: bytes) -> list:
+    data = _data_dir(tmp)
+    (data / "qinghe/shufa/2023.yaml").write_bytes(content)
+    result = load_archive(data)
+    for problem in result.problems:
+        assert problem.path and problem.message
+        assert problem.line >= 0 and problem.col >= 0
+        assert "Traceback" not in problem.message
+    return result.problems
+
+
+@PROPERTY
+@given(text=st.text())
+def test_any_text_as_a_data_file_loads_or_is_located(tmp_path_factory, text: str) -> None:
+    tmp = tmp_path_factory.mktemp("text")
+    problems = _load_file(tmp, text.encode("utf-8", errors="surrogatepass"))
+    if problems:
+        assert any(p.path.endswith("2023.yaml") for p in problems)
+
+
+@PROPERTY
+@given(raw=st.binary(max_size=400))
+def test_any_bytes_as_a_data_file_load_or_are_located(tmp_path_factory, raw: bytes) -> None:
+    _load_file(tmp_path_factory.mktemp("bytes"), raw)
+
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20), st.dates()
+)
+_trees = st.recursive(
+    _scalars,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@PROPERTY
+@given(tree=_trees)
+def test_any_yaml_tree_loads_or_is_located(tmp_path_factory, tree) -> None:
+    text = yaml.safe_dump(tree, allow_unicode=True)
+    problems = _load_file(tmp_path_factory.mktemp("tree"), text.encode("utf-8"))
+    assert problems, "no arbitrary tree is a valid report"
+    assert all(p.line >= 1 for p in problems if p.path.endswith("2023.yaml"))
+
+
+_KEYS = ["title", "year", "county", "sections", "author", "preamble", "closing", "schema", "kind"]
+
+
+@PROPERTY
+@given(key=st.sampled_from(_KEYS), value=_trees)
+def test_a_valid_report_with_one_value_replaced_loads_or_is_located(
+    tmp_path_factory, key: str, value
+) -> None:
+    report = yaml.safe_load(BASE_REPORT)
+    report[key] = value
+    problems = _load_file(
+        tmp_path_factory.mktemp("mutant"), yaml.safe_dump(report, allow_unicode=True).encode()
+    )
+    for problem in problems:
+        if problem.path.endswith("2023.yaml"):
+            assert problem.line >= 1, problem
+
+
+# --- the importer's running time ------------------------------------------------------------
+
+
+def _report_text(items: int, sections: int = 30) -> str:
+    lines = ["青禾县县长2023年度述法报告", "现将本人2023年度履行推进法治建设第一责任人职责情况报告如下："]
+    for n in range(1, sections + 1):
+        lines.append(f"{chinese_number(n)}、坚持依法行政，推进执法规范化")
+        for i in range(1, items + 1):
+            lines.append(
+                f"{i}.强化统筹部署。全年开展普法活动{n * 3 + i}场，发放宣传资料{i}万余份，出庭应诉率100%。"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _import_seconds(tmp: Path, items: int) -> float:
+    from shufa.cli import main
+
+    source = tmp / f"r{items}.txt"
+    source.write_text(_report_text(items), encoding="utf-8")
+    best = float("inf")
+    for attempt in range(3):
+        out = tmp / f"out-{items}-{attempt}.yaml"
+        start = time.perf_counter()
+        code = main(["import", str(source), "--data-dir", str(DATA), "--county", "qinghe", "-o", str(out)])
+        best = min(best, time.perf_counter() - start)
+        assert code == 0
+    imported = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert len(imported["sections"]) == 30 and len(imported["sections"][-1]["items"]) == items
+    return best
+
+
+def test_the_importer_runs_in_linear_time(tmp_path: Path, capsys) -> None:
+    small = _import_seconds(tmp_path, 9)  # 270 items, about 15,000 characters
+    large = _import_seconds(tmp_path, 90)  # 2,700 items, about 150,000 characters
+    capsys.readouterr()
+    ratio = large / small
+    print(f"import: 270 items {small:.3f} s, 2700 items {large:.3f} s, ratio {ratio:.1f}")
+    assert ratio <= 15, f"10× the input took {ratio:.1f}× the time ({small:.3f} s → {large:.3f} s)"
+
+
+# --- an import killed in the middle of its write -----------------------------------------------
+
+_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from shufa.importing.writing import write_atomically
+
+    target, ready = Path(sys.argv[1]), Path(sys.argv[2])
+
+    def stall(tmp):  # the new text is written in full to the temporary file: now wait to be killed
+        ready.write_text(str(tmp))
+        time.sleep(60)
+
+    write_atomically(target, "schema: 1\\ntitle: 新内容\\n" * 20000, force=True, check=stall)
+    """
+)
+
+
+def test_a_killed_import_leaves_the_old_file_intact(tmp_path: Path) -> None:
+    target = tmp_path / "2023.yaml"
+    target.write_text(BASE_REPORT, encoding="utf-8")
+    ready = tmp_path / "ready"
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(target), str(ready)])
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists():
+            assert child.poll() is None, "the child ended before its write"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        temporary = Path(ready.read_text())
+        assert temporary.stat().st_size > 100_000, "the new text is fully written, not yet in place"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == -signal.SIGKILL
+    assert target.read_text(encoding="utf-8") == BASE_REPORT
+    # what a killed process cannot clean up is a hidden .tmp file, which no loader reads
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name not in {"2023.yaml", "ready"}]
+    assert all(name.startswith(".2023.yaml.") and name.endswith(".tmp") for name in leftovers)
