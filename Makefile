@@ -23,6 +23,13 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# axe-core (from npm) for the accessibility tests, pinned by tests/a11y/package-lock.json
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the accessibility tests: apt-get install nodejs npm"; exit 1; }
+	npm ci --prefix tests/a11y --no-audit --no-fund --silent
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -35,7 +42,7 @@ check: $(VENV)/.installed
 	$(BIN)/shufa check data
 
 ## test: ruff (lint and format) and the whole pytest suite
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

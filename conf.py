@@ -49,7 +49,7 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": [],
     "secondary_sidebar_items": ["page-toc"],
-    "search_bar_text": "搜索报告……",
+    "search_bar_text": "搜索",
 }
 # Absolute URLs for citations and the sitemap; leave empty for relative links.
 html_baseurl = ""
