@@ -240,7 +240,9 @@ def test_changing_the_metrics_vocabulary_updates_marks_and_series(incremental) -
     src, data = incremental
     path = data / "metrics.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("reconsideration-applications:", "reconsideration-requests:"),
+        path.read_text(encoding="utf-8").replace(
+            "reconsideration-applications:", "reconsideration-requests:"
+        ),
         encoding="utf-8",
     )
     app, read = _build(src, data)
@@ -249,3 +251,35 @@ def test_changing_the_metrics_vocabulary_updates_marks_and_series(incremental) -
     page = (Path(app.outdir) / "reports/qinghe/shufa/2023.html").read_text(encoding="utf-8")
     assert 'id="f-reconsideration-requests"' in page
     assert 'id="f-reconsideration-applications"' not in page
+
+
+def test_the_build_is_reproducible(tmp_path: Path, sample_build: SphinxTestApp) -> None:
+    """Two builds of the same data, in other folders, give the same bytes apart from the build date."""
+    import datetime as dt
+
+    first = Path(sample_build.outdir)
+    app, _read = _build(archive_source(tmp_path), DATA)
+    second = Path(app.outdir)
+    today = dt.date.today()
+    dates = [today.isoformat(), f"{today.year}年{today.month}月{today.day}日", today.strftime("%Y%m%d")]
+
+    def normal(data: bytes) -> bytes:
+        for date in dates:
+            data = data.replace(date.encode(), b"BUILD-DATE")
+        return data
+
+    outputs = [
+        p
+        for p in sorted(first.rglob("*"))
+        if p.is_file() and p.suffix in {".html", ".js", ".json", ".inv", ".xml", ".bib"}
+    ]
+    assert len(outputs) > 40
+    different = [
+        str(p.relative_to(first))
+        for p in outputs
+        if normal(p.read_bytes()) != normal((second / p.relative_to(first)).read_bytes())
+    ]
+    assert different == []
+    assert str(tmp_path).encode() not in b"".join(
+        (second / p.relative_to(first)).read_bytes() for p in outputs
+    )
