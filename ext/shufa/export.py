@@ -1,0 +1,365 @@
+"""Sphinx plugin: the archive for machines — archive.json, sitemap.xml, page descriptions.
+
+- ``archive.json`` (with ``archive.schema.json`` next to it): every county,
+  report, section and item with its stable URL, topic, marker and heading, and
+  every figure found in the text (value, unit, qualifier, anchor). Figures come
+  from :func:`shufa.figures.find_figures` when that module is installed; each
+  figure's anchor is the section or item that holds it.
+- ``sitemap.xml``: every page, when ``html_baseurl`` gives the site's address
+  (a sitemap takes absolute URLs only).
+- ``<meta name="description">`` and Open Graph tags on every page: a report
+  page's from its title and preamble, another page's from its title and first
+  paragraph.
+
+Files are written only when their content changed; ``archive.json`` is not even
+recomputed unless a data file, the configuration or the figure parser changed.
+Report text is data: it reaches JSON through ``json.dumps`` and HTML attributes
+through ``html.escape``, never as markup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import importlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .citation import site_url, write_if_changed
+from .data import data_dir, get_archive, get_load_result
+from .model import Archive, ClosingPart, Item, Report, Section
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+SCHEMA_FILE = Path(__file__).with_name("archive.schema.json")
+DESCRIPTION_LENGTH = 120
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+def figure_parser() -> Callable[[str], list[Any]] | None:
+    """``shufa.figures.find_figures`` when that module is there (it is developed separately)."""
+    try:
+        module = importlib.import_module("shufa.figures")
+    except ImportError:
+        return None
+    return getattr(module, "find_figures", None)
+
+
+def figures_in(
+    find: Callable[[str], list[Any]] | None, fields: list[tuple[str, str]], anchor: str
+) -> list[dict[str, Any]]:
+    """The figures of a part's text *fields* (name, text), each pointing at the part's anchor."""
+    if find is None:
+        return []
+    found = []
+    for field, text in fields:
+        if not text:
+            continue
+        for figure in find(text):
+            found.append(
+                {
+                    "text": figure.text,
+                    "value": figure.value,
+                    "unit": figure.unit or "",
+                    "qualifier": figure.qualifier or "",
+                    "anchor": anchor,
+                    "field": field,
+                    "start": figure.start,
+                    "end": figure.end,
+                }
+            )
+    return found
+
+
+# --- archive.json --------------------------------------------------------------------------------
+
+
+class ArchiveExport:
+    """Builds the archive.json document from the model and the pages' URLs."""
+
+    def __init__(self, app: Sphinx, archive: Archive) -> None:
+        self.app = app
+        self.archive = archive
+        self.find = figure_parser()
+
+    def url(self, docname: str) -> str:
+        return site_url(self.app, docname)
+
+    def document(self) -> dict[str, Any]:
+        archive = self.archive
+        config = self.app.config
+        return {
+            "format": "shufa-archive",
+            "version": FORMAT_VERSION,
+            "title": config.html_title or config.project,
+            "base_url": config.html_baseurl,
+            "figures_parsed": self.find is not None,
+            "kinds": [{"slug": k.slug, "name": k.name, "label": k.label} for k in archive.kinds.values()],
+            "topics": [{"key": t.key, "label": t.label} for t in archive.topics.values()],
+            "counties": [
+                {
+                    "slug": county.slug,
+                    "name": county.name,
+                    "province": county.province,
+                    "city": county.city,
+                    "code": county.code,
+                    "aliases": list(county.aliases),
+                    "url": self.url(county.docname),
+                    "reports": [self.report(r) for r in archive.reports_of(county.slug)],
+                }
+                for county in archive.counties.values()
+            ],
+        }
+
+    def report(self, report: Report) -> dict[str, Any]:
+        url = self.url(report.docname)
+        return {
+            "key": report.key,
+            "kind": report.kind,
+            "year": report.year,
+            "title": report.title,
+            "url": url,
+            "author": {
+                "role": report.author_role or self.archive.kinds[report.kind].author,
+                "name": report.author_name,
+                "organization": report.organization,
+            },
+            "issued": report.issued,
+            "published": report.published,
+            "source_url": report.source_url,
+            "retrieved": report.retrieved,
+            "citation": {
+                "bibtex": self._download(report.docname + ".bib"),
+                "csl_json": self._download(report.docname + ".csl.json"),
+            },
+            "figures": figures_in(self.find, [("preamble", report.preamble)], "preamble"),
+            "sections": [self.section(s, url) for s in report.sections],
+            "closing": [self.closing(p, url) for p in report.closing_parts],
+        }
+
+    def _download(self, path: str) -> str:
+        """A file written next to the pages (citation downloads), by URL."""
+        base = self.app.config.html_baseurl
+        return base.rstrip("/") + "/" + path if base else path
+
+    def topic(self, key: str) -> str | None:
+        """A topic's key (its label is in the document's ``topics``), None when unknown."""
+        return key if key in self.archive.topics else None
+
+    def section(self, section: Section, url: str) -> dict[str, Any]:
+        fields = [("heading", section.heading), ("lead", section.lead), ("text", section.text)]
+        return {
+            "anchor": section.anchor,
+            "url": f"{url}#{section.anchor}",
+            "ordinal": section.ordinal,
+            "marker": section.marker,
+            "heading": section.heading,
+            "topic": self.topic(section.topic),
+            "aliases": list(section.aliases),
+            "figures": figures_in(self.find, fields, section.anchor),
+            "items": [self.item(i, url, section.topic) for i in section.items],
+        }
+
+    def closing(self, part: ClosingPart, url: str) -> dict[str, Any]:
+        fields = [("heading", part.heading), ("intro", part.intro), ("text", part.text)]
+        return {
+            "anchor": part.anchor,
+            "url": f"{url}#{part.anchor}",
+            "marker": part.marker,
+            "heading": part.heading,
+            "topic": None,
+            "aliases": list(part.aliases),
+            "figures": figures_in(self.find, fields, part.anchor),
+            "items": [self.item(i, url, "") for i in part.items],
+        }
+
+    def item(self, item: Item, url: str, topic: str) -> dict[str, Any]:
+        fields = [("label", item.label), ("text", item.text)]
+        return {
+            "anchor": item.anchor,
+            "url": f"{url}#{item.anchor}",
+            "ordinal": item.ordinal,
+            "marker": item.marker,
+            "heading": item.label,
+            "topic": self.topic(item.topic or topic),
+            "aliases": list(item.aliases),
+            "figures": figures_in(self.find, fields, item.anchor),
+            "items": [self.item(i, url, item.topic or topic) for i in item.items],
+        }
+
+
+def _inputs_digest(app: Sphinx) -> str:
+    """What archive.json is made of: the data files (by stamp), the settings, the parser."""
+    result = get_load_result(app.env)
+    root = data_dir(app)
+    files = [root / name for name in ("counties.yaml", "kinds.yaml", "topics.yaml")]
+    files += sorted(Path(p) for p in result.files.values())
+    stamps = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    find = figure_parser()
+    parser = getattr(importlib.import_module(find.__module__), "__file__", "") if find else ""
+    if parser:
+        stat = Path(parser).stat()
+        parser = f"{parser}:{stat.st_mtime_ns}:{stat.st_size}"
+    # this module and the schema too: a change of the format rewrites the file
+    schema = [(Path(p).stat().st_mtime_ns, Path(p).stat().st_size) for p in (SCHEMA_FILE, __file__)]
+    config = app.config
+    state = [FORMAT_VERSION, stamps, parser, schema, config.html_baseurl, config.html_title, app.builder.name]
+    state.append(sorted(result.archive.reports))
+    return hashlib.sha1(repr(state).encode()).hexdigest()
+
+
+def write_archive_json(app: Sphinx) -> Path:
+    """``archive.json`` and ``archive.schema.json`` in the output folder (skipped when unchanged)."""
+    out = Path(app.outdir, "archive.json")
+    stamp = Path(app.doctreedir, "shufa-archive-json.digest")
+    digest = _inputs_digest(app)
+    try:
+        unchanged = out.is_file() and stamp.read_text(encoding="utf-8") == digest
+    except FileNotFoundError:
+        unchanged = False
+    write_if_changed(Path(app.outdir, SCHEMA_FILE.name), SCHEMA_FILE.read_text(encoding="utf-8"))
+    if unchanged:
+        return out
+    document = ArchiveExport(app, get_archive(app.env)).document()
+    # One line: a large archive's file is a third smaller than indented (json tools reformat it).
+    write_if_changed(out, json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest, encoding="utf-8")
+    return out
+
+
+# --- sitemap.xml -----------------------------------------------------------------------------------
+
+
+def sitemap(app: Sphinx) -> str:
+    """Every page of the site, by absolute URL."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for docname in sorted(app.env.found_docs):
+        lines.append(f"  <url><loc>{xml_escape(site_url(app, docname))}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def write_sitemap(app: Sphinx) -> Path | None:
+    if not app.config.html_baseurl:
+        logger.info("shufa: no sitemap.xml — html_baseurl is not set, and a sitemap takes absolute URLs")
+        return None
+    path = Path(app.outdir, "sitemap.xml")
+    write_if_changed(path, sitemap(app))
+    return path
+
+
+# --- <meta> and Open Graph -----------------------------------------------------------------------------
+
+
+def shorten(text: str, length: int = DESCRIPTION_LENGTH) -> str:
+    """*text* on one line, cut at *length* characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _searchable(node: nodes.Node) -> bool:
+    """False inside a ``no-search`` block (a cite control is no description of the page)."""
+    while node is not None:
+        if isinstance(node, nodes.Element) and "no-search" in node.get("classes", []):
+            return False
+        node = node.parent
+    return True
+
+
+def _first_paragraph(doctree: nodes.document) -> str:
+    for para in doctree.findall(nodes.paragraph):
+        text = para.astext().strip()
+        if text and _searchable(para):
+            return text
+    return ""
+
+
+def page_meta(app: Sphinx, pagename: str, doctree: nodes.document | None) -> list[tuple[str, str, str]]:
+    """(attribute, name, content) of the page's description and Open Graph tags."""
+    env = app.env
+    title_node = env.titles.get(pagename)
+    title = title_node.astext() if title_node is not None else ""
+    archive = get_archive(env)
+    report = archive.reports.get(pagename.removeprefix("reports/"))
+    if report is not None and report.docname == pagename:
+        title = report.title
+        description = report.preamble or f"{archive.report_title(report)}全文，按原文编号分部分、分条目。"
+    else:
+        report = None
+        description = _first_paragraph(doctree) if doctree is not None else ""
+    config = app.config
+    tags = []
+    if description:
+        tags.append(("name", "description", shorten(description)))
+    if title:
+        tags.append(("property", "og:title", title))
+    tags.append(("property", "og:type", "article" if report else "website"))
+    tags.append(("property", "og:site_name", config.html_title or config.project))
+    tags.append(("property", "og:locale", (config.language or "zh_CN").replace("-", "_")))
+    if description:
+        tags.append(("property", "og:description", shorten(description)))
+    if config.html_baseurl:
+        tags.append(("property", "og:url", site_url(app, pagename)))
+    if report is not None and (report.issued or report.published):
+        tags.append(("property", "article:published_time", report.published or report.issued))
+    return tags
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if doctree is None or app.builder.format != "html":
+        return
+    tags = "".join(
+        f'<meta {attr}="{html.escape(name)}" content="{html.escape(content)}" />\n'
+        for attr, name, content in page_meta(app, pagename, doctree)
+    )
+    context["metatags"] = context.get("metatags", "") + tags
+
+
+# --- the schema in the docs --------------------------------------------------------------------------
+
+
+class ArchiveSchemaDirective(SphinxDirective):
+    """``{archive-json-schema}``: the JSON Schema of archive.json, shown as it ships."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(SCHEMA_FILE))
+        text = SCHEMA_FILE.read_text(encoding="utf-8")
+        block = nodes.literal_block(text, text, language="json")
+        return [block]
+
+
+def _finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    write_archive_json(app)
+    write_sitemap(app)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("shufa.data")
+    app.setup_extension("shufa.citation")
+    app.add_directive("archive-json-schema", ArchiveSchemaDirective)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _finished)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
