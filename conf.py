@@ -24,6 +24,7 @@ extensions = [
     "shufa.redirects",  # redirect pages at former county slugs, keeping the #fragment
     "shufa.theme",  # CJK typography, chrome translations, bounded navigation
     "shufa.schemadoc",  # the data-format reference, rendered from the schema
+    "shufa.memory",  # keep the garbage collector from rescanning the whole build
     "shufa.citation",  # GB/T 7714 cite controls, BibTeX and CSL-JSON downloads
     "shufa.search",  # Chinese search that finds phrases, places and figures, by section
     "shufa.export",  # archive.json, sitemap.xml, page descriptions and Open Graph

@@ -85,13 +85,13 @@ def test_navigation_stays_bounded(sample_site: Path) -> None:
 def test_generated_pages_are_written_only_when_changed(tmp_path: Path) -> None:
     pages = generated_pages(SAMPLE)
     assert write_pages(tmp_path, pages) == (len(pages), 0)
-    report_page = tmp_path / "reports/qinghe/shufa/2023.md"
+    report_page = tmp_path / "reports/qinghe/shufa/2023.rst"
     stamp = report_page.stat().st_mtime_ns
     assert write_pages(tmp_path, pages) == (0, 0)
     assert report_page.stat().st_mtime_ns == stamp
     smaller = {k: v for k, v in pages.items() if "qinghe/shufa/2021" not in k}
     assert write_pages(tmp_path, smaller) == (0, 1)
-    assert not (tmp_path / "reports/qinghe/shufa/2021.md").exists()
+    assert not (tmp_path / "reports/qinghe/shufa/2021.rst").exists()
     assert "**" not in report_page.read_text(encoding="utf-8"), "generated pages hold no report text"
 
 

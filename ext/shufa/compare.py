@@ -19,6 +19,7 @@ sections side by side with deletions and insertions marked word by word
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import re
 from collections.abc import Iterable
@@ -192,14 +193,17 @@ def _visit(tag: str):
     return visit, depart
 
 
-def tokens(text: str) -> list[str]:
-    """Words for the diff: jieba's tokens (loaded only when a comparison page is read)."""
+@functools.lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[str, ...]:
+    """Words for the diff: jieba's tokens (loaded only when a comparison page is read).
+
+    Cached: each year's text is the later side of one comparison and the earlier of the next."""
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    return jieba.lcut(text, HMM=False)
+    return tuple(jieba.lcut(text, HMM=False))
 
 
 def diff(before: str, after: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -353,14 +357,14 @@ class CompareDirective(SphinxDirective):
 
 def comparison_pages(app: Sphinx, archive: Archive, pages: dict[str, str]) -> None:
     """Add a comparison page for every pair of consecutive years of a county and kind."""
-    from .pages import page
+    from .pages import SUFFIX, block, page
 
     for county in archive.counties:
         for kind in archive.kinds:
             series = archive.reports_of(county, kind)
             for earlier, later in itertools.pairwise(series):
-                pages[f"{compare_docname(earlier, later)}.md"] = page(
-                    f"```{{report-compare}} {county}/{kind} {earlier.year} {later.year}\n```\n",
+                pages[f"{compare_docname(earlier, later)}{SUFFIX}"] = page(
+                    block("report-compare", f"{county}/{kind} {earlier.year} {later.year}"),
                     f"data/{county}/{kind}/",
                 )
 

@@ -3,12 +3,11 @@
 A generated report page is one ``report`` block wrapping one ``report-section``
 block per section and one ``report-closing`` block per closing part::
 
-    ````{report} qinghe/shufa/2023
-    ```{report-section} 1
-    ```
-    ```{report-closing} shortcomings
-    ```
-    ````
+    .. report:: qinghe/shufa/2023
+
+       .. report-section:: 1
+
+       .. report-closing:: shortcomings
 
 Each directive builds docutils nodes straight from the model. Report text is
 never parsed as markup; ids are set here (``s3``, ``s3-2``, ``shortcomings``)

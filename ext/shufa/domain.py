@@ -142,13 +142,19 @@ class ReportDomain(Domain):
         for name in ("ref", "county", "report", "section", "item", "figure")
     }
     indices: ClassVar[list[type[Index]]] = [TopicIndex, YearIndex]
-    initial_data: ClassVar[dict[str, Any]] = {"objects": {}}
-    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {"objects": {}, "by_doc": {}}
+    data_version = 2
 
     @property
     def objects(self) -> dict[str, ReportObject]:
         """Target name → object (names are unique across types: they are paths)."""
         return self.data.setdefault("objects", {})
+
+    @property
+    def by_doc(self) -> dict[str, list[str]]:
+        """Docname → the names it defines, so that clearing a document costs what it defined
+        (a scan of every object per document makes a full build quadratic)."""
+        return self.data.setdefault("by_doc", {})
 
     def note_object(self, name: str, objtype: str, anchor: str, label: str, location: Any = None) -> None:
         """Register *name* in the current document; a second document claiming it is a warning."""
@@ -161,21 +167,39 @@ class ReportDomain(Domain):
                 type="shufa",
                 subtype="duplicate",
             )
+        if name not in self.objects or self.objects[name].docname != docname:
+            self.by_doc.setdefault(docname, []).append(name)
         self.objects[name] = ReportObject(docname, anchor, label, objtype)
-        std = self.env.domains.standard_domain
-        std.anonlabels[name] = (docname, anchor)
-        std.labels[name] = (docname, anchor, label)
 
     def clear_doc(self, docname: str) -> None:
-        for name, obj in list(self.objects.items()):
-            if obj.docname == docname:
+        for name in self.by_doc.pop(docname, ()):
+            obj = self.objects.get(name)
+            if obj is not None and obj.docname == docname:
                 del self.objects[name]
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
-        wanted = set(docnames)
-        for name, obj in otherdata["objects"].items():
-            if obj.docname in wanted:
-                self.objects[name] = obj
+        for docname in docnames:
+            for name in otherdata["by_doc"].get(docname, ()):
+                obj = otherdata["objects"].get(name)
+                if obj is not None and obj.docname == docname:
+                    self.objects[name] = obj
+                    self.by_doc.setdefault(docname, []).append(name)
+
+    # Every object is also a std label (for {ref} and intersphinx's std:label). They are kept out
+    # of the std domain while documents are read, because StandardDomain.clear_doc scans every
+    # label for every document read: tens of thousands of labels made full builds quadratic.
+
+    def withdraw_labels(self) -> None:
+        std = self.env.domains.standard_domain
+        for name in self.objects:
+            std.labels.pop(name, None)
+            std.anonlabels.pop(name, None)
+
+    def publish_labels(self) -> None:
+        std = self.env.domains.standard_domain
+        for name, obj in self.objects.items():
+            std.anonlabels[name] = (obj.docname, obj.anchor)
+            std.labels[name] = (obj.docname, obj.anchor, obj.label)
 
     def _find(self, node: pending_xref, target: str) -> ReportObject | None:
         return self.objects.get(expand_target(target, node.get(CURRENT_REPORT)))
@@ -284,7 +308,17 @@ def _warn_missing(app: Sphinx, domain: Domain, node: pending_xref) -> bool | Non
     return True
 
 
+def _withdraw_labels(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    env.domains["report"].withdraw_labels()
+
+
+def _publish_labels(app: Sphinx, env: BuildEnvironment) -> None:
+    env.domains["report"].publish_labels()
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(ReportDomain)
     app.connect("warn-missing-reference", _warn_missing)
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("env-before-read-docs", _withdraw_labels)
+    app.connect("env-updated", _publish_labels)
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

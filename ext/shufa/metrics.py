@@ -106,19 +106,17 @@ def assign_metric(metrics: dict[str, Metric], text: str, start: int, end: int, u
     return None
 
 
-_CACHE: dict[str, tuple[tuple, list[PlacedFigure], set[str]]] = {}
+_CACHE: dict[str, tuple[Report, Archive, list[PlacedFigure], set[str]]] = {}
 
 
 def report_figures(archive: Archive, report: Report) -> tuple[list[PlacedFigure], set[str]]:
-    """Every figure of *report* with its metric and id, and the metrics hidden by redaction."""
-    stamp = (
-        tuple(text for _a, _f, text in report_fields(report)),
-        tuple((a.at, a.text, a.metric) for a in report.figure_assignments),
-        tuple((m.key, tuple(m.units), tuple(m.phrases)) for m in archive.metrics.values()),
-    )
+    """Every figure of *report* with its metric and id, and the metrics hidden by redaction.
+
+    Computed once per report object: the model is built anew for every build and never
+    changed while it runs, so identity is a safe cache key (and checking costs nothing)."""
     hit = _CACHE.get(report.key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1], hit[2]
+    if hit is not None and hit[0] is report and hit[1] is archive:
+        return hit[2], hit[3]
     assigned = {(a.at, a.text): a.metric for a in report.figure_assignments}
     used: set[tuple[str, str]] = set()
     counts: Counter[str] = Counter()
@@ -149,9 +147,7 @@ def report_figures(archive: Archive, report: Report) -> tuple[list[PlacedFigure]
                     p in _clause_before(text, start) for p in metric.phrases
                 ):
                     redacted.add(metric.key)
-    if len(_CACHE) > 256:
-        _CACHE.clear()
-    _CACHE[report.key] = (stamp, placed, redacted)
+    _CACHE[report.key] = (report, archive, placed, redacted)
     return placed, redacted
 
 
@@ -381,9 +377,9 @@ class MetricIndexDirective(SphinxDirective):
 
 
 def metric_pages(app: Sphinx, archive: Archive, pages: dict[str, str]) -> None:
-    from .pages import page
+    from .pages import SUFFIX, block, page
 
-    pages["metrics/index.md"] = page("```{metric-index}\n```\n", "data/metrics.yaml")
+    pages[f"metrics/index{SUFFIX}"] = page(block("metric-index"), "data/metrics.yaml")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
