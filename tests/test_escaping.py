@@ -84,7 +84,7 @@ def test_no_markup_of_the_data_becomes_an_element(hostile_site) -> None:
 
 
 def test_the_text_is_shown_literally(hostile_site) -> None:
-    site, report = hostile_site
+    site, _report = hostile_site
     _, soup = _page(site)
     text = soup.select_one("article").get_text()
     for value in HOSTILE:
@@ -93,7 +93,7 @@ def test_the_text_is_shown_literally(hostile_site) -> None:
 
 
 def test_title_and_meta_tags_are_escaped_text(hostile_site) -> None:
-    site, report = hostile_site
+    site, _report = hostile_site
     html, soup = _page(site)
     assert SCRIPT in soup.title.get_text()
     description = soup.find("meta", attrs={"name": "description"})["content"]
@@ -105,7 +105,7 @@ def test_title_and_meta_tags_are_escaped_text(hostile_site) -> None:
 
 
 def test_citation_and_downloads_keep_the_text(hostile_site) -> None:
-    site, report = hostile_site
+    site, _report = hostile_site
     _, soup = _page(site)
     cites = soup.select(".cite-reference, .cite-text, [class*=cite]")
     assert cites, "the page has cite controls"
