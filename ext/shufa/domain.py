@@ -254,7 +254,11 @@ class ReportDomain(Domain):
         return [(f"report:{obj.objtype}", ref)] if ref is not None else []
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        # Figures are targets inside this archive only (their ids follow the text, and a
+        # report has dozens): leaving them out keeps objects.inv to what is cited from outside.
         for name, obj in sorted(self.objects.items()):
+            if obj.objtype == "figure":
+                continue
             anchor = "" if obj.anchor in {"report", "county"} else obj.anchor
             yield name, obj.label, obj.objtype, obj.docname, anchor, 1
 

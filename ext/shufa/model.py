@@ -66,7 +66,7 @@ class FigureAssignment:
     line: int = 0
 
 
-@dataclass
+@dataclass(repr=False)
 class Item:
     """A numbered item; ``anchor`` is derived from its parent's anchor and its ordinal."""
 
@@ -80,6 +80,9 @@ class Item:
     items: list[Item] = field(default_factory=list)
     line: int = 0
 
+    def __repr__(self) -> str:
+        return f"Item({self.anchor})"
+
     def walk(self) -> Iterator[Item]:
         """This item and its nested items, depth first, in document order."""
         yield self
@@ -92,7 +95,7 @@ class Item:
             yield from (t for t in (item.marker, item.label, item.text) if t)
 
 
-@dataclass
+@dataclass(repr=False)
 class Section:
     anchor: str
     ordinal: int
@@ -104,6 +107,9 @@ class Section:
     aliases: list[str] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     line: int = 0
+
+    def __repr__(self) -> str:
+        return f"Section({self.anchor})"
 
     def all_items(self) -> Iterator[Item]:
         for item in self.items:
@@ -118,7 +124,7 @@ class Section:
             yield self.text
 
 
-@dataclass
+@dataclass(repr=False)
 class ClosingPart:
     """存在的不足 (``shortcomings``) or 下一步 (``next-steps``)."""
 
@@ -135,13 +141,16 @@ class ClosingPart:
         for item in self.items:
             yield from item.walk()
 
+    def __repr__(self) -> str:
+        return f"ClosingPart({self.anchor})"
+
     def texts(self) -> Iterator[str]:
         yield from (t for t in (self.marker, self.heading, self.intro, self.text) if t)
         for item in self.items:
             yield from item.texts()
 
 
-@dataclass
+@dataclass(repr=False)
 class Report:
     county: str
     kind: str
@@ -164,6 +173,11 @@ class Report:
     date_line: str = ""
     notes: str = ""
     figure_assignments: list[FigureAssignment] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        # short on purpose: Sphinx logs repr() of every event argument, and reports are passed
+        # to events thousands of times per build
+        return f"Report({self.key})"
 
     @property
     def key(self) -> str:
@@ -208,7 +222,7 @@ class Report:
         return next((s for s in self.sections if s.topic == topic), None)
 
 
-@dataclass
+@dataclass(repr=False)
 class Archive:
     """Everything in data/: counties, kinds, topics and the reports that loaded cleanly."""
 
@@ -217,6 +231,9 @@ class Archive:
     topics: dict[str, Topic]
     reports: dict[str, Report]
     metrics: dict[str, Metric] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Archive({len(self.counties)} counties, {len(self.reports)} reports)"
 
     def __post_init__(self) -> None:
         # Indexes built once, so that a county or year page costs what it lists, not the archive.

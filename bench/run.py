@@ -1,0 +1,493 @@
+"""The benchmark against plain Sphinx: `make bench` (N = 250 and 2,000) or `make bench N=250`.
+
+    python bench/run.py [N ...] [--seed 1] [--repeat 1]
+
+For each N it generates a synthetic archive of N reports (bench/generate.py)
+into bench/work/n<N>/ (git-ignored) and measures, each Sphinx build a fresh
+``sphinx-build`` child process (wall time, CPU time and peak RSS from
+``os.wait4``):
+
+- ``ours_full_s`` / ``ours_full_j2_s`` — a full build of a copy of docs/ with
+  the repository's conf.py (``-c`` the repository, all our plugins) and
+  ``-D shufa_data_dir=`` the synthetic data, with ``-j 1`` and ``-j 2`` (each in its own fresh source and
+  output folders, so page generation is part of the cost);
+- ``floor_full_s`` — the plain-Sphinx floor: the same reports as static MyST
+  pages with the same headings, text and anchors (bench/floor.py), built with
+  the same conf minus the shufa.* plugins;
+- ``noop_s`` — a rebuild with nothing changed;
+- ``edit_one_s`` / ``edit_one_reread`` — the rebuild after appending one
+  sentence to one item of one data file, and the documents it re-read;
+- ``add_year_s`` / ``add_year_reread`` — the rebuild after adding one year to
+  one county;
+- ``peak_rss_mb`` (the largest of our -j 1 builds; ``-j 2`` is per process),
+  ``html_bytes_per_report`` and ``searchindex_bytes`` (searchindex.js plus any
+  ``_static/searchindex*.js``: shufa.search writes its own; the floor's too).
+
+It prints a table and writes bench/results/latest.json and a dated copy
+bench/results/<YYYY-MM-DD>-<N...>.json with the machine, the package versions
+and every figure. When a run measures one size only, the scaling ratio (s/report
+at the largest N vs the smallest) uses the other sizes of the previous
+latest.json, named under ``earlier_sizes``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import floor  # noqa: E402
+import generate  # noqa: E402
+
+WORK = HERE / "work"
+RESULTS = HERE / "results"
+BIN = Path(sys.executable).parent
+SPHINX_BUILD = BIN / "sphinx-build"
+
+#: Targets of the scale issue.
+MAX_OURS_OVER_FLOOR = 1.0
+MAX_SCALING = 1.2
+MAX_EDIT_OVER_NOOP = 2.0
+MAX_RSS_MB = 1536.0
+
+_READING = re.compile(r"^reading sources\.\.\. \[\s*\d+%\] (\S+)", re.MULTILINE)
+_WRITING = re.compile(r"^writing output\.\.\. \[\s*\d+%\] (\S+)", re.MULTILINE)
+
+PACKAGES = [
+    "sphinx",
+    "docutils",
+    "myst-parser",
+    "pydata-sphinx-theme",
+    "sphinx-design",
+    "jieba",
+    "Jinja2",
+    "PyYAML",
+    "jsonschema",
+    "shufa",
+]
+
+
+# --- one build ------------------------------------------------------------------------------
+
+
+class Snapshot:
+    """conf.py, docs/ and ext/shufa as they were when the run started.
+
+    Other developers change them while a run takes its minutes; every build of a run
+    uses this copy (the plugins through PYTHONPATH, ahead of the editable install).
+    """
+
+    def __init__(self, root: Path) -> None:
+        if root.exists():
+            shutil.rmtree(root)
+        ignore = shutil.ignore_patterns("reports", "years", "_build", "__pycache__", "*.pyc")
+        shutil.copytree(REPO / "docs", root / "docs", ignore=ignore)
+        shutil.copytree(REPO / "ext" / "shufa", root / "ext" / "shufa", ignore=ignore)
+        shutil.copy(REPO / "conf.py", root / "conf.py")
+        self.root = root
+        self.docs = root / "docs"
+        self.conf = root / "conf.py"
+        self.ext = root / "ext" / "shufa"
+        self.env = {**os.environ, "PYTHONPATH": str(root / "ext")}
+
+    def fingerprint(self) -> str:
+        """A digest of the snapshot (conf.py, docs/, ext/shufa), to tell runs of the same code."""
+        digest = hashlib.sha1()
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(self.root).as_posix().encode())
+                digest.update(path.read_bytes())
+        return digest.hexdigest()[:12]
+
+    def extensions(self) -> list[str]:
+        namespace: dict[str, Any] = {"__file__": str(self.conf)}
+        exec(compile(self.conf.read_text(encoding="utf-8"), str(self.conf), "exec"), namespace)
+        return list(namespace.get("extensions", []))
+
+
+def run_build(args: list[str], log: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run one sphinx-build child; its wall and CPU time, peak RSS, re-read and written docs."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0]
+    with open(log.with_suffix(".out"), "w") as out, open(log.with_suffix(".err"), "w") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=err, cwd=REPO, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stdout = log.with_suffix(".out").read_text(encoding="utf-8", errors="replace")
+    stderr = log.with_suffix(".err").read_text(encoding="utf-8", errors="replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}): {' '.join(args)}\n{stderr[-3000:]}")
+    return {
+        "wall_s": round(wall, 3),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+        "rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "reread": _READING.findall(stdout),
+        "written": len(_WRITING.findall(stdout)),
+        "warnings": stderr.count("WARNING"),
+        "load_before": round(load, 2),
+    }
+
+
+def sphinx_args(src: Path, out: Path, *, jobs: int = 1, quiet: bool, data: Path | None = None) -> list[str]:
+    args = [str(SPHINX_BUILD), "-b", "html", "--no-color", "-j", str(jobs)]
+    if quiet:
+        args.append("-q")
+    args += [str(src), str(out)]
+    if data is not None:
+        args += ["-D", f"shufa_data_dir={data}"]
+    return args
+
+
+def ours_source(dest: Path, docs: Path = REPO / "docs", conf: Path = REPO / "conf.py") -> Path:
+    """docs/ without the generated folders, with the project's conf.py (as the tests build)."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(docs, dest, ignore=shutil.ignore_patterns("reports", "years", "_build"))
+    shutil.copy(conf, dest / "conf.py")
+    return dest
+
+
+def search_bytes(out: Path) -> int:
+    """The search payload: searchindex.js and any other search index under _static/."""
+    files = [out / "searchindex.js", *(out / "_static").glob("searchindex*.js")]
+    return sum(p.stat().st_size for p in files if p.is_file())
+
+
+def largest_pages(out: Path, count: int = 5) -> dict[str, int]:
+    pages = sorted(out.rglob("*.html"), key=lambda p: -p.stat().st_size)[:count]
+    return {p.relative_to(out).as_posix(): p.stat().st_size for p in pages}
+
+
+def report_html(out: Path) -> list[Path]:
+    return sorted(p for p in (out / "reports").glob("*/*/*.html"))
+
+
+# --- one size --------------------------------------------------------------------------------
+
+
+def bench_size(n: int, seed: int, repeat: int, snap: Snapshot) -> dict[str, Any]:
+    root = WORK / f"n{n}"
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    logs = root / "logs"
+    data = root / "data"
+    print(f"\n== N = {n}: generating into {root}", flush=True)
+    t = time.perf_counter()
+    files = generate.generate(data, n, seed)
+    generate_s = time.perf_counter() - t
+    t = time.perf_counter()
+    floor_pages = floor.write_floor(data, root / "floor-src", snap.docs, snap.conf, snap.ext)
+    floor_write_s = time.perf_counter() - t
+    builds: dict[str, dict[str, Any]] = {}
+
+    def full(name: str, make_args) -> dict[str, Any]:
+        """The best of *repeat* fresh full builds (fresh source copy and output each time)."""
+        best = None
+        for i in range(repeat):
+            args, out = make_args()
+            if out.exists():
+                shutil.rmtree(out)
+            result = run_build(args, logs / f"{name}-{i}", snap.env)
+            print(f"  {name:<14} {result['wall_s']:8.1f} s  {result['rss_mb']:7.0f} MB", flush=True)
+            if best is None or result["wall_s"] < best["wall_s"]:
+                best = result
+        builds[name] = best
+        return best
+
+    def ours(jobs: int, name: str):
+        def make():
+            src = ours_source(root / f"{name}-src", snap.docs, snap.conf)
+            return sphinx_args(
+                src, root / f"{name}-html", jobs=jobs, quiet=True, data=data
+            ), root / f"{name}-html"
+
+        return make
+
+    def floor_build():
+        return sphinx_args(root / "floor-src", root / "floor-html", quiet=True), root / "floor-html"
+
+    full("ours", ours(1, "ours"))
+    full("floor", floor_build)
+    full("ours_j2", ours(2, "ours_j2"))
+
+    def again(name: str) -> dict[str, Any]:
+        args = sphinx_args(root / "ours-src", root / "ours-html", quiet=False, data=data)
+        result = run_build(args, logs / name, snap.env)
+        builds[name] = result
+        print(
+            f"  {name:<14} {result['wall_s']:8.1f} s  {result['rss_mb']:7.0f} MB"
+            f"  re-read {len(result['reread'])}",
+            flush=True,
+        )
+        return result
+
+    again("noop")
+    edited = files[len(files) // 2]
+    generate.append_sentence(edited)
+    again("edit_one")
+    first = files[0].relative_to(data).parts  # county, kind, year.yaml
+    years = sorted(int(p.stem) for p in (data / first[0] / first[1]).glob("*.yaml"))
+    added = generate.add_report(data, first[0], first[1], years[-1] + 1, seed)
+    again("add_year")
+    floor_noop = run_build(
+        sphinx_args(root / "floor-src", root / "floor-html", quiet=False), logs / "floor_noop", snap.env
+    )
+    builds["floor_noop"] = floor_noop
+
+    ours_html = report_html(root / "ours-html")
+    floor_html = report_html(root / "floor-html")
+    result: dict[str, Any] = {
+        "n": n,
+        "counties": len({p.relative_to(data).parts[0] for p in files}),
+        "ours_full_s": builds["ours"]["wall_s"],
+        "ours_full_j2_s": builds["ours_j2"]["wall_s"],
+        "floor_full_s": builds["floor"]["wall_s"],
+        "noop_s": builds["noop"]["wall_s"],
+        "edit_one_s": builds["edit_one"]["wall_s"],
+        "edit_one_reread": len(builds["edit_one"]["reread"]),
+        "edit_one_reread_docs": builds["edit_one"]["reread"],
+        "edit_one_file": str(edited.relative_to(data)),
+        "add_year_s": builds["add_year"]["wall_s"],
+        "add_year_reread": len(builds["add_year"]["reread"]),
+        "add_year_reread_docs": builds["add_year"]["reread"],
+        "add_year_file": str(added.relative_to(data)),
+        "noop_reread": len(builds["noop"]["reread"]),
+        "floor_noop_s": floor_noop["wall_s"],
+        "peak_rss_mb": max(builds[b]["rss_mb"] for b in ("ours", "noop", "edit_one", "add_year")),
+        "peak_rss_mb_j2_per_process": builds["ours_j2"]["rss_mb"],
+        "floor_peak_rss_mb": builds["floor"]["rss_mb"],
+        "ours_full_cpu_s": builds["ours"]["cpu_s"],
+        "floor_full_cpu_s": builds["floor"]["cpu_s"],
+        "html_bytes_per_report": round(sum(p.stat().st_size for p in ours_html) / max(1, len(ours_html))),
+        "floor_html_bytes_per_report": round(
+            sum(p.stat().st_size for p in floor_html) / max(1, len(floor_html))
+        ),
+        # Ours: Sphinx's searchindex.js (titles, objects) plus shufa.search's own index.
+        "searchindex_bytes": search_bytes(root / "ours-html"),
+        "searchindex_js_bytes": (root / "ours-html" / "searchindex.js").stat().st_size,
+        "floor_searchindex_bytes": search_bytes(root / "floor-html"),
+        "floor_pages": floor_pages,
+        "ours_html_files": sum(1 for _ in (root / "ours-html").rglob("*.html")),
+        "ours_largest_pages": largest_pages(root / "ours-html"),
+        "floor_largest_pages": largest_pages(root / "floor-html"),
+        "generate_s": round(generate_s, 2),
+        "floor_write_s": round(floor_write_s, 2),
+        "warnings": {name: b["warnings"] for name, b in builds.items()},
+        "builds": {name: {k: v for k, v in b.items() if k != "reread"} for name, b in builds.items()},
+    }
+    result["ours_over_floor"] = round(result["ours_full_s"] / result["floor_full_s"], 3)
+    result["ours_over_floor_cpu"] = round(result["ours_full_cpu_s"] / result["floor_full_cpu_s"], 3)
+    result["j2_over_j1"] = round(result["ours_full_j2_s"] / result["ours_full_s"], 3)
+    result["s_per_report"] = round(result["ours_full_s"] / n, 5)
+    result["floor_s_per_report"] = round(result["floor_full_s"] / n, 5)
+    result["edit_over_noop"] = round(result["edit_one_s"] / result["noop_s"], 3)
+    return result
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    memory_kb = 0
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gib": round(memory_kb / 1024**2, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def targets(sizes: dict[str, dict[str, Any]], earlier: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each target of the issue, measured, with met true/false.
+
+    The scaling ratio may use *earlier* sizes; every other target is judged on this run.
+    """
+    out: dict[str, Any] = {}
+    for key, r in sizes.items():
+        out[f"ours_le_floor_{key}"] = {
+            "ours_over_floor": r["ours_over_floor"],
+            "max": MAX_OURS_OVER_FLOOR,
+            "met": r["ours_over_floor"] <= MAX_OURS_OVER_FLOOR,
+        }
+    both = {**earlier, **sizes}
+    ns = sorted(int(k) for k in both)
+    if len(ns) >= 2:
+        small, large = both[str(ns[0])], both[str(ns[-1])]
+        ratio = large["s_per_report"] / small["s_per_report"]
+        out["linear"] = {
+            "sizes": [ns[0], ns[-1]],
+            # False when one size comes from an earlier run of other code (see earlier_sizes)
+            "same_code": all(both[str(n)].get("same_code", True) for n in (ns[0], ns[-1])),
+            "s_per_report": [small["s_per_report"], large["s_per_report"]],
+            "ratio": round(ratio, 3),
+            "floor_ratio": round(large["floor_s_per_report"] / small["floor_s_per_report"], 3),
+            "max": MAX_SCALING,
+            "met": ratio <= MAX_SCALING,
+        }
+    ns = sorted(int(k) for k in sizes)
+    large = sizes[str(ns[-1])]
+    out["edit_one"] = {
+        "n": ns[-1],
+        "edit_over_noop": large["edit_over_noop"],
+        "reread": large["edit_one_reread"],
+        "max": MAX_EDIT_OVER_NOOP,
+        "met": large["edit_over_noop"] <= MAX_EDIT_OVER_NOOP,
+    }
+    out["peak_rss"] = {
+        "n": ns[-1],
+        "peak_rss_mb": large["peak_rss_mb"],
+        "max_mb": MAX_RSS_MB,
+        "met": large["peak_rss_mb"] <= MAX_RSS_MB,
+    }
+    return out
+
+
+ROWS = [
+    ("ours full -j1 (s)", "ours_full_s", "{:.1f}"),
+    ("ours full -j2 (s)", "ours_full_j2_s", "{:.1f}"),
+    ("floor full -j1 (s)", "floor_full_s", "{:.1f}"),
+    ("ours / floor", "ours_over_floor", "{:.2f}"),
+    ("ours / floor (CPU)", "ours_over_floor_cpu", "{:.2f}"),
+    ("-j2 / -j1", "j2_over_j1", "{:.2f}"),
+    ("ours s/report", "s_per_report", "{:.4f}"),
+    ("floor s/report", "floor_s_per_report", "{:.4f}"),
+    ("no-op rebuild (s)", "noop_s", "{:.1f}"),
+    ("floor no-op (s)", "floor_noop_s", "{:.1f}"),
+    ("edit one file (s)", "edit_one_s", "{:.1f}"),
+    ("  documents re-read", "edit_one_reread", "{}"),
+    ("  edit / no-op", "edit_over_noop", "{:.2f}"),
+    ("add one year (s)", "add_year_s", "{:.1f}"),
+    ("  documents re-read", "add_year_reread", "{}"),
+    ("peak RSS ours -j1 (MB)", "peak_rss_mb", "{:.0f}"),
+    ("peak RSS -j2 per process (MB)", "peak_rss_mb_j2_per_process", "{:.0f}"),
+    ("peak RSS floor (MB)", "floor_peak_rss_mb", "{:.0f}"),
+    ("html bytes / report", "html_bytes_per_report", "{:,}"),
+    ("floor html bytes / report", "floor_html_bytes_per_report", "{:,}"),
+    ("search index bytes", "searchindex_bytes", "{:,}"),
+    ("floor search index bytes", "floor_searchindex_bytes", "{:,}"),
+]
+
+
+def table(sizes: dict[str, dict[str, Any]]) -> str:
+    keys = sorted(sizes, key=int)
+    width = max(len(label) for label, _, _ in ROWS)
+    lines = [f"{'N':<{width}}  " + "  ".join(f"{k:>12}" for k in keys)]
+    for label, key, fmt in ROWS:
+        cells = [fmt.format(sizes[k][key]) if key in sizes[k] else "-" for k in keys]
+        lines.append(f"{label:<{width}}  " + "  ".join(f"{c:>12}" for c in cells))
+    return "\n".join(lines)
+
+
+def write_json(path: Path, value: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark our plugins against plain Sphinx.")
+    parser.add_argument("sizes", nargs="*", type=int, default=[250, 2000], help="numbers of reports")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1, help="full builds per kind; the best counts")
+    args = parser.parse_args(argv)
+    sizes_arg = args.sizes if args.sizes else [250, 2000]
+
+    started = dt.datetime.now()
+    info = machine()
+    snap = Snapshot(WORK / "snapshot")
+    code = snap.fingerprint()
+    sizes: dict[str, dict[str, Any]] = {}
+    for n in sizes_arg:
+        sizes[str(n)] = bench_size(n, args.seed, args.repeat, snap)
+    info["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+
+    RESULTS.mkdir(exist_ok=True)
+    latest = RESULTS / "latest.json"
+    earlier: dict[str, dict[str, Any]] = {}
+    if len(sizes) < 2 and latest.exists():
+        previous = json.loads(latest.read_text(encoding="utf-8"))
+        for key, value in previous.get("sizes", {}).items():
+            if key not in sizes:
+                earlier[key] = {
+                    **value,
+                    "measured": previous.get("date", ""),
+                    "same_code": previous.get("code") == code,
+                }
+        for key, value in previous.get("earlier_sizes", {}).items():
+            if key not in sizes and key not in earlier:
+                earlier[key] = value
+
+    result = {
+        "date": started.isoformat(timespec="seconds"),
+        "duration_s": round((dt.datetime.now() - started).total_seconds(), 1),
+        "command": "python bench/run.py " + " ".join(str(n) for n in sizes_arg),
+        "seed": args.seed,
+        "repeat": args.repeat,
+        "machine": info,
+        "versions": versions(),
+        "code": code,
+        "extensions": snap.extensions(),
+        "sizes": sizes,
+        "earlier_sizes": earlier,
+        "targets": targets(sizes, earlier),
+    }
+    write_json(latest, result)
+    dated = RESULTS / f"{started:%Y-%m-%d}-{'-'.join(str(n) for n in sizes_arg)}.json"
+    write_json(dated, result)
+
+    print()
+    print(table(sizes))
+    for key, value in sorted(earlier.items(), key=lambda kv: int(kv[0])):
+        same = "same code" if value.get("same_code") else "OTHER CODE: the ratio is not meaningful"
+        print(f"\n(scaling uses N = {key} from the run of {value.get('measured', '?')}, {same})")
+    print()
+    for name, target in result["targets"].items():
+        shown = {k: v for k, v in target.items() if k != "met"}
+        print(f"{'met   ' if target['met'] else 'MISSED'} {name}: {shown}")
+    print(f"\nwritten: {latest.relative_to(REPO)}, {dated.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
