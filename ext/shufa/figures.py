@@ -44,7 +44,7 @@ class Figure:
 
 # --- Chinese numerals -------------------------------------------------------------------
 
-_CN_DIGITS = {
+CN_DIGITS = {  # one Chinese digit → its value (the importer reads dates with it too)
     "〇": 0,
     "零": 0,
     "一": 1,
@@ -75,10 +75,10 @@ def parse_chinese_number(text: str) -> int | None:
     digit: int | None = None
     previous = ""
     for ch in text:
-        if ch in _CN_DIGITS:
-            if previous in _CN_DIGITS and previous not in "〇零":
+        if ch in CN_DIGITS:
+            if previous in CN_DIGITS and previous not in "〇零":
                 return None  # two digits in a row: 八五, 二〇二三, 十四五
-            digit = _CN_DIGITS[ch]
+            digit = CN_DIGITS[ch]
         elif ch in _CN_SMALL_UNITS:
             if previous and (previous in _CN_SMALL_UNITS or previous in "〇零"):
                 return None
