@@ -35,19 +35,13 @@ def copy_data(dest: Path, data: Path = DATA) -> Path:
     return target
 
 
-def build_archive(
-    src: Path, data: Path, *, builder: str = "html", parallel: int = 0, fresh: bool = False, **overrides
-) -> SphinxTestApp:
-    """Build *src* against *data* with the project's configuration; returns the finished app."""
-    app = SphinxTestApp(
-        builder,
-        srcdir=src,
-        confoverrides={"shufa_data_dir": str(data), **overrides},
-        status=StringIO(),
-        warning=StringIO(),
-        parallel=parallel,
-        freshenv=fresh,
-    )
+def run_sphinx(src: Path, *, builder: str = "html", on_read=None, **kwargs) -> SphinxTestApp:
+    """Build the project in *src* (status and warnings captured); returns the finished app.
+
+    *on_read*, when given, receives the names of the documents the build reads."""
+    app = SphinxTestApp(builder, srcdir=src, status=StringIO(), warning=StringIO(), **kwargs)
+    if on_read is not None:
+        app.connect("env-before-read-docs", lambda app, env, docnames: on_read(list(docnames)))
     try:
         app.build()
     finally:
@@ -55,16 +49,20 @@ def build_archive(
     return app
 
 
-def build_testroot(name: str, dest: Path, *, builder: str = "html", **kwargs) -> SphinxTestApp:
+def build_archive(
+    src: Path, data: Path, *, parallel: int = 0, fresh: bool = False, **overrides
+) -> SphinxTestApp:
+    """Build *src* against *data* with the project's configuration; returns the finished app."""
+    return run_sphinx(
+        src, confoverrides={"shufa_data_dir": str(data), **overrides}, parallel=parallel, freshenv=fresh
+    )
+
+
+def build_testroot(name: str, dest: Path, **kwargs) -> SphinxTestApp:
     """Copy tests/roots/test-<name> to *dest* and build it; returns the finished app."""
     src = dest / "src"
     shutil.copytree(REPO / "tests" / "roots" / f"test-{name}", src)
-    app = SphinxTestApp(builder, srcdir=src, status=StringIO(), warning=StringIO(), **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return run_sphinx(src, **kwargs)
 
 
 def warnings_of(app: SphinxTestApp) -> str:

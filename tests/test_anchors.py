@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import DATA, archive_source, copy_data
+from conftest import DATA, archive_source, build_archive, copy_data
 from shufa.anchors import published_anchors, read_lock
 from shufa.cli import main
 from shufa.loading import load_archive
@@ -20,14 +19,7 @@ SAMPLE = load_archive(DATA).archive
 
 
 def _build(src: Path, data: Path) -> SphinxTestApp:
-    app = SphinxTestApp(
-        "html", srcdir=src, confoverrides={"shufa_data_dir": str(data)}, status=StringIO(), warning=StringIO()
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build_archive(src, data)
 
 
 def test_the_shipped_lock_covers_everything_published() -> None:

@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 import shutil
 import time
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bad_inputs import BAD, CASES, prepare, snapshot
-from sphinx.testing.util import SphinxTestApp
 
-from conftest import REPO
+from conftest import REPO, run_sphinx
 from shufa.cli import main
 
 LOCATED = re.compile(r"^(?P<where>[^:]+:\d+(?::\d+)?): (?P<message>.*)$")
@@ -60,18 +58,7 @@ def test_the_build_fails_with_the_located_messages(
     src = tmp_path / "src"
     shutil.copytree(site_source, src)
     monkeypatch.chdir(tmp_path)
-    app = SphinxTestApp(
-        "html",
-        srcdir=src,
-        confoverrides={"shufa_data_dir": str(data)},
-        status=StringIO(),
-        warning=StringIO(),
-        warningiserror=True,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = run_sphinx(src, confoverrides={"shufa_data_dir": str(data)}, warningiserror=True)
     warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
     assert app.statuscode == 1, "a broken data folder never passes for a good build"
     for line in _expected(case):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import DATA, archive_source, copy_data
+from conftest import DATA, archive_source, copy_data, run_sphinx
 from shufa.loading import load_archive
 from shufa.pages import generated_pages, write_pages
 
@@ -96,20 +95,8 @@ def test_generated_pages_are_written_only_when_changed(tmp_path: Path) -> None:
 
 
 def _build(src: Path, data: Path, parallel: int = 0) -> tuple[SphinxTestApp, list[str]]:
-    app = SphinxTestApp(
-        "html",
-        srcdir=src,
-        confoverrides={"shufa_data_dir": str(data)},
-        status=StringIO(),
-        warning=StringIO(),
-        parallel=parallel,
-    )
     read: list[str] = []
-    app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = run_sphinx(src, confoverrides={"shufa_data_dir": str(data)}, parallel=parallel, on_read=read.extend)
     return app, sorted(read)
 
 
@@ -198,18 +185,7 @@ def test_a_broken_data_file_fails_the_strict_build_with_its_location(tmp_path: P
     path.write_text(
         path.read_text(encoding="utf-8").replace("topic: study", "topic: studying", 1), encoding="utf-8"
     )
-    app = SphinxTestApp(
-        "html",
-        srcdir=src,
-        confoverrides={"shufa_data_dir": str(data)},
-        status=StringIO(),
-        warning=StringIO(),
-        warningiserror=True,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = run_sphinx(src, confoverrides={"shufa_data_dir": str(data)}, warningiserror=True)
     assert app.statuscode == 1
     assert re.search(
         r"qinghe/shufa/2023\.yaml:\d+:\d+: WARNING: sections\[\d\]\.topic: unknown topic `studying`",

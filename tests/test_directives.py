@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_testroot
+from conftest import build_testroot, run_sphinx
 
 
 def _soup(app, docname: str) -> BeautifulSoup:
@@ -118,15 +118,7 @@ def test_unresolved_reference_warns_with_location(tmp_path):
     shutil.copytree(Path(__file__).parent / "roots" / "test-report", src)
     with (src / "index.md").open("a", encoding="utf-8") as fh:
         fh.write("\n坏链接 {report:ref}`hexi/shufa/2023/s9`。\n")
-    from io import StringIO
-
-    from sphinx.testing.util import SphinxTestApp
-
-    app = SphinxTestApp("html", srcdir=src, status=StringIO(), warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = run_sphinx(src)
     warnings = app.warning.getvalue()
     assert "index.md:" in warnings
     assert "unresolved report reference 'hexi/shufa/2023/s9'" in warnings

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
-from conftest import DATA, REPO
+from conftest import DATA, REPO, run_sphinx
 from shufa.domain import expand_target
 from shufa.labels import chinese_number, part_name
 from shufa.loading import load_archive
 
 SAMPLE = load_archive(DATA).archive
+
+
+def _inventory(site: Path) -> dict:
+    return {"intersphinx_mapping": {"archive": ("https://archive.example.org/", str(site / "objects.inv"))}}
 
 
 def _soup(site: Path, page: str) -> BeautifulSoup:
@@ -108,21 +110,7 @@ def test_section_topic_links_to_its_index_group(sample_site: Path) -> None:
 def test_intersphinx_from_a_second_project(tmp_path: Path, sample_site: Path) -> None:
     src = tmp_path / "src"
     shutil.copytree(REPO / "tests/roots/test-intersphinx", src)
-    app = SphinxTestApp(
-        "html",
-        srcdir=src,
-        confoverrides={
-            "intersphinx_mapping": {
-                "archive": ("https://archive.example.org/", str(sample_site / "objects.inv"))
-            }
-        },
-        status=StringIO(),
-        warning=StringIO(),
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = run_sphinx(src, confoverrides=_inventory(sample_site))
     assert app.warning.getvalue() == ""
     soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
     hrefs = [a["href"] for a in soup.select("a.reference.external")]
@@ -144,21 +132,7 @@ def test_any_sphinx_project_cites_a_section_by_std_label(tmp_path: Path, sample_
         "Notes\n=====\n\nSee :ref:`archive:qinghe/shufa/2023/s3` and :ref:`qinghe/shufa/2022/s2-1`.\n",
         encoding="utf-8",
     )
-    app = SphinxTestApp(
-        "html",
-        srcdir=src,
-        confoverrides={
-            "intersphinx_mapping": {
-                "archive": ("https://archive.example.org/", str(sample_site / "objects.inv"))
-            }
-        },
-        status=StringIO(),
-        warning=StringIO(),
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = run_sphinx(src, confoverrides=_inventory(sample_site))
     assert app.warning.getvalue() == ""
     soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
     links = {a.get_text(): a["href"] for a in soup.select("a.reference.external")}

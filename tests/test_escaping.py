@@ -6,16 +6,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
 import yaml
 from bad_inputs import BAD
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
 
-from conftest import REPO
+from conftest import REPO, build_archive
 
 SCRIPT = '<script>alert("x")</script>'
 ONLOAD = '<img src=x "onload=alert(1)">'
@@ -48,17 +46,7 @@ def hostile_site(tmp_path_factory) -> tuple[Path, dict]:
     src = root / "src"
     shutil.copytree(BAD / "_site", src)
     shutil.copy(REPO / "conf.py", src / "conf.py")
-    app = SphinxTestApp(
-        "html",
-        srcdir=src,
-        confoverrides={"shufa_data_dir": str(data), "html_baseurl": "https://archive.example.org/"},
-        status=StringIO(),
-        warning=StringIO(),
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build_archive(src, data, html_baseurl="https://archive.example.org/")
     assert app.warning.getvalue() == ""
     return Path(app.outdir), report
 
