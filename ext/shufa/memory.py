@@ -7,6 +7,8 @@ collector's work grows with the square of the archive (measured: 17% of a
 read, and once reading is over, the survivors are moved to the permanent
 generation (``gc.freeze``), so later collections look only at what is new:
 the garbage of one page is still collected while that page is processed.
+Once reading is over, the doctrees Sphinx kept in memory for the writer are
+dropped: the writer loads each from its pickle, one at a time.
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ def _settle(*_args: Any) -> None:
 
 
 def _after_reading(app: Sphinx, env: BuildEnvironment) -> None:
+    # Sphinx keeps every doctree read in this process in memory until it writes the page
+    # (most of the peak memory of a large serial build); each one is also pickled in the
+    # doctree folder, so the writer can load them one at a time instead.
+    cache = getattr(env, "_write_doc_doctree_cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
+    gc.unfreeze()  # frozen objects are never collected: one full pass frees the dropped doctrees
     gc.collect()
     gc.freeze()
 
