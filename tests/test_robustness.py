@@ -180,3 +180,32 @@ def test_a_killed_import_leaves_the_old_file_intact(tmp_path: Path) -> None:
     # what a killed process cannot clean up is a hidden .tmp file, which no loader reads
     leftovers = [p.name for p in tmp_path.iterdir() if p.name not in {"2023.yaml", "ready"}]
     assert all(name.startswith(".2023.yaml.") and name.endswith(".tmp") for name in leftovers)
+
+
+def test_a_text_with_5000_numbered_parts_imports_or_is_refused_quickly(tmp_path: Path, capsys) -> None:
+    from shufa.cli import main
+
+    lines = ["青禾县县长2023年度述法报告", "现将有关情况报告如下："]
+    lines += [f"{n}. 第{n}项工作。推进行政执法规范化，开展培训{n}次。" for n in range(1, 5001)]
+    source = tmp_path / "many.txt"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "many.yaml"
+    start = time.perf_counter()
+    code = main(["import", str(source), "--data-dir", str(DATA), "--county", "qinghe", "-o", str(out)])
+    elapsed = time.perf_counter() - start
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert elapsed < 30
+    if code == 0:
+        imported = yaml.safe_load(out.read_text(encoding="utf-8"))
+        text = json_text(imported)
+        for n in (1, 2500, 5000):
+            assert f"开展培训{n}次" in text, "nothing is lost"
+    else:
+        assert code == 1 and not out.exists()
+
+
+def json_text(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
