@@ -46,7 +46,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 
-from .data import get_archive
+from .data import get_archive, per_document_store
 from .labels import part_name
 from .model import Archive, Report
 
@@ -415,28 +415,12 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         write_if_changed(base.with_name(base.name + ".bib"), bibtex(archive, report, record.item))
 
 
-def _init_env(app: Sphinx) -> None:
-    env = app.env
-    if not isinstance(getattr(env, "shufa_citations", None), dict):
-        env.shufa_citations = {}
-
-
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
     """Re-read the report pages when what their citations are made from changed."""
     settings = _settings(app)
     previous = getattr(env, "shufa_citation_settings", settings)
     env.shufa_citation_settings = settings
     return sorted(env.shufa_citations) if previous != settings else []
-
-
-def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    env.shufa_citations.pop(docname, None)
-
-
-def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for docname in docnames:
-        if docname in other.shufa_citations:
-            env.shufa_citations[docname] = other.shufa_citations[docname]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -463,10 +447,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("citation.css")
     app.connect("config-inited", _check_config)
     app.connect("config-inited", _add_static_path)
-    app.connect("builder-inited", _init_env)
+    per_document_store(app, "shufa_citations")
     app.connect("env-get-outdated", _outdated)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
     app.connect("doctree-read", add_cite_controls)
     app.connect("build-finished", write_downloads)
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

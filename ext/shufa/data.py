@@ -59,8 +59,6 @@ def _load(app: Sphinx) -> None:
             logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
         else:
             logger.warning(f"{problem.path}: {problem.message}", type="shufa", subtype=problem.code)
-    if not hasattr(env, "shufa_model_deps"):
-        env.shufa_model_deps = {}
 
 
 def get_archive(env: BuildEnvironment) -> Archive:
@@ -143,14 +141,26 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, remo
     return stale
 
 
-def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    env.shufa_model_deps.pop(docname, None)
+def per_document_store(app: Sphinx, attribute: str) -> None:
+    """Keep ``env.<attribute>``, a docname → value dict, in step with Sphinx: created at
+    builder-inited, purged with its document, merged from parallel readers."""
 
+    def create(app: Sphinx) -> None:
+        if not isinstance(getattr(app.env, attribute, None), dict):
+            setattr(app.env, attribute, {})
 
-def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for docname in docnames:
-        if docname in other.shufa_model_deps:
-            env.shufa_model_deps[docname] = other.shufa_model_deps[docname]
+    def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        getattr(env, attribute).pop(docname, None)
+
+    def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+        mine, theirs = getattr(env, attribute), getattr(other, attribute)
+        for docname in docnames:
+            if docname in theirs:
+                mine[docname] = theirs[docname]
+
+    app.connect("builder-inited", create, priority=250)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -158,6 +168,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", _load, priority=300)
     app.connect("env-get-outdated", _outdated)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    per_document_store(app, "shufa_model_deps")
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -41,10 +41,10 @@ from typing import Any, ClassVar, NamedTuple
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
+from .data import per_document_store
 from .inline import redaction
 
 logger = logging.getLogger(__name__)
@@ -246,21 +246,6 @@ def _read(app: Sphinx, doctree: nodes.document) -> None:
     env.shufa_search[env.docname] = page
 
 
-def _init_env(app: Sphinx) -> None:
-    if not isinstance(getattr(app.env, "shufa_search", None), dict):
-        app.env.shufa_search = {}
-
-
-def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    env.shufa_search.pop(docname, None)
-
-
-def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for docname in docnames:
-        if docname in other.shufa_search:
-            env.shufa_search[docname] = other.shufa_search[docname]
-
-
 # --- the index -----------------------------------------------------------------------------
 
 #: Postings are sorted part numbers, stored as gaps in a base-32 variable-length code: the
@@ -440,10 +425,8 @@ DEFAULT_EXCLUDE = ("reports/*/*/compare/*",)
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("shufa_search_exclude", DEFAULT_EXCLUDE, "env", types=frozenset({list, tuple}))
     app.add_search_language(SearchChinese)
-    app.connect("builder-inited", _init_env)
+    per_document_store(app, "shufa_search")
     app.connect("doctree-read", _read)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("html-page-context", _page_context)
     app.connect("config-inited", _add_static_path)
