@@ -141,35 +141,41 @@ def add_report_reuse(app: Sphinx, directive: SphinxDirective, report: Report, he
     header += line
 
 
+def part_reuse(
+    directive: SphinxDirective, report: Report, part: Section | ClosingPart
+) -> tuple[float, int] | None:
+    """How much of *part* repeats the previous year's report, and that year (None: no such
+    year, or no text); records that the page depends on the previous report's text."""
+    earlier = previous_report(get_archive(directive.env), report)
+    if earlier is None:
+        return None
+    note_model_dependency(directive.env, f"text:{earlier.key}")
+    rate = baseline(earlier).reuse("\n".join(part.texts()))
+    return None if rate is None else (rate, earlier.year)
+
+
 def add_section_reuse(
     app: Sphinx, directive: SphinxDirective, report: Report, part: Section | ClosingPart, node: nodes.Element
 ) -> None:
-    earlier = previous_report(get_archive(directive.env), report)
-    if earlier is None:
+    found = part_reuse(directive, report, part)
+    if found is None:
         return
-    note_model_dependency(directive.env, f"text:{earlier.key}")
-    rate = baseline(earlier).reuse("\n".join(part.texts()))
-    if rate is None:
-        return
+    rate, year = found
     tag = next((c for c in node.children if "section-topic" in c.get("classes", [])), None)
     if tag is None:
         tag = nodes.paragraph(classes=["section-topic"])
         node.insert(1, tag)
     else:
         tag += nodes.Text(" · ")
-    tag += _rate_note(rate, earlier.year)
+    tag += _rate_note(rate, year)
 
 
 def add_cell_reuse(
     app: Sphinx, directive: SphinxDirective, report: Report, section: Section, cell: nodes.Element
 ) -> None:
-    earlier = previous_report(get_archive(directive.env), report)
-    if earlier is None:
-        return
-    note_model_dependency(directive.env, f"text:{earlier.key}")
-    rate = baseline(earlier).reuse("\n".join(section.texts()))
-    if rate is not None:
-        cell += nodes.inline("", f" {percent(rate)}", classes=["reuse", _band(rate)])
+    found = part_reuse(directive, report, section)
+    if found is not None:
+        cell += nodes.inline("", f" {percent(found[0])}", classes=["reuse", _band(found[0])])
 
 
 # --- comparison pages ---------------------------------------------------------------------------

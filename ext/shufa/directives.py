@@ -43,13 +43,12 @@ class ReportPartDirective(SphinxDirective):
         archive = get_archive(self.env)
         report = archive.reports.get(key or "")
         if report is None:
-            logger.warning(
-                f"no report {key!r} in the archive (its data file is missing or has errors)",
-                location=self.get_location(),
-                type="shufa",
-                subtype="missing",
-            )
+            self.warn_missing(f"no report {key!r} in the archive (its data file is missing or has errors)")
         return report
+
+    def warn_missing(self, message: str) -> None:
+        """A located warning (``shufa.missing``) for a block that names what the model lacks."""
+        logger.warning(message, location=self.get_location(), type="shufa", subtype="missing")
 
     @property
     def domain(self) -> ReportDomain:
@@ -222,12 +221,7 @@ class SectionDirective(ReportPartDirective):
         try:
             section = report.sections[int(self.arguments[0]) - 1]
         except (ValueError, IndexError):
-            logger.warning(
-                f"report {report.key} has no section {self.arguments[0]!r}",
-                location=self.get_location(),
-                type="shufa",
-                subtype="missing",
-            )
+            self.warn_missing(f"report {report.key} has no section {self.arguments[0]!r}")
             return []
         return [self.build(report, section)]
 
@@ -272,12 +266,7 @@ class ClosingDirective(ReportPartDirective):
             which
         )
         if part is None:
-            logger.warning(
-                f"report {report.key} has no closing part {which!r}",
-                location=self.get_location(),
-                type="shufa",
-                subtype="missing",
-            )
+            self.warn_missing(f"report {report.key} has no closing part {which!r}")
             return []
         node = nodes.section(ids=[part.anchor, *part.aliases], classes=["report-closing", part.anchor])
         heading = part.heading or CLOSING_HEADINGS[part.anchor]
