@@ -120,25 +120,36 @@ def fingerprint(archive: Archive, key: str) -> str:
     return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
+_DIGESTS: dict[str, str] = {}
+_DIGESTS_OF: list[Archive] = []
+
+
+def current_fingerprint(archive: Archive, key: str) -> str:
+    """:func:`fingerprint`, computed once per key for the archive of this build (the model never
+    changes while a build runs; a report's text is fingerprinted by its own page, the next
+    year's page, the comparison pages and the county page)."""
+    if not _DIGESTS_OF or _DIGESTS_OF[0] is not archive:
+        _DIGESTS.clear()
+        _DIGESTS_OF[:] = [archive]
+    if key not in _DIGESTS:
+        _DIGESTS[key] = fingerprint(archive, key)
+    return _DIGESTS[key]
+
+
 def note_model_dependency(env: BuildEnvironment, key: str) -> None:
     """Record that the current document's content depends on the model part *key*."""
     deps = env.shufa_model_deps.setdefault(env.docname, {})
     if key not in deps:
-        deps[key] = fingerprint(get_archive(env), key)
+        deps[key] = current_fingerprint(get_archive(env), key)
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
     archive = get_archive(env)
-    current: dict[str, str] = {}
-    stale = []
-    for docname, deps in env.shufa_model_deps.items():
-        for key, digest in deps.items():
-            if key not in current:
-                current[key] = fingerprint(archive, key)
-            if current[key] != digest:
-                stale.append(docname)
-                break
-    return stale
+    return [
+        docname
+        for docname, deps in env.shufa_model_deps.items()
+        if any(current_fingerprint(archive, key) != digest for key, digest in deps.items())
+    ]
 
 
 def per_document_store(app: Sphinx, attribute: str) -> None:
