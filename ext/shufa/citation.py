@@ -244,11 +244,16 @@ def _check_config(app: Sphinx, config: Config) -> None:
 
 
 class cite_control(nodes.General, nodes.Element):
-    """A ``<details>`` holding a part's reference, its copy button and (for a report) downloads."""
+    """A part's ``<details>`` cite control, written whole by the HTML visitor.
 
+    A leaf: the reference, the note and the download links are attributes, not
+    child nodes, so the 40-odd controls of a report page add 40-odd nodes (not
+    300) for every transform, the pickler and the writer to walk. Its text is
+    no page text (``astext()`` is empty): search and descriptions skip it.
+    """
 
-class cite_copy(nodes.General, nodes.Element):
-    """The copy button of a cite control (hidden until citation.js makes it work)."""
+    def astext(self) -> str:
+        return ""
 
 
 SUMMARY = {"report": "引用本报告", "section": "引用本部分", "item": "引用本项"}
@@ -259,25 +264,19 @@ def control(reference: str, anchor: str, what: str, relative: bool) -> cite_cont
     node = cite_control("", classes=["cite-control", "no-search", f"cite-{what}"])
     node["summary"] = SUMMARY[what]
     node["anchor"] = anchor
-    text = nodes.paragraph("", "", classes=["cite-reference"])
-    text += nodes.inline(reference, reference, classes=["cite-text"])
-    node += text
-    node += cite_copy("")
-    if relative:
-        node += nodes.paragraph(RELATIVE_NOTE, RELATIVE_NOTE, classes=["cite-note"])
+    node["reference"] = reference
+    node["relative"] = relative
+    node["downloads"] = []
     return node
 
 
-def downloads(app: Sphinx, docname: str) -> nodes.paragraph:
+def downloads(app: Sphinx, docname: str) -> list[tuple[str, str]]:
+    """The report's citation files: (label, link relative to the page)."""
     page = app.builder.get_target_uri(docname)
-    para = nodes.paragraph("", "", classes=["cite-downloads"])
-    para += nodes.Text("下载引文：")
-    for label, suffix in (("BibTeX", ".bib"), ("CSL-JSON", ".csl.json")):
-        href = relative_uri(page, docname + suffix)
-        para += nodes.reference(label, label, refuri=href, classes=["cite-download"])
-        if suffix == ".bib":
-            para += nodes.Text(" · ")
-    return para
+    return [
+        (label, relative_uri(page, docname + suffix))
+        for label, suffix in (("BibTeX", ".bib"), ("CSL-JSON", ".csl.json"))
+    ]
 
 
 class Record(NamedTuple):
@@ -338,7 +337,7 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     env.shufa_citations[env.docname] = Record(report.key, item)
 
     whole = control(references(""), "", "report", relative)
-    whole += downloads(app, env.docname)
+    whole["downloads"] = downloads(app, env.docname)
     # Right after the report's facts (author, dates, source), wherever the header puts them.
     meta = next((f for f in top.findall(nodes.field_list) if "report-meta" in f["classes"]), None)
     if meta is not None:
@@ -365,19 +364,30 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
 # --- HTML ----------------------------------------------------------------------------------------
 
 
+_COPY_BUTTON = (
+    '<button class="cite-copy" data-copied="已复制" data-failed="复制失败" hidden="hidden" type="button">'
+    "复制</button>"
+)
+
+
 def visit_cite_control(self: HTML5Translator, node: cite_control) -> None:
-    self.body.append(self.starttag(node, "details", "", **{"data-anchor": node["anchor"]}))
-    self.body.append(f"<summary>{self.encode(node['summary'])}</summary>")
-
-
-def depart_cite_control(self: HTML5Translator, node: cite_control) -> None:
-    self.body.append("</details>\n")
-
-
-def visit_cite_copy(self: HTML5Translator, node: cite_copy) -> None:
-    attrs = {"type": "button", "hidden": "hidden", "data-copied": "已复制", "data-failed": "复制失败"}
-    self.body.append(self.starttag(node, "button", "", CLASS="cite-copy", **attrs))
-    self.body.append(self.encode("复制") + "</button>")
+    encode = self.encode
+    out = [
+        self.starttag(node, "details", "", **{"data-anchor": node["anchor"]}),
+        f"<summary>{encode(node['summary'])}</summary>",
+        f'<p class="cite-reference"><span class="cite-text">{encode(node["reference"])}</span></p>\n',
+        _COPY_BUTTON,
+    ]
+    if node.get("relative"):
+        out.append(f'<p class="cite-note">{encode(RELATIVE_NOTE)}</p>\n')
+    if node.get("downloads"):
+        links = " · ".join(
+            f'<a class="cite-download reference external" href="{encode(href)}">{encode(label)}</a>'
+            for label, href in node["downloads"]
+        )
+        out.append(f'<p class="cite-downloads">下载引文：{links}</p>\n')
+    out.append("</details>\n")
+    self.body.append("".join(out))
     raise nodes.SkipNode
 
 
@@ -429,15 +439,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("shufa_citation_accessed", "", "env", types=frozenset({str}))
     app.add_node(
         cite_control,
-        html=(visit_cite_control, depart_cite_control),
-        latex=(skip, None),
-        text=(skip, None),
-        man=(skip, None),
-        texinfo=(skip, None),
-    )
-    app.add_node(
-        cite_copy,
-        html=(visit_cite_copy, None),
+        html=(visit_cite_control, None),
         latex=(skip, None),
         text=(skip, None),
         man=(skip, None),
@@ -451,7 +453,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", add_cite_controls)
     app.connect("build-finished", write_downloads)
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:

@@ -21,35 +21,106 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
 from .data import get_archive, note_model_dependency
 from .domain import report_ref
-from .labels import part_name
+from .labels import part_label, part_name, report_name
 from .model import County, Kind, Report, Section
+
+logger = logging.getLogger(__name__)
 
 HERE_JS = "shufa-years.js"
 
 
 class year_switcher(nodes.General, nodes.Element):
-    """The year switcher of a report page; ``mapping`` holds each year's topic → anchor."""
+    """The year switcher of a report page, written whole by the HTML visitor (a leaf).
+
+    ``mapping`` holds each year's topic → anchor (for shufa-years.js),
+    ``caption`` the caption, ``years`` one ``(year, docname, title)`` per year
+    (docname empty for the current one) and ``steps`` the previous/next links as
+    ``(year, docname, title, text, class)``.
+    """
+
+    def astext(self) -> str:
+        return ""
+
+
+class topic_years(nodes.General, nodes.Element):
+    """本主题在其他年份：… under a section heading, written whole by the HTML visitor (a leaf).
+
+    ``years`` holds ``(year, docname, anchor, title)``; an empty docname is a
+    year without the topic.
+    """
+
+    def astext(self) -> str:
+        return ""
+
+
+# Links are made here, from the model, and not with pending_xref nodes: a report page has
+# dozens of them, and every node costs each transform, the pickler and the writer.
+def _link(self: HTML5Translator, docname: str, anchor: str, title: str, inner: str) -> str:
+    """An internal link from the page being written, or *inner* alone (and a warning) if the page is gone."""
+    builder = self.builder
+    if docname not in builder.env.all_docs:
+        logger.warning(f"no page {docname} for the link {title!r}", location=builder.current_docname)
+        return inner
+    uri = builder.get_relative_uri(builder.current_docname, docname)
+    if anchor:
+        uri += "#" + anchor
+    return f'<a class="reference internal" href="{self.attval(uri)}" title="{self.attval(title)}">{inner}</a>'
+
+
+def _span(self: HTML5Translator, text: str, classes: str = "") -> str:
+    attr = f' class="{classes}"' if classes else ""
+    return f"<span{attr}>{self.encode(text)}</span>"
 
 
 def visit_year_switcher_html(self: HTML5Translator, node: year_switcher) -> None:
-    self.body.append(
+    out = [
         self.starttag(
             node,
             "nav",
             "",
             CLASS="year-switcher",
             **{"aria-label": node["label"], "data-topics": json.dumps(node["mapping"], ensure_ascii=False)},
-        )
-    )
+        ),
+        f'<p class="year-switcher-caption">{self.encode(node["caption"])}</p>\n<ul class="year-list simple">\n',
+    ]
+    for year, docname, title in node["years"]:
+        if docname:
+            link = _link(self, docname, "", title, _span(self, f"{year}年", f"y{year}"))
+            out.append(f'<li class="year"><p>{link}</p></li>\n')
+        else:
+            out.append(f'<li class="current"><p>{_span(self, f"{year}年", "current-year")}</p></li>\n')
+    out.append("</ul>\n")
+    if node["steps"]:
+        steps = [
+            _link(self, docname, "", title, _span(self, text, f"y{year} {cls}"))
+            for year, docname, title, text, cls in node["steps"]
+        ]
+        out.append(f'<p class="year-steps">{"　".join(steps)}</p>\n')
+    out.append("</nav>\n")
+    self.body.append("".join(out))
+    raise nodes.SkipNode
 
 
-def depart_year_switcher_html(self: HTML5Translator, node: year_switcher) -> None:
-    self.body.append("</nav>\n")
+def visit_topic_years_html(self: HTML5Translator, node: topic_years) -> None:
+    parts = []
+    for year, docname, anchor, title in node["years"]:
+        if docname:
+            parts.append(_link(self, docname, anchor, title, _span(self, str(year))))
+        else:
+            parts.append(_span(self, f"{year}（未涉及）", "absent"))
+    caption = _span(self, "本主题在其他年份：", "topic-years-caption")
+    self.body.append(f'<p class="topic-years">{caption}{" · ".join(parts)}</p>\n')
+    raise nodes.SkipNode
+
+
+def skip(self: Any, node: nodes.Element) -> None:
+    raise nodes.SkipNode
 
 
 def section_topics(report: Report) -> dict[str, str]:
@@ -74,50 +145,45 @@ def _series(directive: SphinxDirective, report: Report) -> list[Report]:
 
 def add_year_switcher(app: Sphinx, directive: SphinxDirective, report: Report, header: nodes.Element) -> None:
     env = directive.env
+    archive = get_archive(env)
     series = _series(directive, report)
-    kind = get_archive(env).kinds[report.kind]
+    kind = archive.kinds[report.kind]
     mapping = {
         "current": str(report.year),
         "sections": section_topics(report),
         "years": {str(r.year): topic_anchors(r) for r in series},
     }
-    nav = year_switcher(label=f"{kind.name}年份", mapping=mapping)
-    caption = nodes.paragraph(classes=["year-switcher-caption"])
-    caption += nodes.Text(f"本县历年{kind.name}：")
-    nav += caption
-    years = nodes.bullet_list(classes=["year-list"])
-    for other in series:
-        text = f"{other.year}年"
-        if other.year == report.year:
-            entry = nodes.inline(text, text, classes=["current-year"])
-            years += nodes.list_item("", nodes.paragraph("", "", entry), classes=["current"])
-        else:
-            link = report_ref(env, "report", other.key, nodes.inline("", text, classes=[f"y{other.year}"]))
-            years += nodes.list_item("", nodes.paragraph("", "", link), classes=["year"])
-    nav += years
+    years = [
+        (other.year, "" if other.year == report.year else other.docname, report_name(archive, other))
+        for other in series
+    ]
     position = [r.year for r in series].index(report.year)
-    steps = nodes.paragraph(classes=["year-steps"])
+    steps = []
     if position > 0:
         earlier = series[position - 1]
-        steps += report_ref(
-            env,
-            "report",
-            earlier.key,
-            nodes.inline("", f"‹ 上一年度（{earlier.year}）", classes=[f"y{earlier.year}", "prev-year"]),
+        steps.append(
+            (
+                earlier.year,
+                earlier.docname,
+                report_name(archive, earlier),
+                f"‹ 上一年度（{earlier.year}）",
+                "prev-year",
+            )
         )
     if position < len(series) - 1:
         later = series[position + 1]
-        if position > 0:
-            steps += nodes.Text("　")
-        steps += report_ref(
-            env,
-            "report",
-            later.key,
-            nodes.inline("", f"下一年度（{later.year}）›", classes=[f"y{later.year}", "next-year"]),
+        steps.append(
+            (
+                later.year,
+                later.docname,
+                report_name(archive, later),
+                f"下一年度（{later.year}）›",
+                "next-year",
+            )
         )
-    if len(steps):
-        nav += steps
-    header += nav
+    header += year_switcher(
+        label=f"{kind.name}年份", mapping=mapping, caption=f"本县历年{kind.name}：", years=years, steps=steps
+    )
 
 
 def add_topic_years(
@@ -126,27 +192,25 @@ def add_topic_years(
     if not isinstance(part, Section):
         return
     env = directive.env
+    archive = get_archive(env)
     series = _series(directive, report)
     others = [r for r in series if r.year != report.year]
     if not others:
         return
-    line = nodes.paragraph(classes=["topic-years"])
-    line += nodes.inline("", "本主题在其他年份：", classes=["topic-years-caption"])
-    for i, other in enumerate(others):
-        if i:
-            line += nodes.Text(" · ")
+    years = []
+    for other in others:
         target = other.section_for_topic(part.topic)
         if target is None:
-            line += nodes.inline("", f"{other.year}（未涉及）", classes=["absent"])
+            years.append((other.year, "", "", ""))
         else:
-            line += report_ref(
-                env, "section", f"{other.key}/{target.anchor}", nodes.inline("", str(other.year))
+            years.append(
+                (other.year, other.docname, target.anchor, part_label(archive, other, target.anchor))
             )
     # after the title and the topic tag
     index = next(
         (i + 1 for i, child in enumerate(node.children) if "section-topic" in child.get("classes", [])), 1
     )
-    node.insert(index, line)
+    node.insert(index, topic_years(years=years))
 
 
 def add_topic_table(
@@ -214,9 +278,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.directives")
     app.setup_extension("shufa.listings")
     app.add_event("shufa-topic-cell")  # (directive, report, section, cell paragraph)
-    app.add_node(year_switcher, html=(visit_year_switcher_html, depart_year_switcher_html))
+    others = {name: (skip, None) for name in ("latex", "text", "man", "texinfo")}
+    app.add_node(year_switcher, html=(visit_year_switcher_html, None), **others)
+    app.add_node(topic_years, html=(visit_topic_years_html, None), **others)
     app.connect("shufa-report-header", add_year_switcher)
     app.connect("shufa-report-part", add_topic_years)
     app.connect("shufa-county-kind", add_topic_table)
     app.add_js_file(HERE_JS, loading_method="defer")
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
