@@ -31,6 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
 from .data import get_archive, note_model_dependency
+from .deferred import at_write, register
 from .domain import doc_ref, report_ref
 from .inline import text_nodes
 from .labels import part_name
@@ -239,6 +240,9 @@ def printed_lines(part: Section | ClosingPart) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_SIDE = "compare.side"
+
+
 def _side(runs: Iterable[tuple[str, str]]) -> list[nodes.paragraph]:
     """Runs as paragraphs (a new paragraph at each line break), changes marked."""
     paragraphs = [nodes.paragraph()]
@@ -354,8 +358,8 @@ class CompareDirective(SphinxDirective):
         group += head
         body = nodes.tbody()
         row = nodes.row()
-        row += nodes.entry("", *_side(left))
-        row += nodes.entry("", *_side(right))
+        row += nodes.entry("", at_write(_SIDE, left))
+        row += nodes.entry("", at_write(_SIDE, right))
         body += row
         group += body
         return [note, table]
@@ -381,9 +385,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.crossyear")
     app.add_node(inserted, html=_visit("ins"))
     app.add_node(deleted, html=_visit("del"))
+    app.setup_extension("shufa.deferred")
+    register(_SIDE, _side)
     app.add_directive("report-compare", CompareDirective)
     app.connect("shufa-generate-pages", comparison_pages)
     app.connect("shufa-report-header", add_report_reuse)
     app.connect("shufa-report-part", add_section_reuse)
     app.connect("shufa-topic-cell", add_cell_reuse)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
