@@ -5,9 +5,10 @@ from __future__ import annotations
 import weakref
 from pathlib import Path
 
-from conftest import DATA, archive_source, run_sphinx
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
+
+from conftest import DATA, archive_source, run_sphinx
 
 
 def test_no_doctree_outlives_its_page(tmp_path: Path) -> None:
