@@ -22,7 +22,6 @@ import difflib
 import functools
 import itertools
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from docutils import nodes
@@ -31,9 +30,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
 from .data import get_archive, note_model_dependency
-from .deferred import at_write, register
 from .domain import doc_ref, report_ref
-from .inline import text_nodes
+from .inline import text_html
 from .labels import part_name
 from .model import Archive, ClosingPart, Report, Section
 
@@ -240,26 +238,34 @@ def printed_lines(part: Section | ClosingPart) -> str:
     return "\n".join(line for line in lines if line)
 
 
-_SIDE = "compare.side"
+class diff_side(nodes.General, nodes.Element):
+    """One side of a comparison (``runs``: (kind, text), kind '', 'del' or 'ins'), a leaf.
+
+    Written straight to HTML by its visitor: a side is a few hundred runs, which as
+    docutils nodes would cost every transform, the pickler and the writer. Text is
+    escaped and redactions marked exactly as :mod:`shufa.inline` marks them.
+    """
+
+    def astext(self) -> str:
+        return "".join(text for _, text in self["runs"])
 
 
-def _side(runs: Iterable[tuple[str, str]]) -> list[nodes.paragraph]:
-    """Runs as paragraphs (a new paragraph at each line break), changes marked."""
-    paragraphs = [nodes.paragraph()]
-    for kind, text in runs:
+def visit_diff_side_html(self: HTML5Translator, node: diff_side) -> None:
+    paragraphs: list[list[str]] = [[]]
+    for kind, text in node["runs"]:
         for i, line in enumerate(text.split("\n")):
             if i:
-                paragraphs.append(nodes.paragraph())
+                paragraphs.append([])
             if not line:
                 continue
-            content = text_nodes(line)
-            if kind == "del":
-                paragraphs[-1] += deleted("", "", *content)
-            elif kind == "ins":
-                paragraphs[-1] += inserted("", "", *content)
-            else:
-                paragraphs[-1] += content
-    return [p for p in paragraphs if len(p)]
+            html = text_html(self, line)
+            paragraphs[-1].append(f"<{kind}>{html}</{kind}>" if kind else html)
+    self.body.append("".join(f"<p>{''.join(p)}</p>\n" for p in paragraphs if p))
+    raise nodes.SkipNode
+
+
+def visit_diff_side_text(self: Any, node: diff_side) -> None:
+    raise nodes.SkipNode
 
 
 class CompareDirective(SphinxDirective):
@@ -358,8 +364,8 @@ class CompareDirective(SphinxDirective):
         group += head
         body = nodes.tbody()
         row = nodes.row()
-        row += nodes.entry("", at_write(_SIDE, left))
-        row += nodes.entry("", at_write(_SIDE, right))
+        row += nodes.entry("", diff_side(runs=left))
+        row += nodes.entry("", diff_side(runs=right))
         body += row
         group += body
         return [note, table]
@@ -385,8 +391,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.crossyear")
     app.add_node(inserted, html=_visit("ins"))
     app.add_node(deleted, html=_visit("del"))
-    app.setup_extension("shufa.deferred")
-    register(_SIDE, _side)
+    others = {name: (visit_diff_side_text, None) for name in ("latex", "text", "man", "texinfo")}
+    app.add_node(diff_side, html=(visit_diff_side_html, None), **others)
     app.add_directive("report-compare", CompareDirective)
     app.connect("shufa-generate-pages", comparison_pages)
     app.connect("shufa-report-header", add_report_reuse)

@@ -79,20 +79,33 @@ def paragraphs(
     return out
 
 
-def visit_redaction_html(self: HTML5Translator, node: redaction) -> None:
+def redaction_attributes(text: str) -> dict[str, str]:
     # role="img" with a label lets screen readers say what the mark means; tabindex
     # lets keyboard users reach it and see the same explanation (shown by CSS on focus).
-    self.body.append(
-        self.starttag(
-            node,
-            "span",
-            "",
-            title=REDACTION_TITLE,
-            role="img",
-            tabindex="0",
-            **{"aria-label": f"{REDACTION_TITLE}（{node.astext()}）"},
-        )
-    )
+    return {
+        "title": REDACTION_TITLE,
+        "role": "img",
+        "tabindex": "0",
+        "aria-label": f"{REDACTION_TITLE}（{text}）",
+    }
+
+
+def text_html(self: HTML5Translator, text: str) -> str:
+    """*text* as HTML, the way :func:`text_nodes` would be written: escaped, redactions marked."""
+    out = []
+    pos = 0
+    for match in REDACTION.finditer(text):
+        out.append(self.encode(text[pos : match.start()]))
+        mark = redaction(match.group(), match.group(), classes=["redaction"])
+        out.append(self.starttag(mark, "span", "", **redaction_attributes(match.group())))
+        out.append(self.encode(match.group()) + "</span>")
+        pos = match.end()
+    out.append(self.encode(text[pos:]))
+    return "".join(out)
+
+
+def visit_redaction_html(self: HTML5Translator, node: redaction) -> None:
+    self.body.append(self.starttag(node, "span", "", **redaction_attributes(node.astext())))
 
 
 def depart_redaction_html(self: HTML5Translator, node: redaction) -> None:
