@@ -12,8 +12,9 @@ Shown on each report page (whole report, and each section against the whole
 previous report, because text moves between sections), in the county's
 topic × year table, and on comparison pages
 ``reports/<county>/<kind>/compare/<y1>-<y2>.html`` that set each topic's two
-sections side by side with deletions and insertions marked word by word
-(jieba tokens).
+sections side by side with deletions and insertions marked (numbers and
+Latin words as whole units, other characters one by one; an unchanged run of
+fewer than :data:`MIN_EQUAL` characters between two changes joins them).
 """
 
 from __future__ import annotations
@@ -198,25 +199,45 @@ def _visit(tag: str):
     return visit, depart
 
 
+#: Units of the diff: a number (with decimals), a Latin word, or any one other character.
+_UNIT = re.compile(r"[0-9]+(?:\.[0-9]+)?|[A-Za-z]+|.", re.DOTALL)
+
+#: An unchanged run shorter than this, between two changes, is shown as part of the change:
+#: a lone 的 or ， left standing in a rewritten sentence is noise, not a match.
+MIN_EQUAL = 2
+
+
 @functools.lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[str, ...]:
-    """Words for the diff: jieba's tokens (loaded only when a comparison page is read).
+    """Units for the diff: numbers and Latin words whole, every other character alone.
 
-    Cached: each year's text is the later side of one comparison and the earlier of the next."""
-    import logging
+    No dictionary: a build that re-reads one comparison page loads nothing. Cached:
+    each year's text is the later side of one comparison and the earlier of the next."""
+    return tuple(_UNIT.findall(text))
 
-    import jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    return tuple(jieba.lcut(text, HMM=False))
+def _opcodes(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, int, int, int]]:
+    """SequenceMatcher's opcodes with short unchanged runs between changes folded into them."""
+    merged: list[list[Any]] = []
+    codes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for n, (op, i1, i2, j1, j2) in enumerate(codes):
+        inner = 0 < n < len(codes) - 1
+        if op == "equal" and inner and sum(len(t) for t in a[i1:i2]) < MIN_EQUAL:
+            op = "replace"
+        if op != "equal" and merged and merged[-1][0] != "equal":
+            merged[-1][2], merged[-1][4] = i2, j2
+            merged[-1][0] = "replace"
+        else:
+            merged.append([op, i1, i2, j1, j2])
+    return [tuple(m) for m in merged]  # type: ignore[misc]
 
 
 def diff(before: str, after: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The two sides of a word-level diff, as (kind, text) runs: kind is '', 'del' or 'ins'."""
+    """The two sides of a diff, as (kind, text) runs: kind is '', 'del' or 'ins'."""
     a, b = tokens(before), tokens(after)
     left: list[tuple[str, str]] = []
     right: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in _opcodes(a, b):
         if op == "equal":
             left.append(("", "".join(a[i1:i2])))
             right.append(("", "".join(b[j1:j2])))
