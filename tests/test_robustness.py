@@ -3,6 +3,7 @@ running time, and an import killed in the middle of its write."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -209,3 +210,52 @@ def json_text(value) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False)
+
+
+# --- the quick schema check never accepts what jsonschema refuses --------------------------------
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, (*path, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _paths(child, (*path, i))
+
+
+_SAMPLE_REPORTS = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(DATA.glob("*/*/*.yaml"))]
+_MUTANT_VALUES = st.one_of(
+    _trees, st.sampled_from(["", " ", "s3", "S3", "2023-13-01", "http://", "https://x.cn/a b", "x\n", 1.0, -1])
+)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_the_quick_schema_check_accepts_only_what_jsonschema_accepts(data) -> None:
+    import copy
+
+    from shufa.loading import _QUICK, _VALIDATORS
+    from shufa.schema import REPORT
+
+    report = copy.deepcopy(data.draw(st.sampled_from(_SAMPLE_REPORTS)))
+    path = data.draw(st.sampled_from(list(_paths(report))[1:]))
+    parent = report
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = data.draw(_MUTANT_VALUES)
+    report = json.loads(json.dumps(report, default=str))  # dates as the loader gives them: text
+    try:
+        _QUICK[id(REPORT)](report)
+    except Exception:
+        return  # refused: jsonschema words the problems
+    assert not list(_VALIDATORS[id(REPORT)].iter_errors(report)), (path, parent[path[-1]])
+
+
+def test_the_quick_schema_check_accepts_the_sample_data() -> None:
+    from shufa.loading import _QUICK
+    from shufa.schema import REPORT
+
+    for report in _SAMPLE_REPORTS:
+        _QUICK[id(REPORT)](json.loads(json.dumps(report, default=str)))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 
 from .model import (
@@ -40,6 +41,20 @@ _VALIDATORS = {
     id(schema): jsonschema.Draft202012Validator(schema)
     for schema in (REPORT, COUNTIES, KINDS, TOPICS, METRICS)
 }
+
+
+def _quick(schema: dict[str, Any]) -> Any:
+    """A compiled yes/no check of *schema* (fastjsonschema), about 20 times faster than jsonschema.
+
+    The schemas use only keywords that mean the same in draft-07 and 2020-12. It only
+    ever says "valid" for a document jsonschema accepts too (it is stricter, if anything:
+    ``1.0`` is no integer for it); anything else goes to jsonschema, which finds and
+    words every problem. tests/test_loading.py checks the two agree.
+    """
+    return fastjsonschema.compile({k: v for k, v in schema.items() if k != "$schema"})
+
+
+_QUICK = {id(schema): _quick(schema) for schema in (REPORT, COUNTIES, KINDS, TOPICS, METRICS)}
 _YEAR_FILE = re.compile(r"^[0-9]{4}\.yaml$")
 
 
@@ -338,6 +353,11 @@ def dotted(path: Iterable[str | int]) -> str:
 
 def validate(doc: YamlDocument, schema: dict[str, Any]) -> list[Problem]:
     """Every schema violation of *doc*, located and phrased as what is wrong and what was expected."""
+    try:
+        _QUICK[id(schema)](doc.value)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     validator = _VALIDATORS[id(schema)]
     problems = []
     for error in validator.iter_errors(doc.value):

@@ -196,7 +196,7 @@ REPORT: dict[str, Any] = {
             "properties": {
                 "url": {
                     "type": "string",
-                    "pattern": r"^https?://[^\s/$.?#][^\s]*$",
+                    "pattern": r"^https?://[^\s/\$.?#][^\s]*$",
                     "description": "http(s) address of the published copy.",
                 },
                 "retrieved": {

@@ -9,6 +9,7 @@ each value's position is recorded under its path (``("sections", 2, "heading")``
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,14 +82,15 @@ def _shown_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+#: Control characters (Unicode category Cc: U+0000–001F, U+007F–009F) but tab and line
+#: feed, and the bidi overrides.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(_BIDI)) + "]")
+
+
 def unsafe_character(text: str) -> str | None:
     """The first control or bidi-override character in *text*, if any."""
-    for char in text:
-        if char in "\n\t":
-            continue
-        if char in _BIDI or unicodedata.category(char) == "Cc":
-            return char
-    return None
+    found = _UNSAFE.search(text)
+    return found.group() if found else None
 
 
 def read_yaml(path: Path) -> YamlDocument:
