@@ -227,7 +227,8 @@ def _paths(value, path=()):
 
 _SAMPLE_REPORTS = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(DATA.glob("*/*/*.yaml"))]
 _MUTANT_VALUES = st.one_of(
-    _trees, st.sampled_from(["", " ", "s3", "S3", "2023-13-01", "http://", "https://x.cn/a b", "x\n", 1.0, -1])
+    _trees,
+    st.sampled_from(["", " ", "s3", "S3", "2023-13-01", "http://", "https://x.cn/a b", "x\n", 1.0, -1]),
 )
 
 
