@@ -11,6 +11,7 @@ incremental build re-reads exactly the pages whose content a data change alters.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
+from . import figures
 from .loading import LoadResult, load_archive
 from .model import Archive
 
@@ -46,6 +48,11 @@ def _check_config(app: Sphinx, config: Config) -> None:
         raise ConfigError(f"shufa_data_dir: {path} is not a folder; expected the archive's data/ folder")
 
 
+#: The load result of each build, by environment: built anew at every build start, so kept
+#: out of the pickled environment (for 2,000 reports it would add a fifth to its size).
+_RESULTS: weakref.WeakKeyDictionary[BuildEnvironment, LoadResult] = weakref.WeakKeyDictionary()
+
+
 def _load(app: Sphinx) -> None:
     env = app.env
     cache = getattr(env, "shufa_parse_cache", None)
@@ -53,7 +60,12 @@ def _load(app: Sphinx) -> None:
         cache = {}
     result = load_archive(data_dir(app), cache=cache)
     env.shufa_parse_cache = cache
-    env.shufa_result = result
+    # figures found in earlier builds (shufa.figures), kept with the environment
+    env.shufa_builds = getattr(env, "shufa_builds", 0) + 1
+    if not isinstance(getattr(env, "shufa_figure_cache", None), dict):
+        env.shufa_figure_cache = {}
+    figures.use_cache(env.shufa_figure_cache, env.shufa_builds)
+    _RESULTS[env] = result
     for problem in result.problems:
         if problem.line:
             logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
@@ -63,11 +75,17 @@ def _load(app: Sphinx) -> None:
 
 def get_archive(env: BuildEnvironment) -> Archive:
     """The archive loaded for this build."""
-    return env.shufa_result.archive
+    return _RESULTS[env].archive
 
 
 def get_load_result(env: BuildEnvironment) -> LoadResult:
-    return env.shufa_result
+    return _RESULTS[env]
+
+
+def loaded_archive(env: BuildEnvironment) -> Archive | None:
+    """The archive loaded for this build, or None (the data plugin not loaded, or not yet)."""
+    result = _RESULTS.get(env)
+    return result.archive if result is not None else None
 
 
 def fingerprint(archive: Archive, key: str) -> str:

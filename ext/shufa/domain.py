@@ -62,8 +62,9 @@ def expand_target(target: str, current: str | None) -> str:
 
 def _archive_or_none(env: BuildEnvironment):
     """The archive when the data plugin is loaded; the domain also works without it."""
-    result = getattr(env, "shufa_result", None)
-    return result.archive if result is not None else None
+    from .data import loaded_archive
+
+    return loaded_archive(env)
 
 
 class TopicIndex(Index):

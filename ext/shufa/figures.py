@@ -18,6 +18,7 @@ file with the anchor of the section or item they are in, in document order.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -289,7 +290,40 @@ def find_redactions(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in REDACTION.finditer(text)]
 
 
+#: The figures of every text parsed, by a digest of the text, with the number of the build
+#: that last asked for them. shufa.data keeps this with the Sphinx environment, so a
+#: build parses only text that changed (the metric index and archive.json ask for all).
+FOUND: dict[bytes, tuple[tuple[Figure, ...], int]] = {}
+GENERATION = [0]
+#: Entries no build asked for in this many builds are dropped.
+KEEP_BUILDS = 10
+
+
+def use_cache(cache: dict[bytes, tuple[tuple[Figure, ...], int]], generation: int) -> None:
+    """Keep found figures in *cache* (the environment's) from now on; prune stale entries."""
+    global FOUND
+    stale = [key for key, (_, seen) in cache.items() if seen < generation - KEEP_BUILDS]
+    for key in stale:
+        del cache[key]
+    FOUND = cache
+    GENERATION[0] = generation
+
+
 def find_figures(text: str) -> list[Figure]:
+    """The figures of *text* in order, never overlapping (memoised by a digest of *text*).
+
+    Never a redaction (nor a number touching one, whose value is partly hidden),
+    a year or date, an ordinal (``第5``), a numbering marker, a slogan or fixed term.
+    """
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    hit = FOUND.get(key)
+    if hit is None or hit[1] != GENERATION[0]:
+        figures = hit[0] if hit is not None else tuple(parse_figures(text))
+        FOUND[key] = hit = (figures, GENERATION[0])
+    return list(hit[0])
+
+
+def parse_figures(text: str) -> list[Figure]:
     """The figures of *text* in order, never overlapping.
 
     Never a redaction (nor a number touching one, whose value is partly hidden),
