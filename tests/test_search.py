@@ -25,14 +25,27 @@ from shufa.search import (
     normalize,
     query_phrases,
     reference_tokens,
+    shard_file,
+    shard_of,
 )
 
 SAMPLE = load_archive(DATA).archive
 
 
+def read_shard(path: Path) -> tuple[dict, int, int]:
+    """A shard file's index, its number and the number of shards."""
+    text = path.read_text(encoding="utf-8")
+    match = re.fullmatch(
+        r"/\* shufa search index [0-9a-f]+ \*/\nShufaSearch\.setIndex\((.*), (\d+), (\d+)\);\n", text, re.S
+    )
+    assert match, path
+    return json.loads(match.group(1)), int(match.group(2)), int(match.group(3))
+
+
 def load_index(site: Path) -> dict:
-    text = (site / "_static" / INDEX_FILE).read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    index, shard, count = read_shard(site / "_static" / INDEX_FILE)
+    assert (shard, count) == (0, 1), "the sample archive's index is one shard"
+    return index
 
 
 def report_text(report) -> str:
@@ -350,3 +363,65 @@ def test_browser_splits_text_like_the_indexer(page, sample_site: Path) -> None:
         assert page.evaluate("q => ShufaSearch.phrases(q)", text) == query_phrases(text)
     for anchor in ("s3", "s3-2", "s3-2-1", "s10-12", "shortcomings", "next-steps-2"):
         assert page.evaluate("a => ShufaSearch.partName(a)", anchor) == part_name(anchor)
+
+
+# --- an index in shards -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """The sample archive built with a shard of the index for every 6 pages."""
+    root = tmp_path_factory.mktemp("sharded")
+    src, data = archive_source(root), copy_data(root)
+    app = build_archive(src, data, shufa_search_shard_pages=6)
+    assert app.warning.getvalue() == ""
+    return src, data, Path(app.outdir)
+
+
+def _shards(site: Path) -> dict[str, tuple[dict, int, int]]:
+    return {f.name: read_shard(f) for f in sorted((site / "_static").glob("searchindex-zh*.js"))}
+
+
+def test_a_large_index_comes_in_shards_a_county_in_one(sharded, sample_site: Path) -> None:
+    site = sharded[2]
+    shards = _shards(site)
+    count = next(iter(shards.values()))[2]
+    assert count == len(shards) >= 4
+    assert sorted(number for _, number, _ in shards.values()) == list(range(count))
+    assert all(name == shard_file(number) for name, (_, number, _) in shards.items())
+    docs = [d for index, _, _ in shards.values() for d in index["docs"]]
+    assert sorted(docs) == sorted(load_index(sample_site)["docs"]), "every page in exactly one shard"
+    county_shards: dict[str, set[int]] = {}
+    for index, number, _ in shards.values():
+        for doc in index["docs"]:
+            if doc.startswith("reports/") and doc.count("/") >= 2:
+                county_shards.setdefault(doc.split("/")[1], set()).add(number)
+    assert set(county_shards) == set(SAMPLE.counties)
+    assert all(len(numbers) == 1 for numbers in county_shards.values()), county_shards
+    search_page = (site / "search.html").read_text(encoding="utf-8")
+    assert all(f"_static/{name}" in search_page for name in shards)
+
+
+@pytest.mark.browser
+def test_a_sharded_index_answers_like_a_whole_one(page, sharded, sample_site: Path) -> None:
+    for query in ("行政复议", "青禾县", "法治政府建设 -培训", "存在的不足"):
+        whole = search(page, sample_site.as_uri(), query)
+        assert whole, query
+        assert sorted(search(page, sharded[2].as_uri(), query)) == sorted(whole), query
+    assert page.js_errors == []
+
+
+def test_an_edit_rewrites_only_the_shard_of_its_county(sharded) -> None:
+    src, data, site = sharded
+    before = {f.name: f.stat().st_mtime_ns for f in (site / "_static").glob("searchindex-zh*.js")}
+    count = len(before)
+    report = data / "qinghe/shufa/2023.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("强化统筹部署。", "强化统筹部署。鹭洲调解室挂牌。", 1), encoding="utf-8")
+    build_archive(src, data, shufa_search_shard_pages=6)
+    after = {f.name: f.stat().st_mtime_ns for f in (site / "_static").glob("searchindex-zh*.js")}
+    assert set(after) == set(before)
+    changed = {name for name in before if after[name] != before[name]}
+    assert changed == {shard_file(shard_of("reports/qinghe/shufa/2023", count))}
+    index, _, _ = _shards(site)[next(iter(changed))]
+    assert "鹭洲" in index["terms"]

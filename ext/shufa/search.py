@@ -14,9 +14,12 @@ replaces it:
   so a no-op build costs nothing, and a phrase can never be cut "wrongly".
 - Postings point at *parts* of pages (a report section or item, a section of
   a guide page), not at pages, so a result links to ``…/2023.html#s3-2``.
-- The index is ``_static/searchindex-zh.js``, written only when a page's
-  searchable text changed; ``_static/search-zh.js`` splits queries by the
-  same rules and plugs the results into Sphinx's search page.
+- The index is ``_static/searchindex-zh.js`` (and ``searchindex-zh-1.js`` …:
+  one shard per ``shufa_search_shard_pages`` pages, a county's pages in one
+  shard), a shard written only when the searchable text of one of its pages
+  changed, so an edit rewrites one shard; ``_static/search-zh.js`` loads every
+  shard, splits queries by the same rules and plugs the results into Sphinx's
+  search page.
 
 Sphinx's own searchindex.js keeps only the pages and their titles: its term
 list stays empty (the ``zh`` search language registered here splits nothing),
@@ -34,6 +37,7 @@ import itertools
 import json
 import re
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -52,6 +56,8 @@ logger = logging.getLogger(__name__)
 #: Bump when the index format or the tokenisation changes (also in search-zh.js).
 INDEX_VERSION = 3
 INDEX_FILE = "searchindex-zh.js"
+#: Pages per shard of the index (``shufa_search_shard_pages``).
+SHARD_PAGES = 400
 SCRIPT_FILE = "search-zh.js"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -94,7 +100,7 @@ def index_tokens(text: str) -> set[str]:
 
     Every pair of adjacent units of a run, every number and Latin word, and a run's lone
     unit: what :func:`reference_tokens` gives, without a Python step per character (the
-    index is rebuilt from every page's text whenever a page changes).
+    shard of the index is rebuilt from all its pages' text whenever one of them changes).
     """
     tokens = set(_PAIRS.findall(text))
     tokens.update(_LONE.findall(text))
@@ -322,9 +328,27 @@ def build_index(pages: dict[str, PageText]) -> dict[str, Any]:
     }
 
 
-def index_digest(pages: dict[str, PageText]) -> str:
-    state = [INDEX_VERSION, sorted((d, p.digest) for d, p in pages.items())]
+def index_digest(pages: dict[str, PageText], shard: int = 0, count: int = 1) -> str:
+    state = [INDEX_VERSION, shard, count, sorted((d, p.digest) for d, p in pages.items())]
     return hashlib.sha1(repr(state).encode()).hexdigest()
+
+
+def shard_file(shard: int) -> str:
+    """``searchindex-zh.js`` for the first shard, ``searchindex-zh-<n>.js`` for the others."""
+    return INDEX_FILE if shard == 0 else f"searchindex-zh-{shard}.js"
+
+
+def shard_count(pages: int, per_shard: int) -> int:
+    return max(1, -(-pages // max(1, per_shard)))
+
+
+def shard_of(docname: str, count: int) -> int:
+    """The shard of a page: a county's pages (reports, comparisons, its page) share one."""
+    if count == 1:
+        return 0
+    parts = docname.split("/")
+    key = parts[1] if parts[0] == "reports" and len(parts) > 2 else docname
+    return zlib.crc32(key.encode("utf-8")) % count
 
 
 def _enabled(app: Sphinx) -> bool:
@@ -337,14 +361,33 @@ def _is_chinese(app: Sphinx) -> bool:
     return lang.lower().startswith("zh")
 
 
-def write_index(app: Sphinx) -> Path | None:
-    """Write ``_static/searchindex-zh.js`` unless it already holds exactly this index."""
+def write_index(app: Sphinx) -> list[Path]:
+    """Write the index in shards of about ``shufa_search_shard_pages`` pages each.
+
+    A shard file is rewritten only when it would change, so an edit rewrites the shard
+    of the county it touched, not the whole archive's index. Files of shards no longer
+    needed are removed.
+    """
     if not _enabled(app):
-        return None
+        return []
     pages: dict[str, PageText] = {d: p for d, p in app.env.shufa_search.items() if d in app.env.found_docs}
-    digest = index_digest(pages)
-    path = Path(app.outdir, "_static", INDEX_FILE)
-    head = f"/* shufa search index {digest} */\n"
+    count = shard_count(len(pages), app.config.shufa_search_shard_pages)
+    groups: dict[int, dict[str, PageText]] = defaultdict(dict)
+    for docname, page in pages.items():
+        groups[shard_of(docname, count)][docname] = page
+    static = Path(app.outdir, "_static")
+    paths = [_write_shard(static, groups[k], k, count) for k in range(count)]
+    for old in static.glob("searchindex-zh-*.js"):
+        number = old.stem.rpartition("-")[2]
+        if not number.isdigit() or int(number) >= count:
+            old.unlink()
+    app.builder.shufa_search_shards = count
+    return paths
+
+
+def _write_shard(static: Path, pages: dict[str, PageText], shard: int, count: int) -> Path:
+    path = static / shard_file(shard)
+    head = f"/* shufa search index {index_digest(pages, shard, count)} */\n"
     try:
         with path.open(encoding="utf-8") as f:
             if f.readline() == head:
@@ -357,17 +400,19 @@ def write_index(app: Sphinx) -> Path | None:
     payload = json.dumps(index, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(f"{head}ShufaSearch.setIndex({payload});\n", encoding="utf-8")
+    tmp.write_text(f"{head}ShufaSearch.setIndex({payload}, {shard}, {count});\n", encoding="utf-8")
     tmp.replace(path)
-    logger.info(f"shufa: search index {path.stat().st_size:,} bytes, {index['total']} parts")
+    logger.info(
+        f"shufa: search index shard {shard + 1}/{count}: {path.stat().st_size:,} bytes, {index['total']} parts"
+    )
     return path
 
 
 def _collect_pages(app: Sphinx) -> Iterable[tuple[str, dict[str, Any], str]]:
     # Written before the search page is rendered, so the page's ?v= checksum is this index's.
-    path = write_index(app)
+    paths = write_index(app)
     indexer = getattr(app.builder, "indexer", None)
-    if path is not None and indexer is not None:
+    if paths and indexer is not None:
         slim_sphinx_index(indexer)
     return []
 
@@ -394,7 +439,8 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     if pagename == "search" and _enabled(app):
         # Deferred: they run after searchtools.js and before the search starts, in this order.
         app.add_js_file(SCRIPT_FILE, priority=900, defer="defer")
-        app.add_js_file(INDEX_FILE, priority=901, defer="defer")
+        for shard in range(getattr(app.builder, "shufa_search_shards", 1)):
+            app.add_js_file(shard_file(shard), priority=901, defer="defer")
 
 
 class SearchChinese(SearchLanguage):
@@ -424,6 +470,7 @@ DEFAULT_EXCLUDE = ("reports/*/*/compare/*",)
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("shufa_search_exclude", DEFAULT_EXCLUDE, "env", types=frozenset({list, tuple}))
+    app.add_config_value("shufa_search_shard_pages", SHARD_PAGES, "html", types=frozenset({int}))
     app.add_search_language(SearchChinese)
     per_document_store(app, "shufa_search")
     app.connect("doctree-read", _read)

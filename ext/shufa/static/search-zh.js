@@ -24,9 +24,14 @@ const ShufaSearch = (() => {
     ["next-steps", "下一步打算"],
   ];
 
-  let index = null;
-  let starts = null; // number of the first part of each page
-  let reports = new Set(); // the pages that are reports
+  // The index comes in shards (searchindex-zh.js, searchindex-zh-1.js …), each a set of
+  // pages with its own part numbers; a query is answered shard by shard.
+  let index = null; // the shard being searched
+  let starts = null; // number of the first part of each page of that shard
+  let reports = new Set(); // the pages of that shard that are reports
+  let shards = []; // [{index, starts, reports}], by shard number
+  let expected = 1; // how many shards the search page loads
+  let ready = false; // every shard has arrived
   let pending = null; // a query asked before the index arrived
 
   const normalize = (text) => text.normalize("NFKC").toLowerCase();
@@ -175,7 +180,16 @@ const ShufaSearch = (() => {
 
   /** Results in the shape searchtools.js displays: [docname, title, anchor, descr, score, file, kind]. */
   const search = (query) => {
-    if (!index) return [];
+    if (!ready) return [];
+    const results = [];
+    for (const shard of shards) {
+      ({ index, starts, reports } = shard);
+      results.push(...searchShard(query));
+    }
+    return results;
+  };
+
+  const searchShard = (query) => {
     const wanted = [];
     const unwanted = [];
     for (const word of query.trim().split(/\s+/)) {
@@ -238,15 +252,18 @@ const ShufaSearch = (() => {
     return results;
   };
 
-  const setIndex = (data) => {
-    index = data;
-    reports = new Set(data.reports);
-    starts = [];
+  /** One shard of the index (number *shard* of *count*) has arrived. */
+  const setIndex = (data, shard = 0, count = 1) => {
+    const shardStarts = [];
     let n = 0;
     for (const parts of data.parts) {
-      starts.push(n);
+      shardStarts.push(n);
       n += 1 + (typeof parts === "string" ? (parts ? parts.split(" ").length : 0) : parts.length);
     }
+    expected = count;
+    shards[shard] = { index: data, starts: shardStarts, reports: new Set(data.reports) };
+    ready = shards.filter(Boolean).length === expected;
+    if (!ready) return;
     if (pending !== null && typeof Search !== "undefined") {
       const query = pending;
       pending = null;
@@ -281,7 +298,7 @@ const ShufaSearch = (() => {
     };
     const runQuery = Search.query;
     Search.query = (query) => {
-      if (index) runQuery(query);
+      if (ready) runQuery(query);
       else pending = query;
     };
   }
