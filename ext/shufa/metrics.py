@@ -17,6 +17,7 @@ with the counties and years that report it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -108,15 +109,49 @@ def assign_metric(metrics: dict[str, Metric], text: str, start: int, end: int, u
 
 _CACHE: dict[str, tuple[Report, Archive, list[PlacedFigure], set[str]]] = {}
 
+#: Across builds (the environment's ``shufa_report_figures``, set at builder-inited):
+#: report key → (digest of its text, figure assignments and the metrics vocabulary,
+#: its figures, its redacted metrics). The metric index needs every report's figures;
+#: after an edit only the edited report's are worked out again.
+STORED: dict[str, tuple[bytes, list[PlacedFigure], set[str]]] = {}
+_VOCABULARY: dict[int, tuple[Archive, bytes]] = {}
+
+
+def _stamp(archive: Archive, report: Report) -> bytes:
+    known = _VOCABULARY.get(id(archive))
+    if known is None or known[0] is not archive:
+        metrics = [(m.key, m.label, m.units, m.phrases) for m in archive.metrics.values()]
+        known = (archive, repr(metrics).encode("utf-8"))
+        _VOCABULARY.clear()
+        _VOCABULARY[id(archive)] = known
+    digest = hashlib.blake2b(known[1], digest_size=16)
+    digest.update(repr([(a.at, a.text, a.metric) for a in report.figure_assignments]).encode("utf-8"))
+    for anchor, field, text in report_fields(report):
+        digest.update(f"\x00{anchor}\x00{field}\x00{text}".encode())
+    return digest.digest()
+
 
 def report_figures(archive: Archive, report: Report) -> tuple[list[PlacedFigure], set[str]]:
     """Every figure of *report* with its metric and id, and the metrics hidden by redaction.
 
-    Computed once per report object: the model is built anew for every build and never
-    changed while it runs, so identity is a safe cache key (and checking costs nothing)."""
+    Computed once per report object (the model is built anew for every build and never
+    changed while it runs, so identity is a safe key), and kept across builds while the
+    report's text, figure assignments and the metrics vocabulary stay the same."""
     hit = _CACHE.get(report.key)
     if hit is not None and hit[0] is report and hit[1] is archive:
         return hit[2], hit[3]
+    stamp = _stamp(archive, report)
+    stored = STORED.get(report.key)
+    if stored is not None and stored[0] == stamp:
+        placed, redacted = stored[1], stored[2]
+    else:
+        placed, redacted = _work_out_figures(archive, report)
+        STORED[report.key] = (stamp, placed, redacted)
+    _CACHE[report.key] = (report, archive, placed, redacted)
+    return placed, redacted
+
+
+def _work_out_figures(archive: Archive, report: Report) -> tuple[list[PlacedFigure], set[str]]:
     assigned = {(a.at, a.text): a.metric for a in report.figure_assignments}
     used: set[tuple[str, str]] = set()
     counts: Counter[str] = Counter()
@@ -147,7 +182,6 @@ def report_figures(archive: Archive, report: Report) -> tuple[list[PlacedFigure]
                     p in _clause_before(text, start) for p in metric.phrases
                 ):
                     redacted.add(metric.key)
-    _CACHE[report.key] = (report, archive, placed, redacted)
     return placed, redacted
 
 
@@ -382,8 +416,21 @@ def metric_pages(app: Sphinx, archive: Archive, pages: dict[str, str]) -> None:
     pages[f"metrics/index{SUFFIX}"] = page(block("metric-index"), "data/metrics.yaml")
 
 
+def _keep_figures(app: Sphinx) -> None:
+    """Work out figures with the environment's store (reports no longer in the data dropped)."""
+    global STORED
+    store = getattr(app.env, "shufa_report_figures", None)
+    if not isinstance(store, dict):
+        store = app.env.shufa_report_figures = {}
+    reports = get_archive(app.env).reports
+    for key in [k for k in store if k not in reports]:
+        del store[key]
+    STORED = store
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.directives")
+    app.connect("builder-inited", _keep_figures, priority=600)
     app.setup_extension("shufa.listings")
     app.setup_extension("shufa.pages")
     app.connect("shufa-field-marks", field_marks)
