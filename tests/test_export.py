@@ -218,7 +218,11 @@ def test_sitemap_lists_every_page(site_with_baseurl: SphinxTestApp) -> None:
     tree = ET.parse(site / "sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [loc.text for loc in tree.getroot().findall("s:url/s:loc", ns)]
-    assert len(locs) == len(site_with_baseurl.env.found_docs)
+    comparisons = [c for c in site.glob("reports/*/*/compare/*.html")]
+    assert comparisons, "the comparison pages are no documents, but pages all the same"
+    assert len(locs) == len(site_with_baseurl.env.found_docs) + len(comparisons)
+    for page in comparisons:
+        assert BASE + page.relative_to(site).as_posix() in locs
     assert all(loc.startswith(BASE) for loc in locs)
     for report in SAMPLE.reports.values():
         assert f"{BASE}{report.docname}.html" in locs

@@ -21,19 +21,23 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import itertools
+import json
 import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
-from .data import get_archive, note_model_dependency
-from .domain import doc_ref, report_ref
-from .inline import text_html
-from .labels import part_name
+from .data import current_fingerprint, get_archive, note_extra_pages, note_model_dependency
+from .inline import REDACTION, redaction_attributes
+from .labels import part_label, part_name, report_name
 from .model import Archive, ClosingPart, Report, Section
 
 #: Length of the character runs compared (8 characters: longer than a stock phrase such as
@@ -133,10 +137,10 @@ def add_report_reuse(app: Sphinx, directive: SphinxDirective, report: Report, he
     line += nodes.Text("全文")
     line += _rate_note(rate or 0.0, earlier.year)
     line += nodes.Text("　")
-    line += doc_ref(
-        directive.env,
-        compare_docname(earlier, report),
-        nodes.inline("", f"逐段对照{earlier.year}年与{report.year}年"),
+    # The comparison is a page of its own (not a Sphinx document): linked by its URL.
+    uri = app.builder.get_relative_uri(report.docname, compare_docname(earlier, report))
+    line += nodes.reference(
+        "", "", nodes.inline("", f"逐段对照{earlier.year}年与{report.year}年"), refuri=uri, internal=True
     )
     header += line
 
@@ -179,24 +183,6 @@ def add_cell_reuse(
 
 
 # --- comparison pages ---------------------------------------------------------------------------
-
-
-class inserted(nodes.inline):
-    """Text new in the later year."""
-
-
-class deleted(nodes.inline):
-    """Text of the earlier year that the later year dropped."""
-
-
-def _visit(tag: str):
-    def visit(self: HTML5Translator, node: nodes.Element) -> None:
-        self.body.append(self.starttag(node, tag, ""))
-
-    def depart(self: HTML5Translator, node: nodes.Element) -> None:
-        self.body.append(f"</{tag}>")
-
-    return visit, depart
 
 
 #: Units of the diff: a number (with decimals), a Latin word, or any one other character.
@@ -259,164 +245,253 @@ def printed_lines(part: Section | ClosingPart) -> str:
     return "\n".join(line for line in lines if line)
 
 
-class diff_side(nodes.General, nodes.Element):
-    """One side of a comparison (``runs``: (kind, text), kind '', 'del' or 'ins'), a leaf.
+# --- comparison pages ---------------------------------------------------------------------------
+#
+# Written by the HTML builder as pages of their own (html-collect-pages), not as Sphinx
+# documents: a comparison has no cross-reference, index entry or toctree that needs the
+# document pipeline, and read, transformed, pickled, resolved and translated like a
+# report it cost as much as one (a third of a full build). Its HTML is made here, from
+# the model, in the same markup docutils writes; every text is escaped. A page is
+# rewritten only when what it shows changed (both reports' text, the county, the topic
+# labels) or the site's look did (configuration, templates); see _fingerprint.
 
-    Written straight to HTML by its visitor: a side is a few hundred runs, which as
-    docutils nodes would cost every transform, the pickler and the writer. Text is
-    escaped and redactions marked exactly as :mod:`shufa.inline` marks them.
-    """
+#: Bump when the markup of comparison pages changes: every page is rewritten.
+PAGE_VERSION = 1
 
-    def astext(self) -> str:
-        return "".join(text for _, text in self["runs"])
+_ENCODE = HTML5Translator.special_characters
 
 
-def visit_diff_side_html(self: HTML5Translator, node: diff_side) -> None:
+def encode(text: str) -> str:
+    """*text* escaped as docutils escapes text (``& < > " @``)."""
+    return text.translate(_ENCODE)
+
+
+def text_html(text: str) -> str:
+    """Report text as HTML: escaped, each redaction placeholder marked as shufa.inline marks it."""
+    out = []
+    pos = 0
+    for match in REDACTION.finditer(text):
+        mark = match.group()
+        attributes = redaction_attributes(mark)
+        tag = " ".join(f'{k}="{encode(v)}"' for k, v in sorted({**attributes, "class": "redaction"}.items()))
+        out.append(f"{encode(text[pos : match.start()])}<span {tag}>{encode(mark)}</span>")
+        pos = match.end()
+    out.append(encode(text[pos:]))
+    return "".join(out)
+
+
+def side_html(runs: Iterable[tuple[str, str]]) -> str:
+    """One side of a comparison: a paragraph per line, deletions and insertions marked."""
     paragraphs: list[list[str]] = [[]]
-    for kind, text in node["runs"]:
+    for kind, text in runs:
         for i, line in enumerate(text.split("\n")):
             if i:
                 paragraphs.append([])
-            if not line:
-                continue
-            html = text_html(self, line)
-            paragraphs[-1].append(f"<{kind}>{html}</{kind}>" if kind else html)
-    self.body.append("".join(f"<p>{''.join(p)}</p>\n" for p in paragraphs if p))
-    raise nodes.SkipNode
+            if line:
+                html = text_html(line)
+                paragraphs[-1].append(f"<{kind}>{html}</{kind}>" if kind else html)
+    return "".join(f"<p>{''.join(p)}</p>\n" for p in paragraphs if p)
 
 
-def visit_diff_side_text(self: Any, node: diff_side) -> None:
-    raise nodes.SkipNode
+def _rate_html(rate: float, year: int) -> str:
+    return f'<span class="reuse {_band(rate)}">与{year}年报告文字重复 {percent(rate)}</span>'
 
 
-class CompareDirective(SphinxDirective):
-    """``{report-compare} qinghe/shufa 2022 2023``: two years of a county's report, topic by topic."""
+class ComparePage:
+    """The comparison page of two consecutive years of a county's reports."""
 
-    required_arguments = 3
-
-    def run(self) -> list[nodes.Node]:
-        series, y1, y2 = self.arguments
-        archive = get_archive(self.env)
-        earlier = archive.reports.get(f"{series}/{y1}")
-        later = archive.reports.get(f"{series}/{y2}")
-        if earlier is None or later is None:
-            return []
-        for report in (earlier, later):
-            note_model_dependency(self.env, f"text:{report.key}")
-        note_model_dependency(self.env, f"county-info:{later.county}")
+    def __init__(self, app: Sphinx, archive: Archive, earlier: Report, later: Report) -> None:
+        self.app = app
+        self.archive = archive
+        self.earlier = earlier
+        self.later = later
+        self.pagename = compare_docname(earlier, later)
         county = archive.counties[later.county]
         kind = archive.kinds[later.kind]
-        page = nodes.section(ids=["compare"])
-        title = f"{county.name}{kind.name}：{y1}年与{y2}年对照"
-        page += nodes.title(title, title)
-        intro = nodes.paragraph()
-        intro += report_ref(self.env, "report", earlier.key, nodes.inline("", f"{y1}年报告"))
-        intro += nodes.Text(" 与 ")
-        intro += report_ref(self.env, "report", later.key, nodes.inline("", f"{y2}年报告"))
-        intro += nodes.Text("，按主题逐段对照。")
+        self.title = f"{county.name}{kind.name}：{earlier.year}年与{later.year}年对照"
+
+    def topics(self) -> list[tuple[str, str]]:
+        """(topic key, label) in the later year's order, then the earlier year's own."""
+        order = [s.topic for s in self.later.sections]
+        order += [s.topic for s in self.earlier.sections if s.topic not in order]
+        labels = self.archive.topics
+        return [(key, labels[key].label if key in labels else key) for key in dict.fromkeys(order)]
+
+    def link(self, report: Report, anchor: str, text: str) -> str:
+        uri = self.app.builder.get_relative_uri(self.pagename, report.docname) + (
+            f"#{anchor}" if anchor else ""
+        )
+        title = part_label(self.archive, report, anchor) if anchor else report_name(self.archive, report)
+        return f'<a class="reference internal" href="{encode(uri)}" title="{encode(title)}"><span>{encode(text)}</span></a>'
+
+    def heading(self, level: int, ident: str, text: str) -> str:
+        config = self.app.config
+        link = ""
+        if config.html_permalinks and config.html_permalinks_icon:
+            label = encode(_("Link to this heading"))
+            link = f'<a class="headerlink" href="#{ident}" title="{label}">{config.html_permalinks_icon}</a>'
+        return f"<h{level}>{encode(text)}{link}</h{level}>\n"
+
+    def intro(self) -> str:
+        earlier, later = self.earlier, self.later
         rate = baseline(earlier).reuse("\n".join(later.texts())) or 0.0
-        intro += nodes.Text(f"{y2}年报告全文")
-        intro += _rate_note(rate, earlier.year)
-        intro += nodes.Text("。")
-        page += intro
-        legend = nodes.paragraph(classes=["compare-legend"])
-        legend += nodes.Text("图例：")
-        legend += deleted("", "", nodes.Text(f"{y1}年有、{y2}年删去的文字"))
-        legend += nodes.Text("；")
-        legend += inserted("", "", nodes.Text(f"{y2}年新增的文字"))
-        legend += nodes.Text("。重复率的计算方法见“使用指南”。")
-        page += legend
-        topics = archive.topics
-        order = [s.topic for s in later.sections]
-        order += [s.topic for s in earlier.sections if s.topic not in order]
-        for key in dict.fromkeys(order):
-            label = topics[key].label if key in topics else key
-            section = nodes.section(ids=[key])
-            section += nodes.title(label, label)
+        return (
+            f"{self.link(earlier, '', f'{earlier.year}年报告')} 与 {self.link(later, '', f'{later.year}年报告')}"
+            f"，按主题逐段对照。{later.year}年报告全文{_rate_html(rate, earlier.year)}。"
+        )
+
+    def description(self) -> str:
+        earlier, later = self.earlier, self.later
+        rate = baseline(earlier).reuse("\n".join(later.texts())) or 0.0
+        return (
+            f"{earlier.year}年报告 与 {later.year}年报告，按主题逐段对照。"
+            f"{later.year}年报告全文与{earlier.year}年报告文字重复 {percent(rate)}。"
+        )
+
+    def body(self) -> str:
+        earlier, later = self.earlier, self.later
+        y1, y2 = earlier.year, later.year
+        out = [
+            '<section id="compare">\n',
+            self.heading(1, "compare", self.title),
+            f"<p>{self.intro()}</p>\n",
+            f'<p class="compare-legend">图例：<del>{y1}年有、{y2}年删去的文字</del>；'
+            f"<ins>{y2}年新增的文字</ins>。重复率的计算方法见“使用指南”。</p>\n",
+        ]
+        for key, label in self.topics():
+            out.append(f'<section id="{encode(key)}">\n')
+            out.append(self.heading(2, key, label))
             a, b = earlier.section_for_topic(key), later.section_for_topic(key)
             if a is None or b is None:
-                only = b or a
-                year = y2 if b else y1
-                owner = later if b else earlier
-                line = nodes.paragraph(classes=["compare-only"])
-                line += nodes.Text(f"仅见于{year}年报告：")
-                line += report_ref(
-                    self.env,
-                    "section",
-                    f"{owner.key}/{only.anchor}",
-                    nodes.inline("", f"{part_name(only.anchor)}　{only.marker}{only.heading}"),
+                only, owner = (b, later) if b is not None else (a, earlier)
+                text = f"{part_name(only.anchor)}　{only.marker}{only.heading}"
+                out.append(
+                    f'<p class="compare-only">仅见于{owner.year}年报告：{self.link(owner, only.anchor, text)}</p>\n'
                 )
-                section += line
             else:
-                section += self._pair(earlier, later, a, b)
-            page += section
-        return [page]
+                out.append(self.pair(a, b))
+            out.append("</section>\n")
+        out.append("</section>\n")
+        return "".join(out)
 
-    def _pair(self, earlier: Report, later: Report, a: Section, b: Section) -> list[nodes.Node]:
+    def pair(self, a: Section, b: Section) -> str:
+        earlier, later = self.earlier, self.later
         left, right = diff(printed_lines(a), printed_lines(b))
         rate = baseline(earlier).reuse("\n".join(b.texts()))
-        note = nodes.paragraph(classes=["compare-rate"])
-        note += report_ref(
-            self.env,
-            "section",
-            f"{earlier.key}/{a.anchor}",
-            nodes.inline("", f"{earlier.year}年{part_name(a.anchor)}"),
-        )
-        note += nodes.Text(" → ")
-        note += report_ref(
-            self.env,
-            "section",
-            f"{later.key}/{b.anchor}",
-            nodes.inline("", f"{later.year}年{part_name(b.anchor)}"),
+        note = (
+            f"{self.link(earlier, a.anchor, f'{earlier.year}年{part_name(a.anchor)}')} → "
+            f"{self.link(later, b.anchor, f'{later.year}年{part_name(b.anchor)}')}"
         )
         if rate is not None:
-            note += nodes.Text("　")
-            note += _rate_note(rate, earlier.year)
-        table = nodes.table(classes=["compare-table"])
-        group = nodes.tgroup(cols=2)
-        table += group
-        group += nodes.colspec(colwidth=50)
-        group += nodes.colspec(colwidth=50)
-        head = nodes.thead()
-        row = nodes.row()
-        row += nodes.entry("", nodes.paragraph("", f"{earlier.year}年"))
-        row += nodes.entry("", nodes.paragraph("", f"{later.year}年"))
-        head += row
-        group += head
-        body = nodes.tbody()
-        row = nodes.row()
-        row += nodes.entry("", diff_side(runs=left))
-        row += nodes.entry("", diff_side(runs=right))
-        body += row
-        group += body
-        return [note, table]
+            note += "　" + _rate_html(rate, earlier.year)
+        return (
+            f'<p class="compare-rate">{note}</p>\n'
+            '<div class="pst-scrollable-table-container"><table class="compare-table table">\n'
+            f'<thead>\n<tr class="row-odd"><th class="head"><p>{earlier.year}年</p></th>\n'
+            f'<th class="head"><p>{later.year}年</p></th>\n</tr>\n</thead>\n'
+            f'<tbody>\n<tr class="row-even"><td>{side_html(left)}</td>\n<td>{side_html(right)}</td>\n</tr>\n'
+            "</tbody>\n</table>\n</div>\n"
+        )
+
+    def toc(self) -> str:
+        """The page's contents in the markup of Sphinx's ``toc`` (the theme's 当前页面 list)."""
+        entries = "".join(
+            f'<li><a class="reference internal" href="#{encode(key)}">{encode(label)}</a></li>\n'
+            for key, label in self.topics()
+        )
+        return f'<ul>\n<li><a class="reference internal" href="#">{encode(self.title)}</a><ul>\n{entries}</ul>\n</li>\n</ul>\n'
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "title": encode(self.title),
+            "body": self.body(),
+            "toc": self.toc(),
+            "display_toc": True,
+            "shufa_description": self.description(),
+        }
 
 
-def comparison_pages(app: Sphinx, archive: Archive, pages: dict[str, str]) -> None:
-    """Add a comparison page for every pair of consecutive years of a county and kind."""
-    from .pages import SUFFIX, block, page
-
+def comparisons(archive: Archive) -> Iterator[tuple[Report, Report]]:
+    """Every pair of consecutive years of a county's reports of one kind."""
     for county in archive.counties:
         for kind in archive.kinds:
-            series = archive.reports_of(county, kind)
-            for earlier, later in itertools.pairwise(series):
-                pages[f"{compare_docname(earlier, later)}{SUFFIX}"] = page(
-                    block("report-compare", f"{county}/{kind} {earlier.year} {later.year}"),
-                    f"data/{county}/{kind}/",
-                )
+            yield from itertools.pairwise(archive.reports_of(county, kind))
+
+
+def _fingerprint(app: Sphinx, archive: Archive, earlier: Report, later: Report, look: str) -> str:
+    parts = [
+        look,
+        current_fingerprint(archive, f"text:{earlier.key}"),
+        current_fingerprint(archive, f"text:{later.key}"),
+        current_fingerprint(archive, f"county-info:{later.county}"),
+        current_fingerprint(archive, "kinds"),
+        [(t.key, t.label) for t in archive.topics.values()],
+    ]
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def _look(app: Sphinx) -> str:
+    """What every page's look depends on: the HTML configuration, templates, this module."""
+    builder = app.builder
+    info = getattr(builder, "build_info", None)
+    templates = builder.templates.newest_template_mtime() if getattr(builder, "templates", None) else 0
+    return repr((PAGE_VERSION, getattr(info, "config_hash", ""), getattr(info, "tags_hash", ""), templates))
+
+
+def _register_pages(app: Sphinx) -> None:
+    """Name the comparison pages, so search (by title) and the sitemap list them."""
+    archive = get_archive(app.env)
+    note_extra_pages(
+        app.env,
+        "compare",
+        {p.pagename: p.title for p in (ComparePage(app, archive, *pair) for pair in comparisons(archive))},
+    )
+
+
+def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """The comparison pages whose content or look changed since they were last written."""
+    builder = app.builder
+    if builder.format != "html" or builder.name not in ("html", "dirhtml"):
+        return
+    env = app.env
+    archive = get_archive(env)
+    written: dict[str, str] = getattr(env, "shufa_compare_written", None) or {}
+    look = _look(app)
+    current: dict[str, str] = {}
+    for earlier, later in comparisons(archive):
+        page = ComparePage(app, archive, earlier, later)
+        digest = _fingerprint(app, archive, earlier, later, look)
+        current[page.pagename] = digest
+        target = Path(builder.get_outfilename(page.pagename))
+        if written.get(page.pagename) == digest and target.is_file():
+            continue
+        yield page.pagename, page.context(), "page.html"
+    env.shufa_compare_written = current
+    _save_written(app)
+
+
+def _save_written(app: Sphinx) -> None:
+    # The environment was pickled before writing began: keep what was written next to it.
+    path = Path(app.doctreedir, "shufa-compare.json")
+    path.write_text(json.dumps(app.env.shufa_compare_written, sort_keys=True), encoding="utf-8")
+
+
+def _load_written(app: Sphinx) -> None:
+    path = Path(app.doctreedir, "shufa-compare.json")
+    try:
+        app.env.shufa_compare_written = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        app.env.shufa_compare_written = {}
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.pages")
     app.setup_extension("shufa.directives")
     app.setup_extension("shufa.crossyear")
-    app.add_node(inserted, html=_visit("ins"))
-    app.add_node(deleted, html=_visit("del"))
-    others = {name: (visit_diff_side_text, None) for name in ("latex", "text", "man", "texinfo")}
-    app.add_node(diff_side, html=(visit_diff_side_html, None), **others)
-    app.add_directive("report-compare", CompareDirective)
-    app.connect("shufa-generate-pages", comparison_pages)
+    app.connect("builder-inited", _register_pages, priority=600)
+    app.connect("builder-inited", _load_written, priority=600)
+    app.connect("html-collect-pages", collect_pages)
     app.connect("shufa-report-header", add_report_reuse)
     app.connect("shufa-report-part", add_section_reuse)
     app.connect("shufa-topic-cell", add_cell_reuse)
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -82,6 +82,24 @@ def get_load_result(env: BuildEnvironment) -> LoadResult:
     return _RESULTS[env]
 
 
+def note_extra_pages(env: BuildEnvironment, owner: str, pages: dict[str, str]) -> None:
+    """Name the pages a plugin writes itself (html-collect-pages), with their titles.
+
+    They are no Sphinx documents; search (by title) and the sitemap list them too."""
+    store = getattr(env, "shufa_extra_pages", None)
+    if not isinstance(store, dict):
+        store = env.shufa_extra_pages = {}
+    store[owner] = dict(pages)
+
+
+def extra_pages(env: BuildEnvironment) -> dict[str, str]:
+    """Every page named by :func:`note_extra_pages`: page name → title."""
+    found: dict[str, str] = {}
+    for pages in getattr(env, "shufa_extra_pages", {}).values():
+        found.update(pages)
+    return found
+
+
 def loaded_archive(env: BuildEnvironment) -> Archive | None:
     """The archive loaded for this build, or None (the data plugin not loaded, or not yet)."""
     result = _RESULTS.get(env)

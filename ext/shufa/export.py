@@ -34,7 +34,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .citation import site_url, write_if_changed
-from .data import data_dir, get_archive, get_load_result
+from .data import data_dir, extra_pages, get_archive, get_load_result
 from .model import Archive, ClosingPart, Item, Report, Section
 
 logger = logging.getLogger(__name__)
@@ -254,7 +254,7 @@ def sitemap(app: Sphinx) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for docname in sorted(app.env.found_docs):
+    for docname in sorted({*app.env.found_docs, *extra_pages(app.env)}):
         lines.append(f"  <url><loc>{xml_escape(site_url(app, docname))}</loc></url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
@@ -295,11 +295,15 @@ def _first_paragraph(doctree: nodes.document) -> str:
     return ""
 
 
-def page_meta(app: Sphinx, pagename: str, doctree: nodes.document | None) -> list[tuple[str, str, str]]:
-    """(attribute, name, content) of the page's description and Open Graph tags."""
+def page_meta(
+    app: Sphinx, pagename: str, doctree: nodes.document | None, given: tuple[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(attribute, name, content) of the page's description and Open Graph tags.
+
+    *given* is (title, description) of a page that is no Sphinx document."""
     env = app.env
     title_node = env.titles.get(pagename)
-    title = title_node.astext() if title_node is not None else ""
+    title = title_node.astext() if title_node is not None else (given[0] if given else "")
     archive = get_archive(env)
     report = archive.reports.get(pagename.removeprefix("reports/"))
     if report is not None and report.docname == pagename:
@@ -307,7 +311,7 @@ def page_meta(app: Sphinx, pagename: str, doctree: nodes.document | None) -> lis
         description = report.preamble or f"{archive.report_title(report)}全文，按原文编号分部分、分条目。"
     else:
         report = None
-        description = _first_paragraph(doctree) if doctree is not None else ""
+        description = _first_paragraph(doctree) if doctree is not None else (given[1] if given else "")
     config = app.config
     tags = []
     if description:
@@ -327,11 +331,18 @@ def page_meta(app: Sphinx, pagename: str, doctree: nodes.document | None) -> lis
 
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    if doctree is None or app.builder.format != "html":
+    if app.builder.format != "html":
         return
+    given = None
+    if doctree is None:
+        # a page a plugin writes itself says what it is about in its context
+        title = extra_pages(app.env).get(pagename)
+        if title is None:
+            return
+        given = (title, context.get("shufa_description", ""))
     tags = "".join(
         f'<meta {attr}="{html.escape(name)}" content="{html.escape(content)}" />\n'
-        for attr, name, content in page_meta(app, pagename, doctree)
+        for attr, name, content in page_meta(app, pagename, doctree, given)
     )
     context["metatags"] = context.get("metatags", "") + tags
 

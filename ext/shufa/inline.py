@@ -90,20 +90,6 @@ def redaction_attributes(text: str) -> dict[str, str]:
     }
 
 
-def text_html(self: HTML5Translator, text: str) -> str:
-    """*text* as HTML, the way :func:`text_nodes` would be written: escaped, redactions marked."""
-    out = []
-    pos = 0
-    for match in REDACTION.finditer(text):
-        out.append(self.encode(text[pos : match.start()]))
-        mark = redaction(match.group(), match.group(), classes=["redaction"])
-        out.append(self.starttag(mark, "span", "", **redaction_attributes(match.group())))
-        out.append(self.encode(match.group()) + "</span>")
-        pos = match.end()
-    out.append(self.encode(text[pos:]))
-    return "".join(out)
-
-
 def visit_redaction_html(self: HTML5Translator, node: redaction) -> None:
     self.body.append(self.starttag(node, "span", "", **redaction_attributes(node.astext())))
 

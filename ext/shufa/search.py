@@ -25,8 +25,9 @@ Sphinx's own searchindex.js keeps only the pages and their titles: its term
 list stays empty (the ``zh`` search language registered here splits nothing),
 and the section titles and domain objects (every report part and figure is
 one) are left out — searchindex-zh.js finds them by their text. ``shufa_search_exclude`` lists pages found by their title
-only (default: the year-to-year comparisons, which repeat two reports);
-a page with ``nosearch`` metadata is left out too.
+only (default: none); a page with ``nosearch`` metadata is left out too.
+Pages a plugin writes itself (the year-to-year comparisons, which repeat two
+reports: :func:`shufa.data.note_extra_pages`) are found by their title.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
-from .data import per_document_store
+from .data import extra_pages, per_document_store
 from .inline import redaction
 
 logger = logging.getLogger(__name__)
@@ -238,6 +239,12 @@ def page_text(doctree: nodes.document) -> PageText:
     return PageText(title, report, found, digest)
 
 
+def title_only(title: str) -> PageText:
+    """A page found by its title only."""
+    parts = [Part("", title, normalize(title))]
+    return PageText(title, False, parts, hashlib.sha1(repr((title, parts)).encode()).hexdigest())
+
+
 def _read(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     if not _enabled(app):
@@ -247,8 +254,7 @@ def _read(app: Sphinx, doctree: nodes.document) -> None:
         return
     page = page_text(doctree)
     if any(fnmatch.fnmatchcase(env.docname, p) for p in app.config.shufa_search_exclude):
-        # found by its title only
-        page = PageText(page.title, False, [Part("", page.title, normalize(page.title))], page.digest)
+        page = title_only(page.title)
     env.shufa_search[env.docname] = page
 
 
@@ -371,6 +377,8 @@ def write_index(app: Sphinx) -> list[Path]:
     if not _enabled(app):
         return []
     pages: dict[str, PageText] = {d: p for d, p in app.env.shufa_search.items() if d in app.env.found_docs}
+    for name, title in extra_pages(app.env).items():
+        pages.setdefault(name, title_only(title))
     count = shard_count(len(pages), app.config.shufa_search_shard_pages)
     groups: dict[int, dict[str, PageText]] = defaultdict(dict)
     for docname, page in pages.items():
@@ -465,7 +473,7 @@ class SearchChinese(SearchLanguage):
 
 #: Pages found by their title only: the year-to-year comparisons repeat two reports' text
 #: (a phrase would be found three times, and the index would be half as large again).
-DEFAULT_EXCLUDE = ("reports/*/*/compare/*",)
+DEFAULT_EXCLUDE: tuple[str, ...] = ()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
