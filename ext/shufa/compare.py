@@ -25,6 +25,7 @@ import hashlib
 import itertools
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -60,9 +61,18 @@ class Baseline:
         self.n = n
         self.text = normalise(text)
         self.shingles = {self.text[i : i + n] for i in range(len(self.text) - n + 1)}
+        self._rates: dict[str, float | None] = {}
 
     def reuse(self, text: str) -> float | None:
-        """Share of *text*'s characters inside a run also found in the baseline (None if empty)."""
+        """Share of *text*'s characters inside a run also found in the baseline (None if empty).
+
+        Remembered per text: a section's rate shows on its page, in the county's table and
+        on the comparison page."""
+        if text not in self._rates:
+            self._rates[text] = self._reuse(text)
+        return self._rates[text]
+
+    def _reuse(self, text: str) -> float | None:
         t = normalise(text)
         if not t:
             return None
@@ -97,7 +107,9 @@ def compare_docname(earlier: Report, later: Report) -> str:
     return f"reports/{later.county}/{later.kind}/compare/{earlier.year}-{later.year}"
 
 
-_BASELINES: dict[str, tuple[str, Baseline]] = {}
+_BASELINES: OrderedDict[str, tuple[str, Baseline]] = OrderedDict()
+#: Baselines kept (the most recently used); each holds a report's shingles (~0.3 MB).
+BASELINES_KEPT = 64
 
 
 def baseline(report: Report) -> Baseline:
@@ -105,10 +117,11 @@ def baseline(report: Report) -> Baseline:
     text = "\n".join(report.texts())
     hit = _BASELINES.get(report.key)
     if hit is None or hit[0] != text:
-        if len(_BASELINES) > 64:
-            _BASELINES.clear()
         hit = (text, Baseline(text))
         _BASELINES[report.key] = hit
+        while len(_BASELINES) > BASELINES_KEPT:
+            _BASELINES.popitem(last=False)
+    _BASELINES.move_to_end(report.key)
     return hit[1]
 
 

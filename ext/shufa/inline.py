@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -31,7 +32,15 @@ def is_redacted(text: str) -> bool:
 
 
 class figure_value(nodes.inline):
-    """A figure as printed (``160余场``), carrying its value, unit, qualifier and metric."""
+    """A figure as printed (``160余场``), carrying its value, unit, qualifier and metric.
+
+    A leaf: the printed text is the ``printed`` attribute, not a child Text node (a report
+    has dozens of figures, and every node costs each transform, the pickler and the
+    writer). ``astext()`` gives the text, so titles, descriptions and search see it.
+    """
+
+    def astext(self) -> str:
+        return self.get("printed", "")
 
 
 #: A node to put in place of ``text[start:end]`` (a figure mark, built by the metrics plugin).
@@ -101,14 +110,19 @@ def depart_redaction_html(self: HTML5Translator, node: redaction) -> None:
 def visit_figure_html(self: HTML5Translator, node: figure_value) -> None:
     # <data value> gives the machine-readable value; the title says it in words (至少 160 场).
     self.body.append(self.starttag(node, "data", "", value=node["value"], title=node["title"]))
+    self.body.append(self.encode(node.astext()) + "</data>")
+    raise nodes.SkipNode
 
 
-def depart_figure_html(self: HTML5Translator, node: figure_value) -> None:
-    self.body.append("</data>")
+def visit_figure_text(self: Any, node: figure_value) -> None:
+    # the text, LaTeX, manual page and Texinfo writers: the printed figure as text
+    self.visit_Text(nodes.Text(node.astext()))
+    raise nodes.SkipNode
 
 
 def setup(app: Sphinx) -> dict[str, object]:
     # Other builders fall back to their visit_inline (Sphinx dispatches along the MRO).
     app.add_node(redaction, html=(visit_redaction_html, depart_redaction_html))
-    app.add_node(figure_value, html=(visit_figure_html, depart_figure_html))
+    others = {name: (visit_figure_text, None) for name in ("latex", "text", "man", "texinfo")}
+    app.add_node(figure_value, html=(visit_figure_html, None), **others)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -192,7 +192,7 @@ def figure_node(archive: Archive, placed: PlacedFigure) -> figure_value:
     classes = ["figure", f"metric-{placed.metric}"] if placed.metric else ["figure"]
     return figure_value(
         figure.text,
-        figure.text,
+        printed=figure.text,
         ids=[placed.id],
         classes=classes,
         value=format_value(figure.value),
@@ -438,4 +438,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-county-kind", add_metric_series)
     app.connect("shufa-generate-pages", metric_pages)
     app.add_directive("metric-index", MetricIndexDirective)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

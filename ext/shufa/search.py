@@ -50,7 +50,7 @@ from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
 from .data import extra_pages, per_document_store
-from .inline import redaction
+from .inline import figure_value, redaction
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +203,9 @@ def page_text(doctree: nodes.document) -> PageText:
             current[2].append(node.astext())
             return
         if not isinstance(node, nodes.Element):
+            return
+        if isinstance(node, figure_value):
+            current[2].append(node.astext())  # a leaf: its text is an attribute
             return
         if isinstance(node, (nodes.comment, nodes.raw, nodes.system_message, nodes.Invisible)):
             return
