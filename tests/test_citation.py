@@ -322,3 +322,32 @@ def test_build_date_honours_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")  # 2024-06-01 00:00 UTC
     assert build_date() == "2024-06-01"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"issued": None},
+        {"accessed": None},
+        {"issued": None, "accessed": None},
+        {"author": [{"literal": "Qinghe County Government"}]},
+        {"title": "青禾县2023年度述法报告。"},
+        {"title": "青禾县“法治”报告 (修订)"},
+        {"URL": "https://x.example/a b?q=1&r=2"},
+        {"issued": {"date-parts": [[2024, 1]]}},
+        {"genre": "法治政府建设年度报告", "note": None},
+    ],
+)
+@pytest.mark.parametrize("style", [DEFAULT_STYLE, "china-national-standard-gb-t-7714-2015-author-date"])
+def test_a_reference_made_from_its_shape_is_what_citeproc_renders(change: dict, style: str) -> None:
+    report = SAMPLE.reports["qinghe/shufa/2023"]
+    item = csl_item(SAMPLE, report, "reports/qinghe/shufa/2023.html", report.retrieved)
+    for key, value in change.items():
+        if value is None:
+            item.pop(key, None)
+        else:
+            item[key] = value
+    references = ReportReferences(item, style)
+    for anchor in ("", "s3", "s3-2", "next-steps-1"):
+        assert references(anchor) == render(part_item(item, anchor), style), (change, anchor)

@@ -141,11 +141,73 @@ class ReportReferences:
 
     def __init__(self, item: dict[str, Any], style: str) -> None:
         marked = dict(item, title=item["title"] + _PART, URL=item["URL"] + _ANCHOR)
-        self.template = render(marked, style)
+        self.template = _from_shape(marked, style) or render(marked, style)
 
     def __call__(self, anchor: str) -> str:
         name = f": {part_name(anchor)}" if anchor else ""
         return self.template.replace(_PART, name).replace(_ANCHOR, f"#{anchor}" if anchor else "")
+
+
+# The reports of an archive differ in their title, author, dates and URL, not in the shape
+# of their reference: citeproc renders one item per shape, with markers in place of those
+# values, and each report's reference is that text with its values put in. Only values
+# citeproc copies as they are qualify (no punctuation at the ends, which it might merge
+# with its own; no letters with case, which it may change; dates as YYYY-MM-DD); anything
+# else is rendered by citeproc itself. tests/test_citation.py checks both ways agree.
+_TITLE, _AUTHOR, _URL = "⟦题名⟧", "⟦责任者⟧", "⟦网址⟧"
+_ISSUED, _ACCESSED = (1111, 11, 11), (2222, 12, 22)
+_PLAIN = re.compile(r"^[\w（）()《》〈〉、·—-]*\w$")
+_PLAIN_URL = re.compile(r"^[\w\-./:#%?=&~+⟦⟧]*[\w/⟧]$")
+
+
+def _iso(parts: tuple[int, ...]) -> str:
+    return "-".join(f"{p:04d}" if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
+
+
+def _from_shape(item: dict[str, Any], style: str) -> str | None:
+    """*item*'s reference from the rendering of its shape, or None when it does not qualify."""
+    title = item["title"].replace(_PART, "")
+    author = item["author"][0].get("literal", "") if len(item["author"]) == 1 else ""
+    if not (_PLAIN.match(title) and _PLAIN.match(author) and _PLAIN_URL.match(item["URL"])):
+        return None
+    if any(text.upper() != text.lower() for text in (title, author)):
+        return None  # letters with case: the style may change it (it capitalises authors)
+    dates = {}
+    for key in ("issued", "accessed"):
+        if key in item:
+            parts = tuple(item[key]["date-parts"][0])
+            if len(parts) != 3:
+                return None
+            dates[key] = _iso(parts)
+    rest = tuple(sorted((k, json.dumps(v, ensure_ascii=False)) for k, v in item.items() if k not in _SHAPED))
+    template = _shape_template(style, rest, tuple(sorted(dates)))
+    if template is None:
+        return None
+    text = template.replace(_TITLE, title).replace(_AUTHOR, author).replace(_URL, item["URL"])
+    for key, value in dates.items():
+        text = text.replace(_iso(_ISSUED if key == "issued" else _ACCESSED), value)
+    return text
+
+
+_SHAPED = {"id", "title", "author", "URL", "issued", "accessed"}
+
+
+@functools.lru_cache(maxsize=256)
+def _shape_template(style: str, rest: tuple[tuple[str, str], ...], dates: tuple[str, ...]) -> str | None:
+    item: dict[str, Any] = {k: json.loads(v) for k, v in rest}
+    item.update(id="shape", title=_TITLE + _PART, author=[{"literal": _AUTHOR}], URL=_URL)
+    for key in dates:
+        item[key] = {"date-parts": [list(_ISSUED if key == "issued" else _ACCESSED)]}
+    text = render(item, style)
+    markers = [_TITLE, _AUTHOR, _URL, *(_iso(_ISSUED if k == "issued" else _ACCESSED) for k in dates)]
+    if any(text.count(m) != 1 for m in markers):
+        return None
+    rest = text
+    for marker in markers:
+        rest = rest.replace(marker, "")
+    if any(ch.isdigit() for ch in rest):
+        return None  # a date shown another way too (the year alone, in an author-date style)
+    return text
 
 
 # --- BibTeX ------------------------------------------------------------------------------------

@@ -60,9 +60,18 @@ class ReportPartDirective(SphinxDirective):
             self.domain.note_object(f"{report.key}/{name}", objtype, name, label, self.get_location())
 
     def marks(self, report: Report, anchor: str, field: str, text: str) -> list:
-        """Nodes other plugins place over spans of a text field (figure marks)."""
-        found = self.env.events.emit_firstresult("shufa-field-marks", self, report, anchor, field, text)
-        return found or []
+        """Nodes other plugins place over spans of a text field (figure marks).
+
+        Asked for once per report and page (one event, not one per field), then handed
+        out field by field."""
+        pages = self.env.temp_data.setdefault("shufa_marks", {})
+        if report.key not in pages:
+            grouped: dict[tuple[str, str], list] = {}
+            for found in self.env.events.emit("shufa-report-marks", self, report):
+                for at, name, start, end, node in found or ():
+                    grouped.setdefault((at, name), []).append((start, end, node))
+            pages[report.key] = grouped
+        return pages[report.key].pop((anchor, field), [])
 
     def field_nodes(self, report: Report, anchor: str, field: str, text: str) -> list[nodes.Node]:
         """A text field of the report as inline nodes: literal text, redaction and figure marks."""
@@ -296,8 +305,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_event("shufa-report-header")  # (directive, report, header container)
     app.add_event("shufa-report-part")  # (directive, report, Section | ClosingPart, section node)
     app.add_event("shufa-report-item")  # (directive, report, Item, item container)
-    # (directive, report, anchor, field, text) → [(start, end, node)] placed over the text
-    app.add_event("shufa-field-marks")
+    # (directive, report) → [(anchor, field, start, end, node)]: nodes placed over spans of
+    # the report's text fields (the field's text[start:end]), each used once
+    app.add_event("shufa-report-marks")
     app.add_directive("report", ReportDirective)
     app.add_directive("report-section", SectionDirective)
     app.add_directive("report-closing", ClosingDirective)

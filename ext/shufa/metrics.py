@@ -200,16 +200,13 @@ def figure_node(archive: Archive, placed: PlacedFigure) -> figure_value:
     )
 
 
-def field_marks(
-    app: Sphinx, directive: SphinxDirective, report: Report, anchor: str, field: str, text: str
-) -> list[tuple[int, int, nodes.Element]] | None:
+def report_marks(
+    app: Sphinx, directive: SphinxDirective, report: Report
+) -> list[tuple[str, str, int, int, nodes.Element]]:
+    """A figure mark for every figure of *report*: (anchor, field, start, end, node)."""
     archive = get_archive(directive.env)
     placed, _ = report_figures(archive, report)
-    return [
-        (p.figure.start, p.figure.end, figure_node(archive, p))
-        for p in placed
-        if p.anchor == anchor and p.field == field
-    ]
+    return [(p.anchor, p.field, p.figure.start, p.figure.end, figure_node(archive, p)) for p in placed]
 
 
 # --- series ---------------------------------------------------------------------------------
@@ -433,7 +430,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _keep_figures, priority=600)
     app.setup_extension("shufa.listings")
     app.setup_extension("shufa.pages")
-    app.connect("shufa-field-marks", field_marks)
+    app.connect("shufa-report-marks", report_marks)
     app.connect("shufa-report-header", _register_report_figures)
     app.connect("shufa-county-kind", add_metric_series)
     app.connect("shufa-generate-pages", metric_pages)
