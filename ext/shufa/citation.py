@@ -154,7 +154,7 @@ class ReportReferences:
 # citeproc copies as they are qualify (no punctuation at the ends, which it might merge
 # with its own; no letters with case, which it may change; dates as YYYY-MM-DD); anything
 # else is rendered by citeproc itself. tests/test_citation.py checks both ways agree.
-_TITLE, _AUTHOR, _URL = "⟦题名⟧", "⟦责任者⟧", "⟦网址⟧"
+_TITLE, _AUTHOR, _URL, _NOTE = "⟦题名⟧", "⟦责任者⟧", "⟦网址⟧", "⟦附注⟧"
 _ISSUED, _ACCESSED = (1111, 11, 11), (2222, 12, 22)
 _PLAIN = re.compile(r"^[\w（）()《》〈〉、·—-]*\w$")
 _PLAIN_URL = re.compile(r"^[\w\-./:#%?=&~+⟦⟧]*[\w/⟧]$")
@@ -180,7 +180,7 @@ def _from_shape(item: dict[str, Any], style: str) -> str | None:
                 return None
             dates[key] = _iso(parts)
     rest = tuple(sorted((k, json.dumps(v, ensure_ascii=False)) for k, v in item.items() if k not in _SHAPED))
-    template = _shape_template(style, rest, tuple(sorted(dates)))
+    template = _shape_template(style, rest, tuple(sorted(dates)), "note" in item)
     if template is None:
         return None
     text = template.replace(_TITLE, title).replace(_AUTHOR, author).replace(_URL, item["URL"])
@@ -189,19 +189,23 @@ def _from_shape(item: dict[str, Any], style: str) -> str | None:
     return text
 
 
-_SHAPED = {"id", "title", "author", "URL", "issued", "accessed"}
+_SHAPED = {"id", "title", "author", "URL", "issued", "accessed", "note"}
 
 
 @functools.lru_cache(maxsize=256)
-def _shape_template(style: str, rest: tuple[tuple[str, str], ...], dates: tuple[str, ...]) -> str | None:
+def _shape_template(
+    style: str, rest: tuple[tuple[str, str], ...], dates: tuple[str, ...], note: bool
+) -> str | None:
     item: dict[str, Any] = {k: json.loads(v) for k, v in rest}
     item.update(id="shape", title=_TITLE + _PART, author=[{"literal": _AUTHOR}], URL=_URL)
+    if note:
+        item["note"] = _NOTE
     for key in dates:
         item[key] = {"date-parts": [list(_ISSUED if key == "issued" else _ACCESSED)]}
     text = render(item, style)
     markers = [_TITLE, _AUTHOR, _URL, *(_iso(_ISSUED if k == "issued" else _ACCESSED) for k in dates)]
-    if any(text.count(m) != 1 for m in markers):
-        return None
+    if any(text.count(m) != 1 for m in markers) or _NOTE in text:
+        return None  # a marker lost or repeated, or a style that prints the note: no shape
     rest = text
     for marker in markers:
         rest = rest.replace(marker, "")

@@ -107,22 +107,23 @@ def compare_docname(earlier: Report, later: Report) -> str:
     return f"reports/{later.county}/{later.kind}/compare/{earlier.year}-{later.year}"
 
 
-_BASELINES: OrderedDict[str, tuple[str, Baseline]] = OrderedDict()
+_BASELINES: OrderedDict[str, tuple[Report, str, Baseline]] = OrderedDict()
 #: Baselines kept (the most recently used); each holds a report's shingles (~0.3 MB).
 BASELINES_KEPT = 64
 
 
 def baseline(report: Report) -> Baseline:
     """The prepared text of *report* (cached per process while its text is unchanged)."""
-    text = "\n".join(report.texts())
     hit = _BASELINES.get(report.key)
-    if hit is None or hit[0] != text:
-        hit = (text, Baseline(text))
+    if hit is None or hit[0] is not report:
+        text = "\n".join(report.texts())
+        prepared = hit[2] if hit is not None and hit[1] == text else Baseline(text)
+        hit = (report, text, prepared)
         _BASELINES[report.key] = hit
         while len(_BASELINES) > BASELINES_KEPT:
             _BASELINES.popitem(last=False)
     _BASELINES.move_to_end(report.key)
-    return hit[1]
+    return hit[2]
 
 
 def _rate_note(rate: float, year: int) -> nodes.inline:

@@ -32,8 +32,14 @@ from sphinx.environment import BuildEnvironment
 
 def dismantle(doctree: nodes.document) -> None:
     """Cut every parent/child link of *doctree* so that reference counting frees it."""
-    for node in list(doctree.findall(nodes.Element)):
-        node.children = []
+    stack: list[nodes.Element] = [doctree]
+    element = nodes.Element
+    while stack:
+        node = stack.pop()
+        children = node.children
+        if children:
+            stack.extend(child for child in children if isinstance(child, element))
+            node.children = []
         node.parent = None
     doctree.__dict__.clear()
 
