@@ -31,7 +31,9 @@ from sphinx.environment import BuildEnvironment
 
 
 def dismantle(doctree: nodes.document) -> None:
-    """Cut every parent/child link of *doctree* so that reference counting frees it."""
+    """Cut every parent/child link of *doctree* so that reference counting frees it (once)."""
+    if "children" not in doctree.__dict__:
+        return  # dismantled already
     stack: list[nodes.Element] = [doctree]
     element = nodes.Element
     while stack:
@@ -48,6 +50,8 @@ def dismantle(doctree: nodes.document) -> None:
 #: dismantle), so the young generation rarely holds garbage cycles: collecting it every
 #: 700 allocations (Python's default) mostly rescans live nodes.
 THRESHOLDS = (20_000, 20, 20)
+#: In a parallel write, a full collection after this many pages handed to the workers.
+PARALLEL_COLLECT_EVERY = 40
 
 
 def _settle(*_args: Any) -> None:
@@ -67,15 +71,32 @@ def _drop_doctrees(env: BuildEnvironment) -> None:
         cache.clear()
 
 
-def _before_document(app: Sphinx, docname: str, source: list[str]) -> None:
-    # The page read before this one is pickled by now.
-    _drop_doctrees(app.env)
+class _Read:
+    """The doctree of the page read last: dismantled when the next page is read.
 
+    By then it is pickled; in a parallel read each worker process does the same for
+    the pages it reads (Sphinx keeps no copy there)."""
 
-def _after_reading(app: Sphinx, env: BuildEnvironment) -> None:
-    _drop_doctrees(env)
-    gc.collect()
-    gc.freeze()
+    def __init__(self) -> None:
+        self.doctree: nodes.document | None = None
+
+    def read(self, app: Sphinx, doctree: nodes.document) -> None:
+        self.doctree = doctree
+
+    def before_document(self, app: Sphinx, docname: str, source: list[str]) -> None:
+        self.finish()
+        _drop_doctrees(app.env)
+
+    def finish(self) -> None:
+        if self.doctree is not None:
+            dismantle(self.doctree)
+            self.doctree = None
+
+    def after_reading(self, app: Sphinx, env: BuildEnvironment) -> None:
+        self.finish()
+        _drop_doctrees(env)
+        gc.collect()
+        gc.freeze()
 
 
 class _Written:
@@ -83,11 +104,18 @@ class _Written:
 
     def __init__(self) -> None:
         self.doctree: nodes.document | None = None
+        self.handed_over = 0
 
     def resolved(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
         # Only where each page is written right after it is resolved, in this process: a
-        # parallel write hands the doctrees to workers later; other builders join pages.
-        if app.builder.parallel_ok or app.builder.name not in ("html", "dirhtml"):
+        # parallel write hands the doctrees to forked workers later (here they are freed by
+        # a collection every so often); other builders join pages.
+        if app.builder.parallel_ok:
+            self.handed_over += 1
+            if self.handed_over % PARALLEL_COLLECT_EVERY == 0:
+                gc.collect()
+            return
+        if app.builder.name not in ("html", "dirhtml"):
             return
         self.finish()
         self.doctree = doctree
@@ -100,10 +128,11 @@ class _Written:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    written = _Written()
+    read, written = _Read(), _Written()
     app.connect("builder-inited", _settle, priority=900)
-    app.connect("source-read", _before_document, priority=100)
-    app.connect("env-updated", _after_reading, priority=900)
+    app.connect("doctree-read", read.read, priority=999)
+    app.connect("source-read", read.before_document, priority=100)
+    app.connect("env-updated", read.after_reading, priority=900)
     app.connect("doctree-resolved", written.resolved, priority=900)
     app.connect("build-finished", written.finish, priority=100)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
