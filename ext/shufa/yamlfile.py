@@ -71,6 +71,9 @@ class YamlDocument:
         return Problem(self.shown_path, line, col, message, code)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _describe_char(char: str) -> str:
     """``control character U+202E (RIGHT-TO-LEFT OVERRIDE)``; C0 controls have no Unicode name."""
     name = unicodedata.name(char, "")
@@ -247,6 +250,12 @@ class _Builder:
         if node.tag not in _PLAIN_TAGS:
             self._problem(node, f"YAML tag {_shown_tag(node.tag)} is not allowed; expected plain values")
             return None
+        if node.tag == _STR_TAG:
+            value: Any = node.value  # what the constructor returns for a string, without its overhead
+            bad = unsafe_character(value)
+            if bad is not None:
+                self._problem(node, f"{_describe_char(bad)} in text; expected printable text", "text")
+            return value
         try:
             value = self.scalars.construct_object(node)
         except yaml.YAMLError as exc:
