@@ -108,3 +108,27 @@ def test_reuse_in_the_county_table(sample_site: Path) -> None:
 def test_previous_report_is_the_latest_earlier_year() -> None:
     assert previous_report(SAMPLE, SAMPLE.reports["qinghe/shufa/2023"]).year == 2022
     assert previous_report(SAMPLE, SAMPLE.reports["qinghe/shufa/2021"]) is None
+
+
+def test_comparison_pages_from_the_shell_are_what_sphinx_renders(
+    tmp_path: Path, sample_build, sample_site: Path, monkeypatch
+) -> None:
+    """The sample site's comparison pages (all but the first written through one rendering
+    of the template) are byte for byte the pages Sphinx renders one by one."""
+    from conftest import DATA, archive_source, build_archive
+    from shufa import compare
+
+    assert "rendered one by one" not in sample_build.status.getvalue(), "the sample used the shell"
+    made: list[str] = []
+
+    def no_shell(app, example):
+        made.append(example)
+        return None
+
+    monkeypatch.setattr(compare.Shell, "make", staticmethod(no_shell))
+    app = build_archive(archive_source(tmp_path), DATA)
+    assert made, "the build asked for a shell"
+    pages = sorted(p.relative_to(sample_site) for p in sample_site.glob("reports/*/*/compare/*.html"))
+    assert len(pages) >= 3
+    for rel in pages:
+        assert (Path(app.outdir) / rel).read_bytes() == (sample_site / rel).read_bytes(), rel
