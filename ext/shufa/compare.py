@@ -350,9 +350,13 @@ class ComparePage:
             link = f'<a class="headerlink" href="#{ident}" title="{label}">{config.html_permalinks_icon}</a>'
         return f"<h{level}>{encode(text)}{link}</h{level}>\n"
 
+    def rate(self) -> float:
+        """How much of the later report repeats the earlier one."""
+        return baseline(self.earlier).reuse("\n".join(self.later.texts())) or 0.0
+
     def intro(self) -> str:
         earlier, later = self.earlier, self.later
-        rate = baseline(earlier).reuse("\n".join(later.texts())) or 0.0
+        rate = self.rate()
         return (
             f"{self.link(earlier, '', f'{earlier.year}年报告')} 与 {self.link(later, '', f'{later.year}年报告')}"
             f"，按主题逐段对照。{later.year}年报告全文{_rate_html(rate, earlier.year)}。"
@@ -360,7 +364,7 @@ class ComparePage:
 
     def description(self) -> str:
         earlier, later = self.earlier, self.later
-        rate = baseline(earlier).reuse("\n".join(later.texts())) or 0.0
+        rate = self.rate()
         return (
             f"{earlier.year}年报告 与 {later.year}年报告，按主题逐段对照。"
             f"{later.year}年报告全文与{earlier.year}年报告文字重复 {percent(rate)}。"
