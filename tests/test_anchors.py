@@ -125,6 +125,24 @@ def test_redirect_pages_for_former_county_slugs(sample_site: Path) -> None:
     assert soup.find("html")["lang"] == "zh-CN"
 
 
+def test_comparison_pages_of_a_renamed_county_redirect_too(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    counties = data / "counties.yaml"
+    text = counties.read_text(encoding="utf-8")
+    counties.write_text(
+        text.replace('  code: "990121"\n', '  code: "990121"\n  aliases: [qinghe-old]\n', 1), encoding="utf-8"
+    )
+    app = _build(archive_source(tmp_path), data)
+    site = Path(app.outdir)
+    comparisons = sorted(p.name for p in (site / "reports/qinghe/shufa/compare").glob("*.html"))
+    assert len(comparisons) >= 2
+    for name in comparisons:
+        html = (site / f"reports/qinghe-old/shufa/compare/{name}").read_text(encoding="utf-8")
+        assert (
+            f'window.location.replace("../../../qinghe/shufa/compare/{name}" + window.location.hash)' in html
+        )
+
+
 def test_redirect_titles_are_escaped(tmp_path: Path) -> None:
     from shufa.redirects import render_redirect
 

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .data import get_archive
+from .data import extra_pages, get_archive
 from .model import Archive
 
 logger = logging.getLogger(__name__)
@@ -30,14 +30,22 @@ _TEMPLATES = Environment(
 )
 
 
-def redirect_pages(archive: Archive) -> dict[str, tuple[str, str, str]]:
-    """Old page → (new page, title of the new page, note) for every former county slug."""
+def redirect_pages(archive: Archive, extra: dict[str, str] | None = None) -> dict[str, tuple[str, str, str]]:
+    """Old page → (new page, title of the new page, note) for every former county slug.
+
+    *extra* names the pages plugins write themselves (the comparison pages), with titles."""
     pages: dict[str, tuple[str, str, str]] = {}
     for county in archive.counties.values():
         if not county.aliases:
             continue
         targets = [(f"{county.docname}.html", county.name)]
         targets += [(f"{r.docname}.html", r.title) for r in archive.reports_of(county.slug)]
+        prefix = f"reports/{county.slug}/"
+        targets += [
+            (f"{name}.html", title)
+            for name, title in sorted((extra or {}).items())
+            if name.startswith(prefix)
+        ]
         for alias in county.aliases:
             note = f"{county.name}的页面已从 reports/{alias}/ 迁至 reports/{county.slug}/。" + (
                 f"{county.note}" if county.note else ""
@@ -57,7 +65,7 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    pages = redirect_pages(get_archive(app.env))
+    pages = redirect_pages(get_archive(app.env), extra_pages(app.env))
     for old, (new, title, note) in pages.items():
         path = outdir / old
         path.parent.mkdir(parents=True, exist_ok=True)
