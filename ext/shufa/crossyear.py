@@ -25,6 +25,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
+from . import tables
 from .data import get_archive, note_model_dependency
 from .domain import report_ref
 from .labels import part_label, part_name, report_name
@@ -232,20 +233,9 @@ def add_topic_table(
         for s in report.sections:
             if s.topic not in order:
                 order.append(s.topic)
-    table = nodes.table(classes=["topic-year-table"])
-    group = nodes.tgroup(cols=len(reports) + 1)
-    table += group
-    group += nodes.colspec(colwidth=30)
-    for _ in reports:
-        group += nodes.colspec(colwidth=10)
-    head = nodes.thead()
-    row = nodes.row()
-    row += nodes.entry("", nodes.paragraph("", "主题"))
-    for report in reports:
-        row += nodes.entry("", nodes.paragraph("", f"{report.year}年"))
-    head += row
-    group += head
-    body = nodes.tbody()
+    table, body = tables.table(
+        ["topic-year-table"], [30] + [10] * len(reports), ["主题", *[f"{r.year}年" for r in reports]]
+    )
     for key in order:
         row = nodes.row()
         label = topics[key].label if key in topics else key
@@ -268,7 +258,6 @@ def add_topic_table(
                 env.events.emit("shufa-topic-cell", directive, report, target, cell)
             row += nodes.entry("", cell)
         body += row
-    group += body
     caption = nodes.paragraph("", f"{kind.name}：各主题在历年报告中的位置", classes=["topic-table-caption"])
     section += caption
     section += table

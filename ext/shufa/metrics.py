@@ -28,6 +28,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from . import tables
 from .data import get_archive, note_model_dependency
 from .domain import doc_ref, report_ref
 from .figures import Figure, find_figures, find_redactions, report_fields
@@ -316,18 +317,9 @@ def add_metric_series(
     years = [r.year for r in reports]
     by_year = {r.year: r for r in reports}
     caption = nodes.paragraph("", f"{kind.name}中的数字（按年度）", classes=["metric-caption"])
-    table = nodes.table(classes=["metric-table"])
-    group = nodes.tgroup(cols=len(years) + 2)
-    table += group
-    for width in (24, *([10] * len(years)), 26):
-        group += nodes.colspec(colwidth=width)
-    head = nodes.thead()
-    row = nodes.row()
-    for text in ("指标", *[f"{y}年" for y in years], "走势"):
-        row += nodes.entry("", nodes.paragraph("", text))
-    head += row
-    group += head
-    body = nodes.tbody()
+    table, body = tables.table(
+        ["metric-table"], [24, *([10] * len(years)), 26], ["指标", *[f"{y}年" for y in years], "走势"]
+    )
     for key, values in table_series.items():
         metric = archive.metrics[key]
         row = nodes.row(ids=[f"m-{kind.slug}-{key}"])
@@ -350,7 +342,6 @@ def add_metric_series(
             row += nodes.entry("", cell)
         row += nodes.entry("", nodes.raw("", chart(metric, years, values), format="html"))
         body += row
-    group += body
     section += caption
     section += table
 

@@ -16,6 +16,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from . import tables
 from .schema import SCHEMAS
 
 _CODE = re.compile(r"`([^`]+)`")
@@ -91,20 +92,11 @@ class SchemaDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         root = SCHEMAS[self.arguments[0]]
-        table = nodes.table(classes=["schema-table"])
-        group = nodes.tgroup(cols=4)
-        table += group
-        for width in (30, 10, 15, 45):
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        head += self._row(["键 key", "必填", "类型", "说明"])
-        group += head
-        body = nodes.tbody()
+        table, body = tables.table(["schema-table"], (30, 10, 15, 45), ["键 key", "必填", "类型", "说明"])
         for path, required, kind, description in rows(root, root):
             body += self._row(
                 [nodes.literal(path, path), "是" if required else "", kind, *[_inline(description)]]
             )
-        group += body
         intro = nodes.paragraph("", "", *_inline(root.get("description", "")))
         return [intro, table]
 
