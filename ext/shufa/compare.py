@@ -36,11 +36,11 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
-from sphinx.writers.html5 import HTML5Translator
 
 from .data import current_fingerprint, get_archive, note_extra_pages, note_model_dependency
 from .inline import REDACTION, redaction_attributes
 from .labels import part_label, part_name, report_name
+from .markup import encode, internal_link, span
 from .model import Archive, ClosingPart, Report, Section
 
 #: Length of the character runs compared (8 characters: longer than a stock phrase such as
@@ -276,13 +276,6 @@ def printed_lines(part: Section | ClosingPart) -> str:
 #: Bump when the markup of comparison pages changes: every page is rewritten.
 PAGE_VERSION = 1
 
-_ENCODE = HTML5Translator.special_characters
-
-
-def encode(text: str) -> str:
-    """*text* escaped as docutils escapes text (``& < > " @``)."""
-    return text.translate(_ENCODE)
-
 
 def text_html(text: str) -> str:
     """Report text as HTML: escaped, each redaction placeholder marked as shufa.inline marks it."""
@@ -336,11 +329,8 @@ class ComparePage:
         return [(key, labels[key].label if key in labels else key) for key in dict.fromkeys(order)]
 
     def link(self, report: Report, anchor: str, text: str) -> str:
-        uri = self.app.builder.get_relative_uri(self.pagename, report.docname) + (
-            f"#{anchor}" if anchor else ""
-        )
         title = part_label(self.archive, report, anchor) if anchor else report_name(self.archive, report)
-        return f'<a class="reference internal" href="{encode(uri)}" title="{encode(title)}"><span>{encode(text)}</span></a>'
+        return internal_link(self.app.builder, self.pagename, report.docname, anchor, title, span(text))
 
     def heading(self, level: int, ident: str, text: str) -> str:
         config = self.app.config

@@ -29,6 +29,7 @@ from . import tables
 from .data import get_archive, note_model_dependency
 from .domain import report_ref
 from .labels import part_label, part_name, report_name
+from .markup import internal_link, span
 from .model import County, Kind, Report, Section
 
 logger = logging.getLogger(__name__)
@@ -68,15 +69,7 @@ def _link(self: HTML5Translator, docname: str, anchor: str, title: str, inner: s
     if docname not in builder.env.all_docs:
         logger.warning(f"no page {docname} for the link {title!r}", location=builder.current_docname)
         return inner
-    uri = builder.get_relative_uri(builder.current_docname, docname)
-    if anchor:
-        uri += "#" + anchor
-    return f'<a class="reference internal" href="{self.attval(uri)}" title="{self.attval(title)}">{inner}</a>'
-
-
-def _span(self: HTML5Translator, text: str, classes: str = "") -> str:
-    attr = f' class="{classes}"' if classes else ""
-    return f"<span{attr}>{self.encode(text)}</span>"
+    return internal_link(builder, builder.current_docname, docname, anchor, title, inner)
 
 
 def visit_year_switcher_html(self: HTML5Translator, node: year_switcher) -> None:
@@ -92,14 +85,14 @@ def visit_year_switcher_html(self: HTML5Translator, node: year_switcher) -> None
     ]
     for year, docname, title in node["years"]:
         if docname:
-            link = _link(self, docname, "", title, _span(self, f"{year}年", f"y{year}"))
+            link = _link(self, docname, "", title, span(f"{year}年", f"y{year}"))
             out.append(f'<li class="year"><p>{link}</p></li>\n')
         else:
-            out.append(f'<li class="current"><p>{_span(self, f"{year}年", "current-year")}</p></li>\n')
+            out.append(f'<li class="current"><p>{span(f"{year}年", "current-year")}</p></li>\n')
     out.append("</ul>\n")
     if node["steps"]:
         steps = [
-            _link(self, docname, "", title, _span(self, text, f"y{year} {cls}"))
+            _link(self, docname, "", title, span(text, f"y{year} {cls}"))
             for year, docname, title, text, cls in node["steps"]
         ]
         out.append(f'<p class="year-steps">{"　".join(steps)}</p>\n')
@@ -112,10 +105,10 @@ def visit_topic_years_html(self: HTML5Translator, node: topic_years) -> None:
     parts = []
     for year, docname, anchor, title in node["years"]:
         if docname:
-            parts.append(_link(self, docname, anchor, title, _span(self, str(year))))
+            parts.append(_link(self, docname, anchor, title, span(str(year))))
         else:
-            parts.append(_span(self, f"{year}（未涉及）", "absent"))
-    caption = _span(self, "本主题在其他年份：", "topic-years-caption")
+            parts.append(span(f"{year}（未涉及）", "absent"))
+    caption = span("本主题在其他年份：", "topic-years-caption")
     self.body.append(f'<p class="topic-years">{caption}{" · ".join(parts)}</p>\n')
     raise nodes.SkipNode
 

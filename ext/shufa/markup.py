@@ -1,0 +1,25 @@
+"""HTML that the plugins write themselves, in the markup docutils and Sphinx write for the same thing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.writers.html5 import HTML5Translator
+
+_ENCODE = HTML5Translator.special_characters
+
+
+def encode(text: str) -> str:
+    """*text* escaped as docutils escapes text (``& < > " @``)."""
+    return text.translate(_ENCODE)
+
+
+def span(text: str, classes: str = "") -> str:
+    attr = f' class="{encode(classes)}"' if classes else ""
+    return f"<span{attr}>{encode(text)}</span>"
+
+
+def internal_link(builder: Any, from_page: str, docname: str, anchor: str, title: str, inner: str) -> str:
+    """A link from page *from_page* to *docname*#*anchor* as Sphinx writes a resolved reference."""
+    uri = builder.get_relative_uri(from_page, docname) + (f"#{anchor}" if anchor else "")
+    return f'<a class="reference internal" href="{encode(uri)}" title="{encode(title)}">{inner}</a>'
