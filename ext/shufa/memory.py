@@ -60,79 +60,65 @@ def _settle(*_args: Any) -> None:
     gc.set_threshold(*THRESHOLDS)
 
 
-def _drop_doctrees(env: BuildEnvironment) -> None:
-    # Sphinx keeps every doctree read in this process in memory until it writes the page
-    # (most of the peak memory of a large serial build); each one is also pickled in the
-    # doctree folder, so the writer can load them one at a time instead.
+def _clear_cache(env: BuildEnvironment) -> None:
+    # Sphinx keeps every doctree read in this process until it writes the page (most of the
+    # peak memory of a large serial build); each one is pickled in the doctree folder, and
+    # dismantled already (_Last), so the writer loads them one at a time instead.
     cache = getattr(env, "_write_doc_doctree_cache", None)
     if isinstance(cache, dict):
-        for doctree in cache.values():
-            dismantle(doctree)
         cache.clear()
 
 
-class _Read:
-    """The doctree of the page read last: dismantled when the next page is read.
+class _Last:
+    """The doctree of the page read (or written) last, dismantled once the next one comes.
 
-    By then it is pickled; in a parallel read each worker process does the same for
-    the pages it reads (Sphinx keeps no copy there)."""
-
-    def __init__(self) -> None:
-        self.doctree: nodes.document | None = None
-
-    def read(self, app: Sphinx, doctree: nodes.document) -> None:
-        self.doctree = doctree
-
-    def before_document(self, app: Sphinx, docname: str, source: list[str]) -> None:
-        self.finish()
-        _drop_doctrees(app.env)
-
-    def finish(self) -> None:
-        if self.doctree is not None:
-            dismantle(self.doctree)
-            self.doctree = None
-
-    def after_reading(self, app: Sphinx, env: BuildEnvironment) -> None:
-        self.finish()
-        _drop_doctrees(env)
-        gc.collect()
-        gc.freeze()
-
-
-class _Written:
-    """The doctree of the page written last: dismantled when the next one is resolved."""
+    A page read is pickled by the time the next is read, in a parallel read's workers too
+    (Sphinx keeps no copy there); a page written is written by the time the next one is
+    resolved."""
 
     def __init__(self) -> None:
         self.doctree: nodes.document | None = None
-        self.handed_over = 0
 
-    def resolved(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
-        # Only where each page is written right after it is resolved, in this process: a
-        # parallel write hands the doctrees to forked workers later (here they are freed by
-        # a collection every so often); other builders join pages.
-        if app.builder.parallel_ok:
-            self.handed_over += 1
-            if self.handed_over % PARALLEL_COLLECT_EVERY == 0:
-                gc.collect()
-            return
-        if app.builder.name not in ("html", "dirhtml"):
-            return
-        self.finish()
+    def hold(self, doctree: nodes.document) -> None:
+        self.release()
         self.doctree = doctree
-        getattr(app.env, "_pickled_doctree_cache", {}).pop(docname, None)
 
-    def finish(self, *_args: Any) -> None:
+    def release(self, *_args: Any) -> None:
         if self.doctree is not None:
             dismantle(self.doctree)
             self.doctree = None
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    read, written = _Read(), _Written()
+    read, written = _Last(), _Last()
+    handed_over = [0]
+
+    def before_document(app: Sphinx, docname: str, source: list[str]) -> None:
+        read.release()
+        _clear_cache(app.env)
+
+    def after_reading(app: Sphinx, env: BuildEnvironment) -> None:
+        read.release()
+        _clear_cache(env)
+        gc.collect()
+        gc.freeze()
+
+    def resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+        # Only where each page is written right after it is resolved, in this process: a
+        # parallel write hands the doctrees to forked workers later (here they are freed by
+        # a collection every so often); other builders join pages.
+        if app.builder.parallel_ok:
+            handed_over[0] += 1
+            if handed_over[0] % PARALLEL_COLLECT_EVERY == 0:
+                gc.collect()
+        elif app.builder.name in ("html", "dirhtml"):
+            written.hold(doctree)
+            getattr(app.env, "_pickled_doctree_cache", {}).pop(docname, None)
+
     app.connect("builder-inited", _settle, priority=900)
-    app.connect("doctree-read", read.read, priority=999)
-    app.connect("source-read", read.before_document, priority=100)
-    app.connect("env-updated", read.after_reading, priority=900)
-    app.connect("doctree-resolved", written.resolved, priority=900)
-    app.connect("build-finished", written.finish, priority=100)
+    app.connect("doctree-read", lambda app, doctree: read.hold(doctree), priority=999)
+    app.connect("source-read", before_document, priority=100)
+    app.connect("env-updated", after_reading, priority=900)
+    app.connect("doctree-resolved", resolved, priority=900)
+    app.connect("build-finished", written.release, priority=100)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
