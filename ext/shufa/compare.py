@@ -360,6 +360,7 @@ class ComparePage:
             f"{later.year}年报告全文与{earlier.year}年报告文字重复 {percent(rate)}。"
         )
 
+    @functools.cached_property
     def body(self) -> str:
         earlier, later = self.earlier, self.later
         y1, y2 = earlier.year, later.year
@@ -416,7 +417,7 @@ class ComparePage:
     def context(self) -> dict[str, Any]:
         return {
             "title": encode(self.title),
-            "body": self.body(),
+            "body": self.body,
             "toc": self.toc(),
             "display_toc": True,
             "shufa_description": self.description(),
@@ -430,24 +431,32 @@ def comparisons(archive: Archive) -> Iterator[tuple[Report, Report]]:
             yield from itertools.pairwise(archive.reports_of(county, kind))
 
 
-def _fingerprint(app: Sphinx, archive: Archive, earlier: Report, later: Report, look: str) -> str:
+def _fingerprint(archive: Archive, earlier: Report, later: Report, shared: str) -> str:
     parts = [
-        look,
+        shared,
         current_fingerprint(archive, f"text:{earlier.key}"),
         current_fingerprint(archive, f"text:{later.key}"),
         current_fingerprint(archive, f"county-info:{later.county}"),
-        current_fingerprint(archive, "kinds"),
-        [(t.key, t.label) for t in archive.topics.values()],
     ]
     return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
-def _look(app: Sphinx) -> str:
-    """What every page's look depends on: the HTML configuration, templates, this module."""
+def _shared(app: Sphinx, archive: Archive) -> str:
+    """What every comparison page depends on: the HTML configuration, templates, this
+    module, the kinds and the topic labels."""
     builder = app.builder
     info = getattr(builder, "build_info", None)
     templates = builder.templates.newest_template_mtime() if getattr(builder, "templates", None) else 0
-    return repr((PAGE_VERSION, getattr(info, "config_hash", ""), getattr(info, "tags_hash", ""), templates))
+    return repr(
+        (
+            PAGE_VERSION,
+            getattr(info, "config_hash", ""),
+            getattr(info, "tags_hash", ""),
+            templates,
+            current_fingerprint(archive, "kinds"),
+            [(t.key, t.label) for t in archive.topics.values()],
+        )
+    )
 
 
 def _register_pages(app: Sphinx) -> None:
@@ -471,29 +480,28 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     env = app.env
     archive = get_archive(env)
     written: dict[str, str] = getattr(env, "shufa_compare_written", None) or {}
-    look = _look(app)
+    shared = _shared(app, archive)
     current: dict[str, str] = {}
     shell: Shell | None = None
     checked = False
     for earlier, later in comparisons(archive):
         page = ComparePage(app, archive, earlier, later)
-        digest = _fingerprint(app, archive, earlier, later, look)
+        digest = _fingerprint(archive, earlier, later, shared)
         current[page.pagename] = digest
         target = Path(builder.get_outfilename(page.pagename))
         if written.get(page.pagename) == digest and target.is_file():
             continue
-        context = page.context()
         if not checked:
             checked = True
             shell = Shell.make(app, page.pagename)
-            yield page.pagename, context, "page.html"  # Sphinx renders the first one itself …
-            if shell is not None and shell.fill(page.pagename, context) != target.read_text(encoding="utf-8"):
+            yield page.pagename, page.context(), "page.html"  # Sphinx renders the first one itself …
+            if shell is not None and shell.fill(page) != target.read_text(encoding="utf-8"):
                 logger.info("shufa: comparison pages rendered one by one (the page shell differs)")
                 shell = None  # … and the shell is used only if it gives the same page
             continue
-        html = shell.fill(page.pagename, context) if shell is not None else None
+        html = shell.fill(page) if shell is not None else None
         if html is None:
-            yield page.pagename, context, "page.html"
+            yield page.pagename, page.context(), "page.html"
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8", errors="xmlcharrefreplace")
@@ -513,8 +521,9 @@ class Shell:
     #: Text that escaping would change, or that holds a marker: such a page is rendered by Sphinx.
     UNSAFE = re.compile(r"[<>&\"'@\\⟦⟧]")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, entry: str) -> None:
         self.text = text
+        self.entry = entry  # the line of the contents list, to repeat for every topic
 
     @classmethod
     def make(cls, app: Sphinx, example: str) -> Shell | None:
@@ -544,25 +553,23 @@ class Shell:
         entries = [line for line in text.splitlines(keepends=True) if f'href="#{cls.KEY}"' in line]
         if len(entries) != 1 or text.count(cls.BODY) != 1 or cls.TITLE not in text:
             return None
-        return cls(text)
+        return cls(text, entries[0])
 
-    def fill(self, pagename: str, context: dict[str, Any]) -> str | None:
-        """The page *pagename* with *context* (as ComparePage.context gives it), or None."""
-        title, description = context["title"], context["shufa_description"]
-        entries = re.findall(r'href="#([^"]*)">([^<]*)</a></li>', context["toc"].split("<ul>", 2)[2])
-        if any(self.UNSAFE.search(t) for t in (title, description, pagename, *(k + n for k, n in entries))):
+    def fill(self, page: ComparePage) -> str | None:
+        """*page* as Sphinx would render it, or None when its text would need escaping."""
+        title, description, topics = page.title, page.description(), page.topics()
+        texts = (title, description, page.pagename, *(key + label for key, label in topics))
+        if any(self.UNSAFE.search(t) for t in texts):
             return None
-        text = self.text
-        line = next(line for line in text.splitlines(keepends=True) if f'href="#{self.KEY}"' in line)
-        lines = "".join(line.replace(self.KEY, key).replace(self.LABEL, label) for key, label in entries)
-        text = text.replace(line, lines)
+        lines = "".join(self.entry.replace(self.KEY, key).replace(self.LABEL, label) for key, label in topics)
         text = (
-            text.replace(self.NAME, pagename)
+            self.text.replace(self.entry, lines)
+            .replace(self.NAME, page.pagename)
             .replace(self.TITLE, title)
             .replace(self.DESCRIPTION, description)
         )
         before, _, after = text.partition(self.BODY)
-        return before + context["body"] + after
+        return before + page.body + after
 
 
 def _save_written(app: Sphinx) -> None:
