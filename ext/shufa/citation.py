@@ -155,7 +155,8 @@ class ReportReferences:
 # with its own; no letters with case, which it may change; dates as YYYY-MM-DD); anything
 # else is rendered by citeproc itself. tests/test_citation.py checks both ways agree.
 _TITLE, _AUTHOR, _URL, _NOTE = "⟦题名⟧", "⟦责任者⟧", "⟦网址⟧", "⟦附注⟧"
-_ISSUED, _ACCESSED = (1111, 11, 11), (2222, 12, 22)
+#: The dates the shape is rendered with, and how they print (a report's own take their place).
+_SENTINEL_DATES = {"issued": (1111, 11, 11), "accessed": (2222, 12, 22)}
 _PLAIN = re.compile(r"^[\w（）()《》〈〉、·—-]*\w$")
 _PLAIN_URL = re.compile(r"^[\w\-./:#%?=&~+⟦⟧]*[\w/⟧]$")
 
@@ -185,7 +186,7 @@ def _from_shape(item: dict[str, Any], style: str) -> str | None:
         return None
     text = template.replace(_TITLE, title).replace(_AUTHOR, author).replace(_URL, item["URL"])
     for key, value in dates.items():
-        text = text.replace(_iso(_ISSUED if key == "issued" else _ACCESSED), value)
+        text = text.replace(_iso(_SENTINEL_DATES[key]), value)
     return text
 
 
@@ -201,15 +202,15 @@ def _shape_template(
     if note:
         item["note"] = _NOTE
     for key in dates:
-        item[key] = {"date-parts": [list(_ISSUED if key == "issued" else _ACCESSED)]}
+        item[key] = {"date-parts": [list(_SENTINEL_DATES[key])]}
     text = render(item, style)
-    markers = [_TITLE, _AUTHOR, _URL, *(_iso(_ISSUED if k == "issued" else _ACCESSED) for k in dates)]
+    markers = [_TITLE, _AUTHOR, _URL, *(_iso(_SENTINEL_DATES[key]) for key in dates)]
     if any(text.count(m) != 1 for m in markers) or _NOTE in text:
         return None  # a marker lost or repeated, or a style that prints the note: no shape
-    rest = text
+    unfilled = text
     for marker in markers:
-        rest = rest.replace(marker, "")
-    if any(ch.isdigit() for ch in rest):
+        unfilled = unfilled.replace(marker, "")
+    if any(ch.isdigit() for ch in unfilled):
         return None  # a date shown another way too (the year alone, in an author-date style)
     return text
 
