@@ -53,18 +53,21 @@ def _check_config(app: Sphinx, config: Config) -> None:
 _RESULTS: weakref.WeakKeyDictionary[BuildEnvironment, LoadResult] = weakref.WeakKeyDictionary()
 
 
+def env_dict(env: BuildEnvironment, attribute: str) -> dict:
+    """The dict the environment keeps as ``env.<attribute>`` (a new one if it has none)."""
+    value = getattr(env, attribute, None)
+    if not isinstance(value, dict):
+        value = {}
+        setattr(env, attribute, value)
+    return value
+
+
 def _load(app: Sphinx) -> None:
     env = app.env
-    cache = getattr(env, "shufa_parse_cache", None)
-    if not isinstance(cache, dict):
-        cache = {}
-    result = load_archive(data_dir(app), cache=cache)
-    env.shufa_parse_cache = cache
+    result = load_archive(data_dir(app), cache=env_dict(env, "shufa_parse_cache"))
     # figures found in earlier builds (shufa.figures), kept with the environment
     env.shufa_builds = getattr(env, "shufa_builds", 0) + 1
-    if not isinstance(getattr(env, "shufa_figure_cache", None), dict):
-        env.shufa_figure_cache = {}
-    figures.use_cache(env.shufa_figure_cache, env.shufa_builds)
+    figures.use_cache(env_dict(env, "shufa_figure_cache"), env.shufa_builds)
     _RESULTS[env] = result
     for problem in result.problems:
         if problem.line:
@@ -86,10 +89,7 @@ def note_extra_pages(env: BuildEnvironment, owner: str, pages: dict[str, str]) -
     """Name the pages a plugin writes itself (html-collect-pages), with their titles.
 
     They are no Sphinx documents; search (by title) and the sitemap list them too."""
-    store = getattr(env, "shufa_extra_pages", None)
-    if not isinstance(store, dict):
-        store = env.shufa_extra_pages = {}
-    store[owner] = dict(pages)
+    env_dict(env, "shufa_extra_pages")[owner] = dict(pages)
 
 
 def extra_pages(env: BuildEnvironment) -> dict[str, str]:
@@ -193,8 +193,7 @@ def per_document_store(app: Sphinx, attribute: str) -> None:
     builder-inited, purged with its document, merged from parallel readers."""
 
     def create(app: Sphinx) -> None:
-        if not isinstance(getattr(app.env, attribute, None), dict):
-            setattr(app.env, attribute, {})
+        env_dict(app.env, attribute)
 
     def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         getattr(env, attribute).pop(docname, None)

@@ -29,7 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from . import tables
-from .data import get_archive, note_model_dependency
+from .data import env_dict, get_archive, note_model_dependency
 from .domain import doc_ref, report_ref
 from .figures import Figure, find_figures, find_redactions, report_fields
 from .inline import figure_value
@@ -407,9 +407,7 @@ def metric_pages(app: Sphinx, archive: Archive, pages: dict[str, str]) -> None:
 def _keep_figures(app: Sphinx) -> None:
     """Work out figures with the environment's store (reports no longer in the data dropped)."""
     global STORED
-    store = getattr(app.env, "shufa_report_figures", None)
-    if not isinstance(store, dict):
-        store = app.env.shufa_report_figures = {}
+    store = env_dict(app.env, "shufa_report_figures")
     reports = get_archive(app.env).reports
     for key in [k for k in store if k not in reports]:
         del store[key]
