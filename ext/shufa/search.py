@@ -50,7 +50,7 @@ from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
 from .data import extra_pages, per_document_store
-from .inline import figure_value, redaction
+from .inline import redaction
 
 logger = logging.getLogger(__name__)
 
@@ -204,9 +204,6 @@ def page_text(doctree: nodes.document) -> PageText:
             return
         if not isinstance(node, nodes.Element):
             return
-        if isinstance(node, figure_value):
-            current[2].append(node.astext())  # a leaf: its text is an attribute
-            return
         if isinstance(node, (nodes.comment, nodes.raw, nodes.system_message, nodes.Invisible)):
             return
         if "no-search" in node.get("classes", []):
@@ -215,6 +212,9 @@ def page_text(doctree: nodes.document) -> PageText:
             # A hidden name or number is no text: it must not join its neighbours into a term.
             current[2].append("\n")
             return
+        if not node.children:
+            # a leaf that keeps its text in attributes (a figure mark) says it with astext()
+            current[2].append(node.astext())
         anchor = _starts_part(node, depth)
         if anchor is not None and "report" in node.get("ids", []):
             report = True
