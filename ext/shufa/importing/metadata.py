@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..figures import CN_DIGITS
 from ..inline import REDACTION
 from ..model import County, Kind
 from .artefacts import Cleaned
@@ -59,19 +60,6 @@ _TITLE_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?P<du>度)?(?!\s*\d{1,2}\
 _TITLE_CN_YEAR = re.compile(
     r"(?P<y>[〇零一二三四五六七八九]{4})\s*年(?P<du>度)?(?![〇零一二三四五六七八九十]{1,2}月)"
 )
-_CN_YEAR_DIGITS = {
-    "〇": "0",
-    "零": "0",
-    "一": "1",
-    "二": "2",
-    "三": "3",
-    "四": "4",
-    "五": "5",
-    "六": "6",
-    "七": "7",
-    "八": "8",
-    "九": "9",
-}
 _REPORT_AS_FOLLOWS = re.compile(r"现将[^。]{0,40}?((?:19|20)\d{2})\s*年")
 _OPENING_YEAR = re.compile(r"^((?:19|20)\d{2})\s*年度?(?:[，,]|以来|是|全年|里|中|我|，)")
 _KIND_EXTRA_CUES = {"述法报告": ("第一责任人职责", "述职述法")}
@@ -210,7 +198,7 @@ def _year(outline: Outline, given: int | None, date: dict[str, str]) -> Found:
         return Found(given, "given (--year)")
     title_years = [(m.group("du") is None, int(m.group("y"))) for m in _TITLE_YEAR.finditer(outline.title)]
     title_years += [
-        (m.group("du") is None, int("".join(_CN_YEAR_DIGITS[c] for c in m.group("y"))))
+        (m.group("du") is None, int("".join(str(CN_DIGITS[c]) for c in m.group("y"))))
         for m in _TITLE_CN_YEAR.finditer(outline.title)
     ]
     if title_years:
