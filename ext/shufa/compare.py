@@ -38,7 +38,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .data import current_fingerprint, get_archive, note_extra_pages, note_model_dependency
-from .inline import REDACTION, redaction_attributes
+from .inline import text_html
 from .labels import part_label, part_name, report_name
 from .markup import encode, internal_link, span
 from .model import Archive, ClosingPart, Report, Section
@@ -275,20 +275,6 @@ def printed_lines(part: Section | ClosingPart) -> str:
 
 #: Bump when the markup of comparison pages changes: every page is rewritten.
 PAGE_VERSION = 1
-
-
-def text_html(text: str) -> str:
-    """Report text as HTML: escaped, each redaction placeholder marked as shufa.inline marks it."""
-    out = []
-    pos = 0
-    for match in REDACTION.finditer(text):
-        mark = match.group()
-        attributes = redaction_attributes(mark)
-        tag = " ".join(f'{k}="{encode(v)}"' for k, v in sorted({**attributes, "class": "redaction"}.items()))
-        out.append(f"{encode(text[pos : match.start()])}<span {tag}>{encode(mark)}</span>")
-        pos = match.end()
-    out.append(encode(text[pos:]))
-    return "".join(out)
 
 
 def side_html(runs: Iterable[tuple[str, str]]) -> str:

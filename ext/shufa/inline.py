@@ -16,6 +16,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
+from .markup import encode
+
 #: Placeholders that published copies use for hidden names and numbers:
 #: ``*``, ``**``, ``＊＊``, ``XX``/``xx``, ``×``/``×××``, ``○○``, ``□□``.
 REDACTION = re.compile(r"[*＊]+|[xX]{2,}|×+|○{2,}|□+")
@@ -99,12 +101,27 @@ def redaction_attributes(text: str) -> dict[str, str]:
     }
 
 
+def redaction_html(mark: str) -> str:
+    """A redaction placeholder as HTML: the mark, explained to screen readers and on focus."""
+    attributes = {**redaction_attributes(mark), "class": "redaction"}
+    tag = " ".join(f'{name}="{encode(value)}"' for name, value in sorted(attributes.items()))
+    return f"<span {tag}>{encode(mark)}</span>"
+
+
+def text_html(text: str) -> str:
+    """Report text as HTML, as :func:`text_nodes` would be written: escaped, redactions marked."""
+    out = []
+    pos = 0
+    for match in REDACTION.finditer(text):
+        out.append(encode(text[pos : match.start()]) + redaction_html(match.group()))
+        pos = match.end()
+    out.append(encode(text[pos:]))
+    return "".join(out)
+
+
 def visit_redaction_html(self: HTML5Translator, node: redaction) -> None:
-    self.body.append(self.starttag(node, "span", "", **redaction_attributes(node.astext())))
-
-
-def depart_redaction_html(self: HTML5Translator, node: redaction) -> None:
-    self.body.append("</span>")
+    self.body.append(redaction_html(node.astext()))
+    raise nodes.SkipNode
 
 
 def visit_figure_html(self: HTML5Translator, node: figure_value) -> None:
@@ -122,7 +139,7 @@ def visit_figure_text(self: Any, node: figure_value) -> None:
 
 def setup(app: Sphinx) -> dict[str, object]:
     # Other builders fall back to their visit_inline (Sphinx dispatches along the MRO).
-    app.add_node(redaction, html=(visit_redaction_html, depart_redaction_html))
+    app.add_node(redaction, html=(visit_redaction_html, None))
     others = {name: (visit_figure_text, None) for name in ("latex", "text", "man", "texinfo")}
     app.add_node(figure_value, html=(visit_figure_html, None), **others)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
