@@ -465,7 +465,13 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     env = app.env
     archive = get_archive(env)
-    written: dict[str, str] = getattr(env, "shufa_compare_written", None) or {}
+    record = Path(app.doctreedir, "shufa-compare.json")  # page → fingerprint when last written
+    try:
+        written: dict[str, str] = json.loads(record.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        written = {}
+    if not isinstance(written, dict):
+        written = {}
     shared = _shared(app, archive)
     current: dict[str, str] = {}
     shell: Shell | None = None
@@ -491,8 +497,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8", errors="xmlcharrefreplace")
-    env.shufa_compare_written = current
-    _save_written(app)
+    # Next to the environment, which was pickled before writing began.
+    record.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
 
 
 class Shell:
@@ -558,26 +564,11 @@ class Shell:
         return before + page.body + after
 
 
-def _save_written(app: Sphinx) -> None:
-    # The environment was pickled before writing began: keep what was written next to it.
-    path = Path(app.doctreedir, "shufa-compare.json")
-    path.write_text(json.dumps(app.env.shufa_compare_written, sort_keys=True), encoding="utf-8")
-
-
-def _load_written(app: Sphinx) -> None:
-    path = Path(app.doctreedir, "shufa-compare.json")
-    try:
-        app.env.shufa_compare_written = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        app.env.shufa_compare_written = {}
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.pages")
     app.setup_extension("shufa.directives")
     app.setup_extension("shufa.crossyear")
     app.connect("builder-inited", _register_pages, priority=600)
-    app.connect("builder-inited", _load_written, priority=600)
     app.connect("html-collect-pages", collect_pages)
     app.connect("shufa-report-header", add_report_reuse)
     app.connect("shufa-report-part", add_section_reuse)
