@@ -37,10 +37,8 @@ from .yamlfile import YamlDocument, read_yaml
 #: Files at the top of data/ that are not report files.
 TOP_LEVEL_FILES = {"counties.yaml", "kinds.yaml", "topics.yaml", "metrics.yaml"}
 
-_VALIDATORS = {
-    id(schema): jsonschema.Draft202012Validator(schema)
-    for schema in (REPORT, COUNTIES, KINDS, TOPICS, METRICS)
-}
+_SCHEMAS = (REPORT, COUNTIES, KINDS, TOPICS, METRICS)
+_VALIDATORS = {id(schema): jsonschema.Draft202012Validator(schema) for schema in _SCHEMAS}
 
 
 def _quick(schema: dict[str, Any]) -> Any:
@@ -49,12 +47,12 @@ def _quick(schema: dict[str, Any]) -> Any:
     The schemas use only keywords that mean the same in draft-07 and 2020-12. It only
     ever says "valid" for a document jsonschema accepts too (it is stricter, if anything:
     ``1.0`` is no integer for it); anything else goes to jsonschema, which finds and
-    words every problem. tests/test_loading.py checks the two agree.
+    words every problem. tests/test_robustness.py checks the two agree.
     """
     return fastjsonschema.compile({k: v for k, v in schema.items() if k != "$schema"})
 
 
-_QUICK = {id(schema): _quick(schema) for schema in (REPORT, COUNTIES, KINDS, TOPICS, METRICS)}
+_QUICK = {id(schema): _quick(schema) for schema in _SCHEMAS}
 _YEAR_FILE = re.compile(r"^[0-9]{4}\.yaml$")
 
 
