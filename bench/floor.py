@@ -34,9 +34,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "ext"))
 
-from shufa.labels import CLOSING_HEADINGS, part_name  # noqa: E402
-from shufa.loading import load_archive  # noqa: E402
-from shufa.model import Archive, ClosingPart, Item, Report, Section  # noqa: E402
+from shufa.core.labels import part_name  # noqa: E402
+from shufa.core.loading import load_archive  # noqa: E402
+from shufa.core.model import Archive, ClosingPart, Item, Report, Section  # noqa: E402
+from shufa.core.parts import CLOSING_HEADINGS  # noqa: E402
 
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 

@@ -10,9 +10,9 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import DATA, archive_source, build_archive, copy_data
-from shufa.anchors import published_anchors, read_lock
-from shufa.cli import main
-from shufa.loading import load_archive
+from shufa.commands import main
+from shufa.core.loading import load_archive
+from shufa.core.lock import published_anchors, read_lock
 from shufa.redirects import redirect_pages
 
 SAMPLE = load_archive(DATA).archive

@@ -12,7 +12,7 @@ import pytest
 from bad_inputs import BAD, CASES, prepare, snapshot
 
 from conftest import REPO, run_sphinx
-from shufa.cli import main
+from shufa.commands import main
 
 LOCATED = re.compile(r"^(?P<where>[^:]+:\d+(?::\d+)?): (?P<message>.*)$")
 

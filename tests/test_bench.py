@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import REPO, archive_source, build_archive, warnings_of
-from shufa.loading import load_archive
+from shufa.core.loading import load_archive
 
 sys.path.insert(0, str(REPO / "bench"))
 import floor as bench_floor

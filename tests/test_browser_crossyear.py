@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA
-from shufa.loading import load_archive
+from shufa.core.loading import load_archive
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import DATA, archive_source, copy_data, run_sphinx
-from shufa.loading import load_archive
+from shufa.core.loading import load_archive
 from shufa.pages import generated_pages, write_pages
 
 SAMPLE = load_archive(DATA).archive

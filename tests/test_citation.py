@@ -12,7 +12,7 @@ from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import DATA, archive_source, build_archive, copy_data, warnings_of
-from shufa.citation import (
+from shufa.core.citing import (
     DEFAULT_STYLE,
     ReportReferences,
     bibtex,
@@ -21,8 +21,8 @@ from shufa.citation import (
     part_item,
     render,
 )
-from shufa.labels import part_name
-from shufa.loading import load_archive
+from shufa.core.labels import part_name
+from shufa.core.loading import load_archive
 
 SAMPLE = load_archive(DATA).archive
 BASE = "https://fazhi.example.org/archive/"
@@ -221,7 +221,7 @@ def test_report_without_date_or_source_is_cited_with_a_warning(odd_build: Sphinx
 
 
 def test_access_date_is_the_build_date_without_one_in_the_data(odd_build: SphinxTestApp) -> None:
-    from shufa.citation import build_date
+    from shufa.core.citing import build_date
 
     soup = soup_of(Path(odd_build.outdir), "reports/beiting/fzzf/2022")
     assert f"[{build_date()}]" in reference_at(soup, "")
@@ -318,7 +318,7 @@ def test_without_javascript_the_reference_is_still_there(browser, sample_site: P
 
 
 def test_build_date_honours_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
-    from shufa.citation import build_date
+    from shufa.core.citing import build_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")  # 2024-06-01 00:00 UTC
     assert build_date() == "2024-06-01"

@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import DATA
-from shufa.compare import Baseline, diff, normalise, previous_report, reuse_rate
-from shufa.loading import load_archive
+from shufa.core.loading import load_archive
+from shufa.core.reuse import Baseline, diff, normalise, previous_report
 
 SAMPLE = load_archive(DATA).archive
 
@@ -19,27 +19,27 @@ NEW_TEXT = "今年重点推进乡镇综合执法改革，组建执法队伍十�
 
 
 def test_identical_text_is_fully_reused() -> None:
-    assert reuse_rate(LAST_YEAR, LAST_YEAR) == pytest.approx(1.0)
+    assert Baseline(LAST_YEAR).reuse(LAST_YEAR) == pytest.approx(1.0)
 
 
 def test_disjoint_text_is_not_reused() -> None:
-    assert reuse_rate(NEW_TEXT, LAST_YEAR) == pytest.approx(0.0)
+    assert Baseline(LAST_YEAR).reuse(NEW_TEXT) == pytest.approx(0.0)
 
 
 def test_half_copied_text_is_about_half_reused() -> None:
     text = LAST_YEAR + NEW_TEXT
     expected = len(normalise(LAST_YEAR)) / len(normalise(text))
-    assert reuse_rate(text, LAST_YEAR) == pytest.approx(expected, abs=0.02)
-    assert 0.45 <= reuse_rate(text, LAST_YEAR) <= 0.55
+    assert Baseline(LAST_YEAR).reuse(text) == pytest.approx(expected, abs=0.02)
+    assert 0.45 <= Baseline(LAST_YEAR).reuse(text) <= 0.55
 
 
 def test_updated_figures_still_count_as_repeated_text() -> None:
     updated = LAST_YEAR.replace("46件", "58件").replace("7件", "9件")
-    assert reuse_rate(updated, LAST_YEAR) == pytest.approx(1.0)
+    assert Baseline(LAST_YEAR).reuse(updated) == pytest.approx(1.0)
 
 
 def test_white_space_does_not_matter_and_empty_text_has_no_rate() -> None:
-    assert reuse_rate(" ".join(LAST_YEAR), LAST_YEAR) == pytest.approx(1.0)
+    assert Baseline(LAST_YEAR).reuse(" ".join(LAST_YEAR)) == pytest.approx(1.0)
     assert Baseline(LAST_YEAR).reuse("  \n") is None
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from conftest import DATA
-from shufa.loading import load_archive
+from shufa.core.loading import load_archive
 
 SAMPLE = load_archive(DATA).archive
 

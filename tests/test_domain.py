@@ -10,9 +10,10 @@ from bs4 import BeautifulSoup
 from sphinx.util.inventory import InventoryFile
 
 from conftest import DATA, REPO, run_sphinx
+from shufa.core.labels import part_name
+from shufa.core.loading import load_archive
+from shufa.core.numerals import chinese_number
 from shufa.domain import expand_target
-from shufa.labels import chinese_number, part_name
-from shufa.loading import load_archive
 
 SAMPLE = load_archive(DATA).archive
 

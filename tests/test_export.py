@@ -6,7 +6,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from types import SimpleNamespace
 
 import jsonschema
 import pytest
@@ -15,8 +14,8 @@ from sphinx.testing.util import SphinxTestApp
 
 from conftest import DATA, REPO, archive_source, build_archive, copy_data, warnings_of
 from shufa import export
-from shufa.figures import find_figures
-from shufa.loading import load_archive
+from shufa.core.figures import find_figures
+from shufa.core.loading import load_archive
 
 SAMPLE = load_archive(DATA).archive
 SCHEMA = json.loads(export.SCHEMA_FILE.read_text(encoding="utf-8"))
@@ -169,18 +168,6 @@ def test_reference_page_example_is_the_built_one(sample_site: Path) -> None:
     example = json.loads(re.search(r"```json\n(\{.*?\})\n```", page, flags=re.S).group(1))
     report = next(r for r in all_reports(archive_json(sample_site)) if r["key"] == "qinghe/fzzf/2023")
     assert example in [f for p in parts_of(report) for f in p["figures"]]
-
-
-def test_figures_without_a_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(export, "figure_parser", lambda: None)
-    app = SimpleNamespace(
-        config=SimpleNamespace(html_title="t", project="p", html_baseurl=""),
-        builder=SimpleNamespace(get_target_uri=lambda d: f"{d}.html"),
-    )
-    doc = export.ArchiveExport(app, SAMPLE).document()
-    assert doc["figures_parsed"] is False
-    assert all(not p["figures"] for r in all_reports(doc) for p in parts_of(r))
-    jsonschema.Draft202012Validator(SCHEMA).validate(doc)
 
 
 def test_archive_json_is_written_only_when_the_data_changes(tmp_path: Path) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from shufa.cli import main
-from shufa.figures import Figure, find_figures, find_redactions, parse_chinese_number
+from shufa.commands import main
+from shufa.core.figures import Figure, find_figures
+from shufa.core.numerals import parse_chinese_number
+from shufa.core.redaction import find_redactions
 
 
 def one(text: str) -> Figure:

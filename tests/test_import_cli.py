@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from test_import_fixtures import FIXTURES
 
-from shufa.cli import main
+from shufa.commands import main
+from shufa.core.yamlfile import read_yaml
 from shufa.importing import pipeline, writing
 from shufa.importing.progress import Progress, format_table, width
-from shufa.yamlfile import read_yaml
 
 REGISTRY = FIXTURES / "data"
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
@@ -209,7 +209,7 @@ def test_a_failed_write_leaves_nothing_behind(monkeypatch, data, capsys):
 
 
 def test_a_file_the_checker_would_refuse_is_not_written(monkeypatch, data, capsys):
-    from shufa.problems import Problem
+    from shufa.core.problems import Problem
 
     def refuse(*args, **kwargs):
         return [Problem("data/qinghe/shufa/2020.yaml", 3, 1, "a problem the checker found", "data")]

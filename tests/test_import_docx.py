@@ -16,11 +16,11 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from test_import_fixtures import FIXTURES, outline
 
-from shufa.cli import main
+from shufa.commands import main
+from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import remove_artefacts, without
-from shufa.importing.docx import chinese_numeral, format_number, read_docx
+from shufa.importing.docx import format_number, read_docx
 from shufa.importing.roundtrip import reading_text, squeeze
-from shufa.yamlfile import read_yaml
 
 #: Three list levels as Chinese reports number them: 一、 → （一） → 1.
 ABSTRACT = f"""
@@ -176,6 +176,6 @@ def test_word_number_formats(fmt, n, shown):
 
 
 def test_chinese_numerals():
-    assert [chinese_numeral(n) for n in (1, 10, 15, 21, 100, 105, 230)] == [
+    assert [format_number(n, "chineseCounting") for n in (1, 10, 15, 21, 100, 105, 230)] == [
         "一", "十", "十五", "二十一", "一百", "一百〇五", "二百三十",
     ]  # fmt: skip

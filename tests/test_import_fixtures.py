@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 import yaml
 
-from shufa.cli import main
-from shufa.figures import report_marks
+from shufa.commands import main
+from shufa.core.building import build_report
+from shufa.core.figures import report_marks
+from shufa.core.yamlfile import YamlDocument
 from shufa.importing.artefacts import remove_artefacts, without
 from shufa.importing.decoding import decode
 from shufa.importing.pipeline import Options, load_registries, prepare
 from shufa.importing.roundtrip import reading_text, squeeze, text_fields
-from shufa.loading import build_report
-from shufa.yamlfile import YamlDocument
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 

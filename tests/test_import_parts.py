@@ -8,6 +8,7 @@ import pytest
 import yaml
 from test_import_fixtures import FIXTURES
 
+from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import Line, remove_artefacts, without
 from shufa.importing.decoding import decode, plausibility
 from shufa.importing.document import build_document
@@ -18,7 +19,6 @@ from shufa.importing.pipeline import load_registries
 from shufa.importing.sources import ImportFailure
 from shufa.importing.structure import parse
 from shufa.importing.writing import dump_report, quoted, write_atomically
-from shufa.yamlfile import read_yaml
 
 REGISTRIES = load_registries(FIXTURES / "data")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA
-from shufa.cli import main
-from shufa.loading import load_archive
+from shufa.commands import main
+from shufa.core.loading import load_archive
 
 VALID = """\
 schema: 1

@@ -9,8 +9,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from conftest import DATA
-from shufa.loading import load_archive
-from shufa.metrics import assign_metric, chart, qualifier_words, report_figures, series
+from shufa.core.loading import load_archive
+from shufa.core.metrics import assign_metric, chart, qualifier_words, report_figures, series
 
 SAMPLE = load_archive(DATA).archive
 SVG = "{http://www.w3.org/2000/svg}"

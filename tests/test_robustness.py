@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, REPO
-from shufa.labels import chinese_number
-from shufa.loading import load_archive
+from shufa.core.loading import load_archive
+from shufa.core.numerals import chinese_number
 
 BASE_REPORT = (REPO / "tests/bad/_base/data/qinghe/shufa/2023.yaml").read_text(encoding="utf-8")
 PROPERTY = settings(
@@ -114,7 +114,7 @@ def _report_text(items: int, sections: int = 30) -> str:
 
 
 def _import_seconds(tmp: Path, items: int) -> float:
-    from shufa.cli import main
+    from shufa.commands import main
 
     source = tmp / f"r{items}.txt"
     source.write_text(_report_text(items), encoding="utf-8")
@@ -184,7 +184,7 @@ def test_a_killed_import_leaves_the_old_file_intact(tmp_path: Path) -> None:
 
 
 def test_a_text_with_5000_numbered_parts_imports_or_is_refused_quickly(tmp_path: Path, capsys) -> None:
-    from shufa.cli import main
+    from shufa.commands import main
 
     lines = ["青禾县县长2023年度述法报告", "现将有关情况报告如下："]
     lines += [f"{n}. 第{n}项工作。推进行政执法规范化，开展培训{n}次。" for n in range(1, 5001)]
@@ -237,8 +237,8 @@ _MUTANT_VALUES = st.one_of(
 def test_the_quick_schema_check_accepts_only_what_jsonschema_accepts(data) -> None:
     import copy
 
-    from shufa.loading import _QUICK, _VALIDATORS
-    from shufa.schema import REPORT
+    from shufa.core.schema import REPORT
+    from shufa.core.validation import _QUICK, _VALIDATORS
 
     report = copy.deepcopy(data.draw(st.sampled_from(_SAMPLE_REPORTS)))
     path = data.draw(st.sampled_from(list(_paths(report))[1:]))
@@ -255,8 +255,8 @@ def test_the_quick_schema_check_accepts_only_what_jsonschema_accepts(data) -> No
 
 
 def test_the_quick_schema_check_accepts_the_sample_data() -> None:
-    from shufa.loading import _QUICK
-    from shufa.schema import REPORT
+    from shufa.core.schema import REPORT
+    from shufa.core.validation import _QUICK
 
     for report in _SAMPLE_REPORTS:
         _QUICK[id(REPORT)](json.loads(json.dumps(report, default=str)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from shufa.cli import main
-from shufa.sitecheck import broken_links
+from shufa.commands import main
+from shufa.core.sitecheck import broken_links
 
 
 def test_every_internal_link_and_anchor_of_the_sample_site_resolves(sample_site: Path) -> None:

@@ -1,142 +1,22 @@
-"""Sphinx plugin and ``shufa lock``: the anchor lock that makes "links never break" checkable.
+"""Sphinx plugin: the anchor lock that makes "links never break" checkable.
 
-``data/anchors.lock`` lists every page and fragment the archive has published,
-one per line (``reports/qinghe/shufa/2023.html#s3-2``). ``shufa lock`` adds the
-anchors of the current data; nothing ever removes a line. A build checks the
-lock against the model: an entry is kept when the page still has an element
-with that id (a section, item or closing part, or a declared ``aliases``
-entry), or when it lies under a county's former slug (``aliases`` in
-counties.yaml), whose redirect pages forward to the same fragment. Every entry
-that nothing keeps is reported as a located warning naming the anchor and the
-page, and the build fails (exit status 1) even without ``-W``.
+At every build the lock (``data/anchors.lock``, :mod:`shufa.core.lock`) is
+checked against the model: every locked entry that nothing keeps is reported
+as a located warning naming the anchor and the page, and the build fails
+(exit status 1) even without ``-W``. ``shufa lock`` records new anchors.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-import tempfile
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .cli import command
+from .core.lock import lock_problems
 from .data import data_dir, get_load_result
-from .loading import LoadResult, load_archive
-from .model import Archive
-from .problems import Problem, display_path
 
 logger = logging.getLogger(__name__)
-
-LOCK_NAME = "anchors.lock"
-_HEADER = (
-    "# Every page and fragment this archive has published (see docs: 链接稳定承诺).\n"
-    "# `shufa lock` adds new ones; never delete a line: a build fails when one stops resolving.\n"
-)
-
-
-def published_anchors(archive: Archive) -> set[str]:
-    """Every page and fragment the current data publishes (ids and declared aliases)."""
-    found: set[str] = {"index.html", "reports/index.html", "years/index.html"}
-    for county in archive.counties:
-        found.add(f"reports/{county}/index.html")
-    for year in archive.years():
-        found.add(f"years/{year}.html")
-    for report in archive.reports.values():
-        page = f"{report.docname}.html"
-        found.add(page)
-        if report.preamble:
-            found.add(f"{page}#preamble")
-        for anchor, _part in report.anchors():
-            found.add(f"{page}#{anchor}")
-    return found
-
-
-def redirected(entry: str, archive: Archive, current: set[str]) -> bool:
-    """Whether *entry* lies under a former county slug and its target still exists."""
-    if not entry.startswith("reports/"):
-        return False
-    slug, _, rest = entry[len("reports/") :].partition("/")
-    for county in archive.counties.values():
-        if slug in county.aliases:
-            return f"reports/{county.slug}/{rest}" in current
-    return False
-
-
-def read_lock(path: Path) -> list[tuple[int, str]]:
-    """(line number, entry) of every entry in the lock file."""
-    if not path.is_file():
-        return []
-    entries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = line.strip()
-        if line and not line.startswith("#"):
-            entries.append((number, line))
-    return entries
-
-
-def broken_entries(result: LoadResult, lock: Path, data: Path) -> list[tuple[int, str]]:
-    """Locked entries that nothing keeps.
-
-    Entries that a data problem already explains are left to that problem's message: the
-    pages of a report whose file exists but did not load, the year pages of such a year, and
-    everything when a registry (counties, kinds, topics) could not be read."""
-    archive = result.archive
-    if result.failed_registries & {"counties", "kinds", "topics"}:
-        return []
-    failed_years = set()
-    failed_pages = set()
-    for path in data.glob("*/*/*.yaml"):
-        key = path.relative_to(data).with_suffix("").as_posix()
-        if key not in archive.reports:
-            failed_pages.add(f"reports/{key}.html")
-            failed_years.add(f"years/{path.stem}.html")
-    current = published_anchors(archive)
-    broken = []
-    for number, entry in read_lock(lock):
-        page = entry.split("#", 1)[0]
-        if entry in current or redirected(entry, archive, current) or page in failed_pages | failed_years:
-            continue
-        broken.append((number, entry))
-    return broken
-
-
-def write_lock(path: Path, entries: Iterable[str]) -> None:
-    """Write the lock atomically (a temporary file renamed over the old one)."""
-    text = _HEADER + "".join(f"{e}\n" for e in sorted(set(entries)))
-    fd, tmp = tempfile.mkstemp(prefix=".anchors.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the lock is an ordinary project file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def lock_problems(result: LoadResult, data: Path) -> list[Problem]:
-    """Every locked entry that nothing keeps, as located problems of the lock file."""
-    lock = data / LOCK_NAME
-    problems = []
-    for number, entry in broken_entries(result, lock, data):
-        page, _, fragment = entry.partition("#")
-        what = f"anchor #{fragment} of page {page}" if fragment else f"page {page}"
-        problems.append(
-            Problem(
-                display_path(lock),
-                number,
-                1,
-                f"locked {what} no longer exists (no element with that id, no alias, no redirect); "
-                "expected it restored or its old id declared in `aliases`",
-                "anchor-lock",
-            )
-        )
-    return problems
 
 
 def _check_lock(app: Sphinx) -> None:
@@ -145,38 +25,6 @@ def _check_lock(app: Sphinx) -> None:
         logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
     if problems:
         app.statuscode = 1  # a broken promise fails the build even without -W
-
-
-def _lock_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data_dir", nargs="?", default="data", help="the data folder (default: data)")
-    parser.add_argument(
-        "--check", action="store_true", help="only report locked anchors that no longer exist"
-    )
-
-
-@command("lock", "record every published page and anchor in data/anchors.lock", _lock_arguments)
-def lock_command(args: argparse.Namespace) -> int:
-    data = Path(args.data_dir)
-    result = load_archive(data)
-    if result.problems:
-        for problem in result.problems:
-            print(problem)
-        print("fix the data problems first: the lock records only what builds", file=sys.stderr)
-        return 1
-    path = data / LOCK_NAME
-    broken = lock_problems(result, data)
-    for problem in broken:
-        print(problem)
-    if broken:
-        return 1
-    if args.check:
-        print(f"ok: {len(read_lock(path))} locked entries resolve", file=sys.stderr)
-        return 0
-    old = {entry for _, entry in read_lock(path)}
-    new = published_anchors(result.archive)
-    write_lock(path, old | new)
-    print(f"{display_path(path)}: {len(new - old)} entries added, {len(old | new)} in all", file=sys.stderr)
-    return 0
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -1,32 +1,20 @@
-"""Sphinx plugin: how much of a report is new — text reuse rates and year-to-year comparison pages.
+"""Sphinx plugin: how much of a report is new — reuse rates on report pages, and year-to-year
+comparison pages.
 
-The reuse rate of a text against the previous year's report is the share of
-its characters that lie inside some run of :data:`SHINGLE` consecutive
-characters that also occurs in the previous report. Before comparing, white
-space is removed and every number is replaced by ``0``, so a sentence repeated
-with this year's figures still counts as repeated (that is how annual reports
-reuse text). Identical text scores 100%, unrelated text 0%, and a text whose
-first half is copied about 50%.
-
-Shown on each report page (whole report, and each section against the whole
-previous report, because text moves between sections), in the county's
-topic × year table, and on comparison pages
+The rates and diffs are :mod:`shufa.core.reuse`'s. Shown on each report page (whole
+report, and each section against the whole previous report, because text moves
+between sections), in the county's topic × year table, and on comparison pages
 ``reports/<county>/<kind>/compare/<y1>-<y2>.html`` that set each topic's two
-sections side by side with deletions and insertions marked (numbers and
-Latin words as whole units, other characters one by one; an unchanged run of
-fewer than :data:`MIN_EQUAL` characters between two changes joins them).
+sections side by side with deletions and insertions marked.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
-import itertools
 import json
 import re
 import tempfile
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,107 +25,30 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .data import current_fingerprint, get_archive, note_extra_pages, note_model_dependency
+from .core.fingerprints import current_fingerprint
+from .core.labels import part_label, part_name, report_name
+from .core.model import Archive, ClosingPart, Report, Section
+from .core.reuse import (
+    band,
+    baseline,
+    compare_docname,
+    comparisons,
+    diff,
+    percent,
+    previous_report,
+    printed_lines,
+)
+from .data import get_archive, note_model_dependency
+from .envstore import note_extra_pages
 from .inline import text_html
-from .labels import part_label, part_name, report_name
 from .markup import encode, internal_link, span
-from .model import Archive, ClosingPart, Report, Section
-
-#: Length of the character runs compared (8 characters: longer than a stock phrase such as
-#: 法治政府建设, short enough to catch a sentence copied with one word changed).
-SHINGLE = 8
 
 logger = logging.getLogger(__name__)
-
-_NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
-_SPACE = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """Text as compared: no white space, every number replaced by 0."""
-    return _NUMBER.sub("0", _SPACE.sub("", text))
-
-
-class Baseline:
-    """The previous year's text, prepared for reuse measurements."""
-
-    def __init__(self, text: str, n: int = SHINGLE) -> None:
-        self.n = n
-        self.text = normalise(text)
-        self.shingles = {self.text[i : i + n] for i in range(len(self.text) - n + 1)}
-        self._rates: dict[str, float | None] = {}
-
-    def reuse(self, text: str) -> float | None:
-        """Share of *text*'s characters inside a run also found in the baseline (None if empty).
-
-        Remembered per text: a section's rate shows on its page, in the county's table and
-        on the comparison page."""
-        if text not in self._rates:
-            self._rates[text] = self._reuse(text)
-        return self._rates[text]
-
-    def _reuse(self, text: str) -> float | None:
-        t = normalise(text)
-        if not t:
-            return None
-        n = self.n
-        if len(t) < n:
-            return 1.0 if t in self.text else 0.0
-        covered = 0
-        reach = 0  # first position not yet counted as covered
-        for i in range(len(t) - n + 1):
-            if t[i : i + n] in self.shingles:
-                start = max(i, reach)
-                covered += i + n - start
-                reach = i + n
-        return covered / len(t)
-
-
-def reuse_rate(text: str, previous: str) -> float | None:
-    return Baseline(previous).reuse(text)
-
-
-def percent(rate: float) -> str:
-    return f"{round(rate * 100)}%"
-
-
-def previous_report(archive: Archive, report: Report) -> Report | None:
-    series = archive.reports_of(report.county, report.kind)
-    earlier = [r for r in series if r.year < report.year]
-    return earlier[-1] if earlier else None
-
-
-def compare_docname(earlier: Report, later: Report) -> str:
-    return f"reports/{later.county}/{later.kind}/compare/{earlier.year}-{later.year}"
-
-
-_BASELINES: OrderedDict[str, tuple[Report, str, Baseline]] = OrderedDict()
-#: Baselines kept (the most recently used); each holds a report's shingles (~0.3 MB).
-BASELINES_KEPT = 64
-
-
-def baseline(report: Report) -> Baseline:
-    """The prepared text of *report* (cached per process while its text is unchanged)."""
-    hit = _BASELINES.get(report.key)
-    if hit is None or hit[0] is not report:
-        text = "\n".join(report.texts())
-        prepared = hit[2] if hit is not None and hit[1] == text else Baseline(text)
-        hit = (report, text, prepared)
-        _BASELINES[report.key] = hit
-        while len(_BASELINES) > BASELINES_KEPT:
-            _BASELINES.popitem(last=False)
-    _BASELINES.move_to_end(report.key)
-    return hit[2]
 
 
 def _rate_note(rate: float, year: int) -> nodes.inline:
     text = f"与{year}年报告文字重复 {percent(rate)}"
-    return nodes.inline(text, text, classes=["reuse", _band(rate)])
-
-
-def _band(rate: float) -> str:
-    """A CSS class for how much is repeated: high (≥ 70%), medium (≥ 40%), low."""
-    return "reuse-high" if rate >= 0.7 else "reuse-medium" if rate >= 0.4 else "reuse-low"
+    return nodes.inline(text, text, classes=["reuse", band(rate)])
 
 
 # --- on report pages -----------------------------------------------------------------------------
@@ -197,70 +108,7 @@ def add_cell_reuse(
 ) -> None:
     found = part_reuse(directive, report, section)
     if found is not None:
-        cell += nodes.inline("", f" {percent(found[0])}", classes=["reuse", _band(found[0])])
-
-
-# --- comparison pages ---------------------------------------------------------------------------
-
-
-#: Units of the diff: a number (with decimals), a Latin word, or any one other character.
-_UNIT = re.compile(r"[0-9]+(?:\.[0-9]+)?|[A-Za-z]+|.", re.DOTALL)
-
-#: An unchanged run shorter than this, between two changes, is shown as part of the change:
-#: a lone 的 or ， left standing in a rewritten sentence is noise, not a match.
-MIN_EQUAL = 2
-
-
-@functools.lru_cache(maxsize=4096)
-def tokens(text: str) -> tuple[str, ...]:
-    """Units for the diff: numbers and Latin words whole, every other character alone.
-
-    No dictionary: a build that re-reads one comparison page loads nothing. Cached:
-    each year's text is the later side of one comparison and the earlier of the next."""
-    return tuple(_UNIT.findall(text))
-
-
-def _opcodes(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, int, int, int]]:
-    """SequenceMatcher's opcodes with short unchanged runs between changes folded into them."""
-    merged: list[list[Any]] = []
-    codes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    for n, (op, i1, i2, j1, j2) in enumerate(codes):
-        inner = 0 < n < len(codes) - 1
-        if op == "equal" and inner and sum(len(t) for t in a[i1:i2]) < MIN_EQUAL:
-            op = "replace"
-        if op != "equal" and merged and merged[-1][0] != "equal":
-            merged[-1][2], merged[-1][4] = i2, j2
-            merged[-1][0] = "replace"
-        else:
-            merged.append([op, i1, i2, j1, j2])
-    return [tuple(m) for m in merged]  # type: ignore[misc]
-
-
-def diff(before: str, after: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The two sides of a diff, as (kind, text) runs: kind is '', 'del' or 'ins'."""
-    a, b = tokens(before), tokens(after)
-    left: list[tuple[str, str]] = []
-    right: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in _opcodes(a, b):
-        if op == "equal":
-            left.append(("", "".join(a[i1:i2])))
-            right.append(("", "".join(b[j1:j2])))
-            continue
-        if i2 > i1:
-            left.append(("del", "".join(a[i1:i2])))
-        if j2 > j1:
-            right.append(("ins", "".join(b[j1:j2])))
-    return left, right
-
-
-def printed_lines(part: Section | ClosingPart) -> str:
-    """A part as printed: the heading line, the lead, one line per item, the closing text."""
-    lines = [f"{part.marker}{part.heading}"]
-    lines += [t for t in (getattr(part, "lead", ""), getattr(part, "intro", "")) if t]
-    lines += [f"{i.marker}{i.label}{i.text}" for i in part.all_items()]
-    if part.text:
-        lines.append(part.text)
-    return "\n".join(line for line in lines if line)
+        cell += nodes.inline("", f" {percent(found[0])}", classes=["reuse", band(found[0])])
 
 
 # --- comparison pages ---------------------------------------------------------------------------
@@ -291,7 +139,7 @@ def side_html(runs: Iterable[tuple[str, str]]) -> str:
 
 
 def _rate_html(rate: float, year: int) -> str:
-    return f'<span class="reuse {_band(rate)}">与{year}年报告文字重复 {percent(rate)}</span>'
+    return f'<span class="reuse {band(rate)}">与{year}年报告文字重复 {percent(rate)}</span>'
 
 
 class ComparePage:
@@ -408,13 +256,6 @@ class ComparePage:
             "display_toc": True,
             "shufa_description": self.description(),
         }
-
-
-def comparisons(archive: Archive) -> Iterator[tuple[Report, Report]]:
-    """Every pair of consecutive years of a county's reports of one kind."""
-    for county in archive.counties:
-        for kind in archive.kinds:
-            yield from itertools.pairwise(archive.reports_of(county, kind))
 
 
 def _fingerprint(archive: Archive, earlier: Report, later: Report, shared: str) -> str:

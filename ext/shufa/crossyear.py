@@ -26,11 +26,11 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
 from . import tables
+from .core.labels import part_label, part_name, report_name
+from .core.model import County, Kind, Report, Section
 from .data import get_archive, note_model_dependency
 from .domain import report_ref
-from .labels import part_label, part_name, report_name
 from .markup import internal_link, span
-from .model import County, Kind, Report, Section
 
 logger = logging.getLogger(__name__)
 

@@ -27,11 +27,12 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .core.labels import part_label, report_name
+from .core.model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
+from .core.parts import CLOSING_HEADINGS
 from .data import get_archive, get_load_result, note_model_dependency
 from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
 from .inline import paragraphs, text_nodes
-from .labels import CLOSING_HEADINGS, part_label, report_name
-from .model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
 
 logger = logging.getLogger(__name__)
 

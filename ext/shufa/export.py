@@ -2,9 +2,9 @@
 
 - ``archive.json`` (with ``archive.schema.json`` next to it): every county,
   report, section and item with its stable URL, topic, marker and heading, and
-  every figure found in the text (value, unit, qualifier, anchor). Figures come
-  from :func:`shufa.figures.find_figures` when that module is installed; each
-  figure's anchor is the section or item that holds it.
+  every figure found in the text (value, unit, qualifier, anchor) by
+  :func:`shufa.core.figures.find_figures`; each figure's anchor is the section or
+  item that holds it.
 - ``sitemap.xml``: every page, when ``html_baseurl`` gives the site's address
   (a sitemap takes absolute URLs only).
 - ``<meta name="description">`` and Open Graph tags on every page: a report
@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import html
-import importlib
 import json
-from collections.abc import Callable
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -34,8 +33,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .citation import site_url, write_if_changed
-from .data import data_dir, extra_pages, get_archive, get_load_result
-from .model import Archive, ClosingPart, Item, Report, Section
+from .core import figures
+from .core.figures import find_figures, marked_fields
+from .core.model import Archive, ClosingPart, Item, Report, Section
+from .data import data_dir, get_archive, get_load_result
+from .envstore import extra_pages
 
 logger = logging.getLogger(__name__)
 
@@ -47,32 +49,22 @@ DESCRIPTION_LENGTH = 120
 # --- figures -----------------------------------------------------------------------------------
 
 
-def figure_parser() -> Callable[[str], list[Any]] | None:
-    """``shufa.figures.find_figures`` when that module is there (it is developed separately)."""
-    try:
-        module = importlib.import_module("shufa.figures")
-    except ImportError:
-        return None
-    return getattr(module, "find_figures", None)
+#: The figures of a report's parts, by anchor.
+Figures = dict[str, list[dict[str, Any]]]
 
 
-def figures_in(
-    find: Callable[[str], list[Any]] | None, fields: list[tuple[str, str]], anchor: str
-) -> list[dict[str, Any]]:
-    """The figures of a part's text *fields* (name, text), each pointing at the part's anchor."""
-    if find is None:
-        return []
-    found = []
-    for field, text in fields:
-        if not text:
-            continue
-        for figure in find(text):
-            found.append(
+def part_figures(report: Report) -> Figures:
+    """The figures of *report* by the anchor of the part whose own text holds them (a section's
+    heading, lead and closing text; an item's label and text; ``preamble``)."""
+    found: Figures = defaultdict(list)
+    for anchor, field, text, _path in marked_fields(report):
+        for figure in find_figures(text):
+            found[anchor].append(
                 {
                     "text": figure.text,
                     "value": figure.value,
-                    "unit": figure.unit or "",
-                    "qualifier": figure.qualifier or "",
+                    "unit": figure.unit,
+                    "qualifier": figure.qualifier,
                     "anchor": anchor,
                     "field": field,
                     "start": figure.start,
@@ -91,7 +83,6 @@ class ArchiveExport:
     def __init__(self, app: Sphinx, archive: Archive) -> None:
         self.app = app
         self.archive = archive
-        self.find = figure_parser()
 
     def url(self, docname: str) -> str:
         return site_url(self.app, docname)
@@ -104,7 +95,7 @@ class ArchiveExport:
             "version": FORMAT_VERSION,
             "title": config.html_title or config.project,
             "base_url": config.html_baseurl,
-            "figures_parsed": self.find is not None,
+            "figures_parsed": True,
             "kinds": [{"slug": k.slug, "name": k.name, "label": k.label} for k in archive.kinds.values()],
             "topics": [{"key": t.key, "label": t.label} for t in archive.topics.values()],
             "counties": [
@@ -124,6 +115,7 @@ class ArchiveExport:
 
     def report(self, report: Report) -> dict[str, Any]:
         url = self.url(report.docname)
+        found = part_figures(report)
         return {
             "key": report.key,
             "kind": report.kind,
@@ -143,9 +135,9 @@ class ArchiveExport:
                 "bibtex": self._download(report.docname + ".bib"),
                 "csl_json": self._download(report.docname + ".csl.json"),
             },
-            "figures": figures_in(self.find, [("preamble", report.preamble)], "preamble"),
-            "sections": [self.section(s, url) for s in report.sections],
-            "closing": [self.closing(p, url) for p in report.closing_parts],
+            "figures": found["preamble"],
+            "sections": [self.section(s, url, found) for s in report.sections],
+            "closing": [self.closing(p, url, found) for p in report.closing_parts],
         }
 
     def _download(self, path: str) -> str:
@@ -157,8 +149,7 @@ class ArchiveExport:
         """A topic's key (its label is in the document's ``topics``), None when unknown."""
         return key if key in self.archive.topics else None
 
-    def section(self, section: Section, url: str) -> dict[str, Any]:
-        fields = [("heading", section.heading), ("lead", section.lead), ("text", section.text)]
+    def section(self, section: Section, url: str, figures: Figures) -> dict[str, Any]:
         return {
             "anchor": section.anchor,
             "url": f"{url}#{section.anchor}",
@@ -167,12 +158,11 @@ class ArchiveExport:
             "heading": section.heading,
             "topic": self.topic(section.topic),
             "aliases": list(section.aliases),
-            "figures": figures_in(self.find, fields, section.anchor),
-            "items": [self.item(i, url, section.topic) for i in section.items],
+            "figures": figures[section.anchor],
+            "items": [self.item(i, url, section.topic, figures) for i in section.items],
         }
 
-    def closing(self, part: ClosingPart, url: str) -> dict[str, Any]:
-        fields = [("heading", part.heading), ("intro", part.intro), ("text", part.text)]
+    def closing(self, part: ClosingPart, url: str, figures: Figures) -> dict[str, Any]:
         return {
             "anchor": part.anchor,
             "url": f"{url}#{part.anchor}",
@@ -180,12 +170,11 @@ class ArchiveExport:
             "heading": part.heading,
             "topic": None,
             "aliases": list(part.aliases),
-            "figures": figures_in(self.find, fields, part.anchor),
-            "items": [self.item(i, url, "") for i in part.items],
+            "figures": figures[part.anchor],
+            "items": [self.item(i, url, "", figures) for i in part.items],
         }
 
-    def item(self, item: Item, url: str, topic: str) -> dict[str, Any]:
-        fields = [("label", item.label), ("text", item.text)]
+    def item(self, item: Item, url: str, topic: str, figures: Figures) -> dict[str, Any]:
         return {
             "anchor": item.anchor,
             "url": f"{url}#{item.anchor}",
@@ -194,8 +183,8 @@ class ArchiveExport:
             "heading": item.label,
             "topic": self.topic(item.topic or topic),
             "aliases": list(item.aliases),
-            "figures": figures_in(self.find, fields, item.anchor),
-            "items": [self.item(i, url, item.topic or topic) for i in item.items],
+            "figures": figures[item.anchor],
+            "items": [self.item(i, url, item.topic or topic, figures) for i in item.items],
         }
 
 
@@ -212,11 +201,8 @@ def _inputs_digest(app: Sphinx) -> str:
         except FileNotFoundError:
             continue
         stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    find = figure_parser()
-    parser = getattr(importlib.import_module(find.__module__), "__file__", "") if find else ""
-    if parser:
-        stat = Path(parser).stat()
-        parser = f"{parser}:{stat.st_mtime_ns}:{stat.st_size}"
+    stat = Path(figures.__file__).stat()
+    parser = f"{figures.__file__}:{stat.st_mtime_ns}:{stat.st_size}"
     # this module and the schema too: a change of the format rewrites the file
     schema = [(Path(p).stat().st_mtime_ns, Path(p).stat().st_size) for p in (SCHEMA_FILE, __file__)]
     config = app.config

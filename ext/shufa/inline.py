@@ -8,7 +8,6 @@ nodes, so every page, title and list shows redactions the same way.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,21 +15,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
+from .core.redaction import REDACTION, REDACTION_TITLE
 from .markup import encode
-
-#: Placeholders that published copies use for hidden names and numbers:
-#: ``*``, ``**``, ``＊＊``, ``XX``/``xx``, ``×``/``×××``, ``○○``, ``□□``.
-REDACTION = re.compile(r"[*＊]+|[xX]{2,}|×+|○{2,}|□+")
-
-REDACTION_TITLE = "原文隐去"
 
 
 class redaction(nodes.inline):
     """A placeholder for something hidden in the published copy; never guessed, never a figure."""
-
-
-def is_redacted(text: str) -> bool:
-    return REDACTION.search(text) is not None
 
 
 class figure_value(nodes.inline):

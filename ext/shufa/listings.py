@@ -15,10 +15,10 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
+from .core.model import Archive, County, Report
 from .data import get_archive, note_model_dependency
 from .domain import doc_ref, label_ref, report_ref
 from .inline import paragraphs, text_nodes
-from .model import Archive, County, Report
 
 
 def card_grid(cards: list[nodes.Element], columns: int = 3) -> nodes.Element:

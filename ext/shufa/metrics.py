@@ -1,27 +1,15 @@
 """Sphinx plugin: figures over time — marked in the report text, as series on county pages, indexed.
 
-Figures are found by the importer's parser (:func:`shufa.figures.find_figures`)
-and assigned to a metric of data/metrics.yaml when one of the metric's phrases
-stands in the same clause (the nearest one before the figure, else right after
-it) and the figure's unit is one of the metric's units; a report's own
-``figures:`` list wins. In the text each figure becomes a ``<data>`` element
-with its value and, in words, its qualifier (160余场 → 至少 160 场); its id is
-``f-<metric>`` (``f-<metric>-2`` for the second of a report) or ``f-<n>`` for
-figures no metric claims. A metric hidden in the published copy (会前学法*次)
-is recorded as redacted and shown as a gap, never guessed.
-
-County pages get, per report kind, a table of each metric across years with a
-small SVG chart drawn at build time; a metric index page lists every metric
-with the counties and years that report it.
+The figures, their metrics and series are :mod:`shufa.core.metrics`'s. In the
+text each figure becomes a ``<data>`` element with its value and, in words, its
+qualifier (160余场 → 至少 160 场), with its id (``f-<metric>``). County pages get,
+per report kind, a table of each metric across years with a small SVG chart
+drawn at build time; a metric index page lists every metric with the counties
+and years that report it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import xml.etree.ElementTree as ET
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
@@ -29,161 +17,13 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from . import tables
-from .data import env_dict, get_archive, note_model_dependency
+from .core import metrics
+from .core.metrics import PlacedFigure, chart, format_value, report_figures, series, spoken
+from .core.model import Archive, County, Kind, Report
+from .data import get_archive, note_model_dependency
 from .domain import doc_ref, report_ref
-from .figures import Figure, find_figures, find_redactions, report_fields
+from .envstore import env_dict
 from .inline import figure_value
-from .model import Archive, County, Kind, Metric, Report
-
-#: Where a clause ends: a metric phrase and its figure stand between two of these.
-_CLAUSE_END = re.compile(r"[，。；：！？,;:!?\n（）()]")
-
-_AT_LEAST = ("余", "多", "以上", "超过", "逾", "过", "多于")
-_ABOUT = ("近", "约", "左右", "大约", "将近", "上下")
-_BELOW = ("不足", "以下", "不到", "少于")
-
-
-@dataclass(frozen=True)
-class PlacedFigure:
-    """A figure of a report: where it is, what it measures, and its element id."""
-
-    anchor: str
-    field: str
-    figure: Figure
-    metric: str | None
-    id: str
-
-
-def qualifier_words(qualifier: str) -> str:
-    """余/以上 → 至少, 近/约 → 约, 不足 → 不到 (as readers should take the number)."""
-    if not qualifier:
-        return ""
-    if any(q in qualifier for q in _AT_LEAST):
-        return "至少"
-    if any(q in qualifier for q in _ABOUT):
-        return "约"
-    if any(q in qualifier for q in _BELOW):
-        return "不到"
-    return qualifier
-
-
-def format_value(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0").rstrip(".")
-
-
-def spoken(figure: Figure) -> str:
-    """至少160场, 98.6%, 约200人次."""
-    return f"{qualifier_words(figure.qualifier)}{format_value(figure.value)}{figure.unit}"
-
-
-def _clause_before(text: str, at: int) -> str:
-    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, at)), default=0)
-    return text[start:at]
-
-
-def _clause_after(text: str, at: int) -> str:
-    match = _CLAUSE_END.search(text, at)
-    return text[at : match.start() if match else len(text)]
-
-
-def assign_metric(metrics: dict[str, Metric], text: str, start: int, end: int, unit: str) -> str | None:
-    """The metric a figure at ``text[start:end]`` with *unit* measures, by phrase and unit."""
-    before = _clause_before(text, start)
-    best: tuple[int, str] | None = None
-    for metric in metrics.values():
-        if unit not in metric.units:
-            continue
-        for phrase in metric.phrases:
-            position = before.rfind(phrase)
-            if position >= 0 and (best is None or position + len(phrase) > best[0]):
-                best = (position + len(phrase), metric.key)
-    if best is not None:
-        return best[1]
-    after = _clause_after(text, end)
-    for metric in metrics.values():
-        if unit in metric.units and any(
-            after.startswith(p) or after[:4].find(p) >= 0 for p in metric.phrases
-        ):
-            return metric.key
-    return None
-
-
-_CACHE: dict[str, tuple[Report, Archive, list[PlacedFigure], set[str]]] = {}
-
-#: Across builds (the environment's ``shufa_report_figures``, set at builder-inited):
-#: report key → (digest of its text, figure assignments and the metrics vocabulary,
-#: its figures, its redacted metrics). The metric index needs every report's figures;
-#: after an edit only the edited report's are worked out again.
-STORED: dict[str, tuple[bytes, list[PlacedFigure], set[str]]] = {}
-_VOCABULARY: dict[int, tuple[Archive, bytes]] = {}
-
-
-def _stamp(archive: Archive, report: Report) -> bytes:
-    known = _VOCABULARY.get(id(archive))
-    if known is None or known[0] is not archive:
-        metrics = [(m.key, m.label, m.units, m.phrases) for m in archive.metrics.values()]
-        known = (archive, repr(metrics).encode("utf-8"))
-        _VOCABULARY.clear()
-        _VOCABULARY[id(archive)] = known
-    digest = hashlib.blake2b(known[1], digest_size=16)
-    digest.update(repr([(a.at, a.text, a.metric) for a in report.figure_assignments]).encode("utf-8"))
-    for anchor, field, text in report_fields(report):
-        digest.update(f"\x00{anchor}\x00{field}\x00{text}".encode())
-    return digest.digest()
-
-
-def report_figures(archive: Archive, report: Report) -> tuple[list[PlacedFigure], set[str]]:
-    """Every figure of *report* with its metric and id, and the metrics hidden by redaction.
-
-    Computed once per report object (the model is built anew for every build and never
-    changed while it runs, so identity is a safe key), and kept across builds while the
-    report's text, figure assignments and the metrics vocabulary stay the same."""
-    hit = _CACHE.get(report.key)
-    if hit is not None and hit[0] is report and hit[1] is archive:
-        return hit[2], hit[3]
-    stamp = _stamp(archive, report)
-    stored = STORED.get(report.key)
-    if stored is not None and stored[0] == stamp:
-        placed, redacted = stored[1], stored[2]
-    else:
-        placed, redacted = _work_out_figures(archive, report)
-        STORED[report.key] = (stamp, placed, redacted)
-    _CACHE[report.key] = (report, archive, placed, redacted)
-    return placed, redacted
-
-
-def _work_out_figures(archive: Archive, report: Report) -> tuple[list[PlacedFigure], set[str]]:
-    assigned = {(a.at, a.text): a.metric for a in report.figure_assignments}
-    used: set[tuple[str, str]] = set()
-    counts: Counter[str] = Counter()
-    placed: list[PlacedFigure] = []
-    redacted: set[str] = set()
-    unassigned = 0
-    for anchor, field, text in report_fields(report):
-        if not text:
-            continue
-        for figure in find_figures(text):
-            key = (anchor, figure.text)
-            if key in assigned and key not in used:
-                used.add(key)
-                metric = assigned[key]
-            else:
-                metric = assign_metric(archive.metrics, text, figure.start, figure.end, figure.unit)
-            if metric is not None:
-                counts[metric] += 1
-                ident = f"f-{metric}" if counts[metric] == 1 else f"f-{metric}-{counts[metric]}"
-            else:
-                unassigned += 1
-                ident = f"f-{unassigned}"
-            placed.append(PlacedFigure(anchor, field, figure, metric, ident))
-        for start, end, _mark in find_redactions(text):
-            following = _clause_after(text, end)
-            for metric in archive.metrics.values():
-                if any(following.startswith(u) for u in metric.units) and any(
-                    p in _clause_before(text, start) for p in metric.phrases
-                ):
-                    redacted.add(metric.key)
-    return placed, redacted
 
 
 def figure_node(archive: Archive, placed: PlacedFigure) -> figure_value:
@@ -208,95 +48,6 @@ def report_marks(
     archive = get_archive(directive.env)
     placed, _ = report_figures(archive, report)
     return [(p.anchor, p.field, p.figure.start, p.figure.end, figure_node(archive, p)) for p in placed]
-
-
-# --- series ---------------------------------------------------------------------------------
-
-
-def series(archive: Archive, reports: list[Report]) -> dict[str, dict[int, PlacedFigure | None]]:
-    """Metric → year → its first figure in that year's report (None: hidden by redaction)."""
-    out: dict[str, dict[int, PlacedFigure | None]] = {}
-    for report in reports:
-        placed, redacted = report_figures(archive, report)
-        for metric in redacted:
-            out.setdefault(metric, {})[report.year] = None
-        for p in placed:
-            if p.metric and (report.year not in out.get(p.metric, {}) or out[p.metric][report.year] is None):
-                out.setdefault(p.metric, {})[report.year] = p
-    order = list(archive.metrics)
-    return {m: out[m] for m in sorted(out, key=order.index)}
-
-
-def chart(metric: Metric, years: list[int], values: dict[int, PlacedFigure | None]) -> str:
-    """A small line chart as SVG text (built with ElementTree: well-formed, escaped)."""
-    width, height, pad = 132, 40, 6
-    known = [(y, p.figure.value) for y, p in values.items() if p is not None]
-    low = min((v for _, v in known), default=0.0)
-    high = max((v for _, v in known), default=1.0)
-    span = (high - low) or 1.0
-
-    def x(year: int) -> float:
-        return pad + (width - 2 * pad) * (years.index(year) / max(len(years) - 1, 1))
-
-    def y(value: float) -> float:
-        return height - pad - (height - 2 * pad) * ((value - low) / span if high != low else 0.5)
-
-    words = "；".join(
-        f"{year}年{'未报告' if year not in values else '原文隐去' if values[year] is None else spoken(values[year].figure)}"
-        for year in years
-    )
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "class": "metric-chart",
-            "width": str(width),
-            "height": str(height),
-            "viewBox": f"0 0 {width} {height}",
-            "role": "img",
-        },
-    )
-    ET.SubElement(svg, "title").text = f"{metric.label}：{words}"
-    run: list[str] = []
-    for year in [*years, None]:
-        point = values.get(year) if year is not None else None
-        if point is None:
-            if len(run) > 1:
-                ET.SubElement(
-                    svg, "polyline", {"points": " ".join(run), "class": "metric-line", "fill": "none"}
-                )
-            run = []
-            continue
-        run.append(f"{x(year):.1f},{y(point.figure.value):.1f}")
-    for year in years:
-        if year not in values:
-            continue
-        point = values[year]
-        if point is None:
-            ET.SubElement(
-                svg,
-                "line",
-                {
-                    "x1": f"{x(year):.1f}",
-                    "x2": f"{x(year):.1f}",
-                    "y1": str(pad),
-                    "y2": str(height - pad),
-                    "class": "metric-gap",
-                },
-            )
-            continue
-        hollow = bool(qualifier_words(point.figure.qualifier))
-        ET.SubElement(
-            svg,
-            "circle",
-            {
-                "cx": f"{x(year):.1f}",
-                "cy": f"{y(point.figure.value):.1f}",
-                "r": "3",
-                "class": "metric-point qualified" if hollow else "metric-point",
-            },
-        )
-    return ET.tostring(svg, encoding="unicode")
 
 
 def add_metric_series(
@@ -406,12 +157,11 @@ def metric_pages(app: Sphinx, archive: Archive, pages: dict[str, str]) -> None:
 
 def _keep_figures(app: Sphinx) -> None:
     """Work out figures with the environment's store (reports no longer in the data dropped)."""
-    global STORED
     store = env_dict(app.env, "shufa_report_figures")
     reports = get_archive(app.env).reports
     for key in [k for k in store if k not in reports]:
         del store[key]
-    STORED = store
+    metrics.use_store(store)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from .core.model import Archive, Report
 from .data import get_archive
-from .model import Archive, Report
 
 logger = logging.getLogger(__name__)
 

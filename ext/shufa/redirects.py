@@ -18,8 +18,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .data import extra_pages, get_archive
-from .model import Archive
+from .core.model import Archive
+from .data import get_archive
+from .envstore import extra_pages
 
 logger = logging.getLogger(__name__)
 

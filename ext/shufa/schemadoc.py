@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from . import tables
-from .schema import SCHEMAS
+from .core.schema import SCHEMAS
 
 _CODE = re.compile(r"`([^`]+)`")
 

@@ -3,7 +3,7 @@
 Paragraphs of one field are joined with a line break (the page shows one
 paragraph per line). Ordinals count 1, 2, 3 … in printed order under each
 parent; the printed numbering stays in ``marker``. Anchors follow model.py:
-``s3``, ``s3-2``, ``shortcomings-1``.
+``s3``, ``s3-2``, ``shortcomings-1`` (:mod:`shufa.core.parts`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import NEXT_STEPS, SHORTCOMINGS
-from ..schema import SCHEMA_VERSION
+from ..core.parts import CLOSING, item_anchor, section_anchor
+from ..core.schema import SCHEMA_VERSION
 from .structure import Node, Outline
 
 
@@ -58,7 +58,7 @@ def build_document(
     _put(doc, "preamble", _join(outline.preamble))
     sections = []
     for ordinal, node in enumerate(outline.sections, 1):
-        anchor = f"s{ordinal}"
+        anchor = section_anchor(ordinal)
         built.anchors[id(node)] = anchor
         section: dict[str, Any] = {
             "ordinal": ordinal,
@@ -72,10 +72,9 @@ def build_document(
         sections.append(section)
     doc["sections"] = sections
     closing: dict[str, Any] = {}
-    for key, anchor, node in (
-        ("shortcomings", SHORTCOMINGS, outline.shortcomings),
-        ("next_steps", NEXT_STEPS, outline.next_steps),
-    ):
+    found = {"shortcomings": outline.shortcomings, "next-steps": outline.next_steps}
+    for anchor, key, _heading in CLOSING:
+        node = found[anchor]
         if node is None:
             continue
         built.anchors[id(node)] = anchor
@@ -95,7 +94,7 @@ def build_document(
 def _items(nodes: list[Node], parent: str, built: Built) -> list[dict[str, Any]]:
     items = []
     for ordinal, node in enumerate(nodes, 1):
-        anchor = f"{parent}-{ordinal}"
+        anchor = item_anchor(parent, ordinal)
         built.anchors[id(node)] = anchor
         item: dict[str, Any] = {"ordinal": ordinal, "marker": node.marker}
         _put(item, "label", node.head)

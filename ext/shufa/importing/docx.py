@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..core.numerals import DIGITS, chinese_number
 from .sources import ImportFailure, SourceText, reader
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -207,35 +208,11 @@ def _child_val(el: Any, child: str) -> str | None:
     return found.get(f"{_W}val") if found is not None else None
 
 
-_CN = "〇一二三四五六七八九"
+#: Word prints a zero in Chinese counting as 〇 (一百〇五).
+_CN = "〇" + DIGITS[1:]
 _LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _HEAVENLY = "甲乙丙丁戊己庚辛壬癸"
 _BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
-
-
-def chinese_numeral(n: int, digits: str = _CN, ten: str = "十", hundred: str = "百") -> str:
-    """``11`` → ``十一``, ``20`` → ``二十``, ``105`` → ``一百零五`` (counting form)."""
-    if n <= 0:
-        return digits[0]
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return ten + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + ten + (digits[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        tail = (
-            ""
-            if not rest
-            else (
-                digits[0] + digits[rest]
-                if rest < 10
-                else digits[rest // 10] + ten + (digits[rest % 10] if rest % 10 else "")
-            )
-        )
-        return digits[n // 100] + hundred + tail
-    return str(n)
 
 
 def _roman(n: int) -> str:
@@ -278,9 +255,9 @@ def format_number(n: int, fmt: str) -> str:
         "koreanCounting",
         "japaneseDigitalTenThousand",
     ):
-        return chinese_numeral(n)
+        return chinese_number(n, _CN)
     if fmt == "chineseLegalSimplified":
-        return chinese_numeral(n, _LEGAL, "拾", "佰")
+        return chinese_number(n, _LEGAL, "拾", "佰")
     if fmt == "ideographTraditional":
         return _HEAVENLY[(n - 1) % 10]
     if fmt == "ideographZodiac":

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..figures import CN_DIGITS, parse_chinese_number
+from ..core.numerals import CN_DIGITS, YEAR_DIGITS, parse_chinese_number
 
 #: Characters a paragraph ends with (a line without one was broken by the copy, or is a heading).
 SENTENCE_END = "。！？!?；;：:…"
 _CLOSERS = "”’」』）)】"
 
-_CN_DIGIT = "〇零一二三四五六七八九"
+_CN_DIGIT = YEAR_DIGITS
 _YEAR_DIGITS = {ch: value for ch, value in CN_DIGITS.items() if ch in _CN_DIGIT}
 _DATE = re.compile(
     rf"^[（(]?\s*(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*月"

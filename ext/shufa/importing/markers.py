@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..figures import parse_chinese_number
+from ..core.numerals import DIGITS, parse_chinese_number
 
-_CN = "一二三四五六七八九十"
+_CN = DIGITS[1:] + "十"
 #: Not a marker when a numeral range follows: 第一、二季度, 一、二月份.
 _RANGE = rf"(?![{_CN}两]{{1,3}}(?:[、季月]|年级|批))"
 

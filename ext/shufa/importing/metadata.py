@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..figures import CN_DIGITS
-from ..inline import REDACTION
-from ..model import County, Kind
+from ..core.model import County, Kind
+from ..core.numerals import CN_DIGITS, YEAR_DIGITS
+from ..core.redaction import REDACTION
 from .artefacts import Cleaned
 from .genre import byline_name, byline_role, date_of, heading_like
 from .sources import ImportFailure
@@ -57,9 +57,7 @@ _PRINTED_COUNTY = re.compile(
 )
 _GENERIC = {"本县", "全县", "我县", "该县", "本区", "全区", "我区", "本市", "全市", "我市"}
 _TITLE_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?P<du>度)?(?!\s*\d{1,2}\s*月)")
-_TITLE_CN_YEAR = re.compile(
-    r"(?P<y>[〇零一二三四五六七八九]{4})\s*年(?P<du>度)?(?![〇零一二三四五六七八九十]{1,2}月)"
-)
+_TITLE_CN_YEAR = re.compile(rf"(?P<y>[{YEAR_DIGITS}]{{4}})\s*年(?P<du>度)?(?![{YEAR_DIGITS}十]{{1,2}}月)")
 _REPORT_AS_FOLLOWS = re.compile(r"现将[^。]{0,40}?((?:19|20)\d{2})\s*年")
 _OPENING_YEAR = re.compile(r"^((?:19|20)\d{2})\s*年度?(?:[，,]|以来|是|全年|里|中|我|，)")
 _KIND_EXTRA_CUES = {"述法报告": ("第一责任人职责", "述职述法")}

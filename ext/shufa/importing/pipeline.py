@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..figures import report_marks
-from ..loading import build_report, check_report, validate
-from ..loading import load_registries as load_registry_files
-from ..model import County, Kind, Topic
-from ..problems import DataError, display_path
-from ..schema import REPORT
-from ..yamlfile import YamlDocument, read_yaml
+from ..core.building import build_report
+from ..core.checks import check_report
+from ..core.figures import report_marks
+from ..core.model import County, Kind, Topic
+from ..core.problems import DataError, display_path
+from ..core.registries import load_registries as load_registry_files
+from ..core.schema import REPORT
+from ..core.validation import validate
+from ..core.yamlfile import YamlDocument, read_yaml
 from .artefacts import Cleaned, remove_artefacts
 from .document import Built, build_document
 from .metadata import Metadata, detect

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Topic
+from ..core.model import Topic
 
 HEADING_WEIGHT = 3
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..schema import DATE_PATTERN, REPORT, SLUG_PATTERN
+from ..core.schema import DATE_PATTERN, REPORT, SLUG_PATTERN
 from .sources import ImportFailure
 
 Path_ = tuple[str | int, ...]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .parts import PART_ANCHOR
+
 SCHEMA_VERSION = 1
 
 #: ASCII slugs: they become URL path segments, so no dots, slashes or capitals.
@@ -118,7 +120,7 @@ FIGURE: dict[str, Any] = {
     "properties": {
         "at": {
             "type": "string",
-            "pattern": r"^(preamble|report|s[0-9]+(-[0-9]+)*|shortcomings(-[0-9]+)*|next-steps(-[0-9]+)*)$",
+            "pattern": rf"^(?:preamble|report|{PART_ANCHOR})$",
             "description": "Anchor of the section or item whose text holds the figure (`s6-1`).",
         },
         "text": _text("The figure as printed (`46件`); its first occurrence there is meant."),

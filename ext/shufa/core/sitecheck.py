@@ -1,4 +1,4 @@
-"""``shufa check-links``: every internal link and anchor of a built site resolves.
+"""Internal links and anchors of a built site: every one must resolve (``shufa check-links``).
 
 Reads every HTML page under the output folder, collects the ids (and legacy
 ``name`` anchors) each page defines, and checks every relative ``href``/``src``:
@@ -9,14 +9,10 @@ not fetched: the archive is checked offline.
 
 from __future__ import annotations
 
-import argparse
 import posixpath
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-from .cli import command
 
 _SKIP_SCHEMES = {"http", "https", "mailto", "tel", "data", "javascript", "ftp"}
 
@@ -77,23 +73,3 @@ def broken_links(outdir: Path) -> list[str]:
             if fragment and target in pages and fragment not in pages[target].ids and fragment != "top":
                 problems.append(f"{name}:{line}: {link} — {target} has no element with id “{fragment}”")
     return problems
-
-
-def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "outdir", nargs="?", default="_build/html", help="the built site (default: _build/html)"
-    )
-
-
-@command("check-links", "check that every internal link and anchor of a built site resolves", _arguments)
-def check_links(args: argparse.Namespace) -> int:
-    outdir = Path(args.outdir)
-    if not outdir.is_dir():
-        print(f"{outdir}: no built site here; run `make html` first", file=sys.stderr)
-        return 1
-    problems = broken_links(outdir)
-    for problem in problems:
-        print(problem)
-    pages = sum(1 for _ in outdir.rglob("*.html"))
-    print(f"{len(problems)} broken link(s) in {pages} page(s)", file=sys.stderr)
-    return 1 if problems else 0

@@ -13,14 +13,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import command
-from .pipeline import Options, Prepared, Registries, load_registries, prepare, write
-from .progress import Progress, format_table
-from .sources import ImportFailure
-from .summary import excerpt
+from ..importing.pipeline import Options, Prepared, Registries, load_registries, prepare, write
+from ..importing.progress import Progress, format_table
+from ..importing.sources import ImportFailure
+from ..importing.summary import excerpt
+
+HELP = "import published report texts (.txt, .docx) into data files"
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sources", nargs="+", metavar="SRC", help="published report text(s): .txt or .docx")
     parser.add_argument("--county", metavar="SLUG", help="county slug of counties.yaml (default: detected)")
     parser.add_argument("--kind", metavar="KIND", help="report kind of kinds.yaml (default: detected)")
@@ -42,8 +43,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace an existing data file")
 
 
-@command("import", "import published report texts (.txt, .docx) into data files", _arguments)
-def import_command(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     sources = [Path(s) for s in args.sources]
     if args.output is not None and len(sources) > 1:
         print("error: -o/--output takes a single SRC; use --data-dir for several files", file=sys.stderr)

@@ -1,18 +1,60 @@
 """The archive model: plain dataclasses, built once per build from data/ and shared by every plugin.
 
-Identifiers follow the stable-link scheme of DESIGN.md: a report is
-``<county>/<kind>/<year>``, its page ``reports/<county>/<kind>/<year>``, section
-三 is anchor ``s3``, its second item ``s3-2``, the closing parts
-``shortcomings`` and ``next-steps``.
+Identifiers follow the stable-link scheme (docs: 链接稳定承诺): a report is
+``<county>/<kind>/<year>``, its page ``reports/<county>/<kind>/<year>``; its parts
+are named by :mod:`shufa.core.parts` (``s3``, ``s3-2``, ``shortcomings``).
+
+:meth:`Report.fields` is the one definition of a report's text fields in reading
+order: the build's figure marks, the importer's round trip, text reuse, the
+comparison pages and the exports all take it from there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-SHORTCOMINGS = "shortcomings"
-NEXT_STEPS = "next-steps"
+from .parts import CLOSING, NEXT_STEPS, SHORTCOMINGS
+
+__all__ = [
+    "NEXT_STEPS",
+    "SHORTCOMINGS",
+    "Archive",
+    "ClosingPart",
+    "County",
+    "Field",
+    "FigureAssignment",
+    "Item",
+    "Kind",
+    "Metric",
+    "Report",
+    "Section",
+    "Topic",
+]
+
+#: Data-file path of a value: ``("sections", 2, "items", 0, "text")``.
+ValuePath = tuple[str | int, ...]
+
+
+class Field(NamedTuple):
+    """One non-empty text field of a report: the part it belongs to, its name, its text, and
+    where it is in the data file.
+
+    *anchor* is the part's id (``s3``, ``s3-2``, ``shortcomings``), ``preamble``, or
+    ``report`` for the page's own lines (title, author name, signature, date line).
+    *name* is the field's key in the data file (``author.name`` for the author's name).
+    """
+
+    anchor: str
+    name: str
+    text: str
+    path: ValuePath
+
+    @property
+    def printed(self) -> bool:
+        """Part of the report as printed (the author's name is metadata, shown in the header)."""
+        return self.name != "author.name"
 
 
 @dataclass
@@ -89,10 +131,11 @@ class Item:
         for child in self.items:
             yield from child.walk()
 
-    def texts(self) -> Iterator[str]:
-        """The item's text fields in printed order, nested items included."""
-        for item in self.walk():
-            yield from (t for t in (item.marker, item.label, item.text) if t)
+    def fields(self, path: ValuePath) -> Iterator[Field]:
+        """The item's text fields in reading order, nested items included (*path*: its own)."""
+        yield from _fields(self.anchor, path, (("marker", self.marker), ("label", self.label)))
+        yield from _fields(self.anchor, path, (("text", self.text),))
+        yield from _item_fields(self.items, (*path, "items"))
 
 
 @dataclass(repr=False)
@@ -115,13 +158,16 @@ class Section:
         for item in self.items:
             yield from item.walk()
 
+    def fields(self, path: ValuePath) -> Iterator[Field]:
+        """The section's text fields in reading order: marker, heading, lead, items, text."""
+        named = (("marker", self.marker), ("heading", self.heading), ("lead", self.lead))
+        yield from _fields(self.anchor, path, named)
+        yield from _item_fields(self.items, (*path, "items"))
+        yield from _fields(self.anchor, path, (("text", self.text),))
+
     def texts(self) -> Iterator[str]:
-        """The section's text fields in printed order."""
-        yield from (t for t in (self.marker, self.heading, self.lead) if t)
-        for item in self.items:
-            yield from item.texts()
-        if self.text:
-            yield self.text
+        """The section's text in reading order."""
+        return (f.text for f in self.fields(()))
 
 
 @dataclass(repr=False)
@@ -144,10 +190,25 @@ class ClosingPart:
     def __repr__(self) -> str:
         return f"ClosingPart({self.anchor})"
 
+    @property
+    def key(self) -> str:
+        """The part's key under ``closing`` in a data file (``next_steps``)."""
+        return next(c.key for c in CLOSING if c.anchor == self.anchor)
+
+    def fields(self, path: ValuePath) -> Iterator[Field]:
+        """The part's text fields in reading order: marker, heading, intro, text, items."""
+        named = (
+            ("marker", self.marker),
+            ("heading", self.heading),
+            ("intro", self.intro),
+            ("text", self.text),
+        )
+        yield from _fields(self.anchor, path, named)
+        yield from _item_fields(self.items, (*path, "items"))
+
     def texts(self) -> Iterator[str]:
-        yield from (t for t in (self.marker, self.heading, self.intro, self.text) if t)
-        for item in self.items:
-            yield from item.texts()
+        """The part's text in reading order."""
+        return (f.text for f in self.fields(()))
 
 
 @dataclass(repr=False)
@@ -207,19 +268,42 @@ class Report:
                 for anchor in (item.anchor, *item.aliases):
                     yield anchor, item
 
-    def texts(self) -> Iterator[str]:
-        """Every text field of the report in printed order (title to date line)."""
-        yield self.title
-        if self.preamble:
-            yield self.preamble
-        for section in self.sections:
-            yield from section.texts()
+    def fields(self) -> Iterator[Field]:
+        """Every non-empty text field of the report in reading order, title to date line.
+
+        The order a reader meets the text: title (and the author's name, printed in the
+        header), preamble; each section's marker, heading, lead, its items (marker, label,
+        text, then nested items, depth first) and closing text; each closing part's marker,
+        heading, intro, text and items; the signature and the date line.
+        """
+        yield from _fields("report", (), (("title", self.title), ("author.name", self.author_name)))
+        yield from _fields("preamble", (), (("preamble", self.preamble),))
+        for i, section in enumerate(self.sections):
+            yield from section.fields(("sections", i))
         for part in self.closing_parts:
-            yield from part.texts()
-        yield from (t for t in (self.signature, self.date_line) if t)
+            yield from part.fields(("closing", part.key))
+        closing = (("signature", self.signature), ("date_line", self.date_line))
+        yield from (
+            Field(f.anchor, f.name, f.text, ("closing", f.name)) for f in _fields("report", (), closing)
+        )
+
+    def texts(self) -> Iterator[str]:
+        """The report as printed, field by field (title to date line)."""
+        return (f.text for f in self.fields() if f.printed)
 
     def section_for_topic(self, topic: str) -> Section | None:
         return next((s for s in self.sections if s.topic == topic), None)
+
+
+def _fields(anchor: str, path: ValuePath, named: tuple[tuple[str, str], ...]) -> Iterator[Field]:
+    for name, text in named:
+        if text:
+            yield Field(anchor, name, text, (*path, *name.split(".")))
+
+
+def _item_fields(items: list[Item], path: ValuePath) -> Iterator[Field]:
+    for i, item in enumerate(items):
+        yield from item.fields((*path, i))
 
 
 @dataclass(repr=False)

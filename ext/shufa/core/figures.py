@@ -17,18 +17,14 @@ file with the anchor of the section or item they are in, in document order.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import re
-import sys
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 
-from .cli import command
-from .inline import REDACTION
-from .model import Item, Report
+from .model import Field, Report
+from .numerals import BIG_UNITS, CN_NUMERAL_CHARS, YEAR_DIGITS, parse_chinese_number
+from .redaction import find_redactions
 
 
 @dataclass(frozen=True)
@@ -41,57 +37,6 @@ class Figure:
     value: float
     unit: str
     qualifier: str
-
-
-# --- Chinese numerals -------------------------------------------------------------------
-
-CN_DIGITS = {  # one Chinese digit → its value (the importer reads dates with it too)
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
-CN_NUMERAL_CHARS = "〇零一二三四五六七八九两十百千万亿"
-
-
-def parse_chinese_number(text: str) -> int | None:
-    """The value of a Chinese numeral in counting form (``十一`` → 11, ``一百零五`` → 105).
-
-    Digit strings that are not counting numbers (``八五``, ``二〇二三``, ``十四五``)
-    give None: they are names and years, not quantities.
-    """
-    if not text or any(ch not in CN_NUMERAL_CHARS for ch in text):
-        return None
-    total = section = 0
-    digit: int | None = None
-    previous = ""
-    for ch in text:
-        if ch in CN_DIGITS:
-            if previous in CN_DIGITS and previous not in "〇零":
-                return None  # two digits in a row: 八五, 二〇二三, 十四五
-            digit = CN_DIGITS[ch]
-        elif ch in _CN_SMALL_UNITS:
-            if previous and (previous in _CN_SMALL_UNITS or previous in "〇零"):
-                return None
-            section += (1 if digit is None else digit) * _CN_SMALL_UNITS[ch]
-            digit = None
-        else:
-            if not previous or previous in _CN_BIG_UNITS:
-                return None
-            total += (section + (digit or 0)) * _CN_BIG_UNITS[ch]
-            section, digit = 0, None
-        previous = ch
-    return total + section + (digit or 0)
 
 
 # --- the figure pattern -----------------------------------------------------------------
@@ -267,7 +212,7 @@ _DATE = re.compile(
     r"(?<![0-9])(?:1[89]|20|21)[0-9]{2}(?:[-/.．][0-9]{1,2}[-/.．][0-9]{1,2}|\s*年(?:度)?"
     r"(?:[0-9]{1,2}月(?:[0-9]{1,2}[日号])?)?)"
     r"|(?<![0-9])[0-9]{1,2}月[0-9]{1,2}[日号]"
-    r"|[〇零一二三四五六七八九]{4}年"
+    rf"|[{YEAR_DIGITS}]{{4}}年"
 )
 
 
@@ -283,11 +228,6 @@ def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
-
-
-def find_redactions(text: str) -> list[tuple[int, int, str]]:
-    """Every redaction placeholder of *text* (``*``, ``**``, ``XX``, ``×××`` …) as (start, end, text)."""
-    return [(m.start(), m.end(), m.group()) for m in REDACTION.finditer(text)]
 
 
 #: The figures of every text parsed, by a digest of the text, with the number of the build
@@ -432,7 +372,7 @@ def _make(pattern: re.Pattern[str], m: re.Match[str], text: str) -> Figure | Non
     mid = m.group("mid") or ""
     if pattern is _CHINESE:
         num = m.group("num")
-        if num == "一" or num in _CN_BIG_UNITS or num in ("〇", "零"):
+        if num == "一" or num in BIG_UNITS or num in ("〇", "零"):
             return None  # 一次性, 一项, 万人空巷: too often not a count
         number = parse_chinese_number(num)
         if number is None:
@@ -472,43 +412,16 @@ class Mark:
     qualifier: str = ""
 
 
-def report_fields(report: Report) -> Iterator[tuple[str, str, str]]:
-    """(anchor, field name, text) of every text field of *report*, in reading order.
-
-    The title, author name, signature and date line belong to the page itself
-    (anchor ``report``); the preamble is ``preamble``; sections, items and closing
-    parts have their own anchors (``s3``, ``s3-1``, ``shortcomings-1``).
-    """
-    yield "report", "title", report.title
-    yield "report", "author.name", report.author_name
-    yield "preamble", "preamble", report.preamble
-    for section in report.sections:
-        yield section.anchor, "heading", section.heading
-        yield section.anchor, "lead", section.lead
-        yield from _item_fields(section.items)
-        yield section.anchor, "text", section.text
-    for part in report.closing_parts:
-        yield part.anchor, "heading", part.heading
-        yield part.anchor, "intro", part.intro
-        yield part.anchor, "text", part.text
-        yield from _item_fields(part.items)
-    yield "report", "signature", report.signature
-    yield "report", "date_line", report.date_line
-
-
-def _item_fields(items: list[Item]) -> Iterator[tuple[str, str, str]]:
-    for item in items:
-        yield item.anchor, "label", item.label
-        yield item.anchor, "text", item.text
-        yield from _item_fields(item.items)
+def marked_fields(report: Report) -> Iterator[Field]:
+    """The text fields of *report* that figures and redactions are looked for in: every one
+    but the numbering markers (``一、``, ``（二）`` are no quantities), in reading order."""
+    return (f for f in report.fields() if f.name != "marker")
 
 
 def report_marks(report: Report) -> list[Mark]:
     """Every figure and redaction of *report*, in document order."""
     marks: list[Mark] = []
-    for anchor, field, text in report_fields(report):
-        if not text:
-            continue
+    for anchor, field, text, _path in marked_fields(report):
         found = [
             Mark(anchor, field, "figure", f.start, f.end, f.text, f.value, f.unit, f.qualifier)
             for f in find_figures(text)
@@ -516,51 +429,3 @@ def report_marks(report: Report) -> list[Mark]:
         found += [Mark(anchor, field, "redaction", s, e, t) for s, e, t in find_redactions(text)]
         marks.extend(sorted(found, key=lambda m: m.start))
     return marks
-
-
-def _format_value(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if value == int(value) else f"{value:g}"
-
-
-def _figures_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="a report data file (data/<county>/<kind>/<year>.yaml)")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
-
-@command("figures", "list the figures and redactions of a data file, with their anchors", _figures_arguments)
-def figures_command(args: argparse.Namespace) -> int:
-    from .loading import build_report, validate
-    from .problems import DataError
-    from .schema import REPORT
-    from .yamlfile import read_yaml
-
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"{path}: no such file; expected a report data file", file=sys.stderr)
-        return 1
-    try:
-        doc = read_yaml(path)
-    except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    problems = validate(doc, REPORT)
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        return 1
-    report = build_report(doc)
-    marks = report_marks(report)
-    if args.json:
-        out = {"report": report.key, "file": str(path), "marks": [asdict(m) for m in marks]}
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-        return 0
-    from .importing.progress import format_table
-
-    rows = [[m.anchor, m.kind, m.text, _format_value(m.value), m.unit, m.qualifier] for m in marks]
-    print(format_table(["anchor", "kind", "text", "value", "unit", "qualifier"], rows))
-    figures = sum(1 for m in marks if m.kind == "figure")
-    print(f"{report.key}: {figures} figure(s), {len(marks) - figures} redaction(s)", file=sys.stderr)
-    return 0

@@ -1,0 +1,44 @@
+"""``shufa lock``: record every published page and anchor in data/anchors.lock."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.loading import load_archive
+from ..core.lock import LOCK_NAME, lock_problems, published_anchors, read_lock, write_lock
+from ..core.problems import display_path
+
+HELP = "record every published page and anchor in data/anchors.lock"
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("data_dir", nargs="?", default="data", help="the data folder (default: data)")
+    parser.add_argument(
+        "--check", action="store_true", help="only report locked anchors that no longer exist"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    data = Path(args.data_dir)
+    result = load_archive(data)
+    if result.problems:
+        for problem in result.problems:
+            print(problem)
+        print("fix the data problems first: the lock records only what builds", file=sys.stderr)
+        return 1
+    path = data / LOCK_NAME
+    broken = lock_problems(result, data)
+    for problem in broken:
+        print(problem)
+    if broken:
+        return 1
+    if args.check:
+        print(f"ok: {len(read_lock(path))} locked entries resolve", file=sys.stderr)
+        return 0
+    old = {entry for _, entry in read_lock(path)}
+    new = published_anchors(result.archive)
+    write_lock(path, old | new)
+    print(f"{display_path(path)}: {len(new - old)} entries added, {len(old | new)} in all", file=sys.stderr)
+    return 0

@@ -1,0 +1,96 @@
+"""A schema-valid report document → the model (:class:`~shufa.core.model.Report`).
+
+Anchors come from :mod:`shufa.core.parts`; every part keeps the line it starts on,
+so that later checks and warnings can point at it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import ClosingPart, FigureAssignment, Item, Report, Section
+from .parts import CLOSING, item_anchor, section_anchor
+from .yamlfile import YamlDocument
+
+
+def build_report(doc: YamlDocument) -> Report:
+    """The model of a schema-valid report document."""
+    v = doc.value
+    author = v.get("author", {})
+    date = v.get("date", {})
+    source = v.get("source", {})
+    closing = v.get("closing", {})
+    sections = [
+        Section(
+            anchor=section_anchor(s["ordinal"]),
+            ordinal=s["ordinal"],
+            marker=s["marker"],
+            heading=s["heading"],
+            topic=s["topic"],
+            lead=s.get("lead", ""),
+            text=s.get("text", ""),
+            aliases=list(s.get("aliases", [])),
+            items=_items(doc, s.get("items", []), section_anchor(s["ordinal"]), ("sections", i, "items")),
+            line=doc.where(("sections", i))[0],
+        )
+        for i, s in enumerate(v["sections"])
+    ]
+    parts = {}
+    for anchor, key, _heading in CLOSING:
+        if key in closing:
+            p = closing[key]
+            parts[key] = ClosingPart(
+                anchor=anchor,
+                marker=p.get("marker", ""),
+                heading=p.get("heading", ""),
+                intro=p.get("intro", ""),
+                text=p.get("text", ""),
+                aliases=list(p.get("aliases", [])),
+                items=_items(doc, p.get("items", []), anchor, ("closing", key, "items")),
+                line=doc.where(("closing", key))[0],
+            )
+    return Report(
+        county=v["county"],
+        kind=v["kind"],
+        year=v["year"],
+        title=v["title"],
+        sections=sections,
+        path=doc.shown_path,
+        author_role=author.get("role", ""),
+        author_name=author.get("name", ""),
+        organization=author.get("organization", ""),
+        issued=date.get("issued", ""),
+        published=date.get("published", ""),
+        source_url=source.get("url", ""),
+        retrieved=source.get("retrieved", ""),
+        source_note=source.get("note", ""),
+        preamble=v.get("preamble", ""),
+        shortcomings=parts.get("shortcomings"),
+        next_steps=parts.get("next_steps"),
+        signature=closing.get("signature", ""),
+        date_line=closing.get("date_line", ""),
+        notes=v.get("notes", ""),
+        figure_assignments=[
+            FigureAssignment(
+                at=f["at"], text=f["text"], metric=f["metric"], line=doc.where(("figures", i))[0]
+            )
+            for i, f in enumerate(v.get("figures", []))
+        ],
+    )
+
+
+def _items(doc: YamlDocument, raw: list[dict[str, Any]], parent: str, path: tuple) -> list[Item]:
+    return [
+        Item(
+            anchor=item_anchor(parent, it["ordinal"]),
+            ordinal=it["ordinal"],
+            marker=it["marker"],
+            text=it["text"],
+            label=it.get("label", ""),
+            topic=it.get("topic", ""),
+            aliases=list(it.get("aliases", [])),
+            items=_items(doc, it.get("items", []), item_anchor(parent, it["ordinal"]), (*path, i, "items")),
+            line=doc.where((*path, i))[0],
+        )
+        for i, it in enumerate(raw)
+    ]

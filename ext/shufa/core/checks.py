@@ -1,0 +1,172 @@
+"""Checks of a report that its schema cannot see: references into the registries, the
+file's path, the numbering of parts and the uniqueness of ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .model import County, Item, Kind, Metric, Report, Topic
+from .parts import RESERVED
+from .problems import Problem
+from .validation import dotted
+from .yamlfile import YamlDocument
+
+
+def check_report(
+    doc: YamlDocument,
+    report: Report,
+    counties: dict[str, County],
+    kinds: dict[str, Kind],
+    topics: dict[str, Topic],
+    data_dir: Path,
+    metrics: dict[str, Metric] | None = None,
+) -> list[Problem]:
+    """Problems that the schema cannot see: references to other files, numbering, ids."""
+    problems: list[Problem] = []
+    anchors = {"report", "preamble", *(a for a, _ in report.anchors())}
+    for i, assignment in enumerate(report.figure_assignments):
+        if assignment.metric is not None and assignment.metric not in (metrics or {}):
+            problems.append(
+                doc.problem(
+                    ("figures", i, "metric"),
+                    f"figures[{i}].metric: unknown metric "
+                    f"`{assignment.metric}`; expected a key of metrics.yaml "
+                    f"({_some(metrics or {})}) or null",
+                    code="metric",
+                )
+            )
+        if assignment.at not in anchors:
+            problems.append(
+                doc.problem(
+                    ("figures", i, "at"),
+                    f"figures[{i}].at: no section or item "
+                    f"`{assignment.at}` in this report; expected an anchor such as s1 "
+                    "or s1-2",
+                    code="anchor",
+                )
+            )
+    if report.county not in counties:
+        problems.append(
+            doc.problem(
+                ("county",),
+                f"county: unknown county `{report.county}`; expected "
+                f"a key of counties.yaml ({_some(counties)})",
+                code="county",
+            )
+        )
+    if report.kind not in kinds:
+        problems.append(
+            doc.problem(
+                ("kind",),
+                f"kind: unknown report kind `{report.kind}`; expected a key of kinds.yaml ({_some(kinds)})",
+                code="kind",
+            )
+        )
+    rel = doc.path.relative_to(data_dir).parts if doc.path.is_relative_to(data_dir) else ()
+    if len(rel) == 3:
+        for key, value, found in (
+            ("county", report.county, rel[0]),
+            ("kind", report.kind, rel[1]),
+            ("year", str(report.year), rel[2].removesuffix(".yaml")),
+        ):
+            if value != found:
+                problems.append(
+                    doc.problem(
+                        (key,),
+                        f"{key}: `{value}` disagrees with the file's path "
+                        f"({found}); expected data/<county>/<kind>/<year>.yaml to "
+                        "match its content",
+                        code="path",
+                    )
+                )
+    for i, section in enumerate(report.sections):
+        if section.topic not in topics:
+            problems.append(
+                doc.problem(
+                    ("sections", i, "topic"),
+                    f"sections[{i}].topic: unknown topic "
+                    f"`{section.topic}`; expected a key of topics.yaml "
+                    f"({_some(topics)})",
+                    code="topic",
+                )
+            )
+        for item, path in _walk_items(section.items, ("sections", i, "items")):
+            if item.topic and item.topic not in topics:
+                problems.append(
+                    doc.problem(
+                        (*path, "topic"),
+                        f"{dotted(path)}.topic: unknown topic `{item.topic}`; expected a key of topics.yaml",
+                        code="topic",
+                    )
+                )
+    problems.extend(_check_ordinals(doc, [s.ordinal for s in report.sections], ("sections",)))
+    for i, section in enumerate(report.sections):
+        problems.extend(_check_item_ordinals(doc, section.items, ("sections", i, "items")))
+    for part in report.closing_parts:
+        problems.extend(_check_item_ordinals(doc, part.items, ("closing", part.key, "items")))
+    problems.extend(_check_ids(doc, report))
+    return problems
+
+
+def _some(registry: dict[str, Any]) -> str:
+    keys = list(registry)
+    return ", ".join(keys[:8]) + (", …" if len(keys) > 8 else "") if keys else "none defined"
+
+
+def _walk_items(items: list[Item], path: tuple) -> Iterable[tuple[Item, tuple]]:
+    for i, item in enumerate(items):
+        yield item, (*path, i)
+        yield from _walk_items(item.items, (*path, i, "items"))
+
+
+def _check_ordinals(doc: YamlDocument, ordinals: list[int], path: tuple) -> list[Problem]:
+    problems = []
+    for i, ordinal in enumerate(ordinals):
+        expected = i + 1
+        if ordinal != expected:
+            what = "duplicate" if ordinal in ordinals[:i] else "out-of-sequence"
+            problems.append(
+                doc.problem(
+                    (*path, i, "ordinal"),
+                    f"{dotted((*path, i))}.ordinal: "
+                    f"{what} ordinal {ordinal}; expected {expected} (ordinals run "
+                    "1, 2, 3 … in printed order)",
+                    code="ordinal",
+                )
+            )
+    return problems
+
+
+def _check_item_ordinals(doc: YamlDocument, items: list[Item], path: tuple) -> list[Problem]:
+    problems = _check_ordinals(doc, [it.ordinal for it in items], path)
+    for i, item in enumerate(items):
+        problems.extend(_check_item_ordinals(doc, item.items, (*path, i, "items")))
+    return problems
+
+
+def _check_ids(doc: YamlDocument, report: Report) -> list[Problem]:
+    """Every anchor of the page (ids and aliases) must name one part only."""
+    problems = []
+    seen: set[str] = set()
+    for anchor, part in report.anchors():
+        if anchor in RESERVED or anchor in seen:
+            line = getattr(part, "line", 0)
+            problems.append(
+                Problem(
+                    doc.shown_path,
+                    line,
+                    doc_col(doc, line) if line else 0,
+                    f"anchor `{anchor}` is used twice on the page; expected each id and alias once",
+                    "anchor",
+                )
+            )
+        seen.add(anchor)
+    return problems
+
+
+def doc_col(doc: YamlDocument, line: int) -> int:
+    """The column of the first value recorded on *line* (for problems known only by line)."""
+    cols = [c for (ln, c) in doc.positions.values() if ln == line]
+    return min(cols) if cols else 1

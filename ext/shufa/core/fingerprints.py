@@ -1,0 +1,88 @@
+"""Digests of the model parts a page shows, for incremental builds.
+
+A page records the parts of the model it shows (``note_model_dependency`` in
+:mod:`shufa.data`); the next build compares each part's digest and re-reads the
+page only when one changed. The parts, by key:
+
+- ``archive`` — counts and the lists of counties, kinds and years;
+- ``county-info:<slug>`` — a county's own entry in counties.yaml;
+- ``kinds`` — the report kinds;
+- ``county:<slug>`` — a county and the titles/topics of its reports;
+- ``year:<year>`` — the reports of a year;
+- ``series:<county>/<kind>`` — each year of a county-kind with its section topics;
+- ``text:<county>/<kind>/<year>`` — every text field of one report (and the metrics vocabulary);
+- ``alltext`` — every report's text and the metrics vocabulary (the metric index).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from .model import Archive
+
+
+def fingerprint(archive: Archive, key: str) -> str:
+    """A digest of the model part *key* names (see the table at the top of this module)."""
+    scope, _, arg = key.partition(":")
+    parts: list[Any]
+    if scope == "archive":
+        parts = [
+            [(c.slug, c.name, c.province, c.city) for c in archive.counties.values()],
+            [(k.slug, k.name, k.label) for k in archive.kinds.values()],
+            [(t.key, t.label) for t in archive.topics.values()],
+            sorted((r.key, len(r.sections)) for r in archive.reports.values()),
+        ]
+    elif scope == "county-info":
+        county = archive.counties.get(arg)
+        parts = [
+            county and (county.name, county.province, county.city, county.code, county.aliases, county.note)
+        ]
+    elif scope == "kinds":
+        parts = [(k.slug, k.name, k.label, k.author) for k in archive.kinds.values()]
+    elif scope == "county":
+        county = archive.counties.get(arg)
+        parts = [
+            county and (county.name, county.province, county.city, county.code, county.aliases, county.note),
+            [(r.key, r.title, [s.topic for s in r.sections]) for r in archive.reports_of(arg)],
+        ]
+    elif scope == "year":
+        parts = [(r.key, r.title, archive.counties[r.county].name) for r in archive.reports_in_year(int(arg))]
+    elif scope == "series":
+        county, _, kind = arg.partition("/")
+        parts = [
+            (r.year, [(s.anchor, s.topic, s.aliases) for s in r.sections])
+            for r in archive.reports_of(county, kind)
+        ]
+    elif scope == "alltext":
+        parts = [
+            (key, list(r.texts()), [(a.at, a.text, a.metric) for a in r.figure_assignments])
+            for key, r in sorted(archive.reports.items())
+        ]
+        parts.append([(m.key, m.label, m.units, m.phrases) for m in archive.metrics.values()])
+    elif scope == "text":
+        report = archive.reports.get(arg)
+        parts = [
+            list(report.texts()) if report else None,
+            [(a.at, a.text, a.metric) for a in report.figure_assignments] if report else None,
+            [(m.key, m.label, m.units, m.phrases) for m in archive.metrics.values()],
+        ]
+    else:
+        raise ValueError(f"unknown model dependency {key!r}")
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+_DIGESTS: dict[str, str] = {}
+_DIGESTS_OF: list[Archive] = []
+
+
+def current_fingerprint(archive: Archive, key: str) -> str:
+    """:func:`fingerprint`, computed once per key for the archive of this build (the model never
+    changes while a build runs; a report's text is fingerprinted by its own page, the next
+    year's page, the comparison pages and the county page)."""
+    if not _DIGESTS_OF or _DIGESTS_OF[0] is not archive:
+        _DIGESTS.clear()
+        _DIGESTS_OF[:] = [archive]
+    if key not in _DIGESTS:
+        _DIGESTS[key] = fingerprint(archive, key)
+    return _DIGESTS[key]

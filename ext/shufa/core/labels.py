@@ -1,0 +1,38 @@
+"""Readable Chinese names for reports and their parts (青禾县2023年述法报告 第三部分第二项)."""
+
+from __future__ import annotations
+
+from .model import Archive, Report
+from .numerals import chinese_number
+from .parts import CLOSING_HEADINGS, split_anchor
+
+
+def report_name(archive: Archive, report: Report) -> str:
+    """青禾县2023年述法报告."""
+    return archive.report_title(report)
+
+
+def part_name(anchor: str) -> str:
+    """The name of the part an anchor points at, within its report.
+
+    ``s3`` → 第三部分, ``s3-2`` → 第三部分第二项, ``s3-2-1`` → 第三部分第二项第一小项,
+    ``shortcomings-2`` → 存在的不足第二项; an id outside the scheme (an alias) is named as it is.
+    """
+    found = split_anchor(anchor)
+    if found is None:
+        return anchor
+    head, numbers = found
+    if head in CLOSING_HEADINGS:
+        return CLOSING_HEADINGS[head] + _item_names(numbers)
+    return f"第{chinese_number(numbers[0])}部分" + _item_names(numbers[1:])
+
+
+def _item_names(numbers: list[int]) -> str:
+    return "".join(
+        f"第{chinese_number(n)}{'项' if depth == 0 else '小项'}" for depth, n in enumerate(numbers)
+    )
+
+
+def part_label(archive: Archive, report: Report, anchor: str) -> str:
+    """青禾县2023年述法报告 第三部分第二项."""
+    return f"{report_name(archive, report)} {part_name(anchor)}"

@@ -1,0 +1,158 @@
+"""Load and validate a data folder into an :class:`~shufa.core.model.Archive`, collecting every problem.
+
+``load_archive`` never raises on bad data: a file with a problem is left out
+of the archive and its problems (each with file, line and column) are listed
+in the result, so ``shufa check`` can print them all and the build can warn.
+The steps are modules of their own: :mod:`~shufa.core.registries`,
+:mod:`~shufa.core.validation`, :mod:`~shufa.core.building`, :mod:`~shufa.core.checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .building import build_report
+from .checks import check_report
+from .model import Archive, Report
+from .problems import DataError, Problem, display_path
+from .registries import TOP_LEVEL_FILES, Registries, load_registries
+from .schema import REPORT
+from .validation import validate
+from .yamlfile import YamlDocument, read_yaml
+
+_YEAR_FILE = re.compile(r"^[0-9]{4}\.yaml$")
+
+
+@dataclass
+class LoadResult:
+    """The archive and every problem found while loading it."""
+
+    archive: Archive
+    problems: list[Problem] = field(default_factory=list)
+    #: Data file of each report key, for dependency tracking.
+    files: dict[str, Path] = field(default_factory=dict)
+    #: Registry files that had problems (``counties``, ``kinds``, ``topics``, ``metrics``).
+    failed_registries: set[str] = field(default_factory=set)
+
+
+def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadResult:
+    """Load every file of *data_dir*; problems are collected, never raised.
+
+    *cache*, when given, maps a report file to the outcome of its parse and schema
+    validation, keyed by its modification time and size; unchanged files are not
+    parsed again (the build keeps it between runs). Cross-file checks always run.
+    """
+    data_dir = Path(data_dir)
+    registries = load_registries(data_dir)
+    problems = list(registries.problems)
+    counties, kinds, topics, metrics = (
+        registries.counties,
+        registries.kinds,
+        registries.topics,
+        registries.metrics,
+    )
+
+    reports: dict[str, Report] = {}
+    files: dict[str, Path] = {}
+    seen = set()
+    for path in _report_files(data_dir, problems):
+        doc, found = _parse_report(path, cache)
+        seen.add(str(path))
+        if doc is None:
+            problems.extend(found)
+            continue
+        report = build_report(doc)
+        found = check_report(doc, report, counties, kinds, topics, data_dir, metrics)
+        if registries.failed:
+            # A reference into a registry that failed is not this file's fault: its problem is
+            # already listed. The report still cannot be placed, so it is left out quietly.
+            found = [p for p in found if p.code not in {"county", "kind", "topic", "metric"}] + (
+                [] if not _refers_to_failed(report, registries) else [_QUIET]
+            )
+        if found:
+            problems.extend(p for p in found if p is not _QUIET)
+            continue
+        reports[report.key] = report
+        files[report.key] = path
+    if cache is not None:
+        for stale in set(cache) - seen:
+            del cache[stale]
+    archive = Archive(counties=counties, kinds=kinds, topics=topics, reports=reports, metrics=metrics)
+    return LoadResult(archive, sorted(set(problems)), files, failed_registries=set(registries.failed))
+
+
+_QUIET = Problem("", 0, 0, "left out: refers to a registry with problems")
+
+
+def _refers_to_failed(report: Report, registries: Registries) -> bool:
+    failed = registries.failed
+    return bool(
+        ("counties" in failed and report.county not in registries.counties)
+        or ("kinds" in failed and report.kind not in registries.kinds)
+        or ("topics" in failed and any(s.topic not in registries.topics for s in report.sections))
+        or (
+            "metrics" in failed
+            and any(a.metric and a.metric not in registries.metrics for a in report.figure_assignments)
+        )
+    )
+
+
+def _parse_report(path: Path, cache: dict[str, Any] | None) -> tuple[YamlDocument | None, list[Problem]]:
+    """The schema-valid document of *path*, or its problems (from *cache* when unchanged)."""
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    if cache is not None and (hit := cache.get(str(path))) and hit[0] == stamp:
+        return hit[1], hit[2]
+    try:
+        doc: YamlDocument | None = read_yaml(path)
+    except DataError as exc:
+        doc, found = None, exc.problems
+    else:
+        found = validate(doc, REPORT)
+        if found:
+            doc = None
+    if cache is not None:
+        cache[str(path)] = (stamp, doc, found)
+    return doc, found
+
+
+def _report_files(data_dir: Path, problems: list[Problem]) -> list[Path]:
+    """data/<county>/<kind>/<year>.yaml files; misplaced YAML and symlinks are problems."""
+    if not data_dir.is_dir():
+        problems.append(Problem(display_path(data_dir), 0, 0, "data folder not found", "file"))
+        return []
+    found = []
+    root = data_dir.resolve()
+    for path in sorted(data_dir.rglob("*")):
+        rel = path.relative_to(data_dir)
+        if path.is_symlink():
+            problems.append(
+                Problem(
+                    display_path(path),
+                    0,
+                    0,
+                    "symbolic link in data/; expected a regular file or folder",
+                    "file",
+                )
+            )
+            continue
+        if path.is_dir() or path.suffix not in {".yaml", ".yml"}:
+            continue
+        if len(rel.parts) == 1 and rel.name in TOP_LEVEL_FILES:
+            continue
+        if len(rel.parts) != 3 or not _YEAR_FILE.match(rel.name) or root not in path.resolve().parents:
+            problems.append(
+                Problem(
+                    display_path(path),
+                    0,
+                    0,
+                    "unexpected data file; expected data/<county>/<kind>/<year>.yaml",
+                    "file",
+                )
+            )
+            continue
+        found.append(path)
+    return found

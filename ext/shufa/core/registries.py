@@ -1,0 +1,144 @@
+"""The registry files of a data folder: counties, kinds, topics and the optional metrics.
+
+Each is validated against its schema; a registry with problems is left empty and
+named in :attr:`Registries.failed`, so that the reports referring to it are not
+blamed for it (one broken registry gives one message, not one per report).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import County, Kind, Metric, Topic
+from .problems import DataError, Problem, display_path
+from .schema import COUNTIES, KINDS, METRICS, TOPICS
+from .validation import validate
+from .yamlfile import YamlDocument, read_yaml
+
+#: Files at the top of data/ that are not report files.
+TOP_LEVEL_FILES = {"counties.yaml", "kinds.yaml", "topics.yaml", "metrics.yaml"}
+
+
+@dataclass
+class Registries:
+    """The registry files of a data folder (no report parsed), with their problems."""
+
+    counties: dict[str, County]
+    kinds: dict[str, Kind]
+    topics: dict[str, Topic]
+    metrics: dict[str, Metric]
+    problems: list[Problem]
+    #: Registry files that could not be used (their problems are listed): checks that refer to
+    #: them are skipped, so one broken registry gives one message, not one per report.
+    failed: set[str] = field(default_factory=set)
+
+
+def load_registries(data_dir: Path) -> Registries:
+    """counties.yaml, kinds.yaml, topics.yaml and the optional metrics.yaml of *data_dir*."""
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    failed: set[str] = set()
+
+    def load(name: str, schema: dict[str, Any], make) -> dict[str, Any]:
+        before = len(problems)
+        found = _load_registry(data_dir / f"{name}.yaml", schema, make, problems)
+        if len(problems) > before:
+            failed.add(name)
+        return found
+
+    counties = load("counties", COUNTIES, _county)
+    kinds = load("kinds", KINDS, _kind)
+    topics = load("topics", TOPICS, _topic)
+    metrics: dict[str, Metric] = {}
+    if (data_dir / "metrics.yaml").is_file():  # optional: an archive may track no metrics
+        metrics = load("metrics", METRICS, _metric)
+    _check_county_aliases(data_dir / "counties.yaml", counties, problems)
+    return Registries(counties, kinds, topics, metrics, problems, failed)
+
+
+def _load_registry(path: Path, schema: dict[str, Any], make, problems: list[Problem]) -> dict[str, Any]:
+    if not path.is_file() and not path.is_symlink():
+        problems.append(
+            Problem(display_path(path), 0, 0, f"file not found; expected {schema['description']}", "file")
+        )
+        return {}
+    try:
+        doc = read_yaml(path)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return {}
+    found = validate(doc, schema)
+    if found:
+        problems.extend(found)
+        return {}
+    return {key: make(key, value, doc) for key, value in doc.value.items()}
+
+
+def _county(slug: str, value: dict[str, Any], doc: YamlDocument) -> County:
+    return County(
+        slug=slug,
+        name=value["name"],
+        province=value.get("province", ""),
+        city=value.get("city", ""),
+        code=value.get("code", ""),
+        aliases=list(value.get("aliases", [])),
+        note=value.get("note", ""),
+        line=doc.where((slug,), key=True)[0],
+    )
+
+
+def _kind(slug: str, value: dict[str, Any], doc: YamlDocument) -> Kind:
+    return Kind(
+        slug=slug, name=value["name"], label=value.get("label", value["name"]), author=value.get("author", "")
+    )
+
+
+def _topic(key: str, value: dict[str, Any], doc: YamlDocument) -> Topic:
+    return Topic(key=key, label=value["label"], keywords=list(value.get("keywords", [])))
+
+
+def _metric(key: str, value: dict[str, Any], doc: YamlDocument) -> Metric:
+    return Metric(key=key, label=value["label"], units=list(value["units"]), phrases=list(value["phrases"]))
+
+
+def _check_county_aliases(path: Path, counties: dict[str, County], problems: list[Problem]) -> None:
+    owner: dict[str, str] = {}
+    shown = display_path(path)
+    for county in counties.values():
+        for alias in county.aliases:
+            if alias == county.slug:
+                problems.append(
+                    Problem(
+                        shown,
+                        county.line,
+                        1,
+                        f"county `{county.slug}` lists itself as an alias; expected former slugs only",
+                        "county",
+                    )
+                )
+            elif alias in counties:
+                problems.append(
+                    Problem(
+                        shown,
+                        county.line,
+                        1,
+                        f"alias `{alias}` of county `{county.slug}` is the slug "
+                        "of another county; expected a former slug that no county uses",
+                        "county",
+                    )
+                )
+            elif alias in owner:
+                problems.append(
+                    Problem(
+                        shown,
+                        county.line,
+                        1,
+                        f"alias `{alias}` is claimed by `{owner[alias]}` and "
+                        f"`{county.slug}`; expected each former slug once",
+                        "county",
+                    )
+                )
+            else:
+                owner[alias] = county.slug

@@ -1,0 +1,114 @@
+"""The layers hold: the core, the importer and the commands never load Sphinx or docutils,
+and no module of ext/ imports, directly or through others, a module that imports it back."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "ext" / "shufa"
+
+
+def modules(folder: str = "") -> list[str]:
+    """Dotted names of every module under ext/shufa/<folder>."""
+    root = PACKAGE / folder
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found.append(".".join(parts))
+    return found
+
+
+def loaded_after_importing(names: list[str]) -> list[str]:
+    """The Sphinx and docutils modules loaded in a fresh interpreter that imports *names*."""
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {names!r}: importlib.import_module(name)\n"
+        "from shufa.commands import parser\n"
+        "parser()\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'docutils'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize("layer", ["core", "importing", "commands"])
+def test_layer_loads_no_sphinx_and_no_docutils(layer: str) -> None:
+    names = modules(layer)
+    assert len(names) > 3, names
+    assert loaded_after_importing(names) == []
+
+
+def test_a_plugin_does_load_sphinx() -> None:
+    # the check above can fail: importing a plugin loads Sphinx
+    assert "sphinx.application" in loaded_after_importing(["shufa.directives"])
+
+
+def imports_of(module: str) -> set[str]:
+    """The modules of the package that *module* imports anywhere in its code (functions included)."""
+    path = PACKAGE.parent / Path(*module.split("."))
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    known = set(modules())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {name for name in found if name in known and name != module}
+
+
+def test_no_import_cycle() -> None:
+    graph = {name: imports_of(name) for name in modules()}
+    assert graph["shufa.core.loading"] >= {"shufa.core.building", "shufa.core.checks"}
+    cycles = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(name: str) -> None:
+        state[name] = 1
+        stack.append(name)
+        for other in sorted(graph[name]):
+            if state.get(other) == 1:
+                cycles.append(stack[stack.index(other) :] + [other])
+            elif other not in state:
+                visit(other)
+        stack.pop()
+        state[name] = 2
+
+    for name in graph:
+        if name not in state:
+            visit(name)
+    assert cycles == []
+
+
+def test_commands_import_no_plugin() -> None:
+    core = {name for name in modules() if name.startswith(("shufa.core", "shufa.importing", "shufa.commands"))}
+    for name in modules("commands"):
+        assert imports_of(name) <= core | {"shufa"}, name
+
+
+def test_python_m_shufa_knows_every_command(tmp_path: Path) -> None:
+    # under -m the command table is the package's own: no registry filled by imports
+    out = subprocess.run(
+        [sys.executable, "-m", "shufa", "lock", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "anchors.lock" in out.stdout
+    data = tmp_path / "missing"
+    done = subprocess.run([sys.executable, "-m", "shufa", "check", str(data)], capture_output=True, text=True)
+    assert done.returncode == 1 and "data folder not found" in done.stdout
