@@ -85,7 +85,7 @@ def test_no_import_cycle() -> None:
         stack.append(name)
         for other in sorted(graph[name]):
             if state.get(other) == 1:
-                cycles.append(stack[stack.index(other) :] + [other])
+                cycles.append([*stack[stack.index(other) :], other])
             elif other not in state:
                 visit(other)
         stack.pop()
@@ -98,7 +98,9 @@ def test_no_import_cycle() -> None:
 
 
 def test_commands_import_no_plugin() -> None:
-    core = {name for name in modules() if name.startswith(("shufa.core", "shufa.importing", "shufa.commands"))}
+    core = {
+        name for name in modules() if name.startswith(("shufa.core", "shufa.importing", "shufa.commands"))
+    }
     for name in modules("commands"):
         assert imports_of(name) <= core | {"shufa"}, name
 

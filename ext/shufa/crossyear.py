@@ -118,9 +118,10 @@ def skip(self: Any, node: nodes.Element) -> None:
 
 
 def section_topics(report: Report) -> dict[str, str]:
-    """Anchor → topic of every section; the closing parts are their own "topics"."""
+    """Anchor → topic of every section; the closing parts are their own "topics" (their role),
+    under each of their ids (``s3`` and ``shortcomings`` when the part is numbered)."""
     mapping = {s.anchor: s.topic for s in report.sections}
-    mapping.update({p.anchor: p.anchor for p in report.closing_parts})
+    mapping.update({anchor: p.role for p in report.closing_parts for anchor in (p.anchor, p.role)})
     return mapping
 
 

@@ -97,12 +97,10 @@ class ReportPartDirective(SphinxDirective):
                     classes=["run-in"],
                 )
             para += self.field_nodes(report, item.anchor, "text", item.text)
-            block = nodes.container(
-                ids=[item.anchor, *item.aliases], classes=["report-item", f"depth-{depth}"]
-            )
+            block = nodes.container(ids=item.ids, classes=["report-item", f"depth-{depth}"])
             block += para
             block += self.items(report, item.items, depth + 1)
-            self.register(report, item.anchor, item.aliases, "item")
+            self.register(report, item.anchor, item.ids[1:], "item")
             self.env.events.emit("shufa-report-item", self, report, item, block)
             out.append(block)
         return out
@@ -237,7 +235,7 @@ class SectionDirective(ReportPartDirective):
 
     def build(self, report: Report, section: Section) -> nodes.section:
         archive = get_archive(self.env)
-        node = nodes.section(ids=[section.anchor, *section.aliases], classes=["report-section"])
+        node = nodes.section(ids=section.ids, classes=["report-section"])
         node += nodes.title(
             "",
             "",
@@ -257,7 +255,7 @@ class SectionDirective(ReportPartDirective):
         node += self.items(report, section.items)
         if section.text:
             node += self.field_paragraphs(report, section.anchor, "text", section.text)
-        self.register(report, section.anchor, section.aliases, "section")
+        self.register(report, section.anchor, section.ids[1:], "section")
         self.env.events.emit("shufa-report-part", self, report, section, node)
         return node
 
@@ -278,8 +276,8 @@ class ClosingDirective(ReportPartDirective):
         if part is None:
             self.warn_missing(f"report {report.key} has no closing part {which!r}")
             return []
-        node = nodes.section(ids=[part.anchor, *part.aliases], classes=["report-closing", part.anchor])
-        heading = part.heading or CLOSING_HEADINGS[part.anchor]
+        node = nodes.section(ids=part.ids, classes=["report-closing", part.role])
+        heading = part.heading or CLOSING_HEADINGS[part.role]
         title = nodes.title()
         if part.marker:
             title += nodes.inline(part.marker, part.marker, classes=["marker"])
@@ -292,7 +290,7 @@ class ClosingDirective(ReportPartDirective):
         if part.text:
             node += self.field_paragraphs(report, part.anchor, "text", part.text)
         node += self.items(report, part.items)
-        self.register(report, part.anchor, part.aliases, "section")
+        self.register(report, part.anchor, part.ids[1:], "section")
         self.env.events.emit("shufa-report-part", self, report, part, node)
         return [node]
 

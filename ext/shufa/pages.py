@@ -54,7 +54,7 @@ def page(body: str, source: str, orphan: bool = True) -> str:
 def report_page(report: Report) -> str:
     """The directive blocks of one report page."""
     children = [block("report-section", str(s.ordinal)) for s in report.sections]
-    children += [block("report-closing", p.anchor) for p in report.closing_parts]
+    children += [block("report-closing", p.role) for p in report.closing_parts]
     return page(block("report", report.key, children), f"data/{report.key}.yaml")
 
 

@@ -36,17 +36,23 @@ def build_report(doc: YamlDocument) -> Report:
         for i, s in enumerate(v["sections"])
     ]
     parts = {}
-    for anchor, key, _heading in CLOSING:
+    for role, key, _heading in CLOSING:
         if key in closing:
             p = closing[key]
+            ordinal = p.get("ordinal", 0)
+            anchor = section_anchor(ordinal) if ordinal else role
             parts[key] = ClosingPart(
+                role=role,
                 anchor=anchor,
+                ordinal=ordinal,
                 marker=p.get("marker", ""),
                 heading=p.get("heading", ""),
                 intro=p.get("intro", ""),
                 text=p.get("text", ""),
                 aliases=list(p.get("aliases", [])),
-                items=_items(doc, p.get("items", []), anchor, ("closing", key, "items")),
+                items=_items(
+                    doc, p.get("items", []), anchor, ("closing", key, "items"), role if ordinal else ""
+                ),
                 line=doc.where(("closing", key))[0],
             )
     return Report(
@@ -79,18 +85,27 @@ def build_report(doc: YamlDocument) -> Report:
     )
 
 
-def _items(doc: YamlDocument, raw: list[dict[str, Any]], parent: str, path: tuple) -> list[Item]:
-    return [
-        Item(
-            anchor=item_anchor(parent, it["ordinal"]),
-            ordinal=it["ordinal"],
-            marker=it["marker"],
-            text=it["text"],
-            label=it.get("label", ""),
-            topic=it.get("topic", ""),
-            aliases=list(it.get("aliases", [])),
-            items=_items(doc, it.get("items", []), item_anchor(parent, it["ordinal"]), (*path, i, "items")),
-            line=doc.where((*path, i))[0],
+def _items(
+    doc: YamlDocument, raw: list[dict[str, Any]], parent: str, path: tuple, role_parent: str = ""
+) -> list[Item]:
+    """The items under *parent*; under a numbered closing part, *role_parent* is the part's role
+    (``shortcomings``), which gives each item its second id (``shortcomings-2`` beside ``s6-2``)."""
+    items = []
+    for i, it in enumerate(raw):
+        anchor = item_anchor(parent, it["ordinal"])
+        role_anchor = item_anchor(role_parent, it["ordinal"]) if role_parent else ""
+        items.append(
+            Item(
+                anchor=anchor,
+                ordinal=it["ordinal"],
+                marker=it["marker"],
+                text=it["text"],
+                label=it.get("label", ""),
+                topic=it.get("topic", ""),
+                aliases=list(it.get("aliases", [])),
+                role_anchor=role_anchor,
+                items=_items(doc, it.get("items", []), anchor, (*path, i, "items"), role_anchor),
+                line=doc.where((*path, i))[0],
+            )
         )
-        for i, it in enumerate(raw)
-    ]
+    return items

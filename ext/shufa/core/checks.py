@@ -104,7 +104,21 @@ def check_report(
     problems.extend(_check_ordinals(doc, [s.ordinal for s in report.sections], ("sections",)))
     for i, section in enumerate(report.sections):
         problems.extend(_check_item_ordinals(doc, section.items, ("sections", i, "items")))
+    expected = len(report.sections) + 1
     for part in report.closing_parts:
+        if part.ordinal:
+            if part.ordinal != expected:
+                path = ("closing", part.key, "ordinal")
+                problems.append(
+                    doc.problem(
+                        path,
+                        f"{dotted(path)}: ordinal {part.ordinal} does not continue the numbering; "
+                        f"expected {expected} (a numbered closing part follows the sections, "
+                        "and the next steps follow the shortcomings)",
+                        code="ordinal",
+                    )
+                )
+            expected = part.ordinal + 1
         problems.extend(_check_item_ordinals(doc, part.items, ("closing", part.key, "items")))
     problems.extend(_check_ids(doc, report))
     return problems

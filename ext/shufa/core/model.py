@@ -119,11 +119,18 @@ class Item:
     label: str = ""
     topic: str = ""
     aliases: list[str] = field(default_factory=list)
+    #: In a numbered closing part, the id by the part's role (``shortcomings-2`` beside ``s6-2``).
+    role_anchor: str = ""
     items: list[Item] = field(default_factory=list)
     line: int = 0
 
     def __repr__(self) -> str:
         return f"Item({self.anchor})"
+
+    @property
+    def ids(self) -> list[str]:
+        """Its anchor, its role's id in a numbered closing part, and its aliases."""
+        return [self.anchor, *([self.role_anchor] if self.role_anchor else []), *self.aliases]
 
     def walk(self) -> Iterator[Item]:
         """This item and its nested items, depth first, in document order."""
@@ -154,6 +161,11 @@ class Section:
     def __repr__(self) -> str:
         return f"Section({self.anchor})"
 
+    @property
+    def ids(self) -> list[str]:
+        """Its anchor and its aliases: every id the section answers to."""
+        return [self.anchor, *self.aliases]
+
     def all_items(self) -> Iterator[Item]:
         for item in self.items:
             yield from item.walk()
@@ -172,9 +184,16 @@ class Section:
 
 @dataclass(repr=False)
 class ClosingPart:
-    """存在的不足 (``shortcomings``) or 下一步 (``next-steps``)."""
+    """存在的不足 (*role* ``shortcomings``) or 下一步 (``next-steps``).
 
+    A report that numbers its closing parts like sections (``三、存在的不足和原因``)
+    gives the part an *ordinal*: its anchor is then the numbered one (``s3``, items
+    ``s3-1``) and the role's id (``shortcomings``) is a second id of the same part.
+    """
+
+    role: str
     anchor: str
+    ordinal: int = 0
     marker: str = ""
     heading: str = ""
     intro: str = ""
@@ -193,7 +212,12 @@ class ClosingPart:
     @property
     def key(self) -> str:
         """The part's key under ``closing`` in a data file (``next_steps``)."""
-        return next(c.key for c in CLOSING if c.anchor == self.anchor)
+        return next(c.key for c in CLOSING if c.anchor == self.role)
+
+    @property
+    def ids(self) -> list[str]:
+        """Its anchor, the role's id when the part is numbered, and its aliases."""
+        return [self.anchor, *([self.role] if self.anchor != self.role else []), *self.aliases]
 
     def fields(self, path: ValuePath) -> Iterator[Field]:
         """The part's text fields in reading order: marker, heading, intro, text, items."""
@@ -255,17 +279,11 @@ class Report:
 
     def anchors(self) -> Iterator[tuple[str, Section | Item | ClosingPart]]:
         """Every anchor of the report's parts (ids and aliases) with the part it names."""
-        for section in self.sections:
-            for anchor in (section.anchor, *section.aliases):
-                yield anchor, section
-            for item in section.all_items():
-                for anchor in (item.anchor, *item.aliases):
-                    yield anchor, item
-        for part in self.closing_parts:
-            for anchor in (part.anchor, *part.aliases):
+        for part in (*self.sections, *self.closing_parts):
+            for anchor in part.ids:
                 yield anchor, part
             for item in part.all_items():
-                for anchor in (item.anchor, *item.aliases):
+                for anchor in item.ids:
                     yield anchor, item
 
     def fields(self) -> Iterator[Field]:

@@ -98,6 +98,13 @@ CLOSING_PART: dict[str, Any] = {
     "additionalProperties": False,
     "minProperties": 1,
     "properties": {
+        "ordinal": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "When the report numbers the part like a section (`三、存在的不足`): its "
+            "number, which continues the sections'. The part's anchor is then `s3` (items `s3-1`), "
+            "and `shortcomings` / `next-steps` is a second id of it.",
+        },
         "marker": _text("The numbering as printed when the part is numbered like a section."),
         "heading": _text("The heading as printed (`存在的不足`, `下一步工作打算`)."),
         "intro": _text("The opening sentence (`……主要表现在：`, `2024年，我将……`)."),
