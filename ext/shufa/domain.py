@@ -26,6 +26,9 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
+from .core.problems import Code
+from .data import loaded_archive
+
 logger = logging.getLogger(__name__)
 
 #: ref_context key holding the report being read, for short references.
@@ -62,8 +65,6 @@ def expand_target(target: str, current: str | None) -> str:
 
 def _archive_or_none(env: BuildEnvironment):
     """The archive when the data plugin is loaded; the domain also works without it."""
-    from .data import loaded_archive
-
     return loaded_archive(env)
 
 
@@ -166,7 +167,7 @@ class ReportDomain(Domain):
                 f"duplicate report target {name!r}, also in {other}",
                 location=location,
                 type="shufa",
-                subtype="duplicate",
+                subtype=Code.DUPLICATE,
             )
         if name not in self.objects or self.objects[name].docname != docname:
             self.by_doc.setdefault(docname, []).append(name)
@@ -308,7 +309,7 @@ def _warn_missing(app: Sphinx, domain: Domain, node: pending_xref) -> bool | Non
         f"unresolved report reference {full!r}: no county, report, section or item has that name",
         location=node,
         type="shufa",
-        subtype="ref",
+        subtype=Code.REF,
     )
     return True
 

@@ -32,9 +32,10 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .citation import site_url, write_if_changed
+from .citation import site_url
 from .core import figures
 from .core.figures import find_figures, marked_fields
+from .core.files import write_if_changed
 from .core.model import Archive, ClosingPart, Item, Report, Section
 from .data import data_dir, get_archive, get_load_result
 from .envstore import extra_pages
@@ -226,8 +227,7 @@ def write_archive_json(app: Sphinx) -> Path:
     document = ArchiveExport(app, get_archive(app.env)).document()
     # One line: a large archive's file is a third smaller than indented (json tools reformat it).
     write_if_changed(out, json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(digest, encoding="utf-8")
+    write_if_changed(stamp, digest)
     return out
 
 

@@ -24,6 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from .core.files import write_if_changed
 from .core.model import Archive, Report
 from .data import get_archive
 
@@ -77,16 +78,7 @@ def write_pages(srcdir: Path, pages: dict[str, str]) -> tuple[int, int]:
     """Write changed pages, remove stale ones; return (written, removed)."""
     written = removed = 0
     for rel, content in pages.items():
-        path = srcdir / rel
-        try:
-            if path.read_text(encoding="utf-8") == content:
-                continue
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(content, encoding="utf-8")
-        tmp.replace(path)
-        written += 1
+        written += write_if_changed(srcdir / rel, content)
     for folder in sorted({*GENERATED_DIRS, *(rel.split("/", 1)[0] for rel in pages if "/" in rel)}):
         root = srcdir / folder
         if not root.is_dir():

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .core.files import write_if_changed
 from .core.model import Archive
 from .data import get_archive
 from .envstore import extra_pages
@@ -68,11 +69,7 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     pages = redirect_pages(get_archive(app.env), extra_pages(app.env))
     for old, (new, title, note) in pages.items():
-        path = outdir / old
-        path.parent.mkdir(parents=True, exist_ok=True)
-        content = render_redirect(old, new, title, note)
-        if not path.is_file() or path.read_text(encoding="utf-8") != content:
-            path.write_text(content, encoding="utf-8")
+        write_if_changed(outdir / old, render_redirect(old, new, title, note))
     if pages:
         logger.info(f"shufa: {len(pages)} redirect page(s) for former county slugs")
 

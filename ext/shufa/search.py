@@ -42,6 +42,7 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
+from .core.files import write_if_changed
 from .core.searchterms import (
     INDEX_VERSION,
     PageText,
@@ -59,8 +60,6 @@ from .inline import redaction
 
 logger = logging.getLogger(__name__)
 
-#: Pages per shard of the index (``shufa_search_shard_pages``).
-SHARD_PAGES = 400
 SCRIPT_FILE = "search-zh.js"
 _SPACE = re.compile(r"\s+")
 
@@ -193,10 +192,7 @@ def _write_shard(static: Path, pages: dict[str, PageText], shard: int, count: in
     # json.dumps escapes nothing that could end the script: "<" is escaped so that
     # "</script>" in a page can never close a script element that inlines the index.
     payload = json.dumps(index, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(f"{head}ShufaSearch.setIndex({payload}, {shard}, {count});\n", encoding="utf-8")
-    tmp.replace(path)
+    write_if_changed(path, f"{head}ShufaSearch.setIndex({payload}, {shard}, {count});\n")
     logger.info(
         f"shufa: search index shard {shard + 1}/{count}: {path.stat().st_size:,} bytes, {index['total']} parts"
     )
@@ -258,14 +254,8 @@ class SearchChinese(SearchLanguage):
         return False
 
 
-#: Pages found by their title only: the year-to-year comparisons repeat two reports' text
-#: (a phrase would be found three times, and the index would be half as large again).
-DEFAULT_EXCLUDE: tuple[str, ...] = ()
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("shufa_search_exclude", DEFAULT_EXCLUDE, "env", types=frozenset({list, tuple}))
-    app.add_config_value("shufa_search_shard_pages", SHARD_PAGES, "html", types=frozenset({int}))
+    app.setup_extension("shufa.config")
     app.add_search_language(SearchChinese)
     per_document_store(app, "shufa_search")
     app.connect("doctree-read", _read)

@@ -11,11 +11,10 @@ fragment. :func:`lock_problems` names every entry nothing keeps; the build and
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from .files import write_if_changed
 from .loading import LoadResult
 from .model import Archive
 from .problems import Problem, display_path
@@ -95,16 +94,7 @@ def broken_entries(result: LoadResult, lock: Path, data: Path) -> list[tuple[int
 
 def write_lock(path: Path, entries: Iterable[str]) -> None:
     """Write the lock atomically (a temporary file renamed over the old one)."""
-    text = _HEADER + "".join(f"{e}\n" for e in sorted(set(entries)))
-    fd, tmp = tempfile.mkstemp(prefix=".anchors.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the lock is an ordinary project file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_if_changed(path, _HEADER + "".join(f"{e}\n" for e in sorted(set(entries))))
 
 
 def lock_problems(result: LoadResult, data: Path) -> list[Problem]:
