@@ -114,3 +114,16 @@ def test_python_m_shufa_knows_every_command(tmp_path: Path) -> None:
     data = tmp_path / "missing"
     done = subprocess.run([sys.executable, "-m", "shufa", "check", str(data)], capture_output=True, text=True)
     assert done.returncode == 1 and "data folder not found" in done.stdout
+
+
+def test_browser_code_takes_the_rules_from_the_core() -> None:
+    # the digit table, the closing headings and the unit of search terms are written into
+    # _static/shufa-rules.js from the core at build time, never copied into the scripts
+    from shufa.assets import rules
+
+    written = rules()
+    assert written["numerals"][105] == "一百零五" and ["shortcomings", "存在的不足"] in written["closing"]
+    for script in (PACKAGE / "static").glob("*.js"):
+        text = script.read_text(encoding="utf-8")
+        for copy in ("零一二三", "存在的不足", "下一步打算", "[0-9]+(?:"):
+            assert copy not in text, (script.name, copy)

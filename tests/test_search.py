@@ -359,7 +359,7 @@ def test_browser_splits_text_like_the_indexer(page, sample_site: Path) -> None:
         # a text's own phrases are found in it: every term of every phrase is indexed
         terms = {t for phrase in page.evaluate("q => ShufaSearch.phrases(q)", text) for t in phrase}
         assert terms <= index_tokens(normalize(text)), text
-    for anchor in ("s3", "s3-2", "s3-2-1", "s10-12", "shortcomings", "next-steps-2"):
+    for anchor in ("s3", "s3-2", "s3-2-1", "s10-12", "s115-3", "shortcomings", "next-steps-2", "old-3"):
         assert page.evaluate("a => ShufaSearch.partName(a)", anchor) == part_name(anchor)
 
 

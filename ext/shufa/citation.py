@@ -26,7 +26,6 @@ from typing import Any, NamedTuple
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
@@ -251,17 +250,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         man=(skip, None),
         texinfo=(skip, None),
     )
-    app.add_js_file("citation.js", defer="defer")
-    app.add_css_file("citation.css")
-    app.connect("config-inited", _add_static_path)
+    app.setup_extension("shufa.assets")
     per_document_store(app, "shufa_citations")
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", add_cite_controls)
     app.connect("build-finished", write_downloads)
     return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
-
-
-def _add_static_path(app: Sphinx, config: Config) -> None:
-    static = str(Path(__file__).parent / "static")
-    if static not in config.html_static_path:
-        config.html_static_path = [*config.html_static_path, static]

@@ -35,8 +35,6 @@ from .markup import internal_link, span
 
 logger = logging.getLogger(__name__)
 
-HERE_JS = "shufa-years.js"
-
 
 class year_switcher(nodes.General, nodes.Element):
     """The year switcher of a report page, written whole by the HTML visitor (a leaf).
@@ -273,5 +271,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-header", add_year_switcher)
     app.connect("shufa-report-part", add_topic_years)
     app.connect("shufa-county-kind", add_topic_table)
-    app.add_js_file(HERE_JS, loading_method="defer")
+    app.setup_extension("shufa.assets")
     return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

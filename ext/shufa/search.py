@@ -42,6 +42,7 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
+from .assets import RULES_FILE
 from .core.files import write_if_changed
 from .core.searchterms import (
     INDEX_VERSION,
@@ -229,6 +230,7 @@ def slim_sphinx_index(indexer: Any) -> None:
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     if pagename == "search" and _enabled(app):
         # Deferred: they run after searchtools.js and before the search starts, in this order.
+        app.add_js_file(RULES_FILE, priority=899, defer="defer")
         app.add_js_file(SCRIPT_FILE, priority=900, defer="defer")
         for shard in range(getattr(app.builder, "shufa_search_shards", 1)):
             app.add_js_file(shard_file(shard), priority=901, defer="defer")
@@ -261,16 +263,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", _read)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("html-page-context", _page_context)
-    app.connect("config-inited", _add_static_path)
+    app.setup_extension("shufa.assets")
     return {
         "version": "1",
         "env_version": INDEX_VERSION,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
-
-
-def _add_static_path(app: Sphinx, config: Any) -> None:
-    static = str(Path(__file__).parent / "static")
-    if static not in config.html_static_path:
-        config.html_static_path = [*config.html_static_path, static]

@@ -1,9 +1,11 @@
 /*
  * Chinese search for the archive: phrases, places and figures, down to the section.
  *
- * Splits a query by the rules of shufa/search.py (keep the two in step) and answers it
- * from _static/searchindex-zh.js, inside Sphinx's own search page: searchtools.js asks
- * Search.performTermsSearch for full-text results, and this file answers that call.
+ * Splits a query into the terms the index holds (shufa/core/searchterms.py; the unit of
+ * text, the anchor scheme and the Chinese numerals come from _static/shufa-rules.js,
+ * written from the core at build time) and answers it from _static/searchindex-zh.js,
+ * inside Sphinx's own search page: searchtools.js asks Search.performTermsSearch for
+ * full-text results, and this file answers that call.
  *
  * A query is cut into phrases (runs of CJK characters, numbers and Latin words); a page
  * matches when every phrase is found in one part of it (a report section or item, or a
@@ -13,16 +15,12 @@
 "use strict";
 
 const ShufaSearch = (() => {
-  const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
-  const UNIT = new RegExp(`[0-9]+(?:\\.[0-9]+)?|[a-z]+|[${CJK}%]`, "gu");
+  const RULES = ShufaRules;
+  const CJK = RULES.cjk;
+  const UNIT = new RegExp(RULES.unit, "gu");
   const IS_CJK = new RegExp(`^[${CJK}]`, "u");
   const FINAL = "0123456789abcdefghijklmnopqrstuv";
   const MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
-  const DIGITS = "零一二三四五六七八九";
-  const CLOSING = [
-    ["shortcomings", "存在的不足"],
-    ["next-steps", "下一步打算"],
-  ];
 
   // The index comes in shards (searchindex-zh.js, searchindex-zh-1.js …), each a set of
   // pages with its own part numbers; a query is answered shard by shard.
@@ -143,26 +141,21 @@ const ShufaSearch = (() => {
     return lo;
   };
 
-  const chineseNumber = (n) => {
-    if (n < 10) return DIGITS[n];
-    if (n < 100) {
-      const tens = Math.floor(n / 10);
-      const ones = n % 10;
-      return (tens === 1 ? "" : DIGITS[tens]) + "十" + (ones ? DIGITS[ones] : "");
-    }
-    return String(n);
-  };
+  const chineseNumber = (n) => (n < RULES.numerals.length ? RULES.numerals[n] : String(n));
 
-  /** s3 → 第三部分, s3-2 → 第三部分第二项, next-steps-1 → 下一步打算第一项 (labels.part_name). */
+  /** s3 → 第三部分, s3-2 → 第三部分第二项, next-steps-1 → 下一步打算第一项 (core.labels.part_name). */
   const partName = (anchor) => {
+    const sep = RULES.separator;
     const items = (numbers) =>
       numbers.map((n, depth) => `第${chineseNumber(n)}${depth === 0 ? "项" : "小项"}`).join("");
-    for (const [closing, heading] of CLOSING) {
+    for (const [closing, heading] of RULES.closing) {
       if (anchor === closing) return heading;
-      if (anchor.startsWith(closing + "-"))
-        return heading + items(anchor.slice(closing.length + 1).split("-").map(Number));
+      if (anchor.startsWith(closing + sep))
+        return heading + items(anchor.slice(closing.length + 1).split(sep).map(Number));
     }
-    const numbers = anchor.slice(1).split("-").map(Number);
+    if (!anchor.startsWith(RULES.sectionPrefix)) return anchor;
+    const numbers = anchor.slice(RULES.sectionPrefix.length).split(sep).map(Number);
+    if (numbers.some(Number.isNaN)) return anchor;
     return `第${chineseNumber(numbers[0])}部分` + items(numbers.slice(1));
   };
 
