@@ -143,7 +143,7 @@ const ShufaSearch = (() => {
 
   const chineseNumber = (n) => (n < RULES.numerals.length ? RULES.numerals[n] : String(n));
 
-  /** s3 → 第三部分, s3-2 → 第三部分第二项, next-steps-1 → 下一步打算第一项 (core.labels.part_name). */
+  /** The Chinese name of a part from its anchor: s3-2 → 第三部分第二项 (core.labels.part_name). */
   const partName = (anchor) => {
     const sep = RULES.separator;
     const items = (numbers) =>
