@@ -36,6 +36,7 @@ from .core.files import write_if_changed
 from .core.model import Archive, Report
 from .core.problems import Code
 from .data import get_archive
+from .directives import report_closing, report_header, report_item, report_page, report_section
 from .envstore import per_document_store
 
 logger = logging.getLogger(__name__)
@@ -115,10 +116,8 @@ def _report_of_page(
     report = archive.reports.get(docname.removeprefix("reports/"))
     if report is None or report.docname != docname:
         return None
-    for section in doctree.findall(nodes.section):
-        if "report" in section["ids"] and "report" in section["classes"]:
-            return section, report
-    return None
+    top = next(doctree.findall(report_page), None)
+    return None if top is None else (top, report)
 
 
 def _warn_bad_input(report: Report) -> None:
@@ -157,19 +156,16 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     whole = control(references(""), "", "report", relative)
     whole["downloads"] = downloads(app, env.docname)
     # Right after the report's facts (author, dates, source), wherever the header puts them.
-    meta = next((f for f in top.findall(nodes.field_list) if "report-meta" in f["classes"]), None)
+    header = next(top.findall(report_header), None)
+    meta = next((c for c in header.children if isinstance(c, nodes.field_list)), None) if header else None
     if meta is not None:
         meta.parent.insert(meta.parent.index(meta) + 1, whole)
     else:
         top.insert(1, whole)
 
     # Collected first: the tree must not change under findall().
-    sections = [
-        s
-        for s in top.findall(nodes.section)
-        if s is not top and {"report-section", "report-closing"} & set(s["classes"]) and s["ids"]
-    ]
-    items = [b for b in top.findall(nodes.container) if "report-item" in b["classes"] and b["ids"]]
+    sections = [s for s in top.findall(nodes.section) if isinstance(s, (report_section, report_closing))]
+    items = list(top.findall(report_item))
     for section in sections:
         anchor = section["ids"][0]
         section.insert(1, control(references(anchor), anchor, "section", relative))

@@ -40,6 +40,7 @@ from .core.reuse import (
     printed_lines,
 )
 from .data import get_archive, note_model_dependency
+from .directives import section_topic
 from .envstore import note_extra_pages
 from .inline import text_html
 from .markup import encode, internal_link, span
@@ -95,9 +96,9 @@ def add_section_reuse(
     if found is None:
         return
     rate, year = found
-    tag = next((c for c in node.children if "section-topic" in c.get("classes", [])), None)
+    tag = next((c for c in node.children if isinstance(c, section_topic)), None)
     if tag is None:
-        tag = nodes.paragraph(classes=["section-topic"])
+        tag = section_topic(classes=["section-topic"])
         node.insert(1, tag)
     else:
         tag += nodes.Text(" · ")

@@ -30,6 +30,7 @@ from .core.labels import part_label, part_name, report_name
 from .core.model import County, Kind, Report, Section
 from .core.problems import Code
 from .data import get_archive, note_model_dependency
+from .directives import section_topic
 from .domain import report_ref
 from .markup import internal_link, span
 
@@ -206,9 +207,7 @@ def add_topic_years(
                 (other.year, other.docname, target.anchor, part_label(archive, other, target.anchor))
             )
     # after the title and the topic tag
-    index = next(
-        (i + 1 for i, child in enumerate(node.children) if "section-topic" in child.get("classes", [])), 1
-    )
+    index = next((i + 1 for i, child in enumerate(node.children) if isinstance(child, section_topic)), 1)
     node.insert(index, topic_years(years=years))
 
 

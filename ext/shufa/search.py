@@ -56,6 +56,7 @@ from .core.searchterms import (
     shard_of,
     title_only,
 )
+from .directives import report_item, report_page
 from .envstore import extra_pages, per_document_store
 from .inline import redaction
 
@@ -70,12 +71,11 @@ _SPACE = re.compile(r"\s+")
 
 def _starts_part(node: nodes.Element, depth: int) -> str | None:
     """The anchor of the part *node* opens, ``""`` for the page itself, None if it opens none."""
-    classes = node.get("classes", [])
     ids = node.get("ids", [])
-    if isinstance(node, nodes.container) and "report-item" in classes and ids:
+    if isinstance(node, report_item):
         return ids[0]
     if isinstance(node, nodes.section):
-        if depth == 0 or "report" in ids:
+        if depth == 0 or isinstance(node, report_page):
             return ""
         return ids[0] if ids else None
     return None
@@ -105,7 +105,7 @@ def page_text(doctree: nodes.document) -> PageText:
             # a leaf that keeps its text in attributes (a figure mark) says it with astext()
             current[2].append(node.astext())
         anchor = _starts_part(node, depth)
-        if anchor is not None and "report" in node.get("ids", []):
+        if isinstance(node, report_page):
             report = True
         if anchor:
             current = [anchor, "", []]
