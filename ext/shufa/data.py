@@ -39,7 +39,7 @@ _RESULTS: weakref.WeakKeyDictionary[BuildEnvironment, LoadResult] = weakref.Weak
 def _load(app: Sphinx) -> None:
     env = app.env
     result = load_archive(data_dir(app), cache=env_dict(env, "shufa_parse_cache"))
-    # figures found in earlier builds (shufa.figures), kept with the environment
+    # figures found in earlier builds (shufa.core.figures), kept with the environment
     env.shufa_builds = getattr(env, "shufa_builds", 0) + 1
     figures.use_cache(env_dict(env, "shufa_figure_cache"), env.shufa_builds)
     _RESULTS[env] = result

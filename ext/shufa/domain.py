@@ -1,6 +1,6 @@
 """Sphinx plugin: the ``report`` domain — stable targets for counties, reports, sections and items.
 
-Target names follow DESIGN.md: ``qinghe`` (county), ``qinghe/shufa/2023``
+Target names follow the stable-link scheme: ``qinghe`` (county), ``qinghe/shufa/2023``
 (report), ``qinghe/shufa/2023/s3`` (section), ``qinghe/shufa/2023/s3-2``
 (item). Directives register them while a page is read; roles resolve them from
 any page, with short forms relative to the current report (``s3``,

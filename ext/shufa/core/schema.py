@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .parts import PART_ANCHOR
+from .parts import CLOSING, PART_ANCHOR
 
 SCHEMA_VERSION = 1
 
@@ -228,8 +228,7 @@ REPORT: dict[str, Any] = {
             "additionalProperties": False,
             "description": "The closing parts and the signature.",
             "properties": {
-                "shortcomings": {"$ref": "#/$defs/closing_part"},
-                "next_steps": {"$ref": "#/$defs/closing_part"},
+                **{c.key: {"$ref": "#/$defs/closing_part"} for c in CLOSING},
                 "signature": _text("Signature line (`青禾县人民政府`)."),
                 "date_line": _text("Date line as printed (`2024年1月22日`)."),
             },
