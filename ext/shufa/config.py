@@ -68,6 +68,15 @@ def _style(app: Sphinx, value: str) -> str:
     return value
 
 
+def _partition(app: Sphinx, value: str) -> str:
+    if value and not re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*", value):
+        raise ConfigError(
+            f"shufa_partition: {value!r} is no partition name; expected empty (the whole archive), "
+            "`hub`, or a partition's slug such as `jianglan`"
+        )
+    return value
+
+
 def _positive(name: str) -> Check:
     def check(app: Sphinx, value: int) -> int:
         if value < 1:
@@ -104,6 +113,23 @@ class ShufaConfig:
         "The access date of citations (YYYY-MM-DD) for reports whose data gives none; empty: the "
         "build date (`SOURCE_DATE_EPOCH` when set).",
         _date,
+    )
+    partition: str = option(
+        "",
+        (str,),
+        "env",
+        "What this Sphinx run builds: empty, the whole archive in one run; `hub`, what spans the "
+        "partitions (home, listings and indices across provinces, guides, reference, the search "
+        "index); another value, the partition of that name (the counties of its provinces, with "
+        "every page of theirs). `shufa build` (`make html`) sets it for each run.",
+        _partition,
+    )
+    partitions_dir: str = option(
+        "",
+        (str,),
+        "env",
+        "In the hub's run: the folder holding each partition's output (`<folder>/<name>/`), whose "
+        "`_shufa/` files the hub merges into the site-wide pages and files.",
     )
     search_exclude: tuple[str, ...] = option(
         (),
