@@ -10,6 +10,7 @@ The steps are modules of their own: :mod:`~shufa.core.registries`,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,19 @@ class LoadResult:
     failed_registries: set[str] = field(default_factory=set)
 
 
-def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadResult:
+def load_archive(
+    data_dir: Path, cache: dict[str, Any] | None = None, only: set[str] | None = None
+) -> LoadResult:
     """Load every file of *data_dir*; problems are collected, never raised.
 
     *cache*, when given, maps a report file to the outcome of its parse and schema
     validation, keyed by its modification time and size; unchanged files are not
     parsed again (the build keeps it between runs). Cross-file checks always run.
+
+    *only*, a set of county slugs, limits the report files read to those counties' folders (one
+    partition of a national build); an empty set reads none but looks at everything
+    outside the registered counties' folders (the hub's share), so that the partitions
+    and the hub together report every problem once.
     """
     data_dir = Path(data_dir)
     registries = load_registries(data_dir)
@@ -58,7 +66,7 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
     reports: dict[str, Report] = {}
     files: dict[str, Path] = {}
     seen = set()
-    for path in _report_files(data_dir, problems):
+    for path in _report_files(data_dir, problems, _scope(only, set(registries.counties))):
         doc, found = _parse_report(path, cache)
         seen.add(str(path))
         if doc is None:
@@ -80,7 +88,14 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
     if cache is not None:
         for stale in set(cache) - seen:
             del cache[stale]
-    archive = Archive(counties=counties, kinds=kinds, topics=topics, reports=reports, metrics=metrics)
+    archive = Archive(
+        counties=counties,
+        kinds=kinds,
+        topics=topics,
+        reports=reports,
+        metrics=metrics,
+        provinces=registries.provinces,
+    )
     return LoadResult(archive, sorted(set(problems)), files, failed_registries=set(registries.failed))
 
 
@@ -119,7 +134,18 @@ def _parse_report(path: Path, cache: dict[str, Any] | None) -> tuple[YamlDocumen
     return doc, found
 
 
-def _report_files(data_dir: Path, problems: list[Problem]) -> list[Path]:
+def _scope(only: set[str] | None, registered: set[str]) -> Callable[[Path], bool]:
+    """Whether a path (relative to the data folder) is read by a load of the counties *only*."""
+    if only is None:
+        return lambda rel: True
+    if only:
+        return lambda rel: rel.parts[0] in only
+    return lambda rel: rel.parts[0] not in registered
+
+
+def _report_files(
+    data_dir: Path, problems: list[Problem], in_scope: Callable[[Path], bool] = lambda rel: True
+) -> list[Path]:
     """data/<county>/<kind>/<year>.yaml files; misplaced YAML and symlinks are problems."""
     if not data_dir.is_dir():
         problems.append(Problem(display_path(data_dir), 0, 0, "data folder not found", "file"))
@@ -128,6 +154,8 @@ def _report_files(data_dir: Path, problems: list[Problem]) -> list[Path]:
     root = data_dir.resolve()
     for path in sorted(data_dir.rglob("*")):
         rel = path.relative_to(data_dir)
+        if not in_scope(rel):
+            continue
         if path.is_symlink():
             problems.append(
                 Problem(

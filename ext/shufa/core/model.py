@@ -20,6 +20,7 @@ from .parts import CLOSING, NEXT_STEPS, SHORTCOMINGS
 __all__ = [
     "NEXT_STEPS",
     "SHORTCOMINGS",
+    "WHOLE",
     "Archive",
     "ClosingPart",
     "County",
@@ -28,6 +29,7 @@ __all__ = [
     "Item",
     "Kind",
     "Metric",
+    "Province",
     "Report",
     "Section",
     "Topic",
@@ -58,15 +60,34 @@ class Field(NamedTuple):
 
 
 @dataclass
+class Province:
+    """A province of data/provinces.yaml; *partition* is the part of the national build it is
+    built in (its own slug unless provinces.yaml groups it with others)."""
+
+    slug: str
+    name: str
+    partition: str = ""
+
+    def __post_init__(self) -> None:
+        self.partition = self.partition or self.slug
+
+
+#: The one province of an archive without data/provinces.yaml: every county is in it.
+WHOLE = Province("all", "全部地区")
+
+
+@dataclass
 class County:
     slug: str
     name: str
+    #: The province as printed (江澜省); ``province_slug`` is its key in provinces.yaml.
     province: str = ""
     city: str = ""
     code: str = ""
     aliases: list[str] = field(default_factory=list)
     note: str = ""
     line: int = 0
+    province_slug: str = WHOLE.slug
 
     @property
     def docname(self) -> str:
@@ -333,6 +354,7 @@ class Archive:
     topics: dict[str, Topic]
     reports: dict[str, Report]
     metrics: dict[str, Metric] = field(default_factory=dict)
+    provinces: dict[str, Province] = field(default_factory=lambda: {WHOLE.slug: WHOLE})
 
     def __repr__(self) -> str:
         return f"Archive({len(self.counties)} counties, {len(self.reports)} reports)"
@@ -350,6 +372,16 @@ class Archive:
         for report in ordered:
             self._by_county.setdefault(report.county, []).append(report)
             self._by_year.setdefault(report.year, []).append(report)
+        self._in_province: dict[str, list[County]] = {}
+        for county in self.counties.values():
+            self._in_province.setdefault(county.province_slug, []).append(county)
+
+    def counties_in(self, province: str) -> list[County]:
+        """The counties of a province (slug), in the order of counties.yaml."""
+        return list(self._in_province.get(province, []))
+
+    def province_of(self, county: str) -> Province:
+        return self.provinces[self.counties[county].province_slug]
 
     def reports_of(self, county: str, kind: str | None = None) -> list[Report]:
         """A county's reports (of one kind), by kind order then year."""

@@ -256,7 +256,10 @@ COUNTIES: dict[str, Any] = {
         "additionalProperties": False,
         "properties": {
             "name": _text("Chinese name (`青禾县`)."),
-            "province": _text("Province (`江澜省`)."),
+            "province": _text(
+                "Province as printed (`江澜省`); with data/provinces.yaml, the name or key of one of its "
+                "provinces."
+            ),
             "city": _text("Prefecture-level city (`临川市`)."),
             "code": {
                 "type": "string",
@@ -270,6 +273,29 @@ COUNTIES: dict[str, Any] = {
                 "description": "Former slugs (renamed or merged counties); they get redirect pages.",
             },
             "note": _text("Free note (`原北亭县，撤县设区后更名`)."),
+        },
+    },
+}
+
+PROVINCES: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "data/provinces.yaml",
+    "description": "the provinces of the archive: slug → name and the partition of the national build",
+    "type": "object",
+    "propertyNames": {"pattern": SLUG_PATTERN},
+    "minProperties": 1,
+    "additionalProperties": {
+        "type": "object",
+        "required": ["name"],
+        "additionalProperties": False,
+        "properties": {
+            "name": _text("Chinese name (`江澜省`), as counties.yaml prints it."),
+            "partition": {
+                "type": "string",
+                "pattern": SLUG_PATTERN,
+                "description": "The partition of the national build the province is built in; default: its "
+                "own slug. Provinces that name the same partition are built in one Sphinx run.",
+            },
         },
     },
 }
@@ -347,6 +373,7 @@ METRICS: dict[str, Any] = {
 SCHEMAS: dict[str, dict[str, Any]] = {
     "report": REPORT,
     "counties": COUNTIES,
+    "provinces": PROVINCES,
     "kinds": KINDS,
     "topics": TOPICS,
     "metrics": METRICS,
