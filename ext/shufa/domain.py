@@ -160,7 +160,9 @@ class ReportDomain(Domain):
             return cached[1]
         archive, objects = run.result.archive, {}
         for report in run.summary.reports.values():
-            objects[report.key] = ReportObject(report.docname, "report", report_name(archive, report), "report")
+            objects[report.key] = ReportObject(
+                report.docname, "report", report_name(archive, report), "report"
+            )
             for part in report.parts:
                 label = part_label(archive, report, part.anchor)
                 for name in part.ids:

@@ -295,7 +295,9 @@ class YearPageDirective(ListingDirective):
         note_model_dependency(self.env, "archive")
         page = self.titled(f"{year}年度报告", "year")
         reports = [r for r in self.summary.reports.values() if r.year == year]
-        intro = f"{year}年度共收录{len(reports)}份报告：{self.counts(reports)}。按省列出，点击查看各县的报告。"
+        intro = (
+            f"{year}年度共收录{len(reports)}份报告：{self.counts(reports)}。按省列出，点击查看各县的报告。"
+        )
         page += nodes.paragraph(intro, intro)
         page += self.province_list(self.provinces(reports), f"years/{year}", "year-provinces")
         return [page]
@@ -401,7 +403,9 @@ class TopicProvinceDirective(ListingDirective):
             for report, part in found:
                 para = nodes.paragraph()
                 label = f"{report.year}年{archive.kinds[report.kind].name}"
-                para += report_ref(self.env, "section", f"{report.key}/{part.anchor}", nodes.inline("", label))
+                para += report_ref(
+                    self.env, "section", f"{report.key}/{part.anchor}", nodes.inline("", label)
+                )
                 para += nodes.Text("　")
                 para += text_nodes(f"{part.marker}{part.heading}")
                 items += nodes.list_item("", para)

@@ -52,16 +52,36 @@ def plan(archive: Archive) -> list[Partition]:
 
 
 def partition_of_county(archive: Archive, county: str) -> str:
+    """The partition of a county, found by its slug or a former one (``aliases``)."""
+    if county not in archive.counties:
+        county = next(c.slug for c in archive.counties.values() if county in c.aliases)
     return archive.province_of(county).partition
 
 
 def owner(archive: Archive, docname: str) -> str:
-    """The run that writes page *docname*: a partition's name, or :data:`HUB`."""
+    """The run that writes page *docname* (or a file, by its path without the suffix): a
+    partition's name, or :data:`HUB`. A county's former slug belongs to the county."""
     parts = docname.split("/")
-    if parts[0] == "reports" and len(parts) > 2 and parts[1] in archive.counties:
+    if parts[0] == "reports" and len(parts) > 2 and parts[1] in _county_slugs(archive):
         return partition_of_county(archive, parts[1])
     if parts[0] in PROVINCE_SCOPED and len(parts) >= 3 and parts[-1] in archive.provinces:
         return archive.provinces[parts[-1]].partition
     if parts[0] == "provinces" and len(parts) == 2 and parts[1] in archive.provinces:
         return archive.provinces[parts[1]].partition
     return HUB
+
+
+def _county_slugs(archive: Archive) -> set[str]:
+    """Every slug a county answers to (its own and its former ones), computed once per archive."""
+    if not _SLUGS or _SLUGS[0][0] is not archive:
+        _SLUGS[:] = [(archive, {s for c in archive.counties.values() for s in (c.slug, *c.aliases)})]
+    return _SLUGS[0][1]
+
+
+_SLUGS: list[tuple[Archive, set[str]]] = []
+
+
+def owner_of_file(archive: Archive, path: str) -> str:
+    """The run that writes the output file *path* (relative to the site's root, ``/``-separated)."""
+    name = path.rsplit(".", 1)[0] if "/" in path else path
+    return owner(archive, name)

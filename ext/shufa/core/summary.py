@@ -104,7 +104,9 @@ def summarize(archive: Archive, counties: Iterable[str] | None = None) -> Summar
                 parts = [
                     PartStub(s.anchor, tuple(s.ids), s.marker, s.heading, s.topic) for s in report.sections
                 ]
-                parts += [PartStub(p.anchor, tuple(p.ids), p.marker, p.heading, "") for p in report.closing_parts]
+                parts += [
+                    PartStub(p.anchor, tuple(p.ids), p.marker, p.heading, "") for p in report.closing_parts
+                ]
                 excerpt = " ".join(report.preamble.split())[:EXCERPT]
                 found.reports[report.key] = ReportStub(
                     report.key, report.title, report.issued, report.published, excerpt, tuple(parts)
