@@ -203,22 +203,47 @@ def loaded_archive(env: BuildEnvironment) -> Archive | None:
 
 
 def _fingerprint(run: Run, key: str) -> str:
-    """``summary`` and ``summary:<province>`` are the summary of every report or of a
-    province's reports; other keys are the model's (:mod:`shufa.core.fingerprints`)."""
-    scope, _, province = key.partition(":")
-    if scope != "summary":
+    """Keys ``summary:…`` name a part of the summary (:func:`summary_part`); other keys are the
+    model's (:mod:`shufa.core.fingerprints`)."""
+    if not key.startswith("summary:"):
         return current_fingerprint(run.result.archive, key)
-    digests = run.digests
-    if key not in digests:
-        reports = run.summary.reports.values()
-        if province:
-            counties = {c.slug for c in run.result.archive.counties_in(province)}
-            reports = [r for r in reports if r.county in counties]
-        metrics = sorted(run.summary.metric_years.items()) if not province else []
-        digests[key] = hashlib.sha1(
-            repr((sorted(reports, key=lambda r: r.key), metrics)).encode()
-        ).hexdigest()
-    return digests[key]
+    if key not in run.digests:
+        part = summary_part(run.summary, run.result.archive, key.split(":")[1:])
+        run.digests[key] = hashlib.sha1(repr(part).encode()).hexdigest()
+    return run.digests[key]
+
+
+def summary_part(summary: Summary, archive: Archive, scope: list[str]) -> object:
+    """What a page across reports shows of the summary, by scope (``<p>`` a province):
+
+    ``reports`` — each report and its number of sections (counts by year, kind, province);
+    ``topics`` — each report's topics; ``topic:<t>`` — the reports with a section on topic t;
+    ``year:<y>`` — the reports of year y; ``metrics`` — the years each county reports each
+    metric; ``province:<p>`` — the province's reports; ``year:<y>:<p>`` — their titles in year y;
+    ``topic:<t>:<p>`` — their sections on topic t; ``metric:<m>:<p>`` — the years its counties
+    report metric m."""
+    what, args = scope[0], scope[1:]
+    reports = list(summary.reports.values())
+    if args and len(args) == (1 if what == "province" else 2):
+        counties = {c.slug for c in archive.counties_in(args[-1])}
+        reports = [r for r in reports if r.county in counties]
+    if what in ("reports", "province"):
+        return sorted((r.key, sum(1 for p in r.parts if p.topic)) for r in reports)
+    if what == "topics":
+        return sorted((r.key, [p.topic for p in r.parts]) for r in reports)
+    if what == "topic":
+        topic = args[0]
+        return sorted((r.key, [p for p in r.parts if p.topic == topic]) for r in reports)
+    if what == "year":
+        return sorted((r.key, r.title if len(args) > 1 else "") for r in reports if str(r.year) == args[0])
+    if what in ("metrics", "metric"):
+        wanted = {r.county for r in reports} if len(args) > 1 else None
+        return sorted(
+            (m, sorted((ck, y) for ck, y in c.items() if wanted is None or ck.split("/")[0] in wanted))
+            for m, c in summary.metric_years.items()
+            if what == "metrics" or m == args[0]
+        )
+    raise ValueError(f"unknown summary scope {scope!r}")
 
 
 def note_model_dependency(env: BuildEnvironment, key: str) -> None:

@@ -109,7 +109,7 @@ class ArchiveOverviewDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         note_model_dependency(self.env, "archive")
-        note_model_dependency(self.env, "summary")
+        note_model_dependency(self.env, "summary:reports")
         archive = self.archive
         reports = list(self.summary.reports.values())
         sections = sum(1 for r in reports for p in r.parts if p.topic)
@@ -160,7 +160,7 @@ class ArchiveIndexDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         note_model_dependency(self.env, "archive")
-        note_model_dependency(self.env, "summary")
+        note_model_dependency(self.env, "summary:reports")
         archive = self.archive
         out = self.titled("报告库", "archive")
         intro = "按省列出收录的县（市、区）；点击进入该省各县的历年报告。"
@@ -193,7 +193,7 @@ class ProvincePageDirective(ListingDirective):
     def run(self) -> list[nodes.Node]:
         slug = self.arguments[0]
         note_model_dependency(self.env, "archive")
-        note_model_dependency(self.env, f"summary:{slug}")
+        note_model_dependency(self.env, f"summary:province:{slug}")
         archive = self.archive
         province = archive.provinces[slug]
         out = self.titled(province.name, "province")
@@ -271,7 +271,7 @@ class YearsIndexDirective(ListingDirective):
     """Every year with its number of reports."""
 
     def run(self) -> list[nodes.Node]:
-        note_model_dependency(self.env, "summary")
+        note_model_dependency(self.env, "summary:reports")
         page = self.titled("按年度浏览", "years")
         items = nodes.bullet_list(classes=["year-list"])
         count = self.summary.count(lambda r: r.year)
@@ -291,7 +291,7 @@ class YearPageDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         year = int(self.arguments[0])
-        note_model_dependency(self.env, "summary")
+        note_model_dependency(self.env, f"summary:year:{year}")
         note_model_dependency(self.env, "archive")
         page = self.titled(f"{year}年度报告", "year")
         reports = [r for r in self.summary.reports.values() if r.year == year]
@@ -310,8 +310,8 @@ class YearProvinceDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         year, province = int(self.arguments[0]), self.arguments[1]
-        note_model_dependency(self.env, f"summary:{province}")
-        note_model_dependency(self.env, "kinds")
+        note_model_dependency(self.env, f"summary:year:{year}:{province}")
+        note_model_dependency(self.env, "archive")
         archive = self.archive
         name = archive.provinces[province].name
         page = self.titled(f"{name}{year}年度报告", "year")
@@ -343,7 +343,7 @@ class TopicsIndexDirective(ListingDirective):
     """Every topic with the number of sections on it (each topic's page lists them by province)."""
 
     def run(self) -> list[nodes.Node]:
-        note_model_dependency(self.env, "summary")
+        note_model_dependency(self.env, "summary:topics")
         note_model_dependency(self.env, "archive")
         page = self.titled("按主题浏览", "topics")
         intro = "同一主题在各地、各年度报告中的部分。点击主题，按省查看。"
@@ -366,7 +366,7 @@ class TopicPageDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         key = self.arguments[0]
-        note_model_dependency(self.env, "summary")
+        note_model_dependency(self.env, f"summary:topic:{key}")
         note_model_dependency(self.env, "archive")
         topic = self.archive.topics[key]
         page = self.titled(topic.label, "topic")
@@ -384,7 +384,7 @@ class TopicProvinceDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         key, province = self.arguments
-        note_model_dependency(self.env, f"summary:{province}")
+        note_model_dependency(self.env, f"summary:topic:{key}:{province}")
         note_model_dependency(self.env, "archive")
         archive = self.archive
         topic = archive.topics[key]

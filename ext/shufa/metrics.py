@@ -118,7 +118,7 @@ class MetricIndexDirective(ListingDirective):
     """Every metric, with the number of counties reporting it (each metric's page lists them by province)."""
 
     def run(self) -> list[nodes.Node]:
-        note_model_dependency(self.env, "summary")
+        note_model_dependency(self.env, "summary:metrics")
         note_model_dependency(self.env, "archive")
         page = self.titled("数字指标", "metrics")
         intro = "报告中的数字按下列指标归类（见 data/metrics.yaml），点击指标按省查看各地的历年数字。"
@@ -141,7 +141,7 @@ class MetricPageDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         key = self.arguments[0]
-        note_model_dependency(self.env, "summary")
+        note_model_dependency(self.env, "summary:metrics")
         note_model_dependency(self.env, "archive")
         archive = self.archive
         metric = archive.metrics[key]
@@ -174,7 +174,7 @@ class MetricProvinceDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         key, province = self.arguments
-        note_model_dependency(self.env, f"summary:{province}")
+        note_model_dependency(self.env, f"summary:metric:{key}:{province}")
         note_model_dependency(self.env, "archive")
         archive = self.archive
         metric = archive.metrics[key]
