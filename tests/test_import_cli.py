@@ -250,7 +250,13 @@ def test_the_file_is_written_in_the_style_of_data(data, capsys):
     assert "    topic: leadership\n" in text
     assert '      - ordinal: 1\n        marker: "一是"\n        label: "完善工作机制。"\n' in text
     assert "\\u" not in text  # readable UTF-8, not escapes
-    assert "preamble: |-\n  县长　林**\n  （2021年1月18日）\n" in text
+    # the byline (县长　林**) is the author's, not text of the preamble (issue 14)
+    assert "preamble: |-\n  （2021年1月18日）\n  2020年，" in text
+    assert (
+        "\nsource:\n  retrieved: 20" in text
+        and '\n  original:\n    path: "sources/qinghe/shufa/2020.txt"\n' in text
+        and '\n    name: "qinghe-shufa-2020.txt"\n    format: "txt"\n    sha256: "' in text
+    )
 
 
 def test_output_to_stdout(data, capsys):

@@ -8,6 +8,8 @@ The other importer tests use the helpers here (``outline``, ``marks``).
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -123,7 +125,17 @@ def test_fixture_is_read_as_expected(name, tmp_path):
     assert [f"{u.line} {u.anchor}: {u.reason}" for u in prepared.summary.unplaced] == exp["unplaced"]
     assert doc.get("author", {}) == exp["author"]
     assert doc.get("date", {}) == exp["date"]
-    assert doc.get("source", {}) == exp["source"]
+    source = dict(doc.get("source", {}))
+    original, retrieved = source.pop("original"), source.pop("retrieved")
+    assert source == exp["source"]
+    # provenance: the original is kept beside data/ as sources/<county>/<kind>/<year>.txt
+    assert original == {
+        "path": f"sources/{exp['target'].removesuffix('.yaml')}.txt",
+        "name": f"{name}.txt",
+        "format": "txt",
+        "sha256": hashlib.sha256((FIXTURES / f"{name}.txt").read_bytes()).hexdigest(),
+    }
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", retrieved)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -134,7 +146,10 @@ def test_fixture_loses_nothing(name, tmp_path):
     source = FIXTURES / f"{name}.txt"
     prepared = prepare(source, registries, options(exp["args"]))
     text, _ = decode(source.read_bytes())
-    removed = remove_artefacts(text).removed
+    removed = prepared.cleaned.removed  # the artefacts, and the byline (it went to author)
+    assert {a.kind for a in removed} - {a.kind for a in remove_artefacts(text).removed} <= {
+        "byline (→ author)"
+    }
     assert squeeze(reading_text(prepared.document)) == squeeze(without(text, removed))
     # and every removed artefact really was in the input, where it says
     for artefact in removed:
