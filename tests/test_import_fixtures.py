@@ -157,35 +157,50 @@ def test_fixture_loses_nothing(name, tmp_path):
 
 
 def test_reading_order_is_defined_field_by_field():
+    # the order is the model's (Report.fields): the importer keeps no copy of it
     doc = {
+        "county": "qinghe",
+        "kind": "shufa",
+        "year": 2023,
         "title": "T",
+        "subtitle": "ST",
+        "author": {"name": "not printed"},
         "preamble": "P",
         "sections": [
             {
+                "ordinal": 1,
                 "marker": "一、",
                 "heading": "H",
+                "topic": "leadership",
                 "lead": "L",
                 "text": "X",
                 "items": [
-                    {"marker": "1.", "label": "a。", "text": "b", "items": [{"marker": "（1）", "text": "c"}]}
+                    {
+                        "ordinal": 1,
+                        "marker": "1.",
+                        "label": "a。",
+                        "text": "b",
+                        "items": [{"ordinal": 1, "marker": "（1）", "text": "c"}],
+                    }
                 ],
             }
         ],
         "closing": {
             "date_line": "D",
             "signature": "S",
-            "next_steps": {"items": [{"marker": "二是", "text": "n"}], "intro": "NI"},
+            "next_steps": {"items": [{"ordinal": 1, "marker": "二是", "text": "n"}], "intro": "NI"},
             "shortcomings": {
+                "ordinal": 2,
                 "marker": "五、",
                 "heading": "SH",
                 "intro": "SI",
                 "text": "ST",
-                "items": [{"marker": "一是", "text": "s"}],
+                "items": [{"ordinal": 1, "marker": "一是", "text": "s"}],
             },
         },
     }
     assert [value for _, value in text_fields(doc)] == [
-        "T", "P", "一、", "H", "L", "1.", "a。", "b", "（1）", "c", "X",
+        "T", "ST", "P", "一、", "H", "L", "1.", "a。", "b", "（1）", "c", "X",
         "五、", "SH", "SI", "ST", "一是", "s", "NI", "二是", "n", "S", "D",
     ]  # fmt: skip
 

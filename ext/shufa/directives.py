@@ -124,6 +124,13 @@ class ReportDirective(ReportPartDirective):
 
         section = nodes.section(ids=["report"], classes=["report"])
         section += nodes.title(report.title, "", *self.field_nodes(report, "report", "title", report.title))
+        if report.subtitle:
+            section += nodes.paragraph(
+                "",
+                "",
+                *self.field_nodes(report, "report", "subtitle", report.subtitle),
+                classes=["report-subtitle"],
+            )
         header = nodes.container(classes=["report-header"])
         header += self.breadcrumbs(report)
         header += self.header(report)
