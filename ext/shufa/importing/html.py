@@ -71,6 +71,7 @@ _CHROME_HINTS = (
     ("navigation", re.compile(r"(?:^|[-_\s])(?:nav|menu|daohang|dh)|topbar|top-bar|header|head(?:er)?$", re.I)),
     ("footer", re.compile(r"foot|copyright|beian|bottom|bq", re.I)),
     ("share and print tools", re.compile(r"share|fenxiang|print|tool|fontsize|zihao", re.I)),
+    ("article info", re.compile(r"meta|info|attr|source", re.I)),
     ("related links", re.compile(r"relat|xgxx|xglj|link|list|recommend|more", re.I)),
 )
 _CHROME_TAGS = {"nav": "navigation", "header": "navigation", "footer": "footer", "aside": "related links"}
