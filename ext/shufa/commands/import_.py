@@ -77,7 +77,9 @@ def expand(paths: list[Path]) -> tuple[list[Path], dict[str, int]]:
 def run(args: argparse.Namespace) -> int:
     sources, skipped = expand([Path(s) for s in args.sources])
     if not sources:
-        print("error: no .txt, .docx, .html or .pdf file found in " + ", ".join(args.sources), file=sys.stderr)
+        print(
+            "error: no .txt, .docx, .html or .pdf file found in " + ", ".join(args.sources), file=sys.stderr
+        )
         return 1
     if args.output is not None and len(sources) > 1:
         print("error: -o/--output takes a single SRC; use --data-dir for several files", file=sys.stderr)
@@ -129,7 +131,17 @@ def run(args: argparse.Namespace) -> int:
         )
     if progress is not None:
         print(file=report)
-        headers = ["source", "result", "file", "sections", "items", "figures", "redactions", "to review", "why"]
+        headers = [
+            "source",
+            "result",
+            "file",
+            "sections",
+            "items",
+            "figures",
+            "redactions",
+            "to review",
+            "why",
+        ]
         print(format_table(headers, rows), file=report)
         left_out = ", ".join(f"{n} {suffix}" for suffix, n in sorted(skipped.items()))
         print(

@@ -81,7 +81,11 @@ def check_original(report: Report, data_dir: Path, cache: dict[str, Any] | None 
             if cache is not None:
                 cache[key] = (stamp, digest)
     except OSError as exc:
-        return [Problem(*at_path, f"source.original.path: cannot read {original.path}: {exc.strerror}", "original")]
+        return [
+            Problem(
+                *at_path, f"source.original.path: cannot read {original.path}: {exc.strerror}", "original"
+            )
+        ]
     if digest != original.sha256:
         return [
             Problem(

@@ -100,7 +100,9 @@ def is_signature(text: str) -> bool:
 
 
 _SUBTITLE = re.compile(r"^(?:——|—|--|－－|──|⸺)")
-_OCCASION = re.compile(r"^[（(]?(?:[^（()）]{0,24}?)在(?P<occasion>[^（()）]{4,60}?(?:会议|大会|会))上[)）]?$")
+_OCCASION = re.compile(
+    r"^[（(]?(?:[^（()）]{0,24}?)在(?P<occasion>[^（()）]{4,60}?(?:会议|大会|会))上[)）]?$"
+)
 _SUBTITLE_DATE = re.compile(
     rf"(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*月"
     rf"\s*(?P<d>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*日"

@@ -27,6 +27,7 @@ Positions in messages are the page's paragraphs (its lines, counted from 1).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -65,10 +66,15 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 #: Known bodies of article pages (WeChat, TRS and other CMSs of government portals).
 _BODY_HINT = re.compile(r"^(?:js_content|zoom|UCAP-CONTENT)$|rich_media_content|TRS_Editor", re.I)
-_TITLE_HINT = re.compile(r"activity-name|rich_media_title|(?:^|[-_\s])(?:article|news|detail|con|zw)?[-_]?title", re.I)
+_TITLE_HINT = re.compile(
+    r"activity-name|rich_media_title|(?:^|[-_\s])(?:article|news|detail|con|zw)?[-_]?title", re.I
+)
 _CHROME_HINTS = (
     ("breadcrumb", re.compile(r"bread|crumb|location|position|weizhi|dqwz|current", re.I)),
-    ("navigation", re.compile(r"(?:^|[-_\s])(?:nav|menu|daohang|dh)|topbar|top-bar|header|head(?:er)?$", re.I)),
+    (
+        "navigation",
+        re.compile(r"(?:^|[-_\s])(?:nav|menu|daohang|dh)|topbar|top-bar|header|head(?:er)?$", re.I),
+    ),
     ("footer", re.compile(r"foot|copyright|beian|bottom|bq", re.I)),
     ("share and print tools", re.compile(r"share|fenxiang|print|tool|fontsize|zihao", re.I)),
     ("article info", re.compile(r"meta|info|attr|source", re.I)),
@@ -280,7 +286,7 @@ def _title(root: Any, meta: dict[str, str], inside: set[Any]) -> Any | None:
     for element, text, _tag in candidates:
         if wanted and (text == wanted or (len(text) >= 8 and text in wanted)):
             return element
-    for element, text, tag in candidates:
+    for element, _text, tag in candidates:
         if tag == "h1" or "activity-name" in (element.get("id") or ""):
             return element
     return None
@@ -340,7 +346,9 @@ def _head_meta(root: Any, text: str) -> dict[str, str]:
         title = " ".join(found[0].text_content().split()) if found else ""
         title = re.split(r"\s*[_｜|]\s*|\s+[-—–]\s+", title)[0] if title else ""
     meta["title"] = title
-    published = content("pubdate", "publishdate", "article:published_time", "og:release_date", "firstpublishedtime")
+    published = content(
+        "pubdate", "publishdate", "article:published_time", "og:release_date", "firstpublishedtime"
+    )
     match = _DATE.search(published)
     if not match:
         wechat = _WECHAT_TIME.search(text)
@@ -351,10 +359,8 @@ def _head_meta(root: Any, text: str) -> dict[str, str]:
             shown = root.xpath("//*[@id='publish_time']")
             match = _DATE.search(shown[0].text_content()) if shown else None
     if match:
-        try:
+        with contextlib.suppress(ValueError):  # an impossible date is no date
             meta["published"] = dt.date(*(int(g) for g in match.groups())).isoformat()
-        except ValueError:
-            pass
     source = content("contentsource", "source")
     if not source and _is_wechat(root):
         name = root.xpath("//*[@id='js_name']")

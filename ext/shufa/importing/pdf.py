@@ -28,6 +28,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from .artefacts import Artefact
 from .decoding import PLAUSIBLE, plausibility
 from .markers import line_marker
@@ -328,7 +329,11 @@ def _starts_block(text: str) -> bool:
 def _join(parts: list[str]) -> str:
     out = parts[0]
     for part in parts[1:]:
-        gap = " " if out[-1:].isascii() and out[-1:].isalpha() and part[:1].isascii() and part[:1].isalpha() else ""
+        gap = (
+            " "
+            if out[-1:].isascii() and out[-1:].isalpha() and part[:1].isascii() and part[:1].isalpha()
+            else ""
+        )
         out += gap + part
     return out
 
@@ -338,4 +343,3 @@ def _median(values: list[float]) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[len(ordered) // 2]
-

@@ -25,8 +25,8 @@ from ..core.yamlfile import YamlDocument, read_yaml
 from .artefacts import Artefact, Cleaned, remove_artefacts
 from .document import Built, build_document
 from .metadata import Metadata, detect
-from .roundtrip import first_difference, reading_text
 from .provenance import Keeping, keep_original, plan_original
+from .roundtrip import first_difference, reading_text
 from .sources import ImportFailure, SourceText, read_source
 from .structure import Node, Outline, parse
 from .summary import Summary, TopicNote, UnplacedNote
@@ -184,7 +184,9 @@ def prepare_text(
     summary = _summary(source, shown, target, built, outline, cleaned, meta, choices, registries)
     if keeping is not None:
         summary.original = f"{keeping.record['path']} (sha256 {keeping.record['sha256'][:12]}…)"
-    return Prepared(path, target, built.document, text, cleaned.body, summary, outline, cleaned, source, keeping)
+    return Prepared(
+        path, target, built.document, text, cleaned.body, summary, outline, cleaned, source, keeping
+    )
 
 
 def _target(options: Options, registries: Registries, meta: Metadata) -> Path | str:

@@ -87,10 +87,7 @@ def reader_module(path: Path):
     suffix = path.suffix.lower()
     name = FORMATS.get(suffix)
     if name is None or name == FALLBACK:
-        if _looks_like_html(path):
-            name = FORMATS[".html"]
-        else:
-            name = name or FALLBACK
+        name = FORMATS[".html"] if _looks_like_html(path) else name or FALLBACK
     return import_module(name)
 
 
