@@ -40,7 +40,7 @@ def loaded_after_importing(names: list[str]) -> list[str]:
     return json.loads(out.stdout)
 
 
-@pytest.mark.parametrize("layer", ["core", "importing", "commands"])
+@pytest.mark.parametrize("layer", ["core", "importing", "commands", "build"])
 def test_layer_loads_no_sphinx_and_no_docutils(layer: str) -> None:
     names = modules(layer)
     assert len(names) > 3, names

@@ -157,6 +157,13 @@ class ReportDirective(ReportPartDirective):
 
         section = report_page(ids=["report"], classes=["report"])
         section += nodes.title(report.title, "", *self.field_nodes(report, "report", "title", report.title))
+        if report.subtitle:
+            section += nodes.paragraph(
+                "",
+                "",
+                *self.field_nodes(report, "report", "subtitle", report.subtitle),
+                classes=["report-subtitle"],
+            )
         header = report_header(classes=["report-header"])
         header += self.breadcrumbs(report)
         header += self.header(report)

@@ -4,7 +4,8 @@
 of the archive and its problems (each with file, line and column) are listed
 in the result, so ``shufa check`` can print them all and the build can warn.
 The steps are modules of their own: :mod:`~shufa.core.registries`,
-:mod:`~shufa.core.validation`, :mod:`~shufa.core.building`, :mod:`~shufa.core.checks`.
+:mod:`~shufa.core.validation`, :mod:`~shufa.core.building`, :mod:`~shufa.core.checks`,
+:mod:`~shufa.core.originals` (the kept original files and their checksums).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from .building import build_report
 from .checks import check_report
 from .model import Archive, Report
+from .originals import check_original
 from .problems import DataError, Problem, display_path
 from .registries import TOP_LEVEL_FILES, Registries, load_registries
 from .schema import REPORT
@@ -83,6 +85,9 @@ def load_archive(
         if found:
             problems.extend(p for p in found if p is not _QUIET)
             continue
+        # a missing or changed original is reported, but the report itself is sound: it stays
+        problems.extend(check_original(report, data_dir, cache))
+        seen.add(f"original:{(data_dir.parent / report.original.path).resolve()}" if report.original else "")
         reports[report.key] = report
         files[report.key] = path
     if cache is not None:

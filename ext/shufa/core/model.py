@@ -29,6 +29,7 @@ __all__ = [
     "Item",
     "Kind",
     "Metric",
+    "Original",
     "Province",
     "Report",
     "Section",
@@ -256,6 +257,25 @@ class ClosingPart:
         return (f.text for f in self.fields(()))
 
 
+@dataclass(frozen=True)
+class Original:
+    """The original file a report's text was imported from, kept in the repository.
+
+    *path* is relative to the data folder's parent (``sources/qinghe/shufa/2023.pdf``);
+    *line* and *sha256_line* locate the mapping and its checksum in the data file."""
+
+    path: str
+    name: str
+    format: str
+    sha256: str
+    line: int = 0
+    column: int = 0
+    sha256_line: int = 0
+    sha256_column: int = 0
+    path_line: int = 0
+    path_column: int = 0
+
+
 @dataclass(repr=False)
 class Report:
     county: str
@@ -264,6 +284,10 @@ class Report:
     title: str
     sections: list[Section]
     path: str = ""
+    subtitle: str = ""
+    occasion: str = ""
+    delivered: str = ""
+    original: Original | None = None
     author_role: str = ""
     author_name: str = ""
     organization: str = ""
@@ -310,12 +334,16 @@ class Report:
     def fields(self) -> Iterator[Field]:
         """Every non-empty text field of the report in reading order, title to date line.
 
-        The order a reader meets the text: title (and the author's name, printed in the
-        header), preamble; each section's marker, heading, lead, its items (marker, label,
+        The order a reader meets the text: title, subtitle (and the author's name, printed in
+        the header), preamble; each section's marker, heading, lead, its items (marker, label,
         text, then nested items, depth first) and closing text; each closing part's marker,
         heading, intro, text and items; the signature and the date line.
         """
-        yield from _fields("report", (), (("title", self.title), ("author.name", self.author_name)))
+        yield from _fields(
+            "report",
+            (),
+            (("title", self.title), ("subtitle", self.subtitle), ("author.name", self.author_name)),
+        )
         yield from _fields("preamble", (), (("preamble", self.preamble),))
         for i, section in enumerate(self.sections):
             yield from section.fields(("sections", i))

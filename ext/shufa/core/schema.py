@@ -18,6 +18,10 @@ SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 #: Former or alternative ids of a section or item.
 ANCHOR_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+#: A repository-relative path of a kept original: plain segments, none starting with a dot.
+ORIGINAL_PATH_PATTERN = r"^(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$"
+#: The formats a kept original can have (the importer's readers).
+ORIGINAL_FORMATS = ("txt", "docx", "html", "pdf")
 
 _TEXT = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
@@ -168,6 +172,14 @@ REPORT: dict[str, Any] = {
             "description": "The year the report covers (not the publication year); must match the file name.",
         },
         "title": _text("The title as printed."),
+        "subtitle": _text(
+            "A subtitle printed under the title (`——2024年1月26日在县第十八届人民代表大会常务委员会"
+            "第十五次会议上`); part of the text, never of the title."
+        ),
+        "occasion": _text(
+            "Where the report was delivered, as its subtitle names it "
+            "(`县第十八届人民代表大会常务委员会第十五次会议`)."
+        ),
         "author": {
             "type": "object",
             "additionalProperties": False,
@@ -196,6 +208,12 @@ REPORT: dict[str, Any] = {
                     "pattern": DATE_PATTERN,
                     "description": "Date of online publication, YYYY-MM-DD.",
                 },
+                "delivered": {
+                    "type": "string",
+                    "pattern": DATE_PATTERN,
+                    "description": "Date the report was delivered at a meeting, as its subtitle "
+                    "says (`——2024年1月26日在……会议上`), YYYY-MM-DD.",
+                },
             },
         },
         "source": {
@@ -214,6 +232,34 @@ REPORT: dict[str, Any] = {
                     "description": "Date the copy was retrieved (the citation's access date).",
                 },
                 "note": _text("Free note on the source."),
+                "original": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["path", "name", "format", "sha256"],
+                    "description": "The original file the text was imported from, kept in the "
+                    "repository and offered on the report page as 原文.",
+                    "properties": {
+                        "path": {
+                            "type": "string",
+                            "pattern": ORIGINAL_PATH_PATTERN,
+                            "description": "Where the original is kept, relative to the data "
+                            "folder's parent (`sources/qinghe/shufa/2023.pdf`).",
+                        },
+                        "name": _text("The file's name as received (`青禾县2023年述法报告.pdf`)."),
+                        "format": {
+                            "enum": list(ORIGINAL_FORMATS),
+                            "description": "The original's format: "
+                            + ", ".join(f"`{f}`" for f in ORIGINAL_FORMATS)
+                            + ".",
+                        },
+                        "sha256": {
+                            "type": "string",
+                            "pattern": r"^[0-9a-f]{64}$",
+                            "description": "SHA-256 of the original (64 lower-case hex digits); "
+                            "`shufa check` reports a kept original that no longer matches it.",
+                        },
+                    },
+                },
             },
         },
         "preamble": _text("The opening paragraph(s)."),
