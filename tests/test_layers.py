@@ -97,12 +97,15 @@ def test_no_import_cycle() -> None:
     assert cycles == []
 
 
-def test_commands_import_no_plugin() -> None:
-    core = {
-        name for name in modules() if name.startswith(("shufa.core", "shufa.importing", "shufa.commands"))
-    }
+def test_commands_and_the_build_import_no_plugin() -> None:
+    # commands: the core, the importer, the build's orchestration; the orchestration: the core
+    allowed = ("shufa.core", "shufa.importing", "shufa.commands", "shufa.build")
+    core = {name for name in modules() if name.startswith(allowed)}
     for name in modules("commands"):
         assert imports_of(name) <= core | {"shufa"}, name
+    plain = {name for name in modules() if name.startswith(("shufa.core", "shufa.build"))}
+    for name in modules("build"):
+        assert imports_of(name) <= plain | {"shufa"}, name
 
 
 def test_python_m_shufa_knows_every_command(tmp_path: Path) -> None:
