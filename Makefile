@@ -5,6 +5,9 @@
 PYTHON      ?= python3
 SPHINXOPTS  ?= -W --keep-going
 BUILDDIR    ?= _build
+DATA        ?= data
+# A Dask scheduler (tcp://host:8786) to build a large archive's partitions on; empty: this machine.
+DASK_SCHEDULER ?=
 N           ?= 250 2000
 PYTEST_ARGS ?=
 
@@ -65,19 +68,21 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-bench: $(VENV)/.installed-bench
 
-## html: build the whole archive from data/ into _build/html (warnings fail the build)
+## html: build the whole archive from $(DATA) into _build/html (warnings fail the build); a large
+## archive is built in partitions on Dask (this machine's cores, or DASK_SCHEDULER=tcp://host:8786)
 # A site built by another Python (so perhaps another Sphinx) is removed, not updated.
 html: $(VENV)/.installed
 	@if [ -f $(BUILDDIR)/.html-python ] && [ "$$(cat $(BUILDDIR)/.html-python)" != "$(PY_INFO)" ]; then \
 		echo "$(BUILDDIR)/html was built with Python $$(cat $(BUILDDIR)/.html-python): building it afresh"; \
-		rm -rf $(BUILDDIR)/html; \
+		rm -rf $(BUILDDIR)/html $(BUILDDIR)/work; \
 	fi
 	@mkdir -p $(BUILDDIR) && echo "$(PY_INFO)" > $(BUILDDIR)/.html-python
-	$(BIN)/sphinx-build -b html -c . docs $(BUILDDIR)/html $(SPHINXOPTS)
+	$(BIN)/shufa build --data $(DATA) --out $(BUILDDIR)/html --work $(BUILDDIR)/work \
+		--sphinx-options "$(SPHINXOPTS)" $(if $(DASK_SCHEDULER),--scheduler $(DASK_SCHEDULER))
 
 ## check: validate every data file and print every problem
 check: $(VENV)/.installed
-	$(BIN)/shufa check data
+	$(BIN)/shufa check $(DATA)
 
 ## test: ruff (lint and format) and the whole pytest suite
 test: $(VENV)/.installed-test $(AXE)
@@ -103,4 +108,4 @@ serve: html
 
 ## clean: the build output and the generated pages (the venvs in .venv/ stay)
 clean:
-	rm -rf $(BUILDDIR) docs/reports docs/years docs/metrics
+	rm -rf $(BUILDDIR) docs/reports docs/years docs/metrics docs/provinces docs/topics

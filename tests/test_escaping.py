@@ -1,5 +1,5 @@
 """Nothing executes, nothing escapes: hostile report text appears literally, escaped, everywhere it
-is shown — page, title, meta tags, citation, downloads, archive.json, search index."""
+is shown — page, title, meta tags, citation, downloads, archive data files, search index."""
 
 from __future__ import annotations
 
@@ -106,10 +106,11 @@ def test_citation_and_downloads_keep_the_text(hostile_site) -> None:
     assert "\\{\\{ 7*7 \\}\\}" in bib, "braces of the text are escaped, not BibTeX grouping"
 
 
-def test_archive_json_carries_the_exact_strings(hostile_site) -> None:
+def test_archive_data_carries_the_exact_strings(hostile_site) -> None:
     site, report = hostile_site
-    archive = json.loads((site / "archive.json").read_text(encoding="utf-8"))
-    flat = json.dumps(archive, ensure_ascii=False)
+    key = f"{report['county']}/{report['kind']}/{report['year']}"
+    data = json.loads((site / f"reports/{key}.json").read_text(encoding="utf-8"))
+    flat = json.dumps(data, ensure_ascii=False)
     assert json.dumps(report["title"], ensure_ascii=False) in flat
     assert json.dumps(report["sections"][0]["heading"], ensure_ascii=False) in flat
 

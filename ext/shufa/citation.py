@@ -37,7 +37,7 @@ from .core.model import Archive, Report
 from .core.problems import Code
 from .data import get_archive
 from .directives import report_closing, report_header, report_item, report_page, report_section
-from .envstore import per_document_store
+from .envstore import claim, per_document_store
 
 logger = logging.getLogger(__name__)
 
@@ -223,8 +223,12 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
             continue
         base = Path(app.outdir, docname)
         csl = json.dumps([record.item], ensure_ascii=False, indent=2) + "\n"
-        write_if_changed(base.with_name(base.name + ".csl.json"), csl)
-        write_if_changed(base.with_name(base.name + ".bib"), bibtex(archive, report, record.item))
+        for path, text in (
+            (base.with_name(base.name + ".csl.json"), csl),
+            (base.with_name(base.name + ".bib"), bibtex(archive, report, record.item)),
+        ):
+            claim(app, path)
+            write_if_changed(path, text)
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,13 +254,41 @@ def note_model_dependency(env: BuildEnvironment, key: str) -> None:
         deps[key] = _fingerprint(_RUNS[env], key)
 
 
+#: In the doctree folder while a build writes the pages it read: the pages to write again if
+#: it never finished (Sphinx saves the environment before writing, so a build killed while
+#: writing would otherwise leave those pages stale for good).
+WRITING = "shufa-writing.json"
+
+
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
     run = _RUNS[env]
-    return [
+    stale = [
         docname
         for docname, deps in env.shufa_model_deps.items()
         if any(_fingerprint(run, key) != digest for key, digest in deps.items())
     ]
+    try:
+        unfinished = json.loads(Path(app.doctreedir, WRITING).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        unfinished = []
+    if unfinished:
+        logger.info(f"shufa: the last build stopped while writing; {len(unfinished)} page(s) written again")
+    return [*stale, *(d for d in unfinished if isinstance(d, str) and d in env.found_docs)]
+
+
+def _note_writing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Before reading: the pages this build will write (on top of any a killed build left)."""
+    path = Path(app.doctreedir, WRITING)
+    try:
+        earlier = set(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        earlier = set()
+    write_if_changed(path, json.dumps(sorted(earlier | set(docnames)), ensure_ascii=False))
+
+
+def _written(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None:
+        Path(app.doctreedir, WRITING).unlink(missing_ok=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -267,5 +296,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _load, priority=300)
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _write_summary)
+    app.connect("env-before-read-docs", _note_writing, priority=900)
+    app.connect("build-finished", _written, priority=990)
     per_document_store(app, "shufa_model_deps")
     return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

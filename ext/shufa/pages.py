@@ -40,6 +40,7 @@ from .core.files import write_if_changed
 from .core.model import Report
 from .core.partitions import HUB
 from .data import Run, get_run
+from .envstore import claimed, extra_pages
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +141,35 @@ def _generate(app: Sphinx) -> None:
         logger.info(f"shufa: {written} generated page(s) written, {removed} removed")
 
 
+#: Output folders whose every file is a page or a claimed file (:func:`shufa.envstore.claim`).
+SWEPT_DIRS = (*GENERATED_DIRS, "sitemaps")
+
+
+def _sweep(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the output files that nothing of this build wrote any more (a deleted report's page
+    and downloads, a renamed county's folder …), so an incremental build gives what a clean one does."""
+    if exception is not None or app.builder.format != "html":
+        return
+    env = app.env
+    outdir = Path(app.outdir)
+    keep = set(claimed(app))
+    keep.update(Path(app.builder.get_outfilename(d)).resolve().as_posix() for d in env.found_docs)
+    keep.update(Path(app.builder.get_outfilename(d)).resolve().as_posix() for d in extra_pages(env))
+    removed = 0
+    for folder in SWEPT_DIRS:
+        root = outdir / folder
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*"), reverse=True):
+            if path.is_file() and path.resolve().as_posix() not in keep:
+                path.unlink()
+                removed += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    if removed:
+        logger.info(f"shufa: {removed} output file(s) of removed pages deleted")
+
+
 def _link_across_runs(
     app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element
 ) -> nodes.reference | None:
@@ -167,4 +197,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_event("shufa-generate-pages")  # (run, pages: relative path → content)
     app.connect("builder-inited", _generate, priority=400)
     app.connect("missing-reference", _link_across_runs)
+    app.connect("build-finished", _sweep, priority=950)  # after every plugin wrote its files
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -22,7 +22,7 @@ from .core.files import write_if_changed
 from .core.model import Archive
 from .core.partitions import HUB
 from .data import get_run
-from .envstore import extra_pages
+from .envstore import claim, extra_pages
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
     if run.partition in ("", HUB):
         pages.update(MOVED)
     for old, (new, title, note) in pages.items():
+        claim(app, outdir / old)
         write_if_changed(outdir / old, render_redirect(old, new, title, note))
     if pages:
         logger.info(f"shufa: {len(pages)} redirect page(s) for moved pages and former county slugs")

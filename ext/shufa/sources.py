@@ -23,8 +23,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .core.model import Report
-from .core.originals import original_path
+from .core.originals import original_path, site_name
 from .data import data_dir, loaded_archive
+from .envstore import claim
 
 logger = logging.getLogger(__name__)
 
@@ -32,19 +33,12 @@ logger = logging.getLogger(__name__)
 FORMAT_NAMES = {"txt": "纯文本", "docx": "Word 文档", "html": "网页", "pdf": "PDF"}
 
 
-def original_name(report: Report) -> str:
-    """The site path of *report*'s original: ``reports/qinghe/shufa/2023.original.pdf``."""
-    assert report.original is not None
-    suffix = posixpath.splitext(report.original.path)[1].lower()
-    return f"reports/{report.county}/{report.kind}/{report.year}.original{suffix}"
-
-
 def add_original(app: Sphinx, directive: SphinxDirective, report: Report, header: nodes.Element) -> None:
     original = report.original
     if original is None or not original_path(data_dir(app), original).is_file():
         return
     page = app.builder.get_target_uri(report.docname)
-    uri = posixpath.relpath(original_name(report), posixpath.dirname(page) or ".")
+    uri = posixpath.relpath(site_name(report), posixpath.dirname(page) or ".")
     line = nodes.paragraph(classes=["report-original"])
     line += nodes.Text("原文：")
     line += nodes.reference("", "", nodes.inline("", original.name), refuri=uri, internal=True)
@@ -69,7 +63,8 @@ def copy_originals(app: Sphinx, exception: BaseException | None) -> None:
         source = original_path(base, report.original)
         if not source.is_file():
             continue  # the loader has warned, located at the data file
-        target = out / original_name(report)
+        target = out / site_name(report)
+        claim(app, target)
         stat = source.stat()
         if target.is_file():
             have = target.stat()

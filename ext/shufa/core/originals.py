@@ -28,6 +28,14 @@ def original_path(data_dir: Path, original: Original) -> Path:
     return Path(data_dir).parent / original.path
 
 
+def site_name(report: Report) -> str:
+    """Where the site offers *report*'s original, beside its page:
+    ``reports/qinghe/shufa/2023.original.pdf`` (never the page's own name)."""
+    assert report.original is not None
+    suffix = Path(report.original.path).suffix.lower()
+    return f"reports/{report.county}/{report.kind}/{report.year}.original{suffix}"
+
+
 def keep_path(county: str, kind: str, year: int, suffix: str) -> str:
     """The repository-relative path an original is kept at: ``sources/qinghe/shufa/2023.pdf``."""
     return f"{SOURCES}/{county}/{kind}/{year}{suffix.lower()}"
