@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .merge import publish, site_files
-from .plan import Plan, Spec, make_plan
+from .plan import Plan, Spec, hub_fingerprint, make_plan
 from .tasks import Outcome, build_partition, run_sphinx
 
 __all__ = ["Options", "build"]
@@ -78,6 +78,7 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
             f"shufa: partition(s) with problems: {', '.join(o.name for o in failed)}; the site is not updated"
         )
         return 1
+    plan.hub.fingerprint = hub_fingerprint(plan, options.sphinx_options)
     hub = Outcome(**build_partition(plan.hub.to_json()))
     for line in hub.warnings:
         say(line)

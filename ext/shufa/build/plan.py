@@ -186,6 +186,26 @@ def make_plan(
     return Plan(archive, partitions, specs, hub, problems)
 
 
+def hub_fingerprint(plan: Plan, sphinx_options: list[str]) -> str:
+    """A digest of the hub's inputs: the code, the registries and the lock, the hand-written
+    pages, and what each partition handed it (its ``_shufa/`` folder); computed after the
+    partitions' runs."""
+    digest = hashlib.sha1()
+    spec = plan.hub
+    digest.update(
+        f"{code_digest(Path(spec.confdir), Path(spec.docsdir))}\n{' '.join(sphinx_options)}\n".encode()
+    )
+    digest.update(data_digest(Path(spec.datadir), ()).encode())
+    generated = {"reports", "years", "topics", "metrics", "provinces", "_build"}
+    for root in (Path(spec.docsdir), *(Path(s.outdir) / "_shufa" for s in plan.specs)):
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root)
+            if path.is_file() and rel.parts[0] not in generated:
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def _reports_per_county(datadir: Path) -> dict[str, int]:
     found: dict[str, int] = {}
     for path in datadir.glob("*/*/*.yaml"):

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..core.files import write_if_changed
+from ..core.partitions import HUB
 from .plan import STATE, Spec, read_state, scaffold
 
 
@@ -118,15 +119,17 @@ def build_partition(payload: str) -> dict:
     with open(workdir / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         state = read_state(workdir)
+        handed = Path(spec.outdir, "_shufa", "summary.json") if spec.name != HUB else Path(spec.outdir)
         if (
-            state.get("status") == "built"
+            spec.fingerprint
+            and state.get("status") == "built"
             and state.get("fingerprint") == spec.fingerprint
-            and Path(spec.outdir, "_shufa").is_dir()
+            and handed.exists()
         ):
             return Outcome(spec.name, "skipped", worker=worker).to_dict()
         fresh = state.get("status") == "building"  # the last build was killed before it finished
         write_if_changed(workdir / STATE, json.dumps({"status": "building", "fingerprint": spec.fingerprint}))
-        if spec.name != "hub":
+        if spec.name != HUB:
             scaffold(Path(spec.docsdir), Path(spec.srcdir))
         outcome = run_sphinx(spec, fresh)
         outcome.worker = worker
