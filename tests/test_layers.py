@@ -130,3 +130,27 @@ def test_browser_code_takes_the_rules_from_the_core() -> None:
         text = script.read_text(encoding="utf-8")
         for copy in ("零一二三", "存在的不足", "下一步打算", "[0-9]+(?:"):
             assert copy not in text, (script.name, copy)
+
+
+def test_every_warning_code_written_in_the_code_is_one_of_the_enum() -> None:
+    # Problem(...) and doc.problem(...) take their code as text or as Code.X; every literal must be
+    # a Code (an unknown one is a ValueError at run time, on the one input that reaches it)
+    from shufa.core.problems import Code
+
+    known = {c.value for c in Code}
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            literal = None
+            if name == "Problem" and len(node.args) >= 5 and isinstance(node.args[4], ast.Constant):
+                literal = node.args[4].value
+            for keyword in node.keywords:
+                if keyword.arg in ("code", "subtype") and isinstance(keyword.value, ast.Constant):
+                    literal = keyword.value.value
+            if literal is not None:
+                found[literal] = path.name
+    assert len(found) >= 5
+    assert {code: where for code, where in found.items() if code not in known} == {}

@@ -27,6 +27,7 @@ class Code(StrEnum):
     ANCHOR = "anchor"  #: an id used twice, or a reference to none
     ANCHOR_LOCK = "anchor-lock"  #: a published anchor that no longer resolves
     CITATION = "citation"  #: a report cited without some of its parts
+    ORIGINAL = "original"  #: a kept original file missing or changed
     MISSING = "missing"  #: a generated page naming what the model lacks
     DUPLICATE = "duplicate"  #: a report target defined twice
     REF = "ref"  #: an unresolved report reference
