@@ -21,6 +21,7 @@ import pytest
 
 from conftest import REPO, archive_source, build_archive
 from shufa.build import Options, build
+from shufa.commands import main
 from shufa.core.sitecheck import broken_links
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -75,6 +76,7 @@ def partitioned(tmp_path_factory: pytest.TempPathFactory):
     try:
         root = tmp_path_factory.mktemp("partitioned")
         data = _generate(root / "data")
+        assert main(["lock", str(data)]) == 0  # each run checks the locked entries of its own pages
         said: list[str] = []
         options = _options(root, data, docs=_docs(root), workers=2)
         assert build(options, said.append) == 0, "\n".join(said)
@@ -149,14 +151,44 @@ def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behin
     statuses = {o["name"]: o["status"] for o in _record(root)["partitions"]}
     assert sorted(statuses.values()) == ["built", "skipped", "skipped"]
     assert "这是一句新加的话。" in (site / f"reports/{county}/{kind}/{year}.html").read_text(encoding="utf-8")
-    # a report deleted from the data: its page, downloads and data file leave the site
+    # a report deleted from the data (never published: not in the lock): its page, downloads and
+    # data file leave the site
     gone = next(p for p in data.glob(f"{county}/{kind}/*.yaml") if p != edited)
     gone.unlink()
+    lock = data / "anchors.lock"
+    page = f"reports/{county}/{kind}/{gone.stem}.html"
+    lines = lock.read_text(encoding="utf-8").splitlines(keepends=True)
+    lock.write_text("".join(line for line in lines if not line.startswith(page)), encoding="utf-8")
     assert build(options, lambda line: None) == 0
     stem = f"reports/{county}/{kind}/{gone.stem}"
     for suffix in (".html", ".bib", ".csl.json", ".json"):
         assert not (site / f"{stem}{suffix}").exists(), suffix
     assert broken_links(site) == []
+
+
+def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path) -> None:
+    data = _generate(tmp_path / "data")
+    assert main(["lock", str(data)]) == 0
+    gone = sorted(data.glob("*/*/*.yaml"))[0]
+    gone.unlink()
+    said: list[str] = []
+    assert build(_options(tmp_path, data, docs=_docs(tmp_path), workers=2), said.append) == 1, said
+    broken = [line for line in said if "anchors.lock:" in line]
+    page = f"reports/{gone.parts[-3]}/{gone.parts[-2]}/{gone.stem}.html"
+    assert broken and all(page in line for line in broken), broken
+    failed = {o["name"] for o in _record(tmp_path)["partitions"] if o["status"] == "failed"}
+    assert failed == {bench_province(gone)}
+
+
+def bench_province(path: Path) -> str:
+    """The province slug of a generated county (from provinces.yaml and counties.yaml)."""
+    import yaml
+
+    data = path.parents[2]
+    counties = yaml.safe_load((data / "counties.yaml").read_text(encoding="utf-8"))
+    provinces = yaml.safe_load((data / "provinces.yaml").read_text(encoding="utf-8"))
+    name = counties[path.parts[-3]]["province"]
+    return next(slug for slug, p in provinces.items() if p["name"] == name)
 
 
 def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_path: Path) -> None:

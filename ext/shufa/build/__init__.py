@@ -69,36 +69,39 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
         return _single(options, say)
     say(f"shufa: {len(plan.specs)} partitions, {sum(s.reports for s in plan.specs):,} reports")
     outcomes = run_partitions(plan, options, say)
-    failed = [o for o in outcomes if o.status == "failed"]
+    record: dict = {"partitions": [o.to_dict() for o in outcomes], "hub": None, "files": 0}
     for outcome in outcomes:
         for line in outcome.warnings:
             say(line)
+    failed = [o.name for o in outcomes if o.status == "failed"]
     if failed:
-        say(
-            f"shufa: partition(s) with problems: {', '.join(o.name for o in failed)}; the site is not updated"
-        )
+        _record(options, record, started)
+        say(f"shufa: partition(s) with problems: {', '.join(failed)}; the site is not updated")
         return 1
     plan.hub.fingerprint = hub_fingerprint(plan, options.sphinx_options)
     hub = Outcome(**build_partition(plan.hub.to_json()))
+    record["hub"] = hub.to_dict()
     for line in hub.warnings:
         say(line)
     if hub.status == "failed":
+        _record(options, record, started)
         say("shufa: the hub's run reported problems; the site is not updated")
         return 1
     wanted = site_files(plan.archive, Path(plan.hub.outdir), {s.name: Path(s.outdir) for s in plan.specs})
     placed, removed = publish(options.site, wanted)
-    record = {
-        "partitions": [o.to_dict() for o in outcomes],
-        "hub": hub.to_dict(),
-        "files": len(wanted),
-        "seconds": round(time.monotonic() - started, 2),
-    }
-    (options.workdir / "last-build.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    record["files"] = len(wanted)
+    _record(options, record, started)
     say(
         f"shufa: site {options.site}: {len(wanted):,} files ({placed:,} updated, {removed:,} removed) "
         f"in {record['seconds']:.1f} s"
     )
     return 0
+
+
+def _record(options: Options, record: dict, started: float) -> None:
+    """``last-build.json`` in the work folder: what each run did (the benchmark reads it)."""
+    record["seconds"] = round(time.monotonic() - started, 2)
+    (options.workdir / "last-build.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
 def _single(options: Options, say: Callable[[str], None]) -> int:
@@ -137,7 +140,8 @@ def run_partitions(plan: Plan, options: Options, say: Callable[[str], None]) -> 
             threads_per_worker=1,
             processes=True,
             memory_limit=options.memory_limit or "auto",
-            dashboard_address=None,
+            host="127.0.0.1",  # nothing of a local build listens beyond this machine
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)

@@ -11,7 +11,7 @@ fragment. :func:`lock_problems` names every entry nothing keeps; the build and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .files import write_if_changed
@@ -26,12 +26,12 @@ _HEADER = (
 )
 
 
-def published_anchors(archive: Archive) -> set[str]:
+def published_anchors(archive: Archive, years: Iterable[int] | None = None) -> set[str]:
     """Every page and fragment the current data publishes (ids and declared aliases)."""
     found: set[str] = {"index.html", "reports/index.html", "years/index.html"}
     for county in archive.counties:
         found.add(f"reports/{county}/index.html")
-    for year in archive.years():
+    for year in archive.years() if years is None else years:
         found.add(f"years/{year}.html")
     for report in archive.reports.values():
         page = f"{report.docname}.html"
@@ -66,7 +66,13 @@ def read_lock(path: Path) -> list[tuple[int, str]]:
     return entries
 
 
-def broken_entries(result: LoadResult, lock: Path, data: Path) -> list[tuple[int, str]]:
+def broken_entries(
+    result: LoadResult,
+    lock: Path,
+    data: Path,
+    owns: Callable[[str], bool] | None = None,
+    years: Iterable[int] | None = None,
+) -> list[tuple[int, str]]:
     """Locked entries that nothing keeps.
 
     Entries that a data problem already explains are left to that problem's message: the
@@ -82,9 +88,11 @@ def broken_entries(result: LoadResult, lock: Path, data: Path) -> list[tuple[int
         if key not in archive.reports:
             failed_pages.add(f"reports/{key}.html")
             failed_years.add(f"years/{path.stem}.html")
-    current = published_anchors(archive)
+    current = published_anchors(archive, years)
     broken = []
     for number, entry in read_lock(lock):
+        if owns is not None and not owns(entry.split("#", 1)[0].removesuffix(".html")):
+            continue  # another run's page: that run checks it
         page = entry.split("#", 1)[0]
         if entry in current or redirected(entry, archive, current) or page in failed_pages | failed_years:
             continue
@@ -97,19 +105,38 @@ def write_lock(path: Path, entries: Iterable[str]) -> None:
     write_if_changed(path, _HEADER + "".join(f"{e}\n" for e in sorted(set(entries))))
 
 
-def lock_problems(result: LoadResult, data: Path) -> list[Problem]:
-    """Every locked entry that nothing keeps, as located problems of the lock file."""
+def lock_problems(
+    result: LoadResult,
+    data: Path,
+    owns: Callable[[str], bool] | None = None,
+    years: Iterable[int] | None = None,
+) -> list[Problem]:
+    """Every locked entry that nothing keeps, as located problems of the lock file.
+
+    In a partitioned build each run checks the entries of the pages it writes (*owns*, by page
+    name); the hub passes the *years* of every report, which its archive does not hold."""
     lock = data / LOCK_NAME
-    problems = []
-    for number, entry in broken_entries(result, lock, data):
+    broken = broken_entries(result, lock, data, owns, years)
+    # a page that is gone is one problem, not one per anchor it had
+    gone = {entry for _, entry in broken if "#" not in entry}
+    anchors: dict[str, int] = {}
+    for _, entry in broken:
         page, _, fragment = entry.partition("#")
+        if fragment and page in gone:
+            anchors[page] = anchors.get(page, 0) + 1
+    problems = []
+    for number, entry in broken:
+        page, _, fragment = entry.partition("#")
+        if fragment and page in gone:
+            continue
         what = f"anchor #{fragment} of page {page}" if fragment else f"page {page}"
+        nor = f", nor the {anchors[page]} anchor(s) locked on it" if not fragment and page in anchors else ""
         problems.append(
             Problem(
                 display_path(lock),
                 number,
                 1,
-                f"locked {what} no longer exists (no element with that id, no alias, no redirect); "
+                f"locked {what} no longer exists{nor} (no element with that id, no alias, no redirect); "
                 "expected it restored or its old id declared in `aliases`",
                 "anchor-lock",
             )
