@@ -76,13 +76,16 @@ def _add_static_assets(app: Sphinx) -> None:
             add(asset.file, **asset.attributes)
 
 
-def _write_rules(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and app.builder.format == "html":
+def _write_rules(app: Sphinx) -> list:
+    # At html-collect-pages: before the search page is rendered, so that a clean build and an
+    # incremental one link it the same way (with its checksum).
+    if app.builder.format == "html":
         write_if_changed(Path(app.outdir, "_static", RULES_FILE), rules_js())
+    return []
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # before sphinx-design's assets (priority 500), as when each plugin added its own at setup
     app.connect("builder-inited", _add_static_assets, priority=400)
-    app.connect("build-finished", _write_rules)
+    app.connect("html-collect-pages", _write_rules)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
