@@ -20,12 +20,14 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.partitions import HUB
 from .merge import publish, site_files
 from .plan import Plan, Spec, hub_fingerprint, make_plan
 from .tasks import Outcome, build_partition, run_sphinx
@@ -68,6 +70,7 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
     if len(plan.specs) <= 1:
         return _single(options, say)
     say(f"shufa: {len(plan.specs)} partitions, {sum(s.reports for s in plan.specs):,} reports")
+    _forget_old_partitions(options.workdir, {s.name for s in plan.specs})
     outcomes = run_partitions(plan, options, say)
     record: dict = {"partitions": [o.to_dict() for o in outcomes], "hub": None, "files": 0}
     for outcome in outcomes:
@@ -98,6 +101,16 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
     return 0
 
 
+def _forget_old_partitions(workdir: Path, names: set[str]) -> None:
+    """The folders of partitions the data no longer has (a province gone or regrouped): the hub
+    must not merge their summaries, nor the site take their pages."""
+    for folder in ("partitions", "sources", "doctrees", "runs"):
+        root = workdir / folder
+        for old in root.iterdir() if root.is_dir() else ():
+            if old.is_dir() and old.name not in names and old.name != HUB:
+                shutil.rmtree(old)
+
+
 def _record(options: Options, record: dict, started: float) -> None:
     """``last-build.json`` in the work folder: what each run did (the benchmark reads it)."""
     record["seconds"] = round(time.monotonic() - started, 2)
@@ -105,7 +118,15 @@ def _record(options: Options, record: dict, started: float) -> None:
 
 
 def _single(options: Options, say: Callable[[str], None]) -> int:
-    """One Sphinx run of the whole archive straight into the site's folder."""
+    """One Sphinx run of the whole archive straight into the site's folder.
+
+    The outputs of an earlier partitioned build go first: the site's files are hard links to
+    them, which this run would otherwise write through."""
+    for folder in ("partitions", "runs", "hub"):
+        shutil.rmtree(options.workdir / folder, ignore_errors=True)
+    for path in options.site.rglob("*") if options.site.is_dir() else ():
+        if path.is_file() and path.stat().st_nlink > 1:
+            path.unlink()
     spec = Spec(
         name="",
         confdir=str(options.confdir.resolve()),
