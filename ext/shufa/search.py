@@ -71,6 +71,7 @@ from .inline import redaction
 logger = logging.getLogger(__name__)
 
 SCRIPT_FILE = "search-zh.js"
+STYLE_FILE = "search.css"
 _SPACE = re.compile(r"\s+")
 
 
@@ -287,6 +288,7 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         app.add_js_file(RULES_FILE, priority=899, defer="defer")
         app.add_js_file(SCRIPT_FILE, priority=900, defer="defer")
         app.add_js_file(f"search/{META_FILE}", priority=901, defer="defer")
+        app.add_css_file(STYLE_FILE)
 
 
 class SearchChinese(SearchLanguage):
