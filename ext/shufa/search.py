@@ -248,38 +248,48 @@ def write_index(app: Sphinx) -> MergeReport | None:
 def _collect_pages(app: Sphinx) -> Iterable[tuple[str, dict[str, Any], str]]:
     # Written before the search page is rendered, so the page's ?v= checksum is this index's.
     write_index(app)
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is not None and _is_chinese(app):
+        slim_sphinx_index(indexer)
     return []
+
+
+def _outside_reports(docname: str) -> bool:
+    return not docname.startswith("reports/")
 
 
 def slim_sphinx_index(indexer: Any) -> None:
     """Leave out of searchindex.js what the archive's own index finds.
 
-    Report pages (everything under ``reports/``) are not fed to it at all, so that it does
-    not grow with the archive; every report part and figure is a domain object and every
-    section a title: as Sphinx stores them they would be most of searchindex.js.
+    Report pages (everything under ``reports/``) are not in it at all, so that it does not
+    grow with the archive (they are never fed: :func:`_builder_inited`; an index loaded
+    from an older build loses them here); every report part and figure is a domain object
+    and every section a title: as Sphinx stores them they would be most of searchindex.js.
     objects.inv keeps them all.
     """
     freeze = indexer.freeze
-    feed = indexer.feed
 
     def freeze_pages_only() -> dict[str, Any]:
         frozen = freeze()
         frozen["alltitles"] = {}
         return frozen
 
-    def feed_hub_pages(docname: str, *args: Any, **kwargs: Any) -> None:
-        if not docname.startswith("reports/"):
-            feed(docname, *args, **kwargs)
-
+    indexer.prune({d for d in indexer._titles if _outside_reports(d)})
     indexer.get_objects = lambda fn2index: {}
     indexer.freeze = freeze_pages_only
-    indexer.feed = feed_hub_pages
 
 
 def _builder_inited(app: Sphinx) -> None:
-    indexer = getattr(app.builder, "indexer", None)
-    if indexer is not None and _is_chinese(app):
-        slim_sphinx_index(indexer)
+    builder = app.builder
+    index_page = getattr(builder, "index_page", None)
+    if index_page is None or not _is_chinese(app):
+        return
+
+    def index_hub_pages(pagename: str, *args: Any, **kwargs: Any) -> None:
+        if _outside_reports(pagename):
+            index_page(pagename, *args, **kwargs)
+
+    builder.index_page = index_hub_pages
 
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
