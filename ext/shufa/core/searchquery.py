@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .searchindex import META_FILE, SEGMENT, decode_block, read_script
-from .searchterms import decode_postings, facet_term, query_phrases, term_hash
+from .searchterms import decode_postings, facet_term, normalize, query_phrases, runs, term_hash
 
 
 class Site:
@@ -260,9 +260,10 @@ def run_all(site: Site, query: str, filters: Mapping[str, str] | None = None) ->
     return search
 
 
-def best_part(hit: Hit) -> int:
+def best_part(hit: Hit, named: bool = False) -> int:
     """The part a result links to: the one holding most phrases, the first of those; the page
-    itself (0) only when no other part holds as many."""
+    itself (0) only when no other part holds as many, or on a tie when the page's title holds
+    every phrase (*named*: a county page for its name, a report for its title)."""
     counts: dict[int, int] = {}
     for parts in hit.parts:
         for p in parts:
@@ -271,9 +272,16 @@ def best_part(hit: Hit) -> int:
         return 0
     top = max(counts.values())
     best = [p for p, n in counts.items() if n == top]
-    if 0 in best and len(best) > 1:
+    if 0 in best and len(best) > 1 and not named:
         best.remove(0)
     return min(best)
+
+
+def title_holds(title: str, query: str) -> bool:
+    """Whether a page's title holds every wanted phrase of *query* (as text)."""
+    title = normalize(title)
+    wanted = [word for word in normalize(query).split() if not (len(word) > 1 and word[0] == "-")]
+    return all("".join(run) in title for word in wanted for run in runs(word))
 
 
 def anchor_of(record: Mapping[str, Any], part: int) -> str:
@@ -289,5 +297,5 @@ def anchor_of(record: Mapping[str, Any], part: int) -> str:
 def href(site: Site, hit: Hit, query: str) -> str:
     """The link of a result: ``reports/qinghe/shufa/2023.html#s3-2``."""
     record = site.doc(hit.gid)
-    anchor = anchor_of(record, best_part(hit))
+    anchor = anchor_of(record, best_part(hit, title_holds(record["t"], query)))
     return f"{record['n']}.html" + (f"#{anchor}" if anchor else "")

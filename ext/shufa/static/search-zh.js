@@ -402,13 +402,13 @@ const ShufaSearch = (() => {
   };
 
   /** The part a result links to: the one holding most phrases, the first of those (searchquery.best_part). */
-  const bestPart = (hit) => {
+  const bestPart = (hit, named = false) => {
     const counts = new Map();
     hit.parts.forEach((parts) => parts.forEach((p) => counts.set(p, (counts.get(p) || 0) + 1)));
     if (!counts.size) return 0;
     const top = Math.max(...counts.values());
     let best = [...counts].filter(([, n]) => n === top).map(([p]) => p);
-    if (best.length > 1) best = best.filter((p) => p !== 0);
+    if (best.length > 1 && !named) best = best.filter((p) => p !== 0);
     return Math.min(...best);
   };
 
@@ -440,6 +440,12 @@ const ShufaSearch = (() => {
     return record.a[k - 1];
   };
 
+  /** Whether a title holds every wanted phrase of a query, as text (searchquery.title_holds). */
+  const titleHolds = (title, query) => {
+    const normal = normalize(title);
+    return needles(query).every((needle) => normal.includes(needle));
+  };
+
   const topicOf = (record, k) => (k > 0 && record.tp ? record.tp.split(" ")[k - 1] : "-");
 
   /** Everything a test needs to compare with searchquery.py: the pages found, in order. */
@@ -449,7 +455,7 @@ const ShufaSearch = (() => {
     const out = [];
     for (const hit of search.hits) {
       const record = await doc(hit.gid);
-      const [anchor] = describe(record, bestPart(hit));
+      const [anchor] = describe(record, bestPart(hit, titleHolds(record.t, query)));
       out.push(record.n + ".html" + (anchor ? "#" + anchor : ""));
     }
     return out;
@@ -618,7 +624,7 @@ const ShufaSearch = (() => {
   const renderHit = async (hit) => {
     const { query, records } = view;
     const record = records.get(hit.gid);
-    const best = bestPart(hit);
+    const best = bestPart(hit, titleHolds(record.t, query));
     const [anchor, label] = describe(record, best);
     const title = element("a", { href: pageLink(record.n, anchor), class: "shufa-result-title" }, record.t);
     const facts = [];
