@@ -148,7 +148,7 @@ def measure(browser: Any, base: str, query: str, filters: str = "") -> dict[str,
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     requests: list[Any] = []
-    page.on("requestfinished", requests.append)
+    page.on("requestfinished", lambda request: requests.append(request))
     page.goto(f"{base}/search.html?q={quote(query)}{filters}")
     page.wait_for_function(
         "() => { const s = document.querySelector('#search-results .search-summary');"
