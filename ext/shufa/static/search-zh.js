@@ -564,6 +564,8 @@ const ShufaSearch = (() => {
 
   /** The page on screen: the search, its results so far, the list and the controls. */
   let view = null;
+  //: when the search started and when its first results were on screen (performance.now())
+  const timings = {};
 
   const summary = () => {
     const { search } = view;
@@ -697,10 +699,12 @@ const ShufaSearch = (() => {
     button.disabled = false;
     button.textContent = found.length < PAGE_SIZE && !search.exhausted ? "继续查找" : `下一页（再显示 ${PAGE_SIZE} 个）`;
     view.title.textContent = "搜索结果";
+    if (timings.firstResults === undefined) timings.firstResults = performance.now();
     document.dispatchEvent(new CustomEvent("shufa-search-step", { detail: { shown: list.children.length } }));
   };
 
   const perform = async (query) => {
+    timings.started = performance.now();
     const params = new URLSearchParams(window.location.search);
     const filters = {};
     for (const [facet] of FACETS) if (params.get(facet)) filters[facet] = params.get(facet);
@@ -747,6 +751,7 @@ const ShufaSearch = (() => {
     termHash,
     searchAll,
     log,
+    timings,
     PAGE_SIZE,
   };
 })();
