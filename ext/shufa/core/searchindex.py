@@ -119,16 +119,13 @@ def describe_page(docname: str, archive: Archive | None) -> DocMeta:
     if archive is None or parts[0] != "reports" or len(parts) < 3 or parts[1] not in archive.counties:
         return DocMeta(PAGES, (docname,), {"y": "p"})
     county = archive.counties[parts[1]]
-    provinces: dict[str, int] = {}
-    for c in archive.counties.values():
-        provinces.setdefault(c.province, len(provinces))
-    county_rank = list(archive.counties).index(county.slug)
+    provinces, counties, kinds = _ranks(archive)
     place = {"p": county.province, "c": county.slug, "cn": county.name}
-    base = (provinces[county.province], county_rank)
+    base = (provinces[county.province], counties[county.slug])
     if parts[2] == "index" and len(parts) == 3:
         return DocMeta(COUNTIES, base, {"y": "c", **place})
     kind = parts[2]
-    kind_rank = list(archive.kinds).index(kind) if kind in archive.kinds else len(archive.kinds)
+    kind_rank = kinds.get(kind, len(kinds))
     if len(parts) == 4 and parts[3].isdigit():
         report = archive.reports.get(f"{county.slug}/{kind}/{parts[3]}")
         if report is not None:
@@ -147,6 +144,23 @@ def describe_page(docname: str, archive: Archive | None) -> DocMeta:
         year = -int(later) if later.isdigit() else 0
         return DocMeta(COMPARISONS, (*base, kind_rank, year, parts[4]), {"y": "x", **place, "k": kind})
     return DocMeta(PAGES, (docname,), {"y": "p"})
+
+
+def _ranks(archive: Archive) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Order of provinces (first seen in counties.yaml), counties and kinds; computed once
+    per archive (kept on it), not once per page."""
+    found = archive.__dict__.get("_search_ranks")
+    if found is None:
+        provinces: dict[str, int] = {}
+        for c in archive.counties.values():
+            provinces.setdefault(c.province, len(provinces))
+        found = (
+            provinces,
+            {s: i for i, s in enumerate(archive.counties)},
+            {k: i for i, k in enumerate(archive.kinds)},
+        )
+        archive.__dict__["_search_ranks"] = found
+    return found
 
 
 def facet_terms(record: Mapping[str, Any]) -> list[str]:
