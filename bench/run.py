@@ -169,8 +169,13 @@ def ours_source(dest: Path, docs: Path = REPO / "docs", conf: Path = REPO / "con
 
 
 def search_bytes(out: Path) -> int:
-    """The search payload: searchindex.js and any other search index under _static/."""
-    files = [out / "searchindex.js", *(out / "_static").glob("searchindex*.js")]
+    """The search index on disk: searchindex.js and any other search index under _static/
+    (shufa.search's, split by term, under _static/search/; a reader downloads a small part)."""
+    files = [
+        out / "searchindex.js",
+        *(out / "_static").glob("searchindex*.js"),
+        *(out / "_static/search").rglob("*.js"),
+    ]
     return sum(p.stat().st_size for p in files if p.is_file())
 
 

@@ -77,15 +77,6 @@ def _partition(app: Sphinx, value: str) -> str:
     return value
 
 
-def _positive(name: str) -> Check:
-    def check(app: Sphinx, value: int) -> int:
-        if value < 1:
-            raise ConfigError(f"{PREFIX}{name}: {value} is too small; expected a whole number of at least 1")
-        return value
-
-    return check
-
-
 @dataclass(frozen=True)
 class ShufaConfig:
     """The options of the archive's plugins (conf.py names them with the ``shufa_`` prefix)."""
@@ -136,13 +127,6 @@ class ShufaConfig:
         (list, tuple),
         "env",
         "Page names (glob patterns such as `guide/*`) that search finds by their title only.",
-    )
-    search_shard_pages: int = option(
-        400,
-        (int,),
-        "html",
-        "Pages per shard of the search index (a county's pages share a shard, so an edit rewrites one).",
-        _positive("search_shard_pages"),
     )
 
 
