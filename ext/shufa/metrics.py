@@ -229,7 +229,8 @@ def _keep_figures(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.directives")
-    app.connect("builder-inited", _keep_figures, priority=600)
+    # after the data is loaded (300), before pages are generated (400): they ask for the summary
+    app.connect("builder-inited", _keep_figures, priority=350)
     app.setup_extension("shufa.listings")
     app.setup_extension("shufa.pages")
     app.connect("shufa-report-marks", report_marks)
