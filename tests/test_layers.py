@@ -40,7 +40,7 @@ def loaded_after_importing(names: list[str]) -> list[str]:
     return json.loads(out.stdout)
 
 
-@pytest.mark.parametrize("layer", ["core", "importing", "commands", "build"])
+@pytest.mark.parametrize("layer", ["core", "importing", "commands", "sitebuild"])
 def test_layer_loads_no_sphinx_and_no_docutils(layer: str) -> None:
     names = modules(layer)
     assert len(names) > 3, names
@@ -99,12 +99,12 @@ def test_no_import_cycle() -> None:
 
 def test_commands_and_the_build_import_no_plugin() -> None:
     # commands: the core, the importer, the build's orchestration; the orchestration: the core
-    allowed = ("shufa.core", "shufa.importing", "shufa.commands", "shufa.build")
+    allowed = ("shufa.core", "shufa.importing", "shufa.commands", "shufa.sitebuild")
     core = {name for name in modules() if name.startswith(allowed)}
     for name in modules("commands"):
         assert imports_of(name) <= core | {"shufa"}, name
-    plain = {name for name in modules() if name.startswith(("shufa.core", "shufa.build"))}
-    for name in modules("build"):
+    plain = {name for name in modules() if name.startswith(("shufa.core", "shufa.sitebuild"))}
+    for name in modules("sitebuild"):
         assert imports_of(name) <= plain | {"shufa"}, name
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, archive_source, build_archive
-from shufa.build import Options, build
 from shufa.commands import main
 from shufa.core.sitecheck import broken_links
+from shufa.sitebuild import Options, build
 
 sys.path.insert(0, str(REPO / "bench"))
 import generate as bench_generate

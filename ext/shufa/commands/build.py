@@ -42,7 +42,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..build import Options, build
+    from ..sitebuild import Options, build
 
     limit = 0
     if args.memory_limit:
