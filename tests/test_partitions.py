@@ -275,3 +275,13 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
             except subprocess.TimeoutExpired:
                 process.kill()
         shutil.rmtree(tmp_path / "work", ignore_errors=True)
+
+
+def test_a_run_over_its_memory_limit_is_stopped_with_a_clear_message(tmp_path: Path) -> None:
+    data = _generate(tmp_path / "data")
+    said: list[str] = []
+    options = _options(tmp_path, data, docs=_docs(tmp_path), workers=2, memory_limit=40 * 2**20)
+    assert build(options, said.append) == 1
+    text = "\n".join(said)
+    assert "stopped after passing the memory limit of 40 MB" in text
+    assert "Traceback" not in text

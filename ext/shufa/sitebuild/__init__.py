@@ -160,7 +160,9 @@ def run_partitions(plan: Plan, options: Options, say: Callable[[str], None]) -> 
             n_workers=min(workers, len(plan.specs)),
             threads_per_worker=1,
             processes=True,
-            memory_limit=options.memory_limit or "auto",
+            # the worker's share of this machine; its Sphinx runs are held to it, or to the
+            # memory limit given (the worker process itself is small: Sphinx runs in a child)
+            memory_limit="auto",
             host="127.0.0.1",  # nothing of a local build listens beyond this machine
             dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,

@@ -113,6 +113,7 @@ def build_partition(payload: str) -> dict:
     Returns an :class:`Outcome` as a dict. Two tasks of one partition never build at once
     (a lock file), and a build that did not finish is followed by a fresh one."""
     spec = Spec(**json.loads(payload))
+    spec.memory_limit = spec.memory_limit or _worker_memory_limit()
     workdir = Path(spec.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     worker = _worker_name()
@@ -139,6 +140,17 @@ def build_partition(payload: str) -> dict:
         }
         write_if_changed(workdir / STATE, json.dumps(final))
         return outcome.to_dict()
+
+
+def _worker_memory_limit() -> int:
+    """The memory limit of the Dask worker running this task (``dask worker --memory-limit``, or the
+    LocalCluster's share of this machine), which the Sphinx child is then held to; 0 outside Dask."""
+    try:
+        from distributed import get_worker
+
+        return int(get_worker().memory_manager.memory_limit or 0)
+    except (ImportError, ValueError, AttributeError):
+        return 0
 
 
 def _worker_name() -> str:
