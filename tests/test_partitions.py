@@ -139,6 +139,13 @@ def test_an_unchanged_build_builds_no_partition(partitioned) -> None:
     assert build(options, lambda line: None) == 0
     assert {o["status"] for o in _record(root)["partitions"]} == {"skipped"}
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*.html")} == before
+    # a site folder removed by hand is made again from the runs' outputs, none of them built again
+    shutil.rmtree(site)
+    assert build(options, lambda line: None) == 0
+    assert {o["status"] for o in _record(root)["partitions"]} == {"skipped"}
+    assert sorted(p.relative_to(site) for p in site.rglob("*.html")) == sorted(
+        p.relative_to(site) for p in before
+    )
 
 
 def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behind(partitioned) -> None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.partitions import HUB
-from .merge import publish, site_files
+from .merge import forget, publish
 from .plan import Plan, Spec, hub_fingerprint, make_plan
 from .tasks import Outcome, build_partition, run_sphinx
 
@@ -70,7 +70,7 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
     if len(plan.specs) <= 1:
         return _single(options, say)
     say(f"shufa: {len(plan.specs)} partitions, {sum(s.reports for s in plan.specs):,} reports")
-    _forget_old_partitions(options.workdir, {s.name for s in plan.specs})
+    _forget_old_partitions(options.workdir, {s.name for s in plan.specs}, options.site)
     outcomes = run_partitions(plan, options, say)
     record: dict = {"partitions": [o.to_dict() for o in outcomes], "hub": None, "files": 0}
     for outcome in outcomes:
@@ -90,20 +90,25 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
         _record(options, record, started)
         say("shufa: the hub's run reported problems; the site is not updated")
         return 1
-    wanted = site_files(plan.archive, Path(plan.hub.outdir), {s.name: Path(s.outdir) for s in plan.specs})
-    placed, removed = publish(options.site, wanted)
-    record["files"] = len(wanted)
+    outputs = {s.name: Path(s.outdir) for s in plan.specs} | {HUB: Path(plan.hub.outdir)}
+    built = {o.name for o in [*outcomes, hub] if o.status == "built"}
+    files, placed, removed = publish(options.site, plan.archive, outputs, built, options.workdir / "runs")
+    record["files"] = files
     _record(options, record, started)
     say(
-        f"shufa: site {options.site}: {len(wanted):,} files ({placed:,} updated, {removed:,} removed) "
+        f"shufa: site {options.site}: {files:,} files ({placed:,} updated, {removed:,} removed) "
         f"in {record['seconds']:.1f} s"
     )
     return 0
 
 
-def _forget_old_partitions(workdir: Path, names: set[str]) -> None:
+def _forget_old_partitions(workdir: Path, names: set[str], site: Path) -> None:
     """The folders of partitions the data no longer has (a province gone or regrouped): the hub
-    must not merge their summaries, nor the site take their pages."""
+    must not merge their summaries, nor the site keep their pages."""
+    runs = workdir / "runs"
+    for old in runs.iterdir() if runs.is_dir() else ():
+        if old.is_dir() and old.name not in names and old.name != HUB:
+            forget(site, runs, old.name)
     for folder in ("partitions", "sources", "doctrees", "runs"):
         root = workdir / folder
         for old in root.iterdir() if root.is_dir() else ():

@@ -8,19 +8,31 @@ links to the runs' outputs (a copy where the file system has none), a file is
 touched only when it changed, and every file of the site that no run gives any
 more (a deleted report, a renamed county) is removed. ``_shufa/`` folders hold
 what partitions hand the hub and are never published.
+
+Each run's list of files is kept beside its record (``runs/<name>/files.json``): a
+run that was not built again (its inputs unchanged) keeps its files as they are,
+unwalked, so the work of a build follows what changed, not the size of the site.
+A site folder that is not the one the lists describe (``.shufa-site`` holds its
+mark) is made again from every run's output.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import shutil
 from pathlib import Path
 
+from ..core.files import write_if_changed
 from ..core.model import Archive
 from ..core.partitions import HUB, owner_of_file
 
 #: What the runs write for each other, never published.
 PRIVATE = "_shufa"
+#: The site's mark: the lists in the work folder describe the site that holds the same one.
+MARK = ".shufa-site"
+LIST = "files.json"
 
 
 def _files(root: Path) -> dict[str, Path]:
@@ -36,42 +48,88 @@ def _files(root: Path) -> dict[str, Path]:
     return found
 
 
-def site_files(archive: Archive, hub: Path, partitions: dict[str, Path]) -> dict[str, Path]:
-    """The site's files (path → the run output that gives it)."""
-    wanted = {rel: path for rel, path in _files(hub).items() if owner_of_file(archive, rel) == HUB}
-    for name, out in partitions.items():
-        for rel, path in _files(out).items():
-            if rel == "objects.inv":
-                wanted[f"inventories/{name}/objects.inv"] = path
-            elif owner_of_file(archive, rel) == name:
-                wanted[rel] = path
+def run_files(archive: Archive, name: str, out: Path) -> dict[str, Path]:
+    """The site's files that run *name* gives (site path → the file in its output)."""
+    wanted = {}
+    for rel, path in _files(out).items():
+        if name != HUB and rel == "objects.inv":
+            wanted[f"inventories/{name}/objects.inv"] = path
+        elif owner_of_file(archive, rel) == name:
+            wanted[rel] = path
     return wanted
 
 
-def publish(site: Path, wanted: dict[str, Path]) -> tuple[int, int]:
-    """Make *site* hold exactly *wanted*; returns (files linked or copied, files removed)."""
+def publish(
+    site: Path, archive: Archive, outputs: dict[str, Path], built: set[str], runs: Path
+) -> tuple[int, int, int]:
+    """Make *site* hold the files of every run of *outputs* (name → output folder); the runs not
+    in *built* are taken as they were last published. Returns (files, placed, removed)."""
     site.mkdir(parents=True, exist_ok=True)
-    placed = removed = 0
-    for rel, source in wanted.items():
-        target = site / rel
-        try:
-            if target.samefile(source):
-                continue
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.publishing")
-        tmp.unlink(missing_ok=True)
-        try:
-            os.link(source, tmp)
-        except OSError:  # another file system, or no hard links: a copy
-            shutil.copy2(source, tmp)
-        os.replace(tmp, target)
-        placed += 1
-    for rel, path in _files(site).items():
-        if rel not in wanted:
+    mark = site / MARK
+    record = runs / "site.json"
+    try:
+        known = json.loads(record.read_text(encoding="utf-8")) == mark.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        known = False
+    if not known:  # another site folder, or one made by hand: every run is published anew
+        built = set(outputs)
+        for path in _files(site).values():
             path.unlink()
+    old: dict[str, list[str]] = {}
+    new: dict[str, dict[str, Path] | list[str]] = {}
+    for name, out in outputs.items():
+        listing = runs / name / LIST
+        try:
+            old[name] = json.loads(listing.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old[name], built = [], built | {name}
+        new[name] = run_files(archive, name, out) if name in built else old[name]
+    keep = {rel for files in new.values() for rel in files}
+    removed = 0
+    for files in old.values():
+        for rel in set(files) - keep:
+            (site / rel).unlink(missing_ok=True)
             removed += 1
+    placed = 0
+    for name, files in new.items():
+        if name not in built:
+            continue
+        for rel, source in files.items():  # type: ignore[union-attr]
+            placed += _place(site / rel, source)
+        write_if_changed(runs / name / LIST, json.dumps(sorted(files), ensure_ascii=False))
     for folder, dirs, names in os.walk(site, topdown=False):
         if not dirs and not names and folder != str(site):
             Path(folder).rmdir()
-    return placed, removed
+    if not known:
+        token = secrets.token_hex(8)
+        mark.write_text(token, encoding="utf-8")
+        write_if_changed(record, json.dumps(token))
+    return len(keep), placed, removed
+
+
+def _place(target: Path, source: Path) -> int:
+    """*target* made a link to *source* unless it is one already; 1 if it was placed."""
+    try:
+        if target.samefile(source):
+            return 0
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.publishing")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:  # another file system, or no hard links: a copy
+        shutil.copy2(source, tmp)
+    os.replace(tmp, target)
+    return 1
+
+
+def forget(site: Path, runs: Path, name: str) -> int:
+    """Remove from *site* the files of a run that is no more (a partition the data no longer has)."""
+    try:
+        files = json.loads((runs / name / LIST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    for rel in files:
+        (site / rel).unlink(missing_ok=True)
+    return len(files)
