@@ -18,6 +18,13 @@ class Problem:
     #: Warning subtype for Sphinx (``shufa.<code>``), so users can silence one kind by name.
     code: str = "data"
 
+    def __post_init__(self) -> None:
+        # A message is one line of visible text, whatever value it quotes: a newline, a
+        # zero-width space or a control character in a quoted key or value is shown escaped
+        # (“nanshan\n”), so a message never breaks a line or hides what is wrong.
+        if not self.message.isprintable():
+            object.__setattr__(self, "message", visible(self.message))
+
     @property
     def location(self) -> str:
         """``file:line:col`` (or less when line or column are unknown)."""
@@ -29,6 +36,12 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
+
+
+def visible(text: str) -> str:
+    """*text* with every character that does not print (newlines, controls, invisible
+    format characters) written as an escape: ``\\n``, ``\\u200b``."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class DataError(Exception):

@@ -13,11 +13,38 @@ from .parts import PART_ANCHOR
 
 SCHEMA_VERSION = 1
 
+
+def whole(pattern: str) -> str:
+    """A ``pattern`` that *pattern* must match as a whole value, the same in every validator.
+
+    JSON Schema searches a pattern in the value (Python's ``re.search``), and Python's ``$``
+    also matches before a final newline, so ``^[a-z]+$`` takes ``"nanshan\\n"``; ``(?!\\n)``
+    after ``$`` refuses that. (ECMA-262's ``$``, and fastjsonschema's ``\\Z``, end the text
+    anyway.) Every anchored pattern of the data format is written with this function.
+    """
+    return rf"^(?:{pattern})$(?!\n)"
+
+
 #: ASCII slugs: they become URL path segments, so no dots, slashes or capitals.
-SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+SLUG_PATTERN = whole(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 #: Former or alternative ids of a section or item.
-ANCHOR_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+ANCHOR_PATTERN = whole(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+#: The shape of a date; the schema's ``format: date`` (:mod:`shufa.core.validation`) adds the
+#: calendar: 2024-02-30 has the shape and is no date.
+DATE_PATTERN = whole(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIGURE_AT_PATTERN = whole(rf"preamble|report|{PART_ANCHOR}")
+URL_PATTERN = whole(r"https?://[^\s/\$.?#][^\s]*")
+CODE_PATTERN = whole(r"[0-9]{6}")
+#: Each pattern's form in words, for the message about a value that does not have it.
+PATTERN_FORMS = {
+    SLUG_PATTERN: "lower-case ASCII letters, digits and `-` (such as `qinghe`, `s3-4`)",
+    DATE_PATTERN: "YYYY-MM-DD",
+    FIGURE_AT_PATTERN: "an anchor of this report (`s6-1`, `shortcomings-2`), `preamble` or `report`",
+    URL_PATTERN: "an http(s) address without spaces",
+    CODE_PATTERN: "6 digits",
+}
+#: The longest title: a printed title is one line; a longer value is pasted text, not a title.
+MAX_TITLE = 200
 
 _TEXT = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
@@ -127,7 +154,7 @@ FIGURE: dict[str, Any] = {
     "properties": {
         "at": {
             "type": "string",
-            "pattern": rf"^(?:preamble|report|{PART_ANCHOR})$",
+            "pattern": FIGURE_AT_PATTERN,
             "description": "Anchor of the section or item whose text holds the figure (`s6-1`).",
         },
         "text": _text("The figure as printed (`46件`); its first occurrence there is meant."),
@@ -167,7 +194,10 @@ REPORT: dict[str, Any] = {
             "maximum": 2100,
             "description": "The year the report covers (not the publication year); must match the file name.",
         },
-        "title": _text("The title as printed."),
+        "title": {
+            **_text(f"The title as printed, at most {MAX_TITLE} characters."),
+            "maxLength": MAX_TITLE,
+        },
         "author": {
             "type": "object",
             "additionalProperties": False,
@@ -189,11 +219,13 @@ REPORT: dict[str, Any] = {
                 "issued": {
                     "type": "string",
                     "pattern": DATE_PATTERN,
+                    "format": "date",
                     "description": "Date on the document, YYYY-MM-DD.",
                 },
                 "published": {
                     "type": "string",
                     "pattern": DATE_PATTERN,
+                    "format": "date",
                     "description": "Date of online publication, YYYY-MM-DD.",
                 },
             },
@@ -205,12 +237,13 @@ REPORT: dict[str, Any] = {
             "properties": {
                 "url": {
                     "type": "string",
-                    "pattern": r"^https?://[^\s/\$.?#][^\s]*$",
+                    "pattern": URL_PATTERN,
                     "description": "http(s) address of the published copy.",
                 },
                 "retrieved": {
                     "type": "string",
                     "pattern": DATE_PATTERN,
+                    "format": "date",
                     "description": "Date the copy was retrieved (the citation's access date).",
                 },
                 "note": _text("Free note on the source."),
@@ -261,7 +294,7 @@ COUNTIES: dict[str, Any] = {
             "city": _text("Prefecture-level city (`临川市`)."),
             "code": {
                 "type": "string",
-                "pattern": r"^[0-9]{6}$",
+                "pattern": CODE_PATTERN,
                 "description": "Optional 6-digit administrative division code.",
             },
             "aliases": {
