@@ -388,9 +388,7 @@ def test_every_invisible_character_is_flagged_in_text() -> None:
 
     from shufa.core.yamlfile import unsafe_character
 
-    invisible = [
-        chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in {"Cf", "Zl", "Zp", "Cc"}
-    ]
+    invisible = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in {"Cf", "Zl", "Zp", "Cc"}]
     allowed = {"\t", "\n"}
     missed = [f"U+{ord(c):04X}" for c in invisible if c not in allowed and unsafe_character(f"a{c}b") != c]
     assert not missed

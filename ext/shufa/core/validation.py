@@ -202,7 +202,9 @@ def _describe(doc: YamlDocument, error: jsonschema.ValidationError) -> list[Prob
         message = f"{where}: “{_shortened(error.instance)}” is not a date of the calendar; expected a real date{hint}"
     elif validator == "pattern":
         form = PATTERN_FORMS.get(error.validator_value, "the form of this value")
-        message = f"{where}: “{_shortened(error.instance)}” is not in the expected form; expected {form}{hint}"
+        message = (
+            f"{where}: “{_shortened(error.instance)}” is not in the expected form; expected {form}{hint}"
+        )
     elif validator == "const":
         message = f"{where}: found {_kind_of(error.instance)}; expected `{error.validator_value}`{hint}"
     elif validator in {"minimum", "maximum"}:

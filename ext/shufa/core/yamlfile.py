@@ -264,9 +264,7 @@ def _decode(raw: bytes, shown: str, kind: str) -> str:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise DataError(
-            [Problem(shown, line, col, f"NUL byte in file; expected {kind}", "encoding")]
-        )
+        raise DataError([Problem(shown, line, col, f"NUL byte in file; expected {kind}", "encoding")])
     return text
 
 
