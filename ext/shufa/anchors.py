@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .core.lock import lock_problems
-from .data import data_dir, get_load_result
+from .data import data_dir, get_load_result, warn
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 def _check_lock(app: Sphinx) -> None:
     problems = lock_problems(get_load_result(app.env), data_dir(app))
     for problem in problems:
-        logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
+        warn(problem)
     if problems:
         app.statuscode = 1  # a broken promise fails the build even without -W
 

@@ -24,6 +24,7 @@ from .core import figures
 from .core.fingerprints import current_fingerprint
 from .core.loading import LoadResult, load_archive
 from .core.model import Archive
+from .core.problems import Problem
 from .envstore import env_dict, per_document_store
 
 logger = logging.getLogger(__name__)
@@ -52,10 +53,15 @@ def _load(app: Sphinx) -> None:
     figures.use_cache(env_dict(env, "shufa_figure_cache"), env.shufa_builds)
     _RESULTS[env] = result
     for problem in result.problems:
-        if problem.line:
-            logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
-        else:
-            logger.warning(f"{problem.path}: {problem.message}", type="shufa", subtype=problem.code)
+        warn(problem)
+
+
+def warn(problem: Problem) -> None:
+    """A data problem as a Sphinx warning (``shufa.<code>``), located at its file and line."""
+    if problem.line:
+        logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
+    else:  # a location without a line would be taken for a document name
+        logger.warning(f"{problem.path}: {problem.message}", type="shufa", subtype=problem.code)
 
 
 def get_archive(env: BuildEnvironment) -> Archive:

@@ -18,7 +18,7 @@ from .building import build_report
 from .checks import check_report
 from .model import Archive, Report
 from .problems import DataError, Problem, display_path
-from .registries import TOP_LEVEL_FILES, Registries, load_registries
+from .registries import LOCK_NAME, TOP_LEVEL_FILES, Registries, load_registries
 from .schema import REPORT
 from .validation import validate
 from .yamlfile import YamlDocument, read_yaml
@@ -102,8 +102,12 @@ def _refers_to_failed(report: Report, registries: Registries) -> bool:
 
 def _parse_report(path: Path, cache: dict[str, Any] | None) -> tuple[YamlDocument | None, list[Problem]]:
     """The schema-valid document of *path*, or its problems (from *cache* when unchanged)."""
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
+    try:
+        stat = path.lstat()
+    except OSError:  # gone since the folder was listed: read_yaml words it
+        stamp = None
+    else:
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_mode)
     if cache is not None and (hit := cache.get(str(path))) and hit[0] == stamp:
         return hit[1], hit[2]
     try:
@@ -119,8 +123,14 @@ def _parse_report(path: Path, cache: dict[str, Any] | None) -> tuple[YamlDocumen
     return doc, found
 
 
+#: Suffixes of data files, in any case: ``2025.YAML`` is a misnamed data file, not another file.
+_DATA_SUFFIXES = {".yaml", ".yml"}
+
+
 def _report_files(data_dir: Path, problems: list[Problem]) -> list[Path]:
-    """data/<county>/<kind>/<year>.yaml files; misplaced YAML and symlinks are problems."""
+    """data/<county>/<kind>/<year>.yaml files; misplaced or misnamed YAML, folders named like a
+    data file and symlinks are problems. (A FIFO, socket or device named like a report file is
+    listed: the reader refuses it without opening it.)"""
     if not data_dir.is_dir():
         problems.append(Problem(display_path(data_dir), 0, 0, "data folder not found", "file"))
         return []
@@ -128,6 +138,8 @@ def _report_files(data_dir: Path, problems: list[Problem]) -> list[Path]:
     root = data_dir.resolve()
     for path in sorted(data_dir.rglob("*")):
         rel = path.relative_to(data_dir)
+        if len(rel.parts) == 1 and (rel.name in TOP_LEVEL_FILES or rel.name == LOCK_NAME):
+            continue  # read by their own readers, which refuse a link, a folder or a FIFO
         if path.is_symlink():
             problems.append(
                 Problem(
@@ -139,9 +151,21 @@ def _report_files(data_dir: Path, problems: list[Problem]) -> list[Path]:
                 )
             )
             continue
-        if path.is_dir() or path.suffix not in {".yaml", ".yml"}:
+        named_like_data = path.suffix.lower() in _DATA_SUFFIXES
+        if path.is_dir():
+            if named_like_data:
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        0,
+                        0,
+                        "a folder named like a data file; expected data/<county>/<kind>/<year>.yaml "
+                        "to be a file (rename the folder)",
+                        "file",
+                    )
+                )
             continue
-        if len(rel.parts) == 1 and rel.name in TOP_LEVEL_FILES:
+        if not named_like_data:
             continue
         if len(rel.parts) != 3 or not _YEAR_FILE.match(rel.name) or root not in path.resolve().parents:
             problems.append(

@@ -7,20 +7,36 @@ part, or a declared ``aliases`` entry), or when it lies under a county's former
 slug (``aliases`` in counties.yaml), whose redirect pages forward to the same
 fragment. :func:`lock_problems` names every entry nothing keeps; the build and
 ``shufa check`` report them.
+
+The lock is read like a data file (UTF-8, a byte order mark and CRLF line ends
+accepted; never through a symbolic link; a located problem otherwise), and it cannot
+be poisoned: an entry is a page path and an id in the archive's own alphabet
+(:data:`ENTRY`), and ``shufa lock`` writes nothing else. An archive that has
+published reports has a lock: a missing one is an error, not a check turned off.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from .loading import LoadResult
 from .model import Archive
-from .problems import Problem, display_path
+from .problems import DataError, Problem, display_path
+from .registries import LOCK_NAME
+from .yamlfile import read_text_file
 
-LOCK_NAME = "anchors.lock"
+#: The lock of a large archive is large (2,000 reports: about 100,000 lines, 5 MB); a file far
+#: larger is no lock.
+MAX_LOCK_BYTES = 64 * 1024 * 1024
+_SEGMENT = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+#: What a lock entry is: a page of the site (path segments of slugs and years, ``.html``) and
+#: optionally the id of an element on it, in the alphabet of slugs and anchors
+#: (:data:`shufa.core.schema.ANCHOR_PATTERN`): ``reports/qinghe/shufa/2023.html#s3-2``.
+ENTRY = re.compile(rf"(?:{_SEGMENT}/)*{_SEGMENT}\.html(?:#[a-z][a-z0-9]*(?:-[a-z0-9]+)*)?")
 _HEADER = (
     "# Every page and fragment this archive has published (see docs: 链接稳定承诺).\n"
     "# `shufa lock` adds new ones; never delete a line: a build fails when one stops resolving.\n"
@@ -56,18 +72,32 @@ def redirected(entry: str, archive: Archive, current: set[str]) -> bool:
 
 
 def read_lock(path: Path) -> list[tuple[int, str]]:
-    """(line number, entry) of every entry in the lock file."""
-    if not path.is_file():
+    """(line number, entry) of every entry in the lock file; none when there is no lock.
+
+    Raises :class:`~shufa.core.problems.DataError` when the file cannot be read as text."""
+    if not os.path.lexists(path):
         return []
+    text = read_text_file(path, limit=MAX_LOCK_BYTES, kind="a text file of lock entries")
     entries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if line and not line.startswith("#"):
             entries.append((number, line))
     return entries
 
 
-def broken_entries(result: LoadResult, lock: Path, data: Path) -> list[tuple[int, str]]:
+def entry_problem(entry: str) -> str | None:
+    """What is wrong with a lock entry, or None for one the archive can publish."""
+    if ENTRY.fullmatch(entry):
+        return None
+    return (
+        f"“{entry[:80]}” is no page or anchor the archive can publish; expected "
+        "`<page>.html` or `<page>.html#<id>` in lower-case ASCII letters, digits and `-` "
+        "(a line recorded from data that was never valid: delete it)"
+    )
+
+
+def broken_entries(result: LoadResult, entries: list[tuple[int, str]], data: Path) -> list[tuple[int, str]]:
     """Locked entries that nothing keeps.
 
     Entries that a data problem already explains are left to that problem's message: the
@@ -85,7 +115,7 @@ def broken_entries(result: LoadResult, lock: Path, data: Path) -> list[tuple[int
             failed_years.add(f"years/{path.stem}.html")
     current = published_anchors(archive)
     broken = []
-    for number, entry in read_lock(lock):
+    for number, entry in entries:
         page = entry.split("#", 1)[0]
         if entry in current or redirected(entry, archive, current) or page in failed_pages | failed_years:
             continue
@@ -94,7 +124,13 @@ def broken_entries(result: LoadResult, lock: Path, data: Path) -> list[tuple[int
 
 
 def write_lock(path: Path, entries: Iterable[str]) -> None:
-    """Write the lock atomically (a temporary file renamed over the old one)."""
+    """Write the lock atomically (a temporary file renamed over the old one).
+
+    Every entry must be one :func:`entry_problem` accepts (the command checks them first)."""
+    entries = set(entries)
+    bad = sorted(e for e in entries if entry_problem(e))
+    if bad:
+        raise ValueError(f"not lock entries: {bad[:3]}")
     text = _HEADER + "".join(f"{e}\n" for e in sorted(set(entries)))
     fd, tmp = tempfile.mkstemp(prefix=".anchors.", dir=path.parent)
     try:
@@ -107,16 +143,43 @@ def write_lock(path: Path, entries: Iterable[str]) -> None:
         raise
 
 
-def lock_problems(result: LoadResult, data: Path) -> list[Problem]:
-    """Every locked entry that nothing keeps, as located problems of the lock file."""
+def lock_problems(result: LoadResult, data: Path, *, creating: bool = False) -> list[Problem]:
+    """Every problem of the lock: a missing lock in an archive with reports (unless *creating*
+    it), a file that cannot be read, malformed entries, and every locked entry nothing keeps."""
     lock = data / LOCK_NAME
+    shown = display_path(lock)
+    if not os.path.lexists(lock):
+        if creating or not _has_report_files(data):
+            return []
+        return [
+            Problem(
+                shown,
+                0,
+                0,
+                "file not found; expected the anchor lock of an archive with published reports: "
+                f"restore it from version control (git checkout -- {shown}), or recreate it with "
+                "`shufa lock` (which records only what the current data publishes)",
+                "anchor-lock",
+            )
+        ]
+    try:
+        entries = read_lock(lock)
+    except DataError as exc:
+        return [Problem(p.path, p.line, p.col, p.message, "anchor-lock") for p in exc.problems]
     problems = []
-    for number, entry in broken_entries(result, lock, data):
+    good = []
+    for number, entry in entries:
+        wrong = entry_problem(entry)
+        if wrong:
+            problems.append(Problem(shown, number, 1, wrong, "anchor-lock"))
+        else:
+            good.append((number, entry))
+    for number, entry in broken_entries(result, good, data):
         page, _, fragment = entry.partition("#")
         what = f"anchor #{fragment} of page {page}" if fragment else f"page {page}"
         problems.append(
             Problem(
-                display_path(lock),
+                shown,
                 number,
                 1,
                 f"locked {what} no longer exists (no element with that id, no alias, no redirect); "
@@ -125,3 +188,7 @@ def lock_problems(result: LoadResult, data: Path) -> list[Problem]:
             )
         )
     return problems
+
+
+def _has_report_files(data: Path) -> bool:
+    return any(True for _ in data.glob("*/*/*.yaml"))

@@ -139,10 +139,10 @@ def oversize(size: int, limit: int = MAX_FILE_BYTES) -> str | None:
 
 #: What a special file is called in messages, by its ``stat`` test.
 _SPECIAL = (
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "FIFO (named pipe)"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
 )
 
 
@@ -155,7 +155,7 @@ def _not_regular(mode: int) -> str | None:
     if stat.S_ISDIR(mode):
         return "a folder named like a file; expected a regular file"
     what = next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
-    return f"special file ({what}); expected a regular file"
+    return f"special file: {what}; expected a regular file (it is not opened)"
 
 
 def read_text_file(path: Path, *, limit: int = MAX_FILE_BYTES, kind: str = "a YAML text file") -> str:
