@@ -286,17 +286,17 @@ def _mutant(data) -> tuple[dict, tuple, object]:
 @given(data=st.data())
 def test_the_quick_schema_check_accepts_only_what_jsonschema_accepts(data) -> None:
     """One validator decides: the fast path says "valid" only where jsonschema does, and on the
-    documents it is asked about (no float) the two agree both ways."""
+    documents it is asked about (no float, no boolean) the two agree both ways."""
     import fastjsonschema
 
     from shufa.core.schema import REPORT
-    from shufa.core.validation import _QUICK, _VALIDATORS, _has_float, quick_accepts
+    from shufa.core.validation import _QUICK, _VALIDATORS, _needs_full, quick_accepts
 
     report, path, value = _mutant(data)
     full = not list(_VALIDATORS[id(REPORT)].iter_errors(report))
     if quick_accepts(report, REPORT):
         assert full, (path, value)
-    if not _has_float(report):
+    if not _needs_full(report):
         try:
             _QUICK[id(REPORT)](report)
             fast = True
@@ -322,6 +322,17 @@ def test_a_float_is_never_an_integer(data, value: float) -> None:
     errors = list(_VALIDATORS[id(REPORT)].iter_errors(report))
     assert not quick_accepts(report, REPORT)
     assert any(e.validator == "type" and tuple(e.absolute_path) == path for e in errors), errors
+
+
+def test_true_is_not_the_schema_version() -> None:
+    """``schema: true`` equals 1 for Python (and fastjsonschema), not for JSON Schema."""
+    from shufa.core.schema import REPORT
+    from shufa.core.validation import _VALIDATORS, quick_accepts
+
+    report = json.loads(json.dumps(_SAMPLE_REPORTS[0], default=str))
+    report["schema"] = True
+    assert not quick_accepts(report, REPORT)
+    assert list(_VALIDATORS[id(REPORT)].iter_errors(report))
 
 
 @PROPERTY

@@ -30,9 +30,9 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     data = Path(args.data_dir)
     result = load_archive(data)
-    if result.problems:
-        for problem in result.problems:
-            print(problem)
+    for problem in result.problems:
+        print(problem)
+    if any(p.is_error for p in result.problems):
         print("fix the data problems first: the lock records only what builds", file=sys.stderr)
         return 1
     path = data / LOCK_NAME

@@ -1,8 +1,10 @@
 """Load and validate a data folder into an :class:`~shufa.core.model.Archive`, collecting every problem.
 
-``load_archive`` never raises on bad data: a file with a problem is left out
+``load_archive`` never raises on bad data: a file with an error is left out
 of the archive and its problems (each with file, line and column) are listed
 in the result, so ``shufa check`` can print them all and the build can warn.
+A report with only warnings (what its citations lack) is in the archive, and
+its warnings are listed all the same.
 The steps are modules of their own: :mod:`~shufa.core.registries`,
 :mod:`~shufa.core.validation`, :mod:`~shufa.core.building`, :mod:`~shufa.core.checks`.
 """
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .building import build_report
-from .checks import check_report
+from .checks import check_report, citation_problems
 from .model import Archive, Report
 from .problems import DataError, Problem, display_path
 from .registries import LOCK_NAME, TOP_LEVEL_FILES, Registries, load_registries
@@ -75,6 +77,7 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
         if found:
             problems.extend(p for p in found if p is not _QUIET)
             continue
+        problems.extend(citation_problems(doc))  # warnings: the report is published all the same
         reports[report.key] = report
         files[report.key] = path
     if cache is not None:

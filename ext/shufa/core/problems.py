@@ -6,10 +6,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+ERROR = "error"
+WARNING = "warning"
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one file, at a line and column (1-based; 0 when unknown)."""
+    """One thing wrong in one file, at a line and column (1-based; 0 when unknown).
+
+    An error keeps what it is about out of the archive (a report that does not load has no
+    page). A warning does not: the page is built with what is there, and the problem is
+    listed all the same — by ``shufa check``, which fails on it, and as a build warning,
+    which fails a build with ``-W`` (``make html``).
+    """
 
     path: str
     line: int
@@ -17,6 +26,8 @@ class Problem:
     message: str
     #: Warning subtype for Sphinx (``shufa.<code>``), so users can silence one kind by name.
     code: str = "data"
+    #: :data:`ERROR` or :data:`WARNING`.
+    severity: str = ERROR
 
     def __post_init__(self) -> None:
         # A message is one line of visible text, whatever value it quotes: a newline, a
@@ -24,6 +35,10 @@ class Problem:
         # (“nanshan\n”), so a message never breaks a line or hides what is wrong.
         if not self.message.isprintable():
             object.__setattr__(self, "message", visible(self.message))
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
 
     @property
     def location(self) -> str:

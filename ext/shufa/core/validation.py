@@ -64,10 +64,11 @@ def _quick(schema: dict[str, Any]) -> Any:
 
     The schemas use only keywords that mean the same in draft-07 and 2020-12, and the
     same ``format: date`` check. fastjsonschema takes ``1.0`` for an integer, as JSON
-    Schema says; the data format does not, so :func:`validate` asks it only about
-    documents without a float (no value of the format is one). For those it says
-    "valid" only when jsonschema does too: tests/test_robustness.py checks that the two
-    agree, both ways. Anything else goes to jsonschema, which finds and words every problem.
+    Schema says, and ``true`` for 1, as Python does; the data format does neither, so
+    :func:`validate` asks it only about documents without a float or a boolean (no value
+    of the format is one). For those it says "valid" only when jsonschema does too:
+    tests/test_robustness.py checks that the two agree, both ways. Anything else goes to
+    jsonschema, which finds and words every problem.
     """
     return fastjsonschema.compile(
         {k: v for k, v in schema.items() if k != "$schema"}, formats={"date": is_calendar_date}
@@ -77,11 +78,15 @@ def _quick(schema: dict[str, Any]) -> Any:
 _QUICK = {id(schema): _quick(schema) for schema in SCHEMAS.values()}
 
 
-def _has_float(value: Any) -> bool:
+def _needs_full(value: Any) -> bool:
+    """Whether *value* holds a float or a boolean, which fastjsonschema compares as Python does
+    (``1.0`` is an integer, ``true`` equals the ``const`` 1, ``[1, true]`` repeats an entry)
+    and jsonschema as JSON Schema does. No value of the data format is either, so such a
+    document is invalid anyway: jsonschema decides and words it."""
     stack = [value]
     while stack:
         top = stack.pop()
-        if isinstance(top, float):
+        if isinstance(top, float | bool):
             return True
         if isinstance(top, dict):
             stack.extend(top.values())
@@ -92,7 +97,7 @@ def _has_float(value: Any) -> bool:
 
 def quick_accepts(value: Any, schema: dict[str, Any]) -> bool:
     """Whether the fast check alone may declare *value* valid (jsonschema would agree)."""
-    if _has_float(value):
+    if _needs_full(value):
         return False
     try:
         _QUICK[id(schema)](value)

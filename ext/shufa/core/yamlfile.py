@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .problems import DataError, Problem, display_path
+from .problems import ERROR, DataError, Problem, display_path
 
 try:  # libyaml is an order of magnitude faster; PyYAML's wheels ship it
     from yaml import CSafeLoader as _Loader
@@ -92,9 +92,11 @@ class YamlDocument:
             probe = probe[:-1]
         return self.positions.get((), (1, 1))
 
-    def problem(self, path: Path_, message: str, *, key: bool = False, code: str = "data") -> Problem:
+    def problem(
+        self, path: Path_, message: str, *, key: bool = False, code: str = "data", severity: str = ERROR
+    ) -> Problem:
         line, col = self.where(path, key=key)
-        return Problem(self.shown_path, line, col, message, code)
+        return Problem(self.shown_path, line, col, message, code, severity)
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
