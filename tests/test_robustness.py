@@ -404,3 +404,23 @@ def test_every_invisible_character_is_flagged_in_text() -> None:
     missed = [f"U+{ord(c):04X}" for c in invisible if c not in allowed and unsafe_character(f"a{c}b") != c]
     assert not missed
     assert unsafe_character("青禾县\u3000人民政府 2023年 “法治”（一）①") is None
+
+
+def test_a_source_too_large_for_a_data_file_is_refused_up_front(tmp_path: Path, capsys) -> None:
+    """A source whose text cannot fit in a data file (2 MB) is refused before it is worked on,
+    saying so: not processed in full and then refused as an "internal error" on reading back."""
+    from shufa.commands import main
+    from shufa.core.yamlfile import MAX_FILE_BYTES
+
+    source = tmp_path / "huge.txt"
+    text = _report_text(9)
+    source.write_text(text * (MAX_FILE_BYTES // len(text.encode("utf-8")) + 2), encoding="utf-8")
+    out = tmp_path / "huge.yaml"
+    start = time.perf_counter()
+    code = main(["import", str(source), "--data-dir", str(DATA), "--county", "qinghe", "-o", str(out)])
+    elapsed = time.perf_counter() - start
+    err = capsys.readouterr().err
+    assert code == 1 and not out.exists()
+    assert "its text is 2.1 MB; a data file is expected to be at most 2 MB (nothing written)" in err, err
+    assert "internal error" not in err
+    assert elapsed < 5, f"refused after {elapsed:.1f} s"

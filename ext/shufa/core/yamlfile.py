@@ -16,6 +16,7 @@ never follows a symbolic link and never opens a FIFO, socket or device.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -132,11 +133,13 @@ def unsafe_character(text: str) -> str | None:
     return found.group() if found else None
 
 
-def oversize(size: int, limit: int = MAX_FILE_BYTES) -> str | None:
-    """What is wrong with a data file of *size* bytes, or None when it is small enough."""
+def oversize(size: int, limit: int = MAX_FILE_BYTES, what: str = "file") -> str | None:
+    """What is wrong with a data file (or the *what* that would become one) of *size* bytes,
+    or None when it is small enough. The importer asks it about a source's text up front."""
     if size <= limit:
         return None
-    return f"file is {size / 1048576:.1f} MB; a data file is expected to be at most {limit // 1048576} MB"
+    shown = math.ceil(size / 1048576 * 10) / 10  # rounded up: 2,097,153 bytes is 2.1 MB, not "2.0"
+    return f"{what} is {shown:.1f} MB; a data file is expected to be at most {limit // 1048576} MB"
 
 
 #: What a special file is called in messages, by its ``stat`` test.
