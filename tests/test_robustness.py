@@ -364,8 +364,9 @@ def test_no_shaped_value_passes_with_something_after_it(data, tail: str) -> None
 
 
 def test_every_pattern_of_the_format_matches_whole_values_only() -> None:
-    """Every anchored pattern is written with ``whole()``: ``$`` alone would take a final newline."""
-    from shufa.core.schema import SCHEMAS
+    """Every anchored pattern is written with ``whole()``: ``$`` alone would take a final newline;
+    and each has its form in words, for messages and the data-format page."""
+    from shufa.core.schema import PATTERN_FORMS, SCHEMAS
 
     def patterns(node):
         if isinstance(node, dict):
@@ -382,6 +383,7 @@ def test_every_pattern_of_the_format_matches_whole_values_only() -> None:
     assert len(found) > 10
     for pattern in found:
         assert pattern == r"\S" or (pattern.startswith("^(?:") and pattern.endswith(r")$(?!\n)")), pattern
+        assert pattern == r"\S" or pattern in PATTERN_FORMS, f"no words for the form of {pattern}"
 
 
 def test_the_quick_schema_check_accepts_the_sample_data() -> None:
