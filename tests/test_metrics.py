@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -218,3 +219,31 @@ def test_clauses_answer_as_the_searches_did() -> None:
             found = before.rfind(phrase)
             expected = None if found < 0 else clauses.start_before(at) + found + len(phrase)
             assert clauses.phrase_end_before(phrase, at) == expected, (at, phrase)
+
+
+def _marking_seconds(units: int) -> float:
+    import time
+
+    from docutils import nodes
+
+    from shufa.inline import paragraphs
+
+    text = "\n".join([_DENSE] * units)  # one paragraph a line, a redaction and figures in each
+    placed = [(m.start(), m.end(), nodes.inline()) for m in re.finditer(r"[0-9.]+[件场%份]", text)]
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        built = paragraphs(text, placed=placed)
+        best = min(best, time.perf_counter() - start)
+    assert len(built) == units
+    return best
+
+
+def test_marking_the_figures_of_a_long_text_takes_linear_time() -> None:
+    """The build's marks (shufa.inline): each figure is checked against the redactions and
+    placed in its line by bisection, not against every redaction and every line."""
+    small = _marking_seconds(300)
+    large = _marking_seconds(3000)
+    ratio = large / small
+    print(f"marks: 300 lines {small:.3f} s, 3000 lines {large:.3f} s, ratio {ratio:.1f}")
+    assert ratio <= 20, f"10× the text took {ratio:.1f}× the time ({small:.3f} s → {large:.3f} s)"
