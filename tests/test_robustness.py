@@ -166,7 +166,8 @@ def test_a_killed_import_leaves_the_old_file_intact(tmp_path: Path) -> None:
     child = subprocess.Popen([sys.executable, "-c", _CHILD, str(target), str(ready)])
     try:
         deadline = time.monotonic() + 30
-        while not ready.exists():
+        # the file appears before its text: wait for the text (a busy machine shows the gap)
+        while not ready.exists() or not ready.read_text():
             assert child.poll() is None, "the child ended before its write"
             assert time.monotonic() < deadline
             time.sleep(0.02)
