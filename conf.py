@@ -26,6 +26,7 @@ extensions = [
     "shufa.schemadoc",  # the data-format reference, rendered from the schema
     "shufa.memory",  # keep the garbage collector from rescanning the whole build
     "shufa.citation",  # GB/T 7714 cite controls, BibTeX and CSL-JSON downloads
+    "shufa.sources",  # the original file of each report, offered as 原文 with its checksum
     "shufa.search",  # Chinese search that finds phrases, places and figures, by section
     "shufa.export",  # archive.json, sitemap.xml, page descriptions and Open Graph
 ]

@@ -55,6 +55,7 @@ class CountyInfo:
     province: str
     city: str
     code: str
+    province_slug: str = ""
 
 
 def cjk_count(value: Any) -> int:
@@ -71,8 +72,12 @@ def cjk_count(value: Any) -> int:
 # --- counties --------------------------------------------------------------------------------
 
 
-def counties_for(n_counties: int, seed: int) -> list[CountyInfo]:
-    """*n_counties* fictional counties with unique slugs, 8 to a city, 5 cities to a province."""
+#: Slugs of phrases.PROVINCES, in order.
+PROVINCE_SLUGS = ["jianglan", "yunling", "xichuan", "dongbin", "nanping", "beiyuan", "zhongyue", "haicheng"]
+
+
+def counties_for(n_counties: int, seed: int, per_province: int = 40) -> list[CountyInfo]:
+    """*n_counties* fictional counties with unique slugs, 8 to a city, *per_province* to a province."""
     rng = random.Random(f"{seed}:counties")
     pairs = [(a, b) for a in phrases.PLACE_FIRST for b in phrases.PLACE_SECOND if a[0] != b[0]]
     rng.shuffle(pairs)
@@ -82,7 +87,7 @@ def counties_for(n_counties: int, seed: int) -> list[CountyInfo]:
         rng.shuffle(triples)
         names += [(a[0] + b[0] + c[0], a[1] + b[1] + c[1]) for a, b, c in triples]
     city_names = [name for name, _ in names[-max(1, n_counties // 8 + 1) :]][::-1]
-    provinces = [*phrases.PROVINCES, *(name + "省" for name, _ in names[len(names) // 2 :])]
+    provinces = provinces_for(names)
     out: list[CountyInfo] = []
     slugs: set[str] = set()
     for i in range(n_counties):
@@ -93,8 +98,7 @@ def counties_for(n_counties: int, seed: int) -> list[CountyInfo]:
         slugs.add(slug)
         suffix = "市" if rng.random() < 0.1 else ("区" if rng.random() < 0.08 else "县")
         city_index = i // 8
-        province_index = city_index // 5
-        province = provinces[province_index % len(provinces)]
+        province_slug, province = provinces[(i // per_province) % len(provinces)]
         out.append(
             CountyInfo(
                 slug=slug,
@@ -102,9 +106,16 @@ def counties_for(n_counties: int, seed: int) -> list[CountyInfo]:
                 province=province,
                 city=city_names[city_index % len(city_names)] + "市",
                 code=f"99{i + 1:04d}",
+                province_slug=province_slug,
             )
         )
     return out
+
+
+def provinces_for(names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(slug, name) of the provinces: phrases.PROVINCES, then names made like the counties'."""
+    fixed = list(zip(PROVINCE_SLUGS, phrases.PROVINCES, strict=True))
+    return fixed + [(slug + "-sheng", name + "省") for name, slug in names[len(names) // 2 :]]
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -349,6 +360,7 @@ def generate(
     years: int = 5,
     first_year: int = FIRST_YEAR,
     sample: Path = SAMPLE_DATA,
+    per_province: int = 40,
 ) -> list[Path]:
     """Write a data folder of *n* reports to *dest* (replacing it); return the report files."""
     dest = Path(dest)
@@ -360,8 +372,12 @@ def generate(
     kind_slugs = kinds_of(sample)[:kinds]
     topics = topics_of(sample)
     per_county = len(kind_slugs) * years
-    counties = counties_for(max(1, math.ceil(n / per_county)), seed)
+    counties = counties_for(max(1, math.ceil(n / per_county)), seed, per_province)
     _write(dest / "counties.yaml", _dump_counties(counties))
+    provinces = dict.fromkeys((c.province_slug, c.province) for c in counties)
+    lines = ["# Synthetic provinces of the benchmark: a partition each."]
+    lines += [f"{slug}:\n  name: {_scalar(name)}" for slug, name in provinces]
+    _write(dest / "provinces.yaml", "\n".join(lines) + "\n")
     written: list[Path] = []
     for county in counties:
         for kind in kind_slugs:
@@ -416,8 +432,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kinds", type=int, default=2, help="report kinds per county (default 2)")
     parser.add_argument("--years", type=int, default=5, help="years per county and kind (default 5)")
+    parser.add_argument(
+        "--per-province", type=int, default=40, help="counties per province (default 40; a partition each)"
+    )
     args = parser.parse_args(argv)
-    files = generate(args.dest, args.n, args.seed, kinds=args.kinds, years=args.years)
+    files = generate(
+        args.dest, args.n, args.seed, kinds=args.kinds, years=args.years, per_province=args.per_province
+    )
     print(f"{len(files)} reports written to {args.dest}")
     return 0
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -95,7 +96,9 @@ class Snapshot:
     def __init__(self, root: Path) -> None:
         if root.exists():
             shutil.rmtree(root)
-        ignore = shutil.ignore_patterns("reports", "years", "_build", "__pycache__", "*.pyc")
+        ignore = shutil.ignore_patterns(
+            "reports", "years", "provinces", "topics", "metrics", "_build", "__pycache__", "*.pyc"
+        )
         shutil.copytree(REPO / "docs", root / "docs", ignore=ignore)
         shutil.copytree(REPO / "ext" / "shufa", root / "ext" / "shufa", ignore=ignore)
         shutil.copy(REPO / "conf.py", root / "conf.py")
@@ -159,14 +162,20 @@ def ours_source(dest: Path, docs: Path = REPO / "docs", conf: Path = REPO / "con
     """docs/ without the generated folders, with the project's conf.py (as the tests build)."""
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(docs, dest, ignore=shutil.ignore_patterns("reports", "years", "_build"))
+    generated = ("reports", "years", "provinces", "topics", "metrics", "_build")
+    shutil.copytree(docs, dest, ignore=shutil.ignore_patterns(*generated))
     shutil.copy(conf, dest / "conf.py")
     return dest
 
 
 def search_bytes(out: Path) -> int:
-    """The search payload: searchindex.js and any other search index under _static/."""
-    files = [out / "searchindex.js", *(out / "_static").glob("searchindex*.js")]
+    """The search index on disk: searchindex.js and any other search index under _static/
+    (shufa.search's, split by term, under _static/search/; a reader downloads a small part)."""
+    files = [
+        out / "searchindex.js",
+        *(out / "_static").glob("searchindex*.js"),
+        *(out / "_static/search").rglob("*.js"),
+    ]
     return sum(p.stat().st_size for p in files if p.is_file())
 
 
@@ -253,10 +262,18 @@ def bench_size(n: int, seed: int, repeat: int, snap: Snapshot) -> dict[str, Any]
     builds["floor_noop"] = floor_noop
 
     ours_html = report_html(root / "ours-html")
+    page, page_bytes = largest_file(root / "ours-html", "*.html")
+    file, file_bytes = largest_file(root / "ours-html")
     floor_html = report_html(root / "floor-html")
     result: dict[str, Any] = {
         "n": n,
+        "partitioned": False,
+        "workers": 1,
         "counties": len({p.relative_to(data).parts[0] for p in files}),
+        "largest_page": page,
+        "largest_page_bytes": page_bytes,
+        "largest_file": file,
+        "largest_file_bytes": file_bytes,
         "ours_full_s": builds["ours"]["wall_s"],
         "ours_full_j2_s": builds["ours_j2"]["wall_s"],
         "floor_full_s": builds["floor"]["wall_s"],
@@ -297,8 +314,97 @@ def bench_size(n: int, seed: int, repeat: int, snap: Snapshot) -> dict[str, Any]
     result["ours_over_floor_cpu"] = round(result["ours_full_cpu_s"] / result["floor_full_cpu_s"], 3)
     result["j2_over_j1"] = round(result["ours_full_j2_s"] / result["ours_full_s"], 3)
     result["s_per_report"] = round(result["ours_full_s"] / n, 5)
+    result["cpu_s_per_report"] = round(result["ours_full_cpu_s"] / n, 5)
     result["floor_s_per_report"] = round(result["floor_full_s"] / n, 5)
     result["edit_over_noop"] = round(result["edit_one_s"] / result["noop_s"], 3)
+    return result
+
+
+# --- a partitioned size --------------------------------------------------------------------------
+
+#: Sizes from this many reports up are built in partitions (`shufa build`, as `make html` does).
+PARTITIONED_FROM = 10_000
+#: Counties to a province (a partition each) in the generated national-scale archive.
+PER_PROVINCE = 90
+WORKERS = 2
+
+
+def largest_file(out: Path, pattern: str = "*") -> tuple[str, int]:
+    found = max((p for p in out.rglob(pattern) if p.is_file()), key=lambda p: p.stat().st_size)
+    return found.relative_to(out).as_posix(), found.stat().st_size
+
+
+def run_shufa_build(root: Path, data: Path, snap: Snapshot, log: Path, workers: int) -> dict[str, Any]:
+    """`shufa build` of *data* (partitions on a LocalCluster of *workers*), as a child process."""
+    args = [
+        sys.executable, "-m", "shufa", "build", "--data", str(data), "--out", str(root / "site"),
+        "--work", str(root / "work"), "--docs", str(root / "src"), "--conf", str(snap.root),
+        "--workers", str(workers), "--sphinx-options=-q",
+    ]  # fmt: skip
+    result = run_build(args, log, snap.env)
+    record = json.loads((root / "work" / "last-build.json").read_text(encoding="utf-8"))
+    runs = [*record["partitions"], record["hub"]]
+    result["runs_cpu_s"] = round(sum(r["cpu_seconds"] for r in runs), 2)
+    result["worker_peak_rss_mb"] = round(max(r["peak_rss_mb"] for r in runs), 1)
+    result["built"] = sorted(r["name"] for r in record["partitions"] if r["status"] == "built")
+    result["hub_s"] = round(record["hub"]["seconds"], 2)
+    print(
+        f"  {log.name:<14} {result['wall_s']:8.1f} s  CPU {result['runs_cpu_s']:8.1f} s  "
+        f"largest run {result['worker_peak_rss_mb']:6.0f} MB  partitions built {len(result['built'])}",
+        flush=True,
+    )
+    return result
+
+
+def bench_partitioned(n: int, seed: int, snap: Snapshot, workers: int = WORKERS) -> dict[str, Any]:
+    """A national-scale size: generated with ~90 counties to a province, built in partitions."""
+    root = WORK / f"n{n}"
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    data = root / "data"
+    print(f"\n== N = {n} (partitioned, {workers} workers): generating into {root}", flush=True)
+    t = time.perf_counter()
+    files = generate.generate(data, n, seed, per_province=PER_PROVINCE)
+    generate_s = time.perf_counter() - t
+    ours_source(root / "src", snap.docs, snap.conf)
+    logs = root / "logs"
+    full = run_shufa_build(root, data, snap, logs / "full", workers)
+    noop = run_shufa_build(root, data, snap, logs / "noop", workers)
+    edited = files[len(files) // 2]
+    generate.append_sentence(edited)
+    edit = run_shufa_build(root, data, snap, logs / "edit_one", workers)
+    site = root / "site"
+    page, page_bytes = largest_file(site, "*.html")
+    file, file_bytes = largest_file(site)
+    provinces = len(list((site / "provinces").glob("*.html")))
+    result: dict[str, Any] = {
+        "n": n,
+        "partitioned": True,
+        "workers": workers,
+        "counties": len({p.relative_to(data).parts[0] for p in files}),
+        "partitions": provinces,
+        "ours_full_s": full["wall_s"],
+        "ours_full_cpu_s": full["cpu_s"],
+        "runs_cpu_s": full["runs_cpu_s"],
+        "peak_rss_mb": max(b["worker_peak_rss_mb"] for b in (full, noop, edit)),
+        "orchestrator_rss_mb": max(b["rss_mb"] for b in (full, noop, edit)),
+        "noop_s": noop["wall_s"],
+        "edit_one_s": edit["wall_s"],
+        "edit_one_partitions_built": edit["built"],
+        "edit_one_file": str(edited.relative_to(data)),
+        "largest_page": page,
+        "largest_page_bytes": page_bytes,
+        "largest_file": file,
+        "largest_file_bytes": file_bytes,
+        "html_files": sum(1 for _ in site.rglob("*.html")),
+        "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+        "generate_s": round(generate_s, 2),
+        "builds": {"full": full, "noop": noop, "edit_one": edit},
+    }
+    result["s_per_report"] = round(result["ours_full_s"] / n, 5)
+    result["cpu_s_per_report"] = round(result["ours_full_cpu_s"] / n, 5)
+    result["wall_over_cpu"] = round(result["ours_full_s"] / result["ours_full_cpu_s"], 3)
     return result
 
 
@@ -344,6 +450,12 @@ def targets(sizes: dict[str, dict[str, Any]], earlier: dict[str, dict[str, Any]]
     The scaling ratio may use *earlier* sizes; every other target is judged on this run.
     """
     out: dict[str, Any] = {}
+    partitioned = {k: r for k, r in sizes.items() if r.get("partitioned")}
+    sizes = {k: r for k, r in sizes.items() if not r.get("partitioned")}
+    earlier = {k: r for k, r in earlier.items() if not r.get("partitioned")}
+    out.update(partitioned_targets(partitioned, {**earlier, **sizes}))
+    if not sizes:
+        return out
     for key, r in sizes.items():
         out[f"ours_le_floor_{key}"] = {
             "ours_over_floor": r["ours_over_floor"],
@@ -383,6 +495,34 @@ def targets(sizes: dict[str, dict[str, Any]], earlier: dict[str, dict[str, Any]]
     return out
 
 
+#: Targets of the national-archive issue, for the partitioned sizes.
+MAX_WORKER_RSS_MB = 2048.0
+MAX_CPU_PER_REPORT_OVER_SINGLE = 1.1
+MAX_WALL_OVER_CPU = 0.6
+MAX_EDIT_S = 30.0
+MAX_PAGE_BYTES = 300 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def partitioned_targets(partitioned: dict[str, dict[str, Any]], single: dict[str, dict[str, Any]]) -> dict:
+    out: dict[str, Any] = {}
+    reference = single.get("2000") or (single[max(single, key=int)] if single else None)
+    for key, r in partitioned.items():
+        checks = {
+            "worker_rss": (r["peak_rss_mb"], MAX_WORKER_RSS_MB),
+            "wall_over_cpu": (r["wall_over_cpu"], MAX_WALL_OVER_CPU),
+            "edit_one_s": (r["edit_one_s"], MAX_EDIT_S),
+            "largest_page_bytes": (r["largest_page_bytes"], MAX_PAGE_BYTES),
+            "largest_file_bytes": (r["largest_file_bytes"], MAX_FILE_BYTES),
+        }
+        if reference is not None and reference.get("cpu_s_per_report"):
+            ratio = round(r["cpu_s_per_report"] / reference["cpu_s_per_report"], 3)
+            checks["cpu_per_report_over_single"] = (ratio, MAX_CPU_PER_REPORT_OVER_SINGLE)
+        for name, (value, most) in checks.items():
+            out[f"{name}_{key}"] = {"value": value, "max": most, "met": value <= most}
+    return out
+
+
 ROWS = [
     ("ours full -j1 (s)", "ours_full_s", "{:.1f}"),
     ("ours full -j2 (s)", "ours_full_j2_s", "{:.1f}"),
@@ -405,6 +545,12 @@ ROWS = [
     ("html bytes / report", "html_bytes_per_report", "{:,}"),
     ("floor html bytes / report", "floor_html_bytes_per_report", "{:,}"),
     ("search index bytes", "searchindex_bytes", "{:,}"),
+    ("partitioned (workers)", "workers", "{}"),
+    ("ours full CPU (s)", "ours_full_cpu_s", "{:.1f}"),
+    ("CPU s/report", "cpu_s_per_report", "{:.4f}"),
+    ("wall / CPU", "wall_over_cpu", "{:.2f}"),
+    ("largest page (bytes)", "largest_page_bytes", "{:,}"),
+    ("largest file (bytes)", "largest_file_bytes", "{:,}"),
     ("floor search index bytes", "floor_searchindex_bytes", "{:,}"),
 ]
 
@@ -431,6 +577,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1, help="full builds per kind; the best counts")
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("jieba") is None:
+        # without it Sphinx's zh search indexes no Chinese, and the floor would be another floor
+        parser.error("jieba is not installed: pip install -e '.[bench]' (make bench does)")
     sizes_arg = args.sizes if args.sizes else [250, 2000]
 
     started = dt.datetime.now()
@@ -439,7 +588,10 @@ def main(argv: list[str] | None = None) -> int:
     code = snap.fingerprint()
     sizes: dict[str, dict[str, Any]] = {}
     for n in sizes_arg:
-        sizes[str(n)] = bench_size(n, args.seed, args.repeat, snap)
+        if n >= PARTITIONED_FROM:
+            sizes[str(n)] = bench_partitioned(n, args.seed, snap)
+        else:
+            sizes[str(n)] = bench_size(n, args.seed, args.repeat, snap)
     info["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
 
     RESULTS.mkdir(exist_ok=True)

@@ -11,6 +11,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from conftest import DATA, archive_source, copy_data, run_sphinx
 from shufa.core.loading import load_archive
+from shufa.data import Run
 from shufa.pages import generated_pages, write_pages
 
 SAMPLE = load_archive(DATA).archive
@@ -65,7 +66,7 @@ def test_home_page_counts_the_archive(sample_site: Path) -> None:
     assert f"{len(SAMPLE.reports)}份报告" in stats
     assert f"{len(SAMPLE.counties)}个县" in stats
     cards = [a["href"] for a in soup.select("a.sd-stretched-link")]
-    assert cards == ["reports/index.html", "years/index.html", "report-topics.html", "guide/index.html"]
+    assert cards == ["reports/index.html", "years/index.html", "topics/index.html", "guide/index.html"]
 
 
 def test_navigation_stays_bounded(sample_site: Path) -> None:
@@ -82,7 +83,8 @@ def test_navigation_stays_bounded(sample_site: Path) -> None:
 
 
 def test_generated_pages_are_written_only_when_changed(tmp_path: Path) -> None:
-    pages = generated_pages(SAMPLE)
+    result = load_archive(DATA)
+    pages = generated_pages(Run("", result, frozenset(result.archive.provinces)))
     assert write_pages(tmp_path, pages) == (len(pages), 0)
     report_page = tmp_path / "reports/qinghe/shufa/2023.rst"
     stamp = report_page.stat().st_mtime_ns
@@ -137,10 +139,9 @@ def test_editing_text_rereads_only_that_report(incremental) -> None:
     before = {p: p.stat().st_mtime_ns for p in comparisons}
     app, read = _build(src, data)
     # the report itself, and the pages that measure text against it: the next year's report
-    # (reuse rates), the county's topic × year and figure tables, and the metric index
-    # (which metrics each report mentions)
+    # (reuse rates), the county's topic × year and figure tables; no listing (titles, topics
+    # and the years of each metric are unchanged)
     assert read == [
-        "metrics/index",
         "reports/qinghe/index",
         "reports/qinghe/shufa/2022",
         "reports/qinghe/shufa/2023",
@@ -164,11 +165,10 @@ def test_editing_a_title_rereads_the_pages_that_list_it(incremental) -> None:
     path.write_text(text.replace('title: "', 'title: "（修订）', 1), encoding="utf-8")
     app, read = _build(src, data)
     assert read == [
-        "metrics/index",
         "reports/chengxi/fzzf/2022",
         "reports/chengxi/fzzf/2023",
         "reports/chengxi/index",
-        "years/2022",
+        "years/2022/jianglan",
     ]
     county = (Path(app.outdir) / "reports/chengxi/index.html").read_text(encoding="utf-8")
     assert "（修订）" in county

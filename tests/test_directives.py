@@ -107,8 +107,12 @@ def test_county_and_year_pages_link_to_the_report(built):
     assert county.find("h1").get_text().startswith("禾溪县")
     hrefs = [a["href"] for a in county.select("ul.report-years a")]
     assert hrefs == ["shufa/2023.html"]
+    # a year's page lists the provinces (the implicit one of an archive without provinces.yaml),
+    # whose page lists the reports
     year = _soup(built, "years/2023")
-    assert [a["href"] for a in year.select("ul.year-reports a")] == ["../reports/hexi/shufa/2023.html"]
+    assert [a["href"] for a in year.select("ul.year-provinces a")] == ["2023/all.html"]
+    province = _soup(built, "years/2023/all")
+    assert [a["href"] for a in province.select("ul.year-reports a")] == ["../../reports/hexi/shufa/2023.html"]
 
 
 def test_unresolved_reference_warns_with_location(tmp_path):

@@ -90,22 +90,36 @@ def test_every_section_and_item_is_in_objects_inv(sample_site: Path) -> None:
     assert "qinghe" in data["report:county"]
 
 
-def test_topic_and_year_indices(sample_site: Path) -> None:
-    topics = _soup(sample_site, "report-topics.html")
-    assert topics.find(id="cap-行政复议与行政应诉") is not None
-    hrefs = [a["href"] for a in topics.select("table.modindextable a")]
-    expected = sum(len(r.sections) for r in SAMPLE.reports.values())
-    assert len(hrefs) == expected
-    assert "reports/qinghe/shufa/2023.html#s6" in hrefs
-    years = _soup(sample_site, "report-years.html")
-    assert years.find(id="cap-2024年") is not None
-    assert len(years.select("table.modindextable a")) == len(SAMPLE.reports)
+def test_topic_pages_list_every_section_by_province(sample_site: Path) -> None:
+    index = _soup(sample_site, "topics/index.html")
+    assert [a["href"] for a in index.select("ul.topic-list a")] == [f"{t}.html" for t in SAMPLE.topics]
+    topic = _soup(sample_site, "topics/reconsideration-litigation.html")
+    assert [a["href"] for a in topic.select("ul.topic-provinces a")] == [
+        "reconsideration-litigation/jianglan.html"
+    ]
+    hrefs = []
+    for key in SAMPLE.topics:
+        page = sample_site / f"topics/{key}/jianglan.html"
+        if page.is_file():
+            hrefs += [
+                a["href"]
+                for a in _soup(sample_site, f"topics/{key}/jianglan.html").select("ul.topic-sections a")
+            ]
+    assert len(hrefs) == sum(len(r.sections) for r in SAMPLE.reports.values())
+    assert "../../reports/qinghe/shufa/2023.html#s6" in hrefs
 
 
-def test_section_topic_links_to_its_index_group(sample_site: Path) -> None:
+def test_the_old_indices_redirect(sample_site: Path) -> None:
+    for old, new in (("report-topics.html", "topics/index.html"), ("report-years.html", "years/index.html")):
+        assert f'<link rel="canonical" href="{new}">' in (sample_site / old).read_text(encoding="utf-8")
+
+
+def test_section_topic_links_to_its_topic_in_its_province(sample_site: Path) -> None:
     soup = _soup(sample_site, "reports/qinghe/shufa/2023.html")
     link = soup.find(id="s6").select_one(".section-topic a")
-    assert link["href"] == "../../../report-topics.html#cap-行政复议与行政应诉"
+    assert link["href"] == "../../../topics/reconsideration-litigation/jianglan.html#qinghe"
+    target = _soup(sample_site, "topics/reconsideration-litigation/jianglan.html")
+    assert target.find(id="qinghe") is not None
 
 
 def test_intersphinx_from_a_second_project(tmp_path: Path, sample_site: Path) -> None:

@@ -1,5 +1,5 @@
 """Nothing executes, nothing escapes: hostile report text appears literally, escaped, everywhere it
-is shown — page, title, meta tags, citation, downloads, archive.json, search index."""
+is shown — page, title, meta tags, citation, downloads, archive data files, search index."""
 
 from __future__ import annotations
 
@@ -105,17 +105,20 @@ def test_citation_and_downloads_keep_the_text(hostile_site) -> None:
     assert "\\{\\{ 7*7 \\}\\}" in bib, "braces of the text are escaped, not BibTeX grouping"
 
 
-def test_archive_json_carries_the_exact_strings(hostile_site) -> None:
+def test_archive_data_carries_the_exact_strings(hostile_site) -> None:
     site, report = hostile_site
-    archive = json.loads((site / "archive.json").read_text(encoding="utf-8"))
-    flat = json.dumps(archive, ensure_ascii=False)
+    key = f"{report['county']}/{report['kind']}/{report['year']}"
+    data = json.loads((site / f"reports/{key}.json").read_text(encoding="utf-8"))
+    flat = json.dumps(data, ensure_ascii=False)
     assert json.dumps(report["title"], ensure_ascii=False) in flat
     assert json.dumps(report["sections"][0]["heading"], ensure_ascii=False) in flat
 
 
 def test_search_index_holds_no_live_markup(hostile_site) -> None:
     site, _ = hostile_site
-    index = next(site.glob("_static/searchindex*.js"), None) or next(site.glob("searchindex*.js"))
-    text = index.read_text(encoding="utf-8")
-    assert "<script>" not in text
-    assert "</script>" not in text
+    files = [*site.glob("_static/search/**/*.js"), site / "searchindex.js"]
+    assert len(files) > 10, "the index split by term, and Sphinx's own"
+    for index in files:
+        text = index.read_text(encoding="utf-8")
+        assert "<script>" not in text, index
+        assert "</script>" not in text, index

@@ -1,4 +1,4 @@
-"""archive.json (against its schema), sitemap.xml, and the pages' description and Open Graph tags."""
+"""The archive data files (against their schema), the sitemaps, and the pages' description and Open Graph tags."""
 
 from __future__ import annotations
 
@@ -14,17 +14,26 @@ from sphinx.testing.util import SphinxTestApp
 
 from conftest import DATA, REPO, archive_source, build_archive, copy_data, warnings_of
 from shufa import export
+from shufa.core.exporting import SCHEMA_FILE
 from shufa.core.figures import find_figures
 from shufa.core.loading import load_archive
 
 SAMPLE = load_archive(DATA).archive
-SCHEMA = json.loads(export.SCHEMA_FILE.read_text(encoding="utf-8"))
+SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 BASE = "https://fazhi.example.org/"
 EVIL = '<script>alert("x")</script> & "引号" **县'
 
 
+def read_json(site: Path, path: str) -> dict:
+    return json.loads((site / path).read_text(encoding="utf-8"))
+
+
 def archive_json(site: Path) -> dict:
-    return json.loads((site / "archive.json").read_text(encoding="utf-8"))
+    return read_json(site, "archive.json")
+
+
+def site_path(url: str) -> str:
+    return url.removeprefix(BASE)
 
 
 def walk_items(items: list[dict]):
@@ -34,15 +43,21 @@ def walk_items(items: list[dict]):
 
 
 def parts_of(report: dict):
-    """Every section, closing part and item of a report in archive.json."""
-    for part in [*report["sections"], *report["closing"]]:
+    """Every section, closing part and item of a report file."""
+    for part in report["parts"]:
         yield part
         yield from walk_items(part["items"])
 
 
-def all_reports(doc: dict):
-    for county in doc["counties"]:
-        yield from county["reports"]
+def county_files(site: Path) -> list[dict]:
+    return [read_json(site, site_path(c["data"])) for c in archive_json(site)["counties"]]
+
+
+def all_reports(site: Path):
+    """Every report file of the site, through the index and the county files."""
+    for county in county_files(site):
+        for entry in county["reports"]:
+            yield read_json(site, site_path(entry["data"]))
 
 
 @pytest.fixture(scope="module")
@@ -62,72 +77,90 @@ def site_with_baseurl(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp
 # --- archive.json ----------------------------------------------------------------------------------
 
 
-def test_archive_json_is_valid_against_its_schema(sample_site: Path) -> None:
+def test_every_data_file_is_valid_against_the_schema(sample_site: Path) -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
-    jsonschema.Draft202012Validator(SCHEMA).validate(archive_json(sample_site))
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    validator.validate(archive_json(sample_site))
+    counties = county_files(sample_site)
+    reports = list(all_reports(sample_site))
+    assert len(counties) == len(SAMPLE.counties) and len(reports) == len(SAMPLE.reports)
+    for doc in [*counties, *reports]:
+        validator.validate(doc)
+    assert {d["format"] for d in counties} == {"shufa-county"} and {d["format"] for d in reports} == {
+        "shufa-report"
+    }
     shipped = json.loads((sample_site / "archive.schema.json").read_text(encoding="utf-8"))
     assert shipped == SCHEMA
 
 
-def test_schema_rejects_what_it_should() -> None:
+def test_schema_rejects_what_it_should(sample_site: Path) -> None:
     validator = jsonschema.Draft202012Validator(SCHEMA)
-    doc = json.loads(json.dumps(archive_json_minimal()))
-    validator.validate(doc)
-    doc["counties"][0]["reports"][0]["sections"][0]["anchor"] = "id1"
-    assert not validator.is_valid(doc)
+    report = next(all_reports(sample_site))
+    bad = json.loads(json.dumps(report))
+    bad["parts"][0]["anchor"] = "id1"
+    assert not validator.is_valid(bad)
+    bad = json.loads(json.dumps(report))
+    bad["parts"][0]["items"][0]["text"] = 3
+    assert not validator.is_valid(bad)
+    index = archive_json(sample_site)
+    index["counties"][0]["extra"] = 1
+    assert not validator.is_valid(index)
 
 
-def archive_json_minimal() -> dict:
-    item = {
-        "anchor": "s1-1", "url": "r.html#s1-1", "ordinal": 1, "marker": "一是", "heading": "",
-        "topic": None, "aliases": [], "figures": [], "items": [],
-    }  # fmt: skip
-    section = {
-        "anchor": "s1", "url": "r.html#s1", "ordinal": 1, "marker": "一、", "heading": "标题",
-        "topic": "leadership", "aliases": [], "figures": [], "items": [item],
-    }  # fmt: skip
-    report = {
-        "key": "a/b/2023", "kind": "b", "year": 2023, "title": "报告", "url": "r.html",
-        "author": {"role": "", "name": "", "organization": ""}, "issued": "", "published": "",
-        "source_url": "", "retrieved": "", "citation": {"bibtex": "r.bib", "csl_json": "r.csl.json"},
-        "figures": [], "sections": [section], "closing": [],
-    }  # fmt: skip
-    county = {
-        "slug": "a", "name": "县", "province": "", "city": "", "code": "", "aliases": [],
-        "url": "c.html", "reports": [report],
-    }  # fmt: skip
-    return {
-        "format": "shufa-archive", "version": 1, "title": "t", "base_url": "",
-        "figures_parsed": False, "kinds": [], "topics": [], "counties": [county],
-    }  # fmt: skip
+def test_no_file_holds_the_whole_archive(sample_site: Path) -> None:
+    # the index lists counties, not reports; the county files list their reports, without text
+    index = archive_json(sample_site)
+    assert all(isinstance(c["reports"], int) for c in index["counties"])
+    assert "parts" not in json.dumps(county_files(sample_site))
 
 
-def test_archive_json_has_every_county_report_section_and_item(sample_site: Path) -> None:
+def test_archive_data_has_every_county_report_section_and_item(sample_site: Path) -> None:
     doc = archive_json(sample_site)
     assert [c["slug"] for c in doc["counties"]] == list(SAMPLE.counties)
-    reports = {r["key"]: r for r in all_reports(doc)}
+    assert [c["reports"] for c in doc["counties"]] == [len(SAMPLE.reports_of(c)) for c in SAMPLE.counties]
+    reports = {r["key"]: r for r in all_reports(sample_site)}
     assert set(reports) == set(SAMPLE.reports)
     for key, report in SAMPLE.reports.items():
         exported = reports[key]
         assert exported["url"] == f"{report.docname}.html"
-        assert [s["heading"] for s in exported["sections"]] == [s.heading for s in report.sections]
-        assert [s["topic"] for s in exported["sections"]] == [s.topic for s in report.sections]
-        anchors = [p["anchor"] for p in parts_of(exported)]
-        assert sorted(anchors) == sorted(a for a, part in report.anchors() if part.anchor == a)
+        sections = [p for p in exported["parts"] if p["kind"] == "section"]
+        assert [s["heading"] for s in sections] == [s.heading for s in report.sections]
+        assert [s["topic"] for s in sections] == [s.topic for s in report.sections]
+        assert [p["kind"] for p in exported["parts"][len(sections) :]] == [
+            p.role for p in report.closing_parts
+        ]
+        ids = [i for p in parts_of(exported) for i in p["ids"]]
+        assert sorted(ids) == sorted(a for a, _part in report.anchors())
         for part in parts_of(exported):
             assert part["url"] == f"{report.docname}.html#{part['anchor']}"
-        item = exported["sections"][0]["items"][0]
-        assert (item["marker"], item["heading"]) == (
-            report.sections[0].items[0].marker,
-            report.sections[0].items[0].label,
-        )
+        item = sections[0]["items"][0]
+        source = report.sections[0].items[0]
+        assert (item["marker"], item["label"], item["text"]) == (source.marker, source.label, source.text)
+        # the text, whole: the report's fields in reading order, but for the page's own lines
+        texts = [exported["preamble"]] if exported["preamble"] else []
+        for part in exported["parts"]:
+            texts += [part.get(k) for k in ("marker", "heading", "lead", "intro") if part.get(k)]
+            if part["kind"] == "section":
+                texts += [
+                    t for i in walk_items(part["items"]) for t in (i["marker"], i["label"], i["text"]) if t
+                ]
+                texts += [part["text"]] if part["text"] else []
+            else:
+                texts += [part["text"]] if part["text"] else []
+                texts += [
+                    t for i in walk_items(part["items"]) for t in (i["marker"], i["label"], i["text"]) if t
+                ]
+        expected = [f.text for f in report.fields() if f.anchor != "report"]
+        assert texts == expected, key
 
 
-def test_every_url_in_archive_json_resolves_to_an_element(sample_site: Path) -> None:
+def test_every_url_in_the_data_resolves_to_an_element(sample_site: Path) -> None:
     doc = archive_json(sample_site)
     pages: dict[str, BeautifulSoup] = {}
-    urls = [c["url"] for c in doc["counties"]]
-    for report in all_reports(doc):
+    urls = [u for c in doc["counties"] for u in (c["url"], c["data"])]
+    for county in county_files(sample_site):
+        urls += [u for r in county["reports"] for u in (r["url"], r["data"])]
+    for report in all_reports(sample_site):
         urls += [report["url"], report["citation"]["bibtex"], report["citation"]["csl_json"]]
         for part in parts_of(report):
             urls.append(part["url"])
@@ -142,9 +175,7 @@ def test_every_url_in_archive_json_resolves_to_an_element(sample_site: Path) -> 
 
 
 def test_figures_are_the_parsers_with_their_parts_anchor(sample_site: Path) -> None:
-    doc = archive_json(sample_site)
-    assert doc["figures_parsed"] is True
-    report = next(r for r in all_reports(doc) if r["key"] == "qinghe/fzzf/2023")
+    report = next(r for r in all_reports(sample_site) if r["key"] == "qinghe/fzzf/2023")
     item = next(p for p in parts_of(report) if p["anchor"] == "s2-2")
     source = next(i for i in SAMPLE.reports["qinghe/fzzf/2023"].sections[1].items if i.anchor == "s2-2")
     expected = [(f.text, f.value, f.unit, f.qualifier) for f in find_figures(source.text)]
@@ -157,7 +188,7 @@ def test_figures_are_the_parsers_with_their_parts_anchor(sample_site: Path) -> N
         assert figure["anchor"] == "s2-2"
         text = source.text if figure["field"] == "text" else source.label
         assert text[figure["start"] : figure["end"]] == figure["text"]
-    every = [f for r in all_reports(doc) for p in parts_of(r) for f in p["figures"]]
+    every = [f for r in all_reports(sample_site) for p in parts_of(r) for f in p["figures"]]
     assert len(every) > 100
     assert not any("*" in f["text"] for f in every), "a redaction is never a figure"
     assert any(f["qualifier"] for f in every)
@@ -166,24 +197,32 @@ def test_figures_are_the_parsers_with_their_parts_anchor(sample_site: Path) -> N
 def test_reference_page_example_is_the_built_one(sample_site: Path) -> None:
     page = (REPO / "docs/reference/archive-json.md").read_text(encoding="utf-8")
     example = json.loads(re.search(r"```json\n(\{.*?\})\n```", page, flags=re.S).group(1))
-    report = next(r for r in all_reports(archive_json(sample_site)) if r["key"] == "qinghe/fzzf/2023")
+    report = next(r for r in all_reports(sample_site) if r["key"] == "qinghe/fzzf/2023")
     assert example in [f for p in parts_of(report) for f in p["figures"]]
 
 
-def test_archive_json_is_written_only_when_the_data_changes(tmp_path: Path) -> None:
+def test_data_files_are_written_only_when_the_data_changes(tmp_path: Path) -> None:
     src = archive_source(tmp_path)
     data = copy_data(tmp_path)
     app = build_archive(src, data)
-    path = Path(app.outdir) / "archive.json"
-    first = path.stat().st_mtime_ns
+    site = Path(app.outdir)
+    paths = [
+        site / "archive.json",
+        site / "reports/chengxi/shufa/2023.json",
+        site / "reports/qinghe/shufa/2023.json",
+    ]
+    first = [p.stat().st_mtime_ns for p in paths]
     build_archive(src, data)
-    assert path.stat().st_mtime_ns == first
+    assert [p.stat().st_mtime_ns for p in paths] == first
     report = data / "chengxi/shufa/2023.yaml"
     text = report.read_text(encoding="utf-8")
     report.write_text(re.sub(r'(?m)^title: "(.*)"$', r'title: "\1（修订）"', text, count=1), encoding="utf-8")
     build_archive(src, data)
-    doc = archive_json(Path(app.outdir))
-    assert next(r for r in all_reports(doc) if r["key"] == "chengxi/shufa/2023")["title"].endswith("（修订）")
+    assert read_json(site, "reports/chengxi/shufa/2023.json")["title"].endswith("（修订）")
+    assert any(
+        r["title"].endswith("（修订）") for r in read_json(site, "reports/chengxi/index.json")["reports"]
+    )
+    assert paths[2].stat().st_mtime_ns == first[2], "another county's report file is left alone"
 
 
 # --- html_baseurl: absolute URLs and the sitemap ------------------------------------------------------
@@ -191,20 +230,27 @@ def test_archive_json_is_written_only_when_the_data_changes(tmp_path: Path) -> N
 
 def test_with_html_baseurl_urls_are_absolute(site_with_baseurl: SphinxTestApp) -> None:
     assert warnings_of(site_with_baseurl) == ""
-    doc = archive_json(Path(site_with_baseurl.outdir))
+    site = Path(site_with_baseurl.outdir)
+    doc = archive_json(site)
     jsonschema.Draft202012Validator(SCHEMA).validate(doc)
     assert doc["base_url"] == BASE
-    report = next(r for r in all_reports(doc) if r["key"] == "qinghe/shufa/2023")
+    assert doc["counties"][0]["data"] == f"{BASE}reports/qinghe/index.json"
+    report = next(r for r in all_reports(site) if r["key"] == "qinghe/shufa/2023")
+    jsonschema.Draft202012Validator(SCHEMA).validate(report)
     assert report["url"] == f"{BASE}reports/qinghe/shufa/2023.html"
-    assert report["sections"][2]["items"][1]["url"] == f"{BASE}reports/qinghe/shufa/2023.html#s3-2"
+    assert report["parts"][2]["items"][1]["url"] == f"{BASE}reports/qinghe/shufa/2023.html#s3-2"
     assert report["citation"]["bibtex"] == f"{BASE}reports/qinghe/shufa/2023.bib"
 
 
 def test_sitemap_lists_every_page(site_with_baseurl: SphinxTestApp) -> None:
     site = Path(site_with_baseurl.outdir)
-    tree = ET.parse(site / "sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locs = [loc.text for loc in tree.getroot().findall("s:url/s:loc", ns)]
+    index = ET.parse(site / "sitemap.xml").getroot()
+    maps = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert maps == [f"{BASE}sitemaps/site.xml", f"{BASE}sitemaps/jianglan.xml"]
+    locs = [
+        loc.text for m in maps for loc in ET.parse(site / site_path(m)).getroot().findall("s:url/s:loc", ns)
+    ]
     comparisons = [c for c in site.glob("reports/*/*/compare/*.html")]
     assert comparisons, "the comparison pages are no documents, but pages all the same"
     assert len(locs) == len(site_with_baseurl.env.found_docs) + len(comparisons)
@@ -265,5 +311,19 @@ def test_meta_tags_escape_report_text(site_with_baseurl: SphinxTestApp) -> None:
     found = metas(site, "reports/qinghe/shufa/2023.html")
     assert found["description"].startswith(EVIL)
     assert found["og:url"] == f"{BASE}reports/qinghe/shufa/2023.html"
-    report = next(r for r in all_reports(archive_json(site)) if r["key"] == "qinghe/shufa/2023")
-    assert report["sections"][0]["heading"].startswith(EVIL)
+    report = next(r for r in all_reports(site) if r["key"] == "qinghe/shufa/2023")
+    assert report["parts"][0]["heading"].startswith(EVIL)
+
+
+def test_the_one_file_export_holds_the_sites_files(tmp_path: Path, sample_site: Path) -> None:
+    from shufa.commands import main
+
+    out = tmp_path / "whole.json"
+    assert main(["export", str(DATA), "-o", str(out)]) == 0
+    whole = json.loads(out.read_text(encoding="utf-8"))
+    site = {r["key"]: r for r in all_reports(sample_site)}
+    inside = [r for c in whole["counties"] for r in c["reports"]]
+    assert len(inside) == len(SAMPLE.reports)
+    for report in inside:
+        assert report == site[report["key"]]
+    jsonschema.Draft202012Validator(SCHEMA).validate(inside[0])

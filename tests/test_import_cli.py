@@ -139,8 +139,10 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_written(
 def test_a_missing_source_or_a_folder_is_reported(tmp_path, data, capsys):
     code, _, err = run(capsys, str(tmp_path / "nowhere.txt"), "--data-dir", str(data))
     assert code == 1 and "no such file" in err
-    code, _, err = run(capsys, str(tmp_path), "--data-dir", str(data))
-    assert code == 1 and "not a file" in err
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    code, _, err = run(capsys, str(empty), "--data-dir", str(data))
+    assert code == 1 and f"no .txt, .docx, .html or .pdf file found in {empty}" in err
 
 
 def test_a_missing_or_broken_data_folder_is_reported(tmp_path, data, capsys):
@@ -258,7 +260,13 @@ def test_the_file_is_written_in_the_style_of_data(data, capsys):
     assert "    topic: leadership\n" in text
     assert '      - ordinal: 1\n        marker: "一是"\n        label: "完善工作机制。"\n' in text
     assert "\\u" not in text  # readable UTF-8, not escapes
-    assert "preamble: |-\n  县长　林**\n  （2021年1月18日）\n" in text
+    # the byline (县长　林**) is the author's, not text of the preamble (issue 14)
+    assert "preamble: |-\n  （2021年1月18日）\n  2020年，" in text
+    assert (
+        "\nsource:\n  retrieved: 20" in text
+        and '\n  original:\n    path: "sources/qinghe/shufa/2020.txt"\n' in text
+        and '\n    name: "qinghe-shufa-2020.txt"\n    format: "txt"\n    sha256: "' in text
+    )
 
 
 def test_output_to_stdout(data, capsys):
@@ -284,15 +292,19 @@ def test_several_files_get_progress_and_a_table(tmp_path, data, capsys):
     assert code == 1  # one of them failed
     assert "[1/3] " in err and "[3/3] " in err  # plain lines when stderr is not a terminal
     table = out[out.index("source") :]
-    assert "ok      " in table and "failed" in table and "empty file" in table
-    assert "2 imported, 1 failed" in out
+    assert "imported" in table and "refused" in table and "empty file" in table
+    assert "2 imported, 1 refused, 0 line(s) to review" in out
     assert (data / "qinghe/shufa/2020.yaml").is_file() and (data / "chengxi/fzzf/2021.yaml").is_file()
 
 
-def test_the_same_target_twice_in_one_run_is_refused(data, capsys):
-    code, out, err = run(capsys, str(SHUFA_2020), str(SHUFA_2020), "--data-dir", str(data), "--force")
+def test_the_same_target_twice_in_one_run_is_refused(tmp_path, data, capsys):
+    again = tmp_path / "again.txt"
+    again.write_bytes(SHUFA_2020.read_bytes() + b"\n")  # other bytes, the same report
+    code, out, err = run(capsys, str(SHUFA_2020), str(again), "--data-dir", str(data), "--force")
     assert code == 1 and "already written from" in err
-    assert "1 imported, 1 failed" in out
+    assert "1 imported, 1 refused" in out
+    code, out, err = run(capsys, str(SHUFA_2020), str(SHUFA_2020), "--data-dir", str(data), "--force")
+    assert code == 1 and "(identical bytes); imported once" in err
 
 
 def test_progress_redraws_one_line_on_a_terminal():

@@ -8,6 +8,8 @@ The other importer tests use the helpers here (``outline``, ``marks``).
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -124,7 +126,17 @@ def test_fixture_is_read_as_expected(name, tmp_path):
     assert [f"{u.line} {u.anchor}: {u.reason}" for u in prepared.summary.unplaced] == exp["unplaced"]
     assert doc.get("author", {}) == exp["author"]
     assert doc.get("date", {}) == exp["date"]
-    assert doc.get("source", {}) == exp["source"]
+    source = dict(doc.get("source", {}))
+    original, retrieved = source.pop("original"), source.pop("retrieved")
+    assert source == exp["source"]
+    # provenance: the original is kept beside data/ as sources/<county>/<kind>/<year>.txt
+    assert original == {
+        "path": f"sources/{exp['target'].removesuffix('.yaml')}.txt",
+        "name": f"{name}.txt",
+        "format": "txt",
+        "sha256": hashlib.sha256((FIXTURES / f"{name}.txt").read_bytes()).hexdigest(),
+    }
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", retrieved)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -135,7 +147,10 @@ def test_fixture_loses_nothing(name, tmp_path):
     source = FIXTURES / f"{name}.txt"
     prepared = prepare(source, registries, options(exp["args"]))
     text, _ = decode(source.read_bytes())
-    removed = remove_artefacts(text).removed
+    removed = prepared.cleaned.removed  # the artefacts, and the byline (it went to author)
+    assert {a.kind for a in removed} - {a.kind for a in remove_artefacts(text).removed} <= {
+        "byline (→ author)"
+    }
     assert squeeze(reading_text(prepared.document)) == squeeze(without(text, removed))
     # and every removed artefact really was in the input, where it says
     for artefact in removed:
@@ -143,35 +158,50 @@ def test_fixture_loses_nothing(name, tmp_path):
 
 
 def test_reading_order_is_defined_field_by_field():
+    # the order is the model's (Report.fields): the importer keeps no copy of it
     doc = {
+        "county": "qinghe",
+        "kind": "shufa",
+        "year": 2023,
         "title": "T",
+        "subtitle": "ST",
+        "author": {"name": "not printed"},
         "preamble": "P",
         "sections": [
             {
+                "ordinal": 1,
                 "marker": "一、",
                 "heading": "H",
+                "topic": "leadership",
                 "lead": "L",
                 "text": "X",
                 "items": [
-                    {"marker": "1.", "label": "a。", "text": "b", "items": [{"marker": "（1）", "text": "c"}]}
+                    {
+                        "ordinal": 1,
+                        "marker": "1.",
+                        "label": "a。",
+                        "text": "b",
+                        "items": [{"ordinal": 1, "marker": "（1）", "text": "c"}],
+                    }
                 ],
             }
         ],
         "closing": {
             "date_line": "D",
             "signature": "S",
-            "next_steps": {"items": [{"marker": "二是", "text": "n"}], "intro": "NI"},
+            "next_steps": {"items": [{"ordinal": 1, "marker": "二是", "text": "n"}], "intro": "NI"},
             "shortcomings": {
+                "ordinal": 2,
                 "marker": "五、",
                 "heading": "SH",
                 "intro": "SI",
                 "text": "ST",
-                "items": [{"marker": "一是", "text": "s"}],
+                "items": [{"ordinal": 1, "marker": "一是", "text": "s"}],
             },
         },
     }
     assert [value for _, value in text_fields(doc)] == [
-        "T", "P", "一、", "H", "L", "1.", "a。", "b", "（1）", "c", "X",
+        "T", "ST", "P", "一、", "H", "L", "1.", "a。", "b", "（1）", "c", "X",
         "五、", "SH", "SI", "ST", "一是", "s", "NI", "二是", "n", "S", "D",
     ]  # fmt: skip
 

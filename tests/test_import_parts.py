@@ -12,7 +12,7 @@ from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import Line, remove_artefacts, without
 from shufa.importing.decoding import decode, plausibility
 from shufa.importing.document import build_document
-from shufa.importing.genre import date_of, is_signature, next_steps_cue, shortcomings_cue
+from shufa.importing.genre import date_of, is_signature, next_steps_cue, shortcomings_cue, subtitle_facts
 from shufa.importing.markers import inline_markers, line_marker
 from shufa.importing.metadata import detect
 from shufa.importing.pipeline import load_registries
@@ -159,7 +159,38 @@ def test_a_title_in_two_lines_and_a_subtitle():
     outline, _ = outline_of(
         "澄溪县人民政府\n关于2023年度法治政府建设情况的报告\n——在县人大常委会会议上\n一、部分\n正文。"
     )
-    assert outline.title == "澄溪县人民政府关于2023年度法治政府建设情况的报告——在县人大常委会会议上"
+    assert outline.title == "澄溪县人民政府关于2023年度法治政府建设情况的报告"
+    assert outline.subtitle == "——在县人大常委会会议上"  # a field of its own (issue 14)
+
+
+def test_subtitle_byline_signature_and_numbered_closing_sections():
+    """The shapes of issue 14: none of them lands in the title or in a text field of the body."""
+    text = (
+        "青禾县人民政府关于2023年度法治政府建设情况的报告\n"
+        "——2024年1月26日在县第十八届人民代表大会常务委员会第十五次会议上\n"
+        "青禾县人民政府县长　×××\n"
+        "主任、各位副主任，各位委员：\n"
+        "一、主要工作\n全年办理行政复议案件16件。\n"
+        "二、依法决策\n重大行政决策事项全部经过合法性审查。\n"
+        "三、存在的不足和原因\n一是执法力量不足；二是培训覆盖面不广。\n"
+        "四、2024年推进法治政府建设的主要安排\n一是加强督察；二是规范执法。\n"
+        "×××\n2024年1月26日"
+    )
+    outline, _ = outline_of(text)
+    assert outline.title == "青禾县人民政府关于2023年度法治政府建设情况的报告"
+    assert outline.subtitle.startswith("——2024年1月26日")
+    assert outline.byline.text == "青禾县人民政府县长　×××"
+    assert outline.preamble == ["主任、各位副主任，各位委员："]
+    assert (outline.signature, outline.date_line) == ("×××", "2024年1月26日")
+    assert [s.marker for s in outline.sections] == ["一、", "二、"]
+    assert (outline.shortcomings.marker, outline.shortcomings.head) == ("三、", "存在的不足和原因")
+    assert outline.next_steps.head == "2024年推进法治政府建设的主要安排"
+    assert outline.next_steps.items[-1].text == ["规范执法。"]  # the signature is not glued on
+    built = build_document(outline, lambda node: "leadership")
+    closing = built.document["closing"]
+    assert (closing["shortcomings"]["ordinal"], closing["next_steps"]["ordinal"]) == (3, 4)
+    assert built.anchor(outline.next_steps.items[0]) == "s4-1"
+    assert subtitle_facts(outline.subtitle) == ("2024-01-26", "县第十八届人民代表大会常务委员会第十五次会议")
 
 
 def test_parse_never_drops_text_on_odd_input():

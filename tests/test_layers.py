@@ -40,7 +40,7 @@ def loaded_after_importing(names: list[str]) -> list[str]:
     return json.loads(out.stdout)
 
 
-@pytest.mark.parametrize("layer", ["core", "importing", "commands"])
+@pytest.mark.parametrize("layer", ["core", "importing", "commands", "build"])
 def test_layer_loads_no_sphinx_and_no_docutils(layer: str) -> None:
     names = modules(layer)
     assert len(names) > 3, names
@@ -97,12 +97,15 @@ def test_no_import_cycle() -> None:
     assert cycles == []
 
 
-def test_commands_import_no_plugin() -> None:
-    core = {
-        name for name in modules() if name.startswith(("shufa.core", "shufa.importing", "shufa.commands"))
-    }
+def test_commands_and_the_build_import_no_plugin() -> None:
+    # commands: the core, the importer, the build's orchestration; the orchestration: the core
+    allowed = ("shufa.core", "shufa.importing", "shufa.commands", "shufa.build")
+    core = {name for name in modules() if name.startswith(allowed)}
     for name in modules("commands"):
         assert imports_of(name) <= core | {"shufa"}, name
+    plain = {name for name in modules() if name.startswith(("shufa.core", "shufa.build"))}
+    for name in modules("build"):
+        assert imports_of(name) <= plain | {"shufa"}, name
 
 
 def test_python_m_shufa_knows_every_command(tmp_path: Path) -> None:
@@ -114,3 +117,40 @@ def test_python_m_shufa_knows_every_command(tmp_path: Path) -> None:
     data = tmp_path / "missing"
     done = subprocess.run([sys.executable, "-m", "shufa", "check", str(data)], capture_output=True, text=True)
     assert done.returncode == 1 and "data folder not found" in done.stdout
+
+
+def test_browser_code_takes_the_rules_from_the_core() -> None:
+    # the digit table, the closing headings and the unit of search terms are written into
+    # _static/shufa-rules.js from the core at build time, never copied into the scripts
+    from shufa.assets import rules
+
+    written = rules()
+    assert written["numerals"][105] == "一百零五" and ["shortcomings", "存在的不足"] in written["closing"]
+    for script in (PACKAGE / "static").glob("*.js"):
+        text = script.read_text(encoding="utf-8")
+        for copy in ("零一二三", "存在的不足", "下一步打算", "[0-9]+(?:"):
+            assert copy not in text, (script.name, copy)
+
+
+def test_every_warning_code_written_in_the_code_is_one_of_the_enum() -> None:
+    # Problem(...) and doc.problem(...) take their code as text or as Code.X; every literal must be
+    # a Code (an unknown one is a ValueError at run time, on the one input that reaches it)
+    from shufa.core.problems import Code
+
+    known = {c.value for c in Code}
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            literal = None
+            if name == "Problem" and len(node.args) >= 5 and isinstance(node.args[4], ast.Constant):
+                literal = node.args[4].value
+            for keyword in node.keywords:
+                if keyword.arg in ("code", "subtype") and isinstance(keyword.value, ast.Constant):
+                    literal = keyword.value.value
+            if literal is not None:
+                found[literal] = path.name
+    assert len(found) >= 5
+    assert {code: where for code, where in found.items() if code not in known} == {}

@@ -160,9 +160,12 @@ def test_county_page_series_table_links_each_value(sample_site: Path) -> None:
 
 def test_metric_index_page(sample_site: Path) -> None:
     soup = _soup(sample_site, "metrics/index.html")
-    for key in SAMPLE.metrics:
-        assert soup.find(id=key) is not None
-    rate = soup.find(id="court-appearance-rate").get_text()
+    assert [a["href"] for a in soup.select("ul.metric-list a")] == [f"{k}.html" for k in SAMPLE.metrics]
+    metric = _soup(sample_site, "metrics/court-appearance-rate.html")
+    assert [a["href"] for a in metric.select("ul.metric-provinces a")] == [
+        "court-appearance-rate/jianglan.html"
+    ]
+    rate = _soup(sample_site, "metrics/court-appearance-rate/jianglan.html").get_text()
     assert "青禾县述法报告：2021、2022、2023、2024" in rate
 
 

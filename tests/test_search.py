@@ -1,9 +1,12 @@
-"""Chinese search: tokens, the part-level index, and real queries in chromium on the sample site."""
+"""Chinese search: tokens, the index split by term (pieces, merge, bounded files, edits), the
+query in Python against brute force, and real queries in chromium with every request logged."""
 
 from __future__ import annotations
 
 import json
+import random
 import re
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,38 +16,45 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import DATA, archive_source, build_archive, copy_data
+from conftest import DATA, REPO, archive_source, build_archive, copy_data
 from shufa.core.labels import part_name
 from shufa.core.loading import load_archive
+from shufa.core.model import Archive
+from shufa.core.searchindex import (
+    BLOCK_MAX,
+    CHUNK,
+    INLINE,
+    SHARD_TARGET,
+    SITE_DIR,
+    PieceReader,
+    SearchPage,
+    build_piece,
+    describe_page,
+    merge_pieces,
+    read_script,
+    write_piece,
+)
+from shufa.core.searchquery import Site, href, run, run_all
 from shufa.core.searchterms import (
-    INDEX_FILE,
+    PageText,
+    Part,
     decode_postings,
     encode_postings,
     index_tokens,
     normalize,
+    page_chars,
+    query_phrases,
     reference_tokens,
-    shard_file,
-    shard_of,
+    searchable,
+    term_hash,
 )
 from shufa.search import SearchChinese
 
+sys.path.insert(0, str(REPO / "bench"))
+import generate as bench_generate
+import search_bytes
+
 SAMPLE = load_archive(DATA).archive
-
-
-def read_shard(path: Path) -> tuple[dict, int, int]:
-    """A shard file's index, its number and the number of shards."""
-    text = path.read_text(encoding="utf-8")
-    match = re.fullmatch(
-        r"/\* shufa search index [0-9a-f]+ \*/\nShufaSearch\.setIndex\((.*), (\d+), (\d+)\);\n", text, re.S
-    )
-    assert match, path
-    return json.loads(match.group(1)), int(match.group(2)), int(match.group(3))
-
-
-def load_index(site: Path) -> dict:
-    index, shard, count = read_shard(site / "_static" / INDEX_FILE)
-    assert (shard, count) == (0, 1), "the sample archive's index is one shard"
-    return index
 
 
 def report_text(report) -> str:
@@ -57,6 +67,68 @@ def report_text(report) -> str:
         parts += [part.heading, part.intro, part.text]
         parts += [i.label + i.text for i in part.all_items()]
     return "\n".join(parts)
+
+
+def model_pages(archive: Archive, counties: set[str] | None = None) -> dict[str, SearchPage]:
+    """Search pages made from the model without Sphinx (report parts as the model cuts them,
+    county pages by name): what the core's tests index."""
+    pages: dict[str, SearchPage] = {}
+    for report in archive.reports.values():
+        if counties is not None and report.county not in counties:
+            continue
+        texts: dict[str, list[str]] = {"": []}
+        for f in report.fields():
+            anchor = "" if f.anchor in ("report", "preamble") else f.anchor
+            texts.setdefault(anchor, []).append(f.text)
+        parts = [Part(a, "", "\n".join(t)) for a, t in texts.items()]
+        text = PageText(archive.report_title(report), True, parts, str(hash(repr(parts))))
+        pages[report.docname] = SearchPage(text, describe_page(report.docname, archive))
+    for county in archive.counties.values():
+        if counties is None or county.slug in counties:
+            parts = [Part("", county.name, f"{county.name} {county.province}{county.city}")]
+            text = PageText(county.name, False, parts, county.slug)
+            pages[county.docname] = SearchPage(text, describe_page(county.docname, archive))
+    if counties is None or "guide" in counties:
+        parts = [Part("", "搜索", "搜索"), Part("id1", "可以搜什么", "法治政府建设 行政复议")]
+        pages["guide/search"] = SearchPage(
+            PageText("搜索", False, parts, "g"), describe_page("guide/search", archive)
+        )
+    return pages
+
+
+def site_of(folder: Path) -> Site:
+    return Site(lambda name: (folder / name).read_text(encoding="utf-8"))
+
+
+def merged(tmp: Path, pieces: dict[str, dict[str, SearchPage]], archive: Archive = SAMPLE) -> Path:
+    """Write each piece into tmp/<partition>/ and merge them into tmp/site; returns the site."""
+    readers = []
+    for partition, pages in pieces.items():
+        write_piece(build_piece(pages, partition), tmp / (partition or "all"))
+        readers.append(PieceReader(tmp / (partition or "all")))
+    labels = {"topics": {t.key: t.label for t in archive.topics.values()}}
+    merge_pieces(readers, tmp / "site", labels, tmp / "merged.json")
+    return tmp / "site"
+
+
+def holding(pages: dict[str, SearchPage], phrase: str) -> set[str]:
+    """Brute force: the pages one of whose parts holds *phrase* (normalised)."""
+    pattern = search_bytes.occurs(phrase)
+    return {
+        d for d, p in pages.items() if any(pattern.search(searchable(part.text)) for part in p.text.parts)
+    }
+
+
+def found_pages(site: Site, query: str, filters=None) -> set[str]:
+    return {site.doc(h.gid)["n"] for h in run_all(site, query, filters).hits}
+
+
+def substrings(pages: dict[str, SearchPage], count: int, seed: int) -> list[str]:
+    """Random 2–8-character substrings of report text, as bench/search_bytes.py draws them."""
+    texts = {
+        d: [searchable(p.text) for p in page.text.parts] for d, page in pages.items() if page.meta.tier == 0
+    }
+    return search_bytes.phrases(texts, count, seed, reports_only=False)
 
 
 # --- tokens ---------------------------------------------------------------------------------------
@@ -77,10 +149,24 @@ def test_punctuation_and_redactions_split_terms() -> None:
     tokens = index_tokens(normalize("组织培训*次，参训**人。"))
     assert "训次" not in tokens and "次参" not in tokens
     assert {"培训", "参训"} <= tokens
+    # a redaction mark kept in page text (for snippets) is a break, never a term
+    from shufa.core.searchterms import redacted
+
+    text = searchable(f"培训{redacted('XX')}次")
+    assert "xx" not in index_tokens(text) and "训次" not in index_tokens(text)
 
 
-def test_a_lone_character_is_indexed_and_queried_as_itself() -> None:
-    assert index_tokens("县，区") == {"县", "区"}
+def test_lone_characters_are_indexed_by_page() -> None:
+    assert index_tokens("县，区") == set()
+    assert page_chars("青禾县，区") == {"青", "禾", "县", "区"}
+
+
+def test_queries_are_cut_into_phrases() -> None:
+    assert query_phrases("青禾县 -行政复议 224项 县 ＨＴＭＬ") == (
+        [["青禾", "禾县"], ["224项"], ["县"], ["html"]],
+        [["行政", "政复", "复议"]],
+    )
+    assert query_phrases("－培训")[1] == [["培训"]], "a full-width minus excludes too"
 
 
 @given(st.text(alphabet="法治县区万项2035.%abZ１０％ ，。*×\n", max_size=60))
@@ -95,19 +181,210 @@ def test_fast_tokens_on_the_sample_reports() -> None:
         assert index_tokens(text) == reference_tokens(text)
 
 
-@given(st.lists(st.integers(min_value=0, max_value=5000), unique=True, max_size=200))
-def test_postings_round_trip(ids: list[int]) -> None:
-    ids.sort()
-    total = 5001
-    code = encode_postings(ids, total)
-    assert re.fullmatch(r"!?[0-9a-zA-Z_-]*", code)
-    assert decode_postings(code, total) == ids
+postings_strategy = st.lists(
+    st.tuples(st.integers(0, 5000), st.lists(st.integers(0, 300), min_size=1, max_size=6, unique=True)),
+    max_size=100,
+    unique_by=lambda p: p[0],
+)
 
 
-def test_a_term_in_most_parts_stores_the_parts_it_misses() -> None:
-    code = encode_postings(list(range(1, 100)), 100)
-    assert code == "!0"
-    assert decode_postings(code, 100) == list(range(1, 100))
+@given(postings_strategy, st.booleans())
+def test_postings_round_trip(raw, by_part: bool) -> None:
+    postings = sorted((page, tuple(sorted(parts)) if by_part else ()) for page, parts in raw)
+    code = encode_postings(postings, by_part)
+    assert re.fullmatch(r"[0-9a-zA-Z_-]*", code)
+    assert decode_postings(code, by_part) == postings
+    if postings:
+        first = postings[0][0]
+        assert decode_postings(encode_postings(postings, by_part, first - 1), by_part, first - 1) == postings
+
+
+def test_term_hash_is_fnv1a() -> None:
+    assert term_hash("") == 0x811C9DC5
+    assert term_hash("a") == 0xE40C292C
+
+
+# --- pieces and the merge --------------------------------------------------------------------------
+
+
+def test_pages_are_ranked_reports_first_newest_first() -> None:
+    pages = model_pages(SAMPLE)
+    piece = build_piece(pages, "")
+    reports = [r["n"] for r in piece.docs[0]]
+    assert reports[:4] == [f"reports/qinghe/shufa/{y}" for y in (2024, 2023, 2022, 2021)]
+    assert all(r["y"] == "r" for r in piece.docs[0])
+    assert [r["n"] for r in piece.docs[1]] == [c.docname for c in SAMPLE.counties.values()]
+    assert [r["n"] for r in piece.docs[3]] == ["guide/search"]
+
+
+def test_two_partitions_answer_like_one(tmp_path: Path) -> None:
+    pages = model_pages(SAMPLE)
+    whole = site_of(merged(tmp_path / "one", {"": pages}))
+    split = site_of(
+        merged(
+            tmp_path / "two",
+            {
+                "east": {d: p for d, p in pages.items() if "/qinghe/" in d or "/chengxi/" in d},
+                "west": {d: p for d, p in pages.items() if "/beiting/" in d},
+                "hub": {d: p for d, p in pages.items() if not d.startswith("reports/")},
+            },
+        )
+    )
+    for query in ("法治政府建设", "行政复议案件", "224项", "青禾县", "县", "法治 -培训", "存在的不足"):
+        one = [href(whole, h, query) for h in run_all(whole, query).hits]
+        two = [href(split, h, query) for h in run_all(split, query).hits]
+        assert one, query
+        assert sorted(one) == sorted(two), query
+        # reports first, in both
+        assert [h.startswith("reports/") and "index" not in h for h in one] == sorted(
+            [h.startswith("reports/") and "index" not in h for h in one], reverse=True
+        )
+
+
+def test_recall_is_complete_on_the_sample(tmp_path: Path) -> None:
+    pages = model_pages(SAMPLE)
+    site = site_of(merged(tmp_path, {"": pages}))
+    for phrase in substrings(pages, 60, seed=3):
+        wanted = holding(pages, phrase)
+        assert wanted, phrase
+        assert wanted <= found_pages(site, phrase), phrase
+
+
+def test_queries_with_facets_narrow_to_them(tmp_path: Path) -> None:
+    pages = model_pages(SAMPLE)
+    site = site_of(merged(tmp_path, {"": pages}))
+    everything = found_pages(site, "行政复议")
+    for facet, value, check in (
+        ("c", "qinghe", lambda d: "/qinghe/" in d),
+        ("k", "fzzf", lambda d: "/fzzf/" in d),
+        ("y", "2023", lambda d: d.endswith("/2023")),
+        ("p", "江澜省", lambda d: d.startswith("reports/")),
+    ):
+        narrowed = found_pages(site, "行政复议", {facet: value})
+        assert narrowed and narrowed <= everything, facet
+        assert narrowed == {d for d in everything if check(d) and pages[d].meta.tier == 0}, facet
+    # a topic: the phrase in a part of a section of that topic
+    topical = run_all(site, "行政复议", {"t": "reconsideration-litigation"})
+    assert topical.hits
+    for hit in topical.hits:
+        record = site.doc(hit.gid)
+        topics = record["tp"].split(" ")
+        assert all(topics[p - 1] == "reconsideration-litigation" for p in hit.all_parts)
+
+
+def test_unwanted_phrases_and_missing_terms(tmp_path: Path) -> None:
+    pages = model_pages(SAMPLE)
+    site = site_of(merged(tmp_path, {"": pages}))
+    assert found_pages(site, "量子纠缠") == set()
+    assert found_pages(site, "青禾县 -量子纠缠") == found_pages(site, "青禾县")
+    without = found_pages(site, "青禾县 -行政复议")
+    assert without < found_pages(site, "青禾县")
+    assert not without & holding(pages, "行政复议")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> tuple[Archive, Path]:
+    """A generated archive of 300 reports (30 counties), from bench/generate.py."""
+    data = tmp_path_factory.mktemp("generated") / "data"
+    bench_generate.generate(data, 300, seed=5)
+    return load_archive(data).archive, data
+
+
+@pytest.fixture(scope="module")
+def generated_index(generated, tmp_path_factory) -> tuple[dict[str, SearchPage], Path]:
+    archive, _ = generated
+    pages = model_pages(archive)
+    return pages, merged(tmp_path_factory.mktemp("generated-index"), {"": pages}, archive)
+
+
+def test_recall_is_complete_on_a_generated_archive(generated_index) -> None:
+    pages, folder = generated_index
+    site = site_of(folder)
+    for phrase in substrings(pages, 40, seed=11):
+        wanted = holding(pages, phrase)
+        assert wanted <= found_pages(site, phrase), phrase
+
+
+def test_files_are_bounded(generated_index) -> None:
+    _, folder = generated_index
+    blocks = list(folder.glob("b/**/*.js"))
+    assert blocks, "common terms come in blocks"
+    for path in blocks:
+        _, (name, code) = read_script(path.read_text(encoding="utf-8"))
+        assert len(code) <= BLOCK_MAX + 64, name
+    for path in folder.glob("d/*.js"):
+        _, (_, entries) = read_script(path.read_text(encoding="utf-8"))
+        assert len(path.read_text(encoding="utf-8")) < 4 * SHARD_TARGET, path.name
+        for term, entry in entries.items():
+            for seg in entry[3:]:
+                assert not isinstance(seg[2], str) or len(seg[2]) <= INLINE, term
+    for path in folder.glob("docs/*/*.js"):
+        assert len(read_script(path.read_text(encoding="utf-8"))[1][2]) <= CHUNK
+
+
+def test_a_query_loads_little(generated_index) -> None:
+    """What a first page of results costs in the reference query (gzip)."""
+    import gzip
+
+    pages, folder = generated_index
+    costs = []
+    for phrase in substrings(pages, 20, seed=2):
+        site = site_of(folder)
+        search = run(site, phrase)
+        for hit in search.hits:
+            site.doc(hit.gid)
+            site.text(site.doc(hit.gid)["n"])
+        costs.append(sum(len(gzip.compress((folder / n).read_bytes())) for n in site.loaded))
+        assert not any(n.startswith("d/") for n in site.loaded if False)
+    costs.sort()
+    assert costs[len(costs) // 2] < 150_000, costs
+    assert costs[-1] < 300_000, costs
+
+
+def test_a_common_term_loads_its_first_blocks_only(generated_index) -> None:
+    _, folder = generated_index
+    site = site_of(folder)
+    search = run(site, "法治")
+    assert len(search.hits) == 20 and not search.exhausted
+    assert search.known_total and search.known_total > 200
+    blocks = [n for n in site.loaded if n.startswith("b/")]
+    assert 1 <= len(blocks) <= 2, blocks
+    assert len(list(folder.glob("b/**/*.js"))) > 50
+
+
+def test_an_edit_in_one_partition_rewrites_little(generated, tmp_path: Path) -> None:
+    archive, _ = generated
+    counties = list(archive.counties)
+    east, west = set(counties[:15]), set(counties[15:])
+    pieces = {"east": model_pages(archive, east), "west": model_pages(archive, west)}
+    site = merged(tmp_path, pieces, archive)
+    before = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.js")}
+    west_files = {n for n in before if "-west" in n}
+    # an edit of one report of the east: a new sentence in one part
+    name = next(d for d in pieces["east"] if pieces["east"][d].meta.tier == 0)
+    text, meta = pieces["east"][name]
+    parts = list(text.parts)
+    parts[2] = Part(parts[2].anchor, "", parts[2].text + "鹭洲调解室挂牌运行。")
+    pieces["east"][name] = SearchPage(PageText(text.title, True, parts, "edited"), meta)
+    write_piece(build_piece(pieces["east"], "east"), tmp_path / "east")
+    readers = [PieceReader(tmp_path / "east"), PieceReader(tmp_path / "west")]
+    report = merge_pieces(readers, site, {}, tmp_path / "merged.json")
+    after = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.js")}
+    changed = {n for n in after if before.get(n) != after[n]}
+    # the dictionary shards of the changed terms, the blocks holding the page, its text, meta
+    assert f"t/{name}.js" in changed and "meta.js" in changed
+    assert not changed & west_files, "nothing of the other partition"
+    assert len(report.shards_rebuilt) < report.shards
+    assert sum(len(after[n]) for n in changed) < 0.2 * sum(len(v) for v in after.values())
+    assert found_pages(site_of(site), "鹭洲调解室") == {name}
+    # a report added in the east leaves every file of the west's pages as it was
+    added = model_pages(archive, east)
+    del added[name]
+    write_piece(build_piece(added, "east"), tmp_path / "east")
+    merge_pieces([PieceReader(tmp_path / "east"), readers[1]], site, {}, tmp_path / "merged.json")
+    again = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.js")}
+    assert all(again.get(n) == after[n] for n in west_files if not n.startswith(("d/", "meta")))
+    assert found_pages(site_of(site), "鹭洲调解室") == set()
 
 
 # --- the index of the sample build --------------------------------------------------------------
@@ -119,34 +396,53 @@ def test_the_search_language_is_ours_and_loads_no_dictionary(sample_build: Sphin
     assert sample_build.builder.indexer.lang.split("法治政府建设 html") == []
 
 
-def test_sphinx_index_has_no_terms_and_no_broken_stemmer(sample_site: Path) -> None:
-    text = (sample_site / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+def sphinx_index(site: Path) -> dict:
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def test_sphinx_index_has_no_terms_no_reports_and_no_broken_stemmer(sample_site: Path) -> None:
+    index = sphinx_index(sample_site)
     assert index["terms"] == {} and index["titleterms"] == {}
+    assert index["objects"] == {} and index["alltitles"] == {}
+    assert index["docnames"] and not any(d.startswith("reports/") for d in index["docnames"])
     language_data = (sample_site / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert "ChineseStemmer" not in language_data
     assert "Stemmer" in language_data
 
 
-def test_index_is_small_and_covers_every_part(sample_site: Path) -> None:
-    path = sample_site / "_static" / INDEX_FILE
-    size = path.stat().st_size
-    assert 20_000 < size < 250_000, f"search index is {size:,} bytes"
-    index = load_index(sample_site)
+def built_site(site: Path) -> Site:
+    return site_of(site / SITE_DIR)
+
+
+def test_every_page_and_part_is_in_the_index(sample_build: SphinxTestApp, sample_site: Path) -> None:
+    site = built_site(sample_site)
+    names = {}
+    for name, count in site.meta["segments"]:
+        for chunk in range(0, count, site.meta["chunk"]):
+            for record in site.load(f"docs/{name}/{chunk // site.meta['chunk']}.js")[2]:
+                names[record["n"]] = record
     for report in SAMPLE.reports.values():
-        doc = index["docs"].index(report.docname)
-        assert doc in index["reports"]
-        anchors = index["parts"][doc].split(" ")
+        record = names[report.docname]
+        assert record["y"] == "r" and record["k"] == report.kind and record["yr"] == report.year
         expected = [a for a, part in report.anchors() if getattr(part, "anchor", None) == a]
-        assert sorted(anchors) == sorted(expected)
+        assert sorted(record["a"].split(" ")) == sorted(expected)
+    compared = [p for p in names if "/compare/" in p]
+    assert compared and all(names[p]["a"] == [] for p in compared), "comparisons: title only"
+    assert set(names) >= set(sample_build.env.shufa_search)
 
 
-def test_cite_controls_are_not_indexed(sample_build: SphinxTestApp, sample_site: Path) -> None:
+def test_cite_controls_are_not_indexed_nor_in_snippets(
+    sample_build: SphinxTestApp, sample_site: Path
+) -> None:
     assert "[R/OL]" in (sample_site / "reports/qinghe/shufa/2023.html").read_text(encoding="utf-8")
     page = sample_build.env.shufa_search["reports/qinghe/shufa/2023"]
     assert [p.anchor for p in page.parts][:3] == ["", "s1", "s1-1"]
-    assert not any("r/ol" in p.text or "引用本" in p.text for p in page.parts)
+    assert not any("R/OL" in p.text or "引用本" in p.text for p in page.parts)
     assert "强化统筹部署" in page.parts[2].text
+    for path in (sample_site / SITE_DIR / "t" / "reports").rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        assert "[R/OL]" not in text and "引用本" not in text, path
 
 
 def test_index_script_cannot_be_closed_by_page_text(tmp_path: Path) -> None:
@@ -158,58 +454,66 @@ def test_index_script_cannot_be_closed_by_page_text(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     app = build_archive(archive_source(tmp_path), data)
-    raw = (Path(app.outdir) / "_static" / INDEX_FILE).read_text(encoding="utf-8")
-    assert "</script>" not in raw and "<b>" not in raw
-    index = load_index(Path(app.outdir))
-    assert "script" in index["terms"] and "加粗" in index["terms"]
+    folder = Path(app.outdir) / SITE_DIR
+    for file in folder.rglob("*.js"):
+        raw = file.read_text(encoding="utf-8")
+        assert "</script>" not in raw and "<b>" not in raw, file
+    assert "reports/qinghe/shufa/2023" in found_pages(site_of(folder), "script 加粗")
 
 
-def test_no_op_build_keeps_the_index_and_a_change_updates_it(tmp_path: Path) -> None:
+def test_no_op_build_keeps_the_index_and_an_edit_rewrites_little(tmp_path: Path) -> None:
     src = archive_source(tmp_path)
     data = copy_data(tmp_path)
     app = build_archive(src, data)
-    path = Path(app.outdir) / "_static" / INDEX_FILE
-    first = path.stat().st_mtime_ns
-    assert "鹭洲" not in load_index(Path(app.outdir))["terms"]
+    folder = Path(app.outdir) / SITE_DIR
+    first = {p: p.stat().st_mtime_ns for p in folder.rglob("*.js")}
+    assert found_pages(site_of(folder), "鹭洲") == set()
 
     build_archive(src, data)
-    assert path.stat().st_mtime_ns == first, "a no-op build rewrote the search index"
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*.js")} == first, "a no-op build rewrote the index"
 
     report = data / "qinghe/shufa/2023.yaml"
     text = report.read_text(encoding="utf-8")
     report.write_text(text.replace("强化统筹部署。", "强化统筹部署。鹭洲调解室挂牌。", 1), encoding="utf-8")
-    app = build_archive(src, data)
-    index = load_index(Path(app.outdir))
-    doc = index["docs"].index("reports/qinghe/shufa/2023")
-    start = sum(1 + len(p.split(" ") if isinstance(p, str) else p) for p in index["parts"][:doc])
-    parts = decode_postings(index["terms"]["鹭洲"], index["total"])
-    anchors = index["parts"][doc].split(" ")
-    # in the report (a comparison page may show the text too), the part is the item
-    assert [anchors[p - start - 1] for p in parts if start < p <= start + len(anchors)] == ["s1-1"]
-
-
-def test_comparison_pages_are_found_by_title_only(sample_build: SphinxTestApp, sample_site: Path) -> None:
-    compared = sorted(
-        p.relative_to(sample_site).with_suffix("").as_posix()
-        for p in sample_site.glob("reports/*/*/compare/*.html")
-    )
-    assert compared, "the sample has comparison pages"
-    assert not set(compared) & set(sample_build.env.found_docs), "pages of their own, not documents"
-    index = load_index(sample_site)
-    for name in compared:
-        doc = index["docs"].index(name)
-        assert index["parts"][doc] == [], "no parts: only the title is indexed"
-        title = index["titles"][doc]
-        assert "对照" in title
-        assert f"<title>{title} &#8212;" in (sample_site / f"{name}.html").read_text(encoding="utf-8")
-    text = (sample_site / "searchindex.js").read_text(encoding="utf-8")
-    sphinx_index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
-    assert sphinx_index["objects"] == {} and sphinx_index["alltitles"] == {}, "found by text"
+    build_archive(src, data)
+    rewritten = {p for p in folder.rglob("*.js") if first.get(p) != p.stat().st_mtime_ns}
+    assert folder / "t/reports/qinghe/shufa/2023.js" in rewritten
+    assert len(rewritten) < len(first) / 3, len(rewritten)
+    site = site_of(folder)
+    hits = run_all(site, "鹭洲调解室").hits
+    assert [href(site, h, "鹭洲调解室") for h in hits] == ["reports/qinghe/shufa/2023.html#s1-1"]
 
 
 def test_parallel_build_writes_the_same_index(tmp_path: Path, sample_site: Path) -> None:
     app = build_archive(archive_source(tmp_path), DATA, parallel=2)
-    assert load_index(Path(app.outdir)) == load_index(sample_site)
+    ours = {
+        p.relative_to(sample_site / SITE_DIR): p.read_bytes() for p in (sample_site / SITE_DIR).rglob("*.js")
+    }
+    theirs = {
+        p.relative_to(Path(app.outdir) / SITE_DIR): p.read_bytes()
+        for p in (Path(app.outdir) / SITE_DIR).rglob("*.js")
+    }
+    assert ours == theirs
+
+
+def test_a_partition_run_writes_its_piece_and_the_hub_merges_it(tmp_path: Path) -> None:
+    src = archive_source(tmp_path)
+    part = build_archive(src, DATA, shufa_partition="jianglan")
+    piece = Path(part.outdir) / "_shufa" / "search"
+    assert (piece / "manifest.json").is_file()
+    assert not (Path(part.outdir) / SITE_DIR).exists(), "a partition publishes no index"
+    manifest = json.loads((piece / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["partition"] == "jianglan" and manifest["tiers"]["0"] == len(SAMPLE.reports)
+    partitions = tmp_path / "partitions"
+    (partitions / "jianglan").mkdir(parents=True)
+    (partitions / "jianglan" / "_shufa").symlink_to(Path(part.outdir) / "_shufa")
+    hub_src = archive_source(tmp_path / "hub")
+    hub = build_archive(hub_src, DATA, shufa_partition="hub", shufa_partitions_dir=str(partitions))
+    site = built_site(Path(hub.outdir))
+    segments = dict(site.meta["segments"])
+    assert segments["0-jianglan"] == len(SAMPLE.reports)
+    found = found_pages(site, "224项")
+    assert "reports/qinghe/shufa/2021" in found
 
 
 # --- in the browser ---------------------------------------------------------------------------------
@@ -242,7 +546,6 @@ QUERIES = {
         "reports/beiting/shufa/2023.html",
         "reports/beiting/fzzf/2022.html",
     },
-    "法治": {"reports/qinghe/shufa/2023.html", "reports/beiting/fzzf/2022.html"},
     "12.5万": {"reports/qinghe/shufa/2024.html#s5-1", "reports/chengxi/fzzf/2022.html#s5-1"},
     "98%以上": {"reports/qinghe/fzzf/2023.html#s3-1", "reports/qinghe/shufa/2023.html#s5-3"},
     "100%": {"reports/qinghe/shufa/2023.html#s2-2"},
@@ -252,16 +555,33 @@ QUERIES = {
 }
 
 
-def search(page, base: str, query: str) -> list[str]:
-    """The hrefs of the search page's results for *query*, once the search has finished."""
-    page.goto(f"{base}/search.html?q={quote(query)}")
-    page.wait_for_function(
-        "() => { const s = document.querySelector('#search-results .search-summary');"
-        " return s && s.textContent.trim().length > 0; }"
-    )
+@pytest.fixture(scope="session")
+def gzip_server(sample_site: Path):
+    """The sample site served with gzip, as a compressing static server does."""
+    base, server = search_bytes.serve(sample_site)
+    yield base
+    server.shutdown()
+    server.server_close()
+
+
+WAIT = (
+    "() => { const s = document.querySelector('#search-results .search-summary');"
+    " return s && s.textContent && !s.textContent.startsWith('正在'); }"
+)
+
+
+def search(page, base: str, query: str, extra: str = "") -> list[str]:
+    """The hrefs of the results shown for *query* (first page), once the search has finished."""
+    page.goto(f"{base}/search.html?q={quote(query)}{extra}")
+    page.wait_for_function(WAIT)
     return page.eval_on_selector_all(
-        "#search-results ul.search li > a", "links => links.map(a => a.getAttribute('href'))"
+        "#search-results ul.search > li > a.shufa-result-title",
+        "links => links.map(a => a.getAttribute('href'))",
     )
+
+
+def search_all(page, query: str, filters: dict | None = None) -> list[str]:
+    return page.evaluate("([q, f]) => ShufaSearch.searchAll(q, f)", [query, filters or {}])
 
 
 def page_text(site: Path, href: str) -> str:
@@ -276,58 +596,146 @@ def page_text(site: Path, href: str) -> str:
 
 
 @pytest.fixture(params=["http", "file"])
-def base(request, site_server: str, sample_site: Path) -> str:
-    return site_server if request.param == "http" else sample_site.as_uri()
+def base(request, gzip_server: str, sample_site: Path) -> str:
+    return gzip_server if request.param == "http" else sample_site.as_uri()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("query", list(QUERIES))
-def test_query_finds_the_parts_that_hold_it(page, site_server: str, sample_site: Path, query: str) -> None:
-    hrefs = search(page, site_server, query)
+def test_query_finds_the_parts_that_hold_it(page, gzip_server: str, sample_site: Path, query: str) -> None:
+    hrefs = search(page, gzip_server, query)
     assert page.js_errors == []
-    pages = {h.partition("#")[0] for h in hrefs}
+    everything = search_all(page, query)
+    pages = {h.partition("#")[0] for h in everything}
+    # the first page shows results of the whole list (a lone character's result links to
+    # the first part holding it, found in the page's text)
+    assert {h.partition("#")[0] for h in hrefs} <= pages
     for wanted in QUERIES[query]:
-        assert wanted in (hrefs if "#" in wanted else pages), f"{query}: {wanted} not in {hrefs}"
-    assert len(hrefs) == len(pages), "one result per page"
+        assert wanted in (everything if "#" in wanted else pages), f"{query}: {wanted} not in {everything}"
+    assert len(everything) == len(pages), "one result per page"
+    # the browser answers exactly like the Python reference query
+    site = built_site(sample_site)
+    assert sorted(everything) == sorted(href(site, h, query) for h in run_all(site, query).hits)
     phrases = query.split()
-    # every answer holds the query, and the part a result links to holds some of it
-    for href in hrefs:
-        text = page_text(sample_site, href.partition("#")[0])
-        assert all(p in text for p in phrases), f"{query}: {href} does not hold it"
-        if "#" in href:
-            part = page_text(sample_site, href)
-            assert any(p in part for p in phrases), f"{query}: part {href} does not hold it"
-    # and no report page that holds a phrase is missed
+    for result in everything:
+        text = page_text(sample_site, result.partition("#")[0])
+        assert all(p in text for p in phrases), f"{query}: {result} does not hold it"
+        if "#" in result:
+            assert any(p in page_text(sample_site, result) for p in phrases), f"{query}: part {result}"
     if len(phrases) == 1 and len(query) > 1:
-        holding = {f"{r.docname}.html" for r in SAMPLE.reports.values() if query in report_text(r)}
-        assert holding <= pages, f"{query}: missed {holding - pages}"
+        holding_reports = {f"{r.docname}.html" for r in SAMPLE.reports.values() if query in report_text(r)}
+        assert holding_reports <= pages, f"{query}: missed {holding_reports - pages}"
 
 
 @pytest.mark.browser
-def test_a_place_lists_its_page_first_then_its_reports(page, site_server: str) -> None:
-    hrefs = search(page, site_server, "北亭区")
+def test_recall_in_the_browser_on_phrases_from_the_data(page, gzip_server: str, sample_site: Path) -> None:
+    texts = search_bytes.page_texts(sample_site)
+    page.goto(f"{gzip_server}/search.html")
+    page.wait_for_function("() => typeof ShufaSearch !== 'undefined'")
+    for phrase in search_bytes.phrases(texts, 25, seed=4):
+        found = {h.partition("#")[0].removesuffix(".html") for h in search_all(page, phrase)}
+        wanted = search_bytes.holding(texts, phrase)
+        assert wanted and wanted <= found, phrase
+    assert page.js_errors == []
+
+
+@pytest.mark.browser
+def test_a_query_downloads_what_its_terms_need(page, gzip_server: str, sample_site: Path) -> None:
+    requests: list = []
+    page.on("requestfinished", lambda request: requests.append(request))
+    for query in ("行政复议案件", "224项", "县"):
+        requests.clear()
+        search(page, gzip_server, query)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('li.shufa-result')].every(li => li.querySelector('.shufa-snippet'))"
+        )
+        loaded = [r.url.split(f"/{SITE_DIR}/")[1].split("?")[0] for r in requests if f"/{SITE_DIR}/" in r.url]
+        shards = [n for n in loaded if n.startswith("d/")]
+        terms = {t for phrase in query_phrases(query)[0] for t in phrase}
+        assert 1 <= len(shards) <= len(terms), loaded
+        shown = page.eval_on_selector_all("li.shufa-result", "items => items.length")
+        assert len([n for n in loaded if n.startswith("t/")]) == shown, "one text per result shown"
+        sizes = sum(r.sizes()["responseBodySize"] for r in requests if f"/{SITE_DIR}/" in r.url)
+        everything = sum((sample_site / SITE_DIR / n).stat().st_size for n in loaded)
+        assert sizes < everything, "served compressed"
+        assert sizes < 150_000, (query, sizes)
+    assert page.js_errors == []
+
+
+@pytest.mark.browser
+def test_results_are_grouped_by_page_with_their_parts(page, gzip_server: str) -> None:
+    search(page, gzip_server, "行政复议")
+    items = page.query_selector_all("li.shufa-result")
+    docs = [i.get_attribute("data-doc") for i in items]
+    assert len(docs) == len(set(docs))
+    parts = page.eval_on_selector_all(
+        "li.shufa-result ul.shufa-result-parts a",
+        "links => links.map(a => [a.getAttribute('href'), a.textContent])",
+    )
+    assert parts, "a page with several matching parts lists them"
+    assert all(re.fullmatch(r"第.+部分.*|存在的不足.*|下一步.*|.+", text) for _, text in parts)
+    assert any("#s" in h and "部分" in t for h, t in parts)
+    assert "还有更多" not in page.inner_text(".search-summary") or page.is_visible("button.shufa-more")
+
+
+@pytest.mark.browser
+def test_a_place_lists_its_page_first_then_its_reports(page, gzip_server: str) -> None:
+    hrefs = search(page, gzip_server, "北亭区")
     assert hrefs[0] == "reports/beiting/index.html"
-    assert set(hrefs[1:3]) == {"reports/beiting/shufa/2023.html", "reports/beiting/fzzf/2022.html"}
+    assert set(hrefs[1:3]) == {"reports/beiting/shufa/2023.html#s1", "reports/beiting/fzzf/2022.html"} or all(
+        h.startswith("reports/beiting/") for h in hrefs[1:3]
+    )
 
 
 @pytest.mark.browser
-def test_a_comparison_page_is_found_by_its_title(page, site_server: str) -> None:
-    hrefs = search(page, site_server, "2022年与2023年对照")
+def test_snippets_show_report_text_and_no_cite_text(page, gzip_server: str) -> None:
+    search(page, gzip_server, "224项")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('li.shufa-result')].every(li => li.querySelector('.shufa-snippet'))"
+    )
+    first = page.inner_text("li.shufa-result .shufa-snippet")
+    assert "224项" in first and "合法性审查" in first
+    assert page.inner_text("li.shufa-result .shufa-snippet mark") == "224项"
+    for snippet in page.eval_on_selector_all(".shufa-snippet", "ps => ps.map(p => p.textContent)"):
+        assert "[R/OL]" not in snippet and "引用" not in snippet and "\ue000" not in snippet
+
+
+@pytest.mark.browser
+def test_facets_narrow_the_results(page, gzip_server: str) -> None:
+    search(page, gzip_server, "行政复议")
+    facets = page.eval_on_selector_all(".shufa-facet", "fs => fs.map(f => f.dataset.facet)")
+    assert {"p", "c", "k", "y", "t"} <= set(facets)
+    page.click(".shufa-facet[data-facet='c'] a:text('澄溪县')")
+    page.wait_for_function(WAIT)
+    hrefs = page.eval_on_selector_all("a.shufa-result-title", "ls => ls.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith("reports/chengxi/") for h in hrefs)
+    assert "澄溪县" in page.inner_text(".shufa-facet-chosen")
+    hrefs = search(page, gzip_server, "行政复议", "&k=fzzf&y=2023")
+    assert hrefs and all("/fzzf/2023" in h for h in hrefs)
+    hrefs = search(page, gzip_server, "行政复议", "&t=reconsideration-litigation")
+    assert hrefs and all("#s" in h for h in hrefs)
+    assert page.js_errors == []
+
+
+@pytest.mark.browser
+def test_a_comparison_page_is_found_by_its_title(page, gzip_server: str) -> None:
+    hrefs = search(page, gzip_server, "2022年与2023年对照")
     assert "reports/qinghe/shufa/compare/2022-2023.html" in hrefs
-    assert not any("/compare/" in h for h in search(page, site_server, "行政复议案件"))
+    assert not any("/compare/" in h for h in search_all(page, "行政复议案件"))
 
 
 @pytest.mark.browser
-def test_query_with_no_answer(page, site_server: str) -> None:
-    assert search(page, site_server, "量子纠缠") == []
+def test_query_with_no_answer(page, gzip_server: str) -> None:
+    assert search(page, gzip_server, "量子纠缠") == []
     assert "没有匹配" in page.inner_text("#search-results .search-summary")
     assert page.js_errors == []
 
 
 @pytest.mark.browser
-def test_excluded_phrase_removes_pages(page, site_server: str) -> None:
-    everything = {h.partition("#")[0] for h in search(page, site_server, "青禾县")}
-    without = {h.partition("#")[0] for h in search(page, site_server, "青禾县 -行政复议")}
+def test_excluded_phrase_removes_pages(page, gzip_server: str) -> None:
+    search(page, gzip_server, "青禾县")
+    everything = {h.partition("#")[0] for h in search_all(page, "青禾县")}
+    without = {h.partition("#")[0] for h in search_all(page, "青禾县 -行政复议")}
     assert without < everything
     assert "reports/qinghe/shufa/2023.html" not in without
 
@@ -336,6 +744,9 @@ def test_excluded_phrase_removes_pages(page, site_server: str) -> None:
 def test_search_works_from_files_and_a_result_opens_its_part(page, base: str) -> None:
     hrefs = search(page, base, "224项")
     assert "reports/qinghe/shufa/2021.html#s3-2" in hrefs
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('li.shufa-result')].every(li => li.querySelector('.shufa-snippet'))"
+    )
     assert page.js_errors == []
     page.click('#search-results a[href="reports/qinghe/shufa/2021.html#s3-2"]')
     page.wait_for_load_state()
@@ -344,7 +755,7 @@ def test_search_works_from_files_and_a_result_opens_its_part(page, base: str) ->
 
 
 @pytest.mark.browser
-def test_browser_splits_text_like_the_indexer(page, sample_site: Path) -> None:
+def test_browser_splits_text_and_hashes_like_the_indexer(page, sample_site: Path) -> None:
     samples = [
         "细化年度重点任务224项，覆盖率100%，发放12.5万余份",
         "覆盖率达到１００％以上；ＸＸ县、**县、×××同志",
@@ -354,12 +765,12 @@ def test_browser_splits_text_like_the_indexer(page, sample_site: Path) -> None:
     page.goto(f"{sample_site.as_uri()}/search.html")
     page.wait_for_function("() => typeof ShufaSearch !== 'undefined'")
     for text in samples:
-        in_browser = page.evaluate("t => ShufaSearch.indexTokens(t)", text)
-        assert in_browser == sorted(index_tokens(normalize(text))), text
-        # a text's own phrases are found in it: every term of every phrase is indexed
-        terms = {t for phrase in page.evaluate("q => ShufaSearch.phrases(q)", text) for t in phrase}
-        assert terms <= index_tokens(normalize(text)), text
-    for anchor in ("s3", "s3-2", "s3-2-1", "s10-12", "shortcomings", "next-steps-2"):
+        assert page.evaluate("t => ShufaSearch.indexTokens(t)", text) == sorted(index_tokens(normalize(text)))
+        assert page.evaluate("t => ShufaSearch.pageChars(t)", text) == sorted(page_chars(normalize(text)))
+        assert page.evaluate("t => ShufaSearch.queryPhrases(t)", text) == list(map(list, query_phrases(text)))
+    for term in ("法治", "224项", "~k:shufa", "html", "县"):
+        assert page.evaluate("t => ShufaSearch.termHash(t)", term) == term_hash(term), term
+    for anchor in ("s3", "s3-2", "s3-2-1", "s10-12", "s115-3", "shortcomings", "next-steps-2", "old-3"):
         assert page.evaluate("a => ShufaSearch.partName(a)", anchor) == part_name(anchor)
 
 
@@ -378,63 +789,59 @@ def test_browser_cuts_queries_into_phrases_of_pairs(page, sample_site: Path) -> 
         assert page.evaluate("q => ShufaSearch.phrases(q)", query) == phrases, query
 
 
-# --- an index in shards -----------------------------------------------------------------------------
+# --- a generated archive in the browser: paging and bytes --------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def sharded(tmp_path_factory) -> tuple[Path, Path, Path]:
-    """The sample archive built with a shard of the index for every 6 pages."""
-    root = tmp_path_factory.mktemp("sharded")
-    src, data = archive_source(root), copy_data(root)
-    app = build_archive(src, data, shufa_search_shard_pages=6)
-    assert app.warning.getvalue() == ""
-    return src, data, Path(app.outdir)
-
-
-def _shards(site: Path) -> dict[str, tuple[dict, int, int]]:
-    return {f.name: read_shard(f) for f in sorted((site / "_static").glob("searchindex-zh*.js"))}
-
-
-def test_a_large_index_comes_in_shards_a_county_in_one(sharded, sample_site: Path) -> None:
-    site = sharded[2]
-    shards = _shards(site)
-    count = next(iter(shards.values()))[2]
-    assert count == len(shards) >= 4
-    assert sorted(number for _, number, _ in shards.values()) == list(range(count))
-    assert all(name == shard_file(number) for name, (_, number, _) in shards.items())
-    docs = [d for index, _, _ in shards.values() for d in index["docs"]]
-    assert sorted(docs) == sorted(load_index(sample_site)["docs"]), "every page in exactly one shard"
-    county_shards: dict[str, set[int]] = {}
-    for index, number, _ in shards.values():
-        for doc in index["docs"]:
-            if doc.startswith("reports/") and doc.count("/") >= 2:
-                county_shards.setdefault(doc.split("/")[1], set()).add(number)
-    assert set(county_shards) == set(SAMPLE.counties)
-    assert all(len(numbers) == 1 for numbers in county_shards.values()), county_shards
-    search_page = (site / "search.html").read_text(encoding="utf-8")
-    assert all(f"_static/{name}" in search_page for name in shards)
+def generated_site(generated, tmp_path_factory) -> Path:
+    """The generated archive of 300 reports, built by Sphinx once for this module."""
+    _, data = generated
+    root = tmp_path_factory.mktemp("generated-site")
+    app = build_archive(archive_source(root), data)
+    return Path(app.outdir)
 
 
 @pytest.mark.browser
-def test_a_sharded_index_answers_like_a_whole_one(page, sharded, sample_site: Path) -> None:
-    for query in ("行政复议", "青禾县", "法治政府建设 -培训", "存在的不足"):
-        whole = search(page, sample_site.as_uri(), query)
-        assert whole, query
-        assert sorted(search(page, sharded[2].as_uri(), query)) == sorted(whole), query
-    assert page.js_errors == []
+def test_results_are_paged_and_counted(browser, generated_site: Path) -> None:
+    base, server = search_bytes.serve(generated_site)
+    try:
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        search(page, base, "法治")
+        assert page.eval_on_selector_all("li.shufa-result", "items => items.length") == 20
+        summary = page.inner_text(".search-summary")
+        total = int(re.search(r"(\d+) 个页面", summary).group(1))
+        assert total > 200, summary
+        page.click("button.shufa-more")
+        page.wait_for_function("() => document.querySelectorAll('li.shufa-result').length === 40")
+        docs = page.eval_on_selector_all("li.shufa-result", "items => items.map(i => i.dataset.doc)")
+        assert len(set(docs)) == 40
+        search(page, base, "法治 工作")
+        assert "至少 20" in page.inner_text(".search-summary")
+        context.close()
+    finally:
+        server.shutdown()
 
 
-def test_an_edit_rewrites_only_the_shard_of_its_county(sharded) -> None:
-    src, data, site = sharded
-    before = {f.name: f.stat().st_mtime_ns for f in (site / "_static").glob("searchindex-zh*.js")}
-    count = len(before)
-    report = data / "qinghe/shufa/2023.yaml"
-    text = report.read_text(encoding="utf-8")
-    report.write_text(text.replace("强化统筹部署。", "强化统筹部署。鹭洲调解室挂牌。", 1), encoding="utf-8")
-    build_archive(src, data, shufa_search_shard_pages=6)
-    after = {f.name: f.stat().st_mtime_ns for f in (site / "_static").glob("searchindex-zh*.js")}
-    assert set(after) == set(before)
-    changed = {name for name in before if after[name] != before[name]}
-    assert changed == {shard_file(shard_of("reports/qinghe/shufa/2023", count))}
-    index, _, _ = _shards(site)[next(iter(changed))]
-    assert "鹭洲" in index["terms"]
+@pytest.mark.browser
+def test_bytes_and_recall_per_query_on_a_generated_site(browser, generated_site: Path) -> None:
+    base, server = search_bytes.serve(generated_site)
+    texts = search_bytes.page_texts(generated_site)
+    try:
+        rows = []
+        for phrase in search_bytes.phrases(texts, 8, seed=9):
+            row = search_bytes.measure(browser, base, phrase)
+            wanted = search_bytes.holding(texts, phrase)
+            assert wanted <= set(row["found"]), phrase
+            rows.append(row)
+        costs = sorted(r["index_bytes"] for r in rows)
+        assert costs[len(costs) // 2] < 200_000 and costs[-1] < 300_000, costs
+    finally:
+        server.shutdown()
+
+
+def test_random_substrings_are_drawn_from_report_text() -> None:
+    texts = {"reports/a/shufa/2023": ["", "法治政府建设，行政复议"], "guide/x": ["", "搜索"]}
+    found = search_bytes.phrases(texts, 5, seed=1)
+    assert all(f in "法治政府建设，行政复议" and 2 <= len(f) <= 8 for f in found)
+    assert random.Random(1).random() == random.Random(1).random()

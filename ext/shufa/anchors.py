@@ -3,7 +3,9 @@
 At every build the lock (``data/anchors.lock``, :mod:`shufa.core.lock`) is
 checked against the model: every locked entry that nothing keeps is reported
 as a located warning naming the anchor and the page, and the build fails
-(exit status 1) even without ``-W``. ``shufa lock`` records new anchors.
+(exit status 1) even without ``-W``. In a partitioned build each run checks the
+entries of the pages it writes, so together they check every entry once.
+``shufa lock`` records new anchors.
 """
 
 from __future__ import annotations
@@ -14,13 +16,18 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .core.lock import lock_problems
-from .data import data_dir, get_load_result, warn
+from .core.partitions import HUB
+from .data import data_dir, get_run, warn
 
 logger = logging.getLogger(__name__)
 
 
 def _check_lock(app: Sphinx) -> None:
-    problems = lock_problems(get_load_result(app.env), data_dir(app))
+    run = get_run(app.env)
+    years = run.summary.years() if run.partition == HUB else None
+    owns = run.owns if run.partition else None
+    # the lock file's own problems (missing, unreadable, malformed) once: in the hub or a whole build
+    problems = lock_problems(run.result, data_dir(app), owns, years, whole_file=run.partition in ("", HUB))
     for problem in problems:
         warn(problem)
     if problems:

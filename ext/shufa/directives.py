@@ -14,7 +14,10 @@ never parsed as markup; ids are set here (``s3``, ``s3-2``, ``shortcomings``)
 because docutils would give Chinese headings positional ids (``id1``).
 
 Other plugins extend the page through the events ``shufa-report-header``,
-``shufa-report-part`` and ``shufa-report-item`` instead of editing this module.
+``shufa-report-part`` and ``shufa-report-item`` instead of editing this module,
+and find its parts by the node types below (never by CSS class): each is the
+docutils node it extends, written the same way. (Only block nodes that never
+stand in a list: docutils' own list checks visit node types by name.)
 """
 
 from __future__ import annotations
@@ -30,11 +33,41 @@ from sphinx.util.docutils import SphinxDirective
 from .core.labels import part_label, report_name
 from .core.model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
 from .core.parts import CLOSING_HEADINGS
+from .core.problems import Code
 from .data import get_archive, get_load_result, note_model_dependency
 from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
 from .inline import paragraphs, text_nodes
 
 logger = logging.getLogger(__name__)
+
+
+class report_page(nodes.section):
+    """The whole report (id ``report``): title, header, preamble, parts, signature."""
+
+
+class report_header(nodes.container):
+    """The report's header: the breadcrumbs, then its facts as a field list (地区, 报告类型,
+    报告人, dates, source), then what plugins add (year switcher, reuse rate …)."""
+
+
+class report_section(nodes.section):
+    """A numbered section (``s3``)."""
+
+
+class report_closing(nodes.section):
+    """A closing part (``shortcomings``, ``next-steps``, or ``s6`` when numbered)."""
+
+
+class report_item(nodes.container):
+    """A numbered item (``s3-2``), with its nested items inside."""
+
+
+class section_topic(nodes.paragraph):
+    """The line under a part's heading that names its topic (and, from other plugins, more)."""
+
+
+#: The node types of a report's parts (sections, closing parts, items), for other plugins.
+PART_NODES = (report_section, report_closing, report_item)
 
 
 class ReportPartDirective(SphinxDirective):
@@ -49,7 +82,7 @@ class ReportPartDirective(SphinxDirective):
 
     def warn_missing(self, message: str) -> None:
         """A located warning (``shufa.missing``) for a block that names what the model lacks."""
-        logger.warning(message, location=self.get_location(), type="shufa", subtype="missing")
+        logger.warning(message, location=self.get_location(), type="shufa", subtype=Code.MISSING)
 
     @property
     def domain(self) -> ReportDomain:
@@ -97,7 +130,7 @@ class ReportPartDirective(SphinxDirective):
                     classes=["run-in"],
                 )
             para += self.field_nodes(report, item.anchor, "text", item.text)
-            block = nodes.container(ids=item.ids, classes=["report-item", f"depth-{depth}"])
+            block = report_item(ids=item.ids, classes=["report-item", f"depth-{depth}"])
             block += para
             block += self.items(report, item.items, depth + 1)
             self.register(report, item.anchor, item.ids[1:], "item")
@@ -122,9 +155,16 @@ class ReportDirective(ReportPartDirective):
         note_model_dependency(self.env, f"county-info:{report.county}")
         note_model_dependency(self.env, "kinds")
 
-        section = nodes.section(ids=["report"], classes=["report"])
+        section = report_page(ids=["report"], classes=["report"])
         section += nodes.title(report.title, "", *self.field_nodes(report, "report", "title", report.title))
-        header = nodes.container(classes=["report-header"])
+        if report.subtitle:
+            section += nodes.paragraph(
+                "",
+                "",
+                *self.field_nodes(report, "report", "subtitle", report.subtitle),
+                classes=["report-subtitle"],
+            )
+        header = report_header(classes=["report-header"])
         header += self.breadcrumbs(report)
         header += self.header(report)
         self.env.events.emit("shufa-report-header", self, report, header)
@@ -235,7 +275,7 @@ class SectionDirective(ReportPartDirective):
 
     def build(self, report: Report, section: Section) -> nodes.section:
         archive = get_archive(self.env)
-        node = nodes.section(ids=section.ids, classes=["report-section"])
+        node = report_section(ids=section.ids, classes=["report-section"])
         node += nodes.title(
             "",
             "",
@@ -244,7 +284,7 @@ class SectionDirective(ReportPartDirective):
         )
         topic = archive.topics.get(section.topic)
         if topic is not None:
-            tag = nodes.paragraph(classes=["section-topic"])
+            tag = section_topic(classes=["section-topic"])
             tag += nodes.inline("", "主题：", classes=["topic-caption"])
             tag += report_ref(
                 self.env, "topic", topic.key, nodes.inline(topic.label, topic.label, classes=["topic-label"])
@@ -276,7 +316,7 @@ class ClosingDirective(ReportPartDirective):
         if part is None:
             self.warn_missing(f"report {report.key} has no closing part {which!r}")
             return []
-        node = nodes.section(ids=part.ids, classes=["report-closing", part.role])
+        node = report_closing(ids=part.ids, classes=["report-closing", part.role])
         heading = part.heading or CLOSING_HEADINGS[part.role]
         title = nodes.title()
         if part.marker:

@@ -1,6 +1,6 @@
 """Sphinx plugin: the ``report`` domain — stable targets for counties, reports, sections and items.
 
-Target names follow DESIGN.md: ``qinghe`` (county), ``qinghe/shufa/2023``
+Target names follow the stable-link scheme: ``qinghe`` (county), ``qinghe/shufa/2023``
 (report), ``qinghe/shufa/2023/s3`` (section), ``qinghe/shufa/2023/s3-2``
 (item). Directives register them while a page is read; roles resolve them from
 any page, with short forms relative to the current report (``s3``,
@@ -20,11 +20,16 @@ from sphinx import addnodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
-from sphinx.domains import Domain, Index, IndexEntry, ObjType
+from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
+
+from .core.labels import part_label, report_name
+from .core.partitions import HUB
+from .core.problems import Code
+from .data import loaded_archive, loaded_run
 
 logger = logging.getLogger(__name__)
 
@@ -62,68 +67,7 @@ def expand_target(target: str, current: str | None) -> str:
 
 def _archive_or_none(env: BuildEnvironment):
     """The archive when the data plugin is loaded; the domain also works without it."""
-    from .data import loaded_archive
-
     return loaded_archive(env)
-
-
-class TopicIndex(Index):
-    """Every section of the archive by topic, then county and year (``report-topics.html``)."""
-
-    name = "topics"
-    localname = "按主题索引"
-    shortname = "主题"
-
-    def generate(
-        self, docnames: Iterable[str] | None = None
-    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        archive = _archive_or_none(self.domain.env)
-        if archive is None:  # the domain is used without the archive (e.g. to cite it)
-            return [], False
-        groups: dict[str, list[IndexEntry]] = {}
-        for report in archive.reports.values():
-            where = f"{archive.counties[report.county].name}{report.year}年{archive.kinds[report.kind].name}"
-            for section in report.sections:
-                if docnames is not None and report.docname not in docnames:
-                    continue
-                label = (
-                    archive.topics[section.topic].label if section.topic in archive.topics else section.topic
-                )
-                groups.setdefault(label, []).append(
-                    IndexEntry(
-                        where, 0, report.docname, section.anchor, "", "", f"{section.marker}{section.heading}"
-                    )
-                )
-        order = [t.label for t in archive.topics.values()]
-        content = [(label, groups[label]) for label in order if label in groups]
-        return content, False
-
-
-class YearIndex(Index):
-    """Every report by the year it covers (``report-years.html``)."""
-
-    name = "years"
-    localname = "按年度索引"
-    shortname = "年度"
-
-    def generate(
-        self, docnames: Iterable[str] | None = None
-    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        archive = _archive_or_none(self.domain.env)
-        if archive is None:
-            return [], False
-        content = []
-        for year in reversed(archive.years()):
-            entries = [
-                IndexEntry(
-                    archive.report_title(r), 0, r.docname, "", archive.counties[r.county].name, "", r.title
-                )
-                for r in archive.reports_in_year(year)
-                if docnames is None or r.docname in docnames
-            ]
-            if entries:
-                content.append((f"{year}年", entries))
-        return content, False
 
 
 class ReportDomain(Domain):
@@ -142,7 +86,6 @@ class ReportDomain(Domain):
         name: ReportRole(warn_dangling=True)
         for name in ("ref", "county", "report", "section", "item", "figure")
     }
-    indices: ClassVar[list[type[Index]]] = [TopicIndex, YearIndex]
     initial_data: ClassVar[dict[str, Any]] = {"objects": {}, "by_doc": {}}
     data_version = 2
 
@@ -166,7 +109,7 @@ class ReportDomain(Domain):
                 f"duplicate report target {name!r}, also in {other}",
                 location=location,
                 type="shufa",
-                subtype="duplicate",
+                subtype=Code.DUPLICATE,
             )
         if name not in self.objects or self.objects[name].docname != docname:
             self.by_doc.setdefault(docname, []).append(name)
@@ -203,7 +146,29 @@ class ReportDomain(Domain):
             std.labels[name] = (obj.docname, obj.anchor, obj.label)
 
     def _find(self, node: pending_xref, target: str) -> ReportObject | None:
-        return self.objects.get(expand_target(target, node.get(CURRENT_REPORT)))
+        name = expand_target(target, node.get(CURRENT_REPORT))
+        return self.objects.get(name) or self.summary_objects().get(name)
+
+    def summary_objects(self) -> dict[str, ReportObject]:
+        """In the hub's run, the reports and their sections and closing parts of every partition
+        (from the partitions' summaries): what the hub's pages cite and its objects.inv lists."""
+        run = loaded_run(self.env)
+        if run is None or run.partition != HUB:
+            return {}
+        cached = getattr(self, "_summary_objects", None)
+        if cached is not None and cached[0] is run:
+            return cached[1]
+        archive, objects = run.result.archive, {}
+        for report in run.summary.reports.values():
+            objects[report.key] = ReportObject(
+                report.docname, "report", report_name(archive, report), "report"
+            )
+            for part in report.parts:
+                label = part_label(archive, report, part.anchor)
+                for name in part.ids:
+                    objects[f"{report.key}/{name}"] = ReportObject(report.docname, name, label, "section")
+        self._summary_objects = (run, objects)
+        return objects
 
     def resolve_xref(
         self,
@@ -228,16 +193,21 @@ class ReportDomain(Domain):
     def _resolve_topic(
         self, fromdocname: str, builder: Builder, key: str, node: pending_xref, contnode: Element
     ) -> nodes.reference | None:
-        """A topic resolves to its group on the topic index page."""
+        """A topic resolves to its page; from a county's page or report, to the topic's page of
+        the county's province, at the county."""
         archive = _archive_or_none(self.env)
         topic = archive.topics.get(key) if archive is not None else None
         if topic is None:
             return None
         if not node.get("refexplicit"):
             contnode = nodes.inline(topic.label, topic.label, classes=["xref", "report-ref"])
-        return make_refnode(
-            builder, fromdocname, "report-topics", f"cap-{topic.label}", contnode, topic.label
-        )
+        parts = fromdocname.split("/")
+        if parts[0] == "reports" and len(parts) > 2 and parts[1] in archive.counties:
+            province = archive.counties[parts[1]].province_slug
+            target, anchor = f"topics/{key}/{province}", parts[1]
+        else:
+            target, anchor = f"topics/{key}", ""
+        return make_refnode(builder, fromdocname, target, anchor, contnode, topic.label)
 
     def resolve_any_xref(
         self,
@@ -257,7 +227,7 @@ class ReportDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         # Figures are targets inside this archive only (their ids follow the text, and a
         # report has dozens): leaving them out keeps objects.inv to what is cited from outside.
-        for name, obj in sorted(self.objects.items()):
+        for name, obj in sorted({**self.summary_objects(), **self.objects}.items()):
             if obj.objtype == "figure":
                 continue
             anchor = "" if obj.anchor in {"report", "county"} else obj.anchor
@@ -291,15 +261,6 @@ def doc_ref(env: BuildEnvironment, docname: str, *children: nodes.Node) -> pendi
     return ref
 
 
-def label_ref(env: BuildEnvironment, label: str, *children: nodes.Node) -> pending_xref:
-    """A reference to a std label (``report-topics``, the domain index pages)."""
-    ref = addnodes.pending_xref(
-        "", *children, refdomain="std", reftype="ref", reftarget=label, refexplicit=True, refwarn=True
-    )
-    ref["refdoc"] = env.docname
-    return ref
-
-
 def _warn_missing(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
     if node.get("refdomain") != "report":
         return None
@@ -308,7 +269,7 @@ def _warn_missing(app: Sphinx, domain: Domain, node: pending_xref) -> bool | Non
         f"unresolved report reference {full!r}: no county, report, section or item has that name",
         location=node,
         type="shufa",
-        subtype="ref",
+        subtype=Code.REF,
     )
     return True
 

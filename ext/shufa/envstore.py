@@ -3,6 +3,9 @@ stores that follow Sphinx's purges and parallel merges, and the pages plugins wr
 
 from __future__ import annotations
 
+import weakref
+from pathlib import Path
+
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -50,3 +53,18 @@ def per_document_store(app: Sphinx, attribute: str) -> None:
     app.connect("builder-inited", create, priority=250)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
+
+
+#: The output files claimed in each build (by application: one build each).
+_CLAIMED: weakref.WeakKeyDictionary[Sphinx, set[str]] = weakref.WeakKeyDictionary()
+
+
+def claim(app: Sphinx, path: Path | str) -> None:
+    """Say that this build wrote (or keeps) the output file *path*: files under the generated
+    folders that no plugin claims, and no page is written to, are removed when the build ends."""
+    _CLAIMED.setdefault(app, set()).add(Path(path).resolve().as_posix())
+
+
+def claimed(app: Sphinx) -> set[str]:
+    """Every output file claimed in this build (absolute, ``/``-separated)."""
+    return _CLAIMED.get(app, set())

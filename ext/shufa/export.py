@@ -1,20 +1,21 @@
-"""Sphinx plugin: the archive for machines — archive.json, sitemap.xml, page descriptions.
+"""Sphinx plugin: the archive for machines — archive data files, sitemaps, page descriptions.
 
-- ``archive.json`` (with ``archive.schema.json`` next to it): every county,
-  report, section and item with its stable URL, topic, marker and heading, and
-  every figure found in the text (value, unit, qualifier, anchor) by
-  :func:`shufa.core.figures.find_figures`; each figure's anchor is the section or
-  item that holds it.
-- ``sitemap.xml``: every page, when ``html_baseurl`` gives the site's address
-  (a sitemap takes absolute URLs only).
+- ``archive.json`` (the index: every county with the URLs of its page and its file),
+  ``reports/<county>/index.json`` (a county's reports) and
+  ``reports/<county>/<kind>/<year>.json`` (a report, whole, with every figure):
+  the documents of :mod:`shufa.core.exporting`, with ``archive.schema.json``. The
+  index comes from the whole archive's run or the hub's, the county and report files
+  from the run that writes the county's pages.
+- ``sitemap.xml``, an index of ``sitemaps/<province>.xml`` and ``sitemaps/site.xml``,
+  when ``html_baseurl`` gives the site's address (a sitemap takes absolute URLs only).
 - ``<meta name="description">`` and Open Graph tags on every page: a report
   page's from its title and preamble, another page's from its title and first
   paragraph.
 
-Files are written only when their content changed; ``archive.json`` is not even
-recomputed unless a data file, the configuration or the figure parser changed.
-Report text is data: it reaches JSON through ``json.dumps`` and HTML attributes
-through ``html.escape``, never as markup.
+Files are written only when their content changed, and a county or report file is
+not even worked out again unless what it shows changed. Report text is data: it
+reaches JSON through ``json.dumps`` and HTML attributes through ``html.escape``,
+never as markup.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -32,227 +32,164 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .citation import site_url, write_if_changed
-from .core import figures
-from .core.figures import find_figures, marked_fields
-from .core.model import Archive, ClosingPart, Item, Report, Section
-from .data import data_dir, get_archive, get_load_result
-from .envstore import extra_pages
+from .citation import site_url
+from .core import exporting
+from .core.exporting import (
+    SCHEMA_FILE,
+    VERSION,
+    archive_index,
+    county_document,
+    county_file,
+    report_document,
+    report_file,
+)
+from .core.files import write_if_changed
+from .core.fingerprints import current_fingerprint
+from .core.model import Archive
+from .core.partitions import HUB, owner
+from .data import get_archive, get_run
+from .envstore import claim, env_dict, extra_pages
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-SCHEMA_FILE = Path(__file__).with_name("archive.schema.json")
 DESCRIPTION_LENGTH = 120
 
 
-# --- figures -----------------------------------------------------------------------------------
+# --- archive.json, the county files and the report files ------------------------------------------
 
 
-#: The figures of a report's parts, by anchor.
-Figures = dict[str, list[dict[str, Any]]]
+def _url_of(app: Sphinx):
+    """A file of the site → its URL: absolute under ``html_baseurl``, else relative to the root."""
+    base = app.config.html_baseurl.rstrip("/")
+    return (lambda path: f"{base}/{path}") if base else (lambda path: path)
 
 
-def part_figures(report: Report) -> Figures:
-    """The figures of *report* by the anchor of the part whose own text holds them (a section's
-    heading, lead and closing text; an item's label and text; ``preamble``)."""
-    found: Figures = defaultdict(list)
-    for anchor, field, text, _path in marked_fields(report):
-        for figure in find_figures(text):
-            found[anchor].append(
-                {
-                    "text": figure.text,
-                    "value": figure.value,
-                    "unit": figure.unit,
-                    "qualifier": figure.qualifier,
-                    "anchor": anchor,
-                    "field": field,
-                    "start": figure.start,
-                    "end": figure.end,
-                }
-            )
-    return found
+def _dump(document: dict[str, Any]) -> str:
+    # One line: a third smaller than indented (json tools reformat it).
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-# --- archive.json --------------------------------------------------------------------------------
+def write_exports(app: Sphinx) -> int:
+    """The index (whole archive and hub), and the county and report files of this run's counties
+    (whole archive and partitions); returns how many files were worked out anew.
 
-
-class ArchiveExport:
-    """Builds the archive.json document from the model and the pages' URLs."""
-
-    def __init__(self, app: Sphinx, archive: Archive) -> None:
-        self.app = app
-        self.archive = archive
-
-    def url(self, docname: str) -> str:
-        return site_url(self.app, docname)
-
-    def document(self) -> dict[str, Any]:
-        archive = self.archive
-        config = self.app.config
-        return {
-            "format": "shufa-archive",
-            "version": FORMAT_VERSION,
-            "title": config.html_title or config.project,
-            "base_url": config.html_baseurl,
-            "figures_parsed": True,
-            "kinds": [{"slug": k.slug, "name": k.name, "label": k.label} for k in archive.kinds.values()],
-            "topics": [{"key": t.key, "label": t.label} for t in archive.topics.values()],
-            "counties": [
-                {
-                    "slug": county.slug,
-                    "name": county.name,
-                    "province": county.province,
-                    "city": county.city,
-                    "code": county.code,
-                    "aliases": list(county.aliases),
-                    "url": self.url(county.docname),
-                    "reports": [self.report(r) for r in archive.reports_of(county.slug)],
-                }
-                for county in archive.counties.values()
-            ],
-        }
-
-    def report(self, report: Report) -> dict[str, Any]:
-        url = self.url(report.docname)
-        found = part_figures(report)
-        return {
-            "key": report.key,
-            "kind": report.kind,
-            "year": report.year,
-            "title": report.title,
-            "url": url,
-            "author": {
-                "role": report.author_role or self.archive.kinds[report.kind].author,
-                "name": report.author_name,
-                "organization": report.organization,
-            },
-            "issued": report.issued,
-            "published": report.published,
-            "source_url": report.source_url,
-            "retrieved": report.retrieved,
-            "citation": {
-                "bibtex": self._download(report.docname + ".bib"),
-                "csl_json": self._download(report.docname + ".csl.json"),
-            },
-            "figures": found["preamble"],
-            "sections": [self.section(s, url, found) for s in report.sections],
-            "closing": [self.closing(p, url, found) for p in report.closing_parts],
-        }
-
-    def _download(self, path: str) -> str:
-        """A file written next to the pages (citation downloads), by URL."""
-        base = self.app.config.html_baseurl
-        return base.rstrip("/") + "/" + path if base else path
-
-    def topic(self, key: str) -> str | None:
-        """A topic's key (its label is in the document's ``topics``), None when unknown."""
-        return key if key in self.archive.topics else None
-
-    def section(self, section: Section, url: str, figures: Figures) -> dict[str, Any]:
-        return {
-            "anchor": section.anchor,
-            "url": f"{url}#{section.anchor}",
-            "ordinal": section.ordinal,
-            "marker": section.marker,
-            "heading": section.heading,
-            "topic": self.topic(section.topic),
-            "aliases": list(section.aliases),
-            "figures": figures[section.anchor],
-            "items": [self.item(i, url, section.topic, figures) for i in section.items],
-        }
-
-    def closing(self, part: ClosingPart, url: str, figures: Figures) -> dict[str, Any]:
-        return {
-            "anchor": part.anchor,
-            "url": f"{url}#{part.anchor}",
-            "marker": part.marker,
-            "heading": part.heading,
-            "topic": None,
-            "aliases": list(part.aliases),
-            "figures": figures[part.anchor],
-            "items": [self.item(i, url, "", figures) for i in part.items],
-        }
-
-    def item(self, item: Item, url: str, topic: str, figures: Figures) -> dict[str, Any]:
-        return {
-            "anchor": item.anchor,
-            "url": f"{url}#{item.anchor}",
-            "ordinal": item.ordinal,
-            "marker": item.marker,
-            "heading": item.label,
-            "topic": self.topic(item.topic or topic),
-            "aliases": list(item.aliases),
-            "figures": figures[item.anchor],
-            "items": [self.item(i, url, item.topic or topic, figures) for i in item.items],
-        }
-
-
-def _inputs_digest(app: Sphinx) -> str:
-    """What archive.json is made of: the data files (by stamp), the settings, the parser."""
-    result = get_load_result(app.env)
-    root = data_dir(app)
-    files = [root / name for name in ("counties.yaml", "kinds.yaml", "topics.yaml")]
-    files += sorted(Path(p) for p in result.files.values())
-    stamps = []
-    for path in files:
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            continue
-        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    stat = Path(figures.__file__).stat()
-    parser = f"{figures.__file__}:{stat.st_mtime_ns}:{stat.st_size}"
-    # this module and the schema too: a change of the format rewrites the file
-    schema = [(Path(p).stat().st_mtime_ns, Path(p).stat().st_size) for p in (SCHEMA_FILE, __file__)]
+    A county or report file is worked out again only when what it shows changed (its report's
+    text, its county's years, the county's entry, the settings); every file is claimed, so
+    that the files of removed reports and counties are swept."""
+    run = get_run(app.env)
+    archive = run.result.archive
+    url_of = _url_of(app)
+    outdir = Path(app.outdir)
     config = app.config
-    state = [FORMAT_VERSION, stamps, parser, schema, config.html_baseurl, config.html_title, app.builder.name]
-    state.append(sorted(result.archive.reports))
-    return hashlib.sha1(repr(state).encode()).hexdigest()
+    if run.partition in ("", HUB):
+        index = archive_index(
+            archive, run.summary, url_of, config.html_title or config.project, config.html_baseurl
+        )
+        write_if_changed(outdir / "archive.json", _dump(index))
+        write_if_changed(outdir / SCHEMA_FILE.name, SCHEMA_FILE.read_text(encoding="utf-8"))
+    if run.partition == HUB:
+        return 0
+    digests = env_dict(app.env, "shufa_export_digests")
+    shared = repr((VERSION, config.html_baseurl, Path(exporting.__file__).stat().st_mtime_ns))
+    worked = 0
+    for province in run.provinces:
+        for county in archive.counties_in(province):
+            parts = [shared, current_fingerprint(archive, f"county:{county.slug}")]
+            worked += _write_file(
+                outdir / county_file(county.slug),
+                digests,
+                repr(parts),
+                lambda county=county: county_document(archive, county, url_of),
+                app,
+            )
+            for report in archive.reports_of(county.slug):
+                parts = [
+                    shared,
+                    current_fingerprint(archive, f"text:{report.key}"),
+                    current_fingerprint(archive, f"series:{report.county}/{report.kind}"),
+                    current_fingerprint(archive, f"county-info:{report.county}"),
+                    repr(report.original),
+                ]
+                worked += _write_file(
+                    outdir / report_file(report),
+                    digests,
+                    repr(parts),
+                    lambda report=report: report_document(archive, report, url_of),
+                    app,
+                )
+    return worked
 
 
-def write_archive_json(app: Sphinx) -> Path:
-    """``archive.json`` and ``archive.schema.json`` in the output folder (skipped when unchanged)."""
-    out = Path(app.outdir, "archive.json")
-    stamp = Path(app.doctreedir, "shufa-archive-json.digest")
-    digest = _inputs_digest(app)
-    try:
-        unchanged = out.is_file() and stamp.read_text(encoding="utf-8") == digest
-    except FileNotFoundError:
-        unchanged = False
-    write_if_changed(Path(app.outdir, SCHEMA_FILE.name), SCHEMA_FILE.read_text(encoding="utf-8"))
-    if unchanged:
-        return out
-    document = ArchiveExport(app, get_archive(app.env)).document()
-    # One line: a large archive's file is a third smaller than indented (json tools reformat it).
-    write_if_changed(out, json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(digest, encoding="utf-8")
-    return out
+def _write_file(path: Path, digests: dict[str, str], state: str, make: Any, app: Sphinx) -> int:
+    claim(app, path)
+    key = path.as_posix()
+    digest = hashlib.sha1(state.encode()).hexdigest()
+    if digests.get(key) == digest and path.is_file():
+        return 0
+    write_if_changed(path, _dump(make()))
+    digests[key] = digest
+    return 1
 
 
-# --- sitemap.xml -----------------------------------------------------------------------------------
+# --- sitemaps ---------------------------------------------------------------------------------------
+
+#: A province's pages are listed in ``sitemaps/<province>.xml``, the hub's in ``sitemaps/site.xml``;
+#: ``sitemap.xml`` is the index of them all (a sitemap holds at most 50,000 addresses).
+SITEMAPS = "sitemaps"
 
 
-def sitemap(app: Sphinx) -> str:
-    """Every page of the site, by absolute URL."""
+def _urlset(app: Sphinx, docnames: list[str]) -> str:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for docname in sorted({*app.env.found_docs, *extra_pages(app.env)}):
-        lines.append(f"  <url><loc>{xml_escape(site_url(app, docname))}</loc></url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+    lines += [f"  <url><loc>{xml_escape(site_url(app, d))}</loc></url>" for d in docnames]
+    return "\n".join([*lines, "</urlset>"]) + "\n"
 
 
-def write_sitemap(app: Sphinx) -> Path | None:
+def write_sitemaps(app: Sphinx) -> None:
     if not app.config.html_baseurl:
         logger.info("shufa: no sitemap.xml — html_baseurl is not set, and a sitemap takes absolute URLs")
-        return None
-    path = Path(app.outdir, "sitemap.xml")
-    write_if_changed(path, sitemap(app))
-    return path
+        return
+    run = get_run(app.env)
+    archive = run.result.archive
+    outdir = Path(app.outdir)
+    pages: dict[str, list[str]] = {}
+    for docname in sorted({*app.env.found_docs, *extra_pages(app.env)}):
+        if not run.owns(docname):
+            continue
+        where = owner(archive, docname)
+        if where == HUB:
+            pages.setdefault("site", []).append(docname)
+        else:
+            province = _province_of_page(archive, docname)
+            if province:
+                pages.setdefault(province, []).append(docname)
+    for name, docnames in pages.items():
+        path = outdir / SITEMAPS / f"{name}.xml"
+        claim(app, path)
+        write_if_changed(path, _urlset(app, docnames))
+    if run.partition in ("", HUB):
+        base = app.config.html_baseurl.rstrip("/")
+        names = ["site", *archive.provinces]
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
+        lines += [
+            f"  <sitemap><loc>{xml_escape(f'{base}/{SITEMAPS}/{n}.xml')}</loc></sitemap>"
+            for n in names
+            if n == "site" or archive.counties_in(n)
+        ]
+        write_if_changed(outdir / "sitemap.xml", "\n".join([*lines, "</sitemapindex>"]) + "\n")
+
+
+def _province_of_page(archive: Archive, docname: str) -> str:
+    """The province whose pages *docname* is one of (a county's, or a province-scoped listing's)."""
+    parts = docname.split("/")
+    if parts[0] == "reports" and len(parts) > 2 and parts[1] in archive.counties:
+        return archive.counties[parts[1]].province_slug
+    return parts[-1] if parts[-1] in archive.provinces else ""
 
 
 # --- <meta> and Open Graph -----------------------------------------------------------------------------
@@ -349,8 +286,10 @@ class ArchiveSchemaDirective(SphinxDirective):
 def _finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    write_archive_json(app)
-    write_sitemap(app)
+    worked = write_exports(app)
+    if worked:
+        logger.info(f"shufa: {worked} county and report file(s) of archive data written")
+    write_sitemaps(app)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

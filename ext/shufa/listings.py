@@ -1,13 +1,17 @@
-"""Sphinx plugin: the archive's browsing pages — home overview, county list, county page, years.
+"""Sphinx plugin: the archive's browsing pages — home, provinces, counties, years and topics.
 
-Every page here lists only what it is about (a county's reports, a year's
-reports), so the cost of a page does not grow with the archive. Each directive
-records the model parts it shows (``note_model_dependency``), so adding a
-report re-reads exactly the lists that show it.
+Every page lists a bounded number of things: the pages across the archive (the
+provinces, a year's or a topic's provinces) show counts and link to a page per
+province, which lists that province's counties, reports or sections. So no page
+grows with the whole archive. The pages across provinces are drawn from the
+summary of the reports (:func:`shufa.data.get_summary`), which a partitioned build
+merges from its partitions. Each directive records the model parts it shows
+(``note_model_dependency``), so adding a report re-reads exactly the lists that show it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from docutils import nodes
@@ -16,8 +20,9 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
 from .core.model import Archive, County, Report
-from .data import get_archive, note_model_dependency
-from .domain import doc_ref, label_ref, report_ref
+from .core.summary import ReportStub, Summary
+from .data import get_archive, get_summary, note_model_dependency
+from .domain import doc_ref, report_ref
 from .inline import paragraphs, text_nodes
 
 
@@ -63,10 +68,40 @@ class ListingDirective(SphinxDirective):
     def archive(self) -> Archive:
         return get_archive(self.env)
 
+    @property
+    def summary(self) -> Summary:
+        return get_summary(self.env)
+
     def titled(self, title: str, ids: str) -> nodes.section:
         section = nodes.section(ids=[ids])
         section += nodes.title(title, "", *text_nodes(title))
         return section
+
+    def counts(self, reports: list[ReportStub]) -> str:
+        """述法报告3份；法治政府建设年度报告2份 (the kinds with reports among *reports*)."""
+        found = Counter(r.kind for r in reports)
+        return "；".join(f"{k.name}{found[k.slug]}份" for k in self.archive.kinds.values() if found[k.slug])
+
+    def provinces(self, reports: list[ReportStub]) -> dict[str, list[ReportStub]]:
+        """*reports* by province (slug), provinces in the order of provinces.yaml."""
+        archive = self.archive
+        grouped: dict[str, list[ReportStub]] = {p: [] for p in archive.provinces}
+        for report in reports:
+            grouped[archive.counties[report.county].province_slug].append(report)
+        return grouped
+
+    def province_list(self, grouped: dict[str, list[ReportStub]], page: str, classes: str) -> nodes.Element:
+        """A list of the provinces with reports, each linking to its page ``<page>/<province>``."""
+        items = nodes.bullet_list(classes=[classes])
+        for province, reports in grouped.items():
+            if not reports:
+                continue
+            para = nodes.paragraph()
+            name = self.archive.provinces[province].name
+            para += doc_ref(self.env, f"{page}/{province}", nodes.inline("", name))
+            para += nodes.Text(f"　{self.counts(reports)}")
+            items += nodes.list_item("", para)
+        return items
 
 
 class ArchiveOverviewDirective(ListingDirective):
@@ -74,10 +109,11 @@ class ArchiveOverviewDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "summary:reports")
         archive = self.archive
-        reports = list(archive.reports.values())
-        sections = sum(len(r.sections) for r in reports)
-        years = archive.years()
+        reports = list(self.summary.reports.values())
+        sections = sum(1 for r in reports for p in r.parts if p.topic)
+        years = self.summary.years()
         span = f"{years[0]}—{years[-1]}年" if years else "暂无"
         stats = nodes.bullet_list(classes=["archive-stats"])
         for number, what in (
@@ -90,9 +126,9 @@ class ArchiveOverviewDirective(ListingDirective):
                 "", nodes.paragraph("", "", nodes.strong(str(number), str(number)), nodes.Text(what))
             )
         kinds = nodes.paragraph(classes=["archive-kinds"])
+        found = Counter(r.kind for r in reports)
         for i, kind in enumerate(archive.kinds.values()):
-            count = sum(1 for r in reports if r.kind == kind.slug)
-            kinds += nodes.Text(("；" if i else "收录") + f"{kind.name}{count}份")
+            kinds += nodes.Text(("；" if i else "收录") + f"{kind.name}{found[kind.slug]}份")
         kinds += nodes.Text("。")
         entries = [
             card(
@@ -108,7 +144,7 @@ class ArchiveOverviewDirective(ListingDirective):
             card(
                 [nodes.Text("按主题浏览")],
                 [card_text("同一主题在各地、各年度报告中的部分。")],
-                label_ref(self.env, "report-topics", nodes.inline("", "主题")),
+                doc_ref(self.env, "topics/index", nodes.inline("", "主题")),
             ),
             card(
                 [nodes.Text("使用指南")],
@@ -120,23 +156,61 @@ class ArchiveOverviewDirective(ListingDirective):
 
 
 class ArchiveIndexDirective(ListingDirective):
-    """Every county, grouped by province and city, with its reports per kind."""
+    """The provinces, each with its number of counties and reports (their pages list the counties)."""
 
     def run(self) -> list[nodes.Node]:
         note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "summary:reports")
         archive = self.archive
-        groups: dict[tuple[str, str], list[County]] = {}
-        for county in archive.counties.values():
-            groups.setdefault((county.province, county.city), []).append(county)
-        out = [self.titled("报告库", "archive")]
-        intro = "按省、市列出收录的县（市、区）；点击进入该地的历年报告。"
-        out[0] += nodes.paragraph(intro, intro)
-        for (province, city), counties in groups.items():
-            name = "".join(p for p in (province, city) if p) or "其他"
+        out = self.titled("报告库", "archive")
+        intro = "按省列出收录的县（市、区）；点击进入该省各县的历年报告。"
+        out += nodes.paragraph(intro, intro)
+        grouped = self.provinces(list(self.summary.reports.values()))
+        cards = []
+        for slug, province in archive.provinces.items():
+            counties = archive.counties_in(slug)
+            if not counties:
+                continue
+            body = [card_text(f"{len(counties)}个县（市、区）")]
+            if grouped[slug]:
+                body.append(card_text(self.counts(grouped[slug])))
+            cards.append(
+                card(
+                    [nodes.Text(province.name)],
+                    body,
+                    doc_ref(self.env, f"provinces/{slug}", nodes.inline("", province.name)),
+                )
+            )
+        out += card_grid(cards)
+        return [out]
+
+
+class ProvincePageDirective(ListingDirective):
+    """A province's counties, grouped by city, with their reports per kind."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        slug = self.arguments[0]
+        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, f"summary:province:{slug}")
+        archive = self.archive
+        province = archive.provinces[slug]
+        out = self.titled(province.name, "province")
+        intro = "按市列出收录的县（市、区）；点击进入该地的历年报告。"
+        out += nodes.paragraph(intro, intro)
+        groups: dict[str, list[County]] = {}
+        for county in archive.counties_in(slug):
+            groups.setdefault(county.city, []).append(county)
+        by_county: dict[str, list[ReportStub]] = {}
+        for report in self.summary.of_counties(c.slug for c in archive.counties_in(slug)):
+            by_county.setdefault(report.county, []).append(report)
+        for city, counties in groups.items():
+            name = "".join(p for p in (province.name, city) if p) or "其他"
             section = self.titled(name, f"{counties[0].slug}-group")
             cards = []
             for county in counties:
-                mine = archive.reports_of(county.slug)
+                mine = by_county.get(county.slug, [])
                 summary = []
                 for kind in archive.kinds.values():
                     years = [r.year for r in mine if r.kind == kind.slug]
@@ -151,8 +225,8 @@ class ArchiveIndexDirective(ListingDirective):
                     )
                 )
             section += card_grid(cards)
-            out[0] += section
-        return out
+            out += section
+        return [out]
 
 
 class CountyPageDirective(ListingDirective):
@@ -197,32 +271,55 @@ class YearsIndexDirective(ListingDirective):
     """Every year with its number of reports."""
 
     def run(self) -> list[nodes.Node]:
-        note_model_dependency(self.env, "archive")
-        archive = self.archive
+        note_model_dependency(self.env, "summary:reports")
         page = self.titled("按年度浏览", "years")
         items = nodes.bullet_list(classes=["year-list"])
-        for year in reversed(archive.years()):
-            count = len(archive.reports_in_year(year))
+        count = self.summary.count(lambda r: r.year)
+        for year in reversed(self.summary.years()):
             para = nodes.paragraph()
             para += doc_ref(self.env, f"years/{year}", nodes.inline("", f"{year}年"))
-            para += nodes.Text(f"　{count}份报告")
+            para += nodes.Text(f"　{count[year]}份报告")
             items += nodes.list_item("", para)
         page += items
         return [page]
 
 
 class YearPageDirective(ListingDirective):
-    """The reports covering one year, by kind, then county."""
+    """The reports covering one year, by province (each province's page lists them)."""
 
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         year = int(self.arguments[0])
-        note_model_dependency(self.env, f"year:{year}")
-        note_model_dependency(self.env, "kinds")
-        archive = self.archive
+        note_model_dependency(self.env, f"summary:year:{year}")
+        note_model_dependency(self.env, "archive")
         page = self.titled(f"{year}年度报告", "year")
-        reports = archive.reports_in_year(year)
+        reports = [r for r in self.summary.reports.values() if r.year == year]
+        intro = (
+            f"{year}年度共收录{len(reports)}份报告：{self.counts(reports)}。按省列出，点击查看各县的报告。"
+        )
+        page += nodes.paragraph(intro, intro)
+        page += self.province_list(self.provinces(reports), f"years/{year}", "year-provinces")
+        return [page]
+
+
+class YearProvinceDirective(ListingDirective):
+    """The reports covering one year in one province, by kind, then county."""
+
+    required_arguments = 2
+
+    def run(self) -> list[nodes.Node]:
+        year, province = int(self.arguments[0]), self.arguments[1]
+        note_model_dependency(self.env, f"summary:year:{year}:{province}")
+        note_model_dependency(self.env, "archive")
+        archive = self.archive
+        name = archive.provinces[province].name
+        page = self.titled(f"{name}{year}年度报告", "year")
+        counties = [c.slug for c in archive.counties_in(province)]
+        reports = [r for r in self.summary.of_counties(counties) if r.year == year]
+        back = nodes.paragraph(classes=["listing-up"])
+        back += doc_ref(self.env, f"years/{year}", nodes.inline("", f"{year}年度各省报告"))
+        page += back
         for kind in archive.kinds.values():
             mine = [r for r in reports if r.kind == kind.slug]
             if not mine:
@@ -231,9 +328,86 @@ class YearPageDirective(ListingDirective):
             items = nodes.bullet_list(classes=["year-reports"])
             for report in mine:
                 para = nodes.paragraph()
-                para += report_link(self.env, report, nodes.inline("", archive.counties[report.county].name))
+                para += report_ref(
+                    self.env, "report", report.key, nodes.inline("", archive.counties[report.county].name)
+                )
                 para += nodes.Text("　")
                 para += text_nodes(report.title)
+                items += nodes.list_item("", para)
+            section += items
+            page += section
+        return [page]
+
+
+class TopicsIndexDirective(ListingDirective):
+    """Every topic with the number of sections on it (each topic's page lists them by province)."""
+
+    def run(self) -> list[nodes.Node]:
+        note_model_dependency(self.env, "summary:topics")
+        note_model_dependency(self.env, "archive")
+        page = self.titled("按主题浏览", "topics")
+        intro = "同一主题在各地、各年度报告中的部分。点击主题，按省查看。"
+        page += nodes.paragraph(intro, intro)
+        count = Counter(p.topic for r in self.summary.reports.values() for p in r.parts if p.topic)
+        items = nodes.bullet_list(classes=["topic-list"])
+        for topic in self.archive.topics.values():
+            para = nodes.paragraph()
+            para += doc_ref(self.env, f"topics/{topic.key}", nodes.inline("", topic.label))
+            para += nodes.Text(f"　{count[topic.key]}个部分")
+            items += nodes.list_item("", para)
+        page += items
+        return [page]
+
+
+class TopicPageDirective(ListingDirective):
+    """One topic: the provinces whose reports have sections on it."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        key = self.arguments[0]
+        note_model_dependency(self.env, f"summary:topic:{key}")
+        note_model_dependency(self.env, "archive")
+        topic = self.archive.topics[key]
+        page = self.titled(topic.label, "topic")
+        reports = [r for r in self.summary.reports.values() if any(p.topic == key for p in r.parts)]
+        intro = f"{len(reports)}份报告有这一主题的部分。按省列出："
+        page += nodes.paragraph(intro, intro)
+        page += self.province_list(self.provinces(reports), f"topics/{key}", "topic-provinces")
+        return [page]
+
+
+class TopicProvinceDirective(ListingDirective):
+    """One topic in one province: each county's sections on it, year by year."""
+
+    required_arguments = 2
+
+    def run(self) -> list[nodes.Node]:
+        key, province = self.arguments
+        note_model_dependency(self.env, f"summary:topic:{key}:{province}")
+        note_model_dependency(self.env, "archive")
+        archive = self.archive
+        topic = archive.topics[key]
+        page = self.titled(f"{topic.label}（{archive.provinces[province].name}）", "topic")
+        back = nodes.paragraph(classes=["listing-up"])
+        back += doc_ref(self.env, f"topics/{key}", nodes.inline("", f"{topic.label}：各省"))
+        page += back
+        for county in archive.counties_in(province):
+            found = [
+                (r, p) for r in self.summary.of_counties([county.slug]) for p in r.parts if p.topic == key
+            ]
+            if not found:
+                continue
+            section = self.titled(county.name, county.slug)
+            items = nodes.bullet_list(classes=["topic-sections"])
+            for report, part in found:
+                para = nodes.paragraph()
+                label = f"{report.year}年{archive.kinds[report.kind].name}"
+                para += report_ref(
+                    self.env, "section", f"{report.key}/{part.anchor}", nodes.inline("", label)
+                )
+                para += nodes.Text("　")
+                para += text_nodes(f"{part.marker}{part.heading}")
                 items += nodes.list_item("", para)
             section += items
             page += section
@@ -247,7 +421,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_event("shufa-county-kind")  # (directive, county, kind, its reports, section node)
     app.add_directive("archive-overview", ArchiveOverviewDirective)
     app.add_directive("archive-index", ArchiveIndexDirective)
+    app.add_directive("province-page", ProvincePageDirective)
     app.add_directive("county-page", CountyPageDirective)
     app.add_directive("years-index", YearsIndexDirective)
     app.add_directive("year-page", YearPageDirective)
+    app.add_directive("year-province", YearProvinceDirective)
+    app.add_directive("topics-index", TopicsIndexDirective)
+    app.add_directive("topic-page", TopicPageDirective)
+    app.add_directive("topic-province", TopicProvinceDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,10 +20,12 @@ from . import tables
 from .core import metrics
 from .core.metrics import PlacedFigure, chart, format_value, report_figures, series, spoken
 from .core.model import Archive, County, Kind, Report
-from .data import get_archive, note_model_dependency
+from .core.partitions import HUB
+from .data import Run, get_archive, note_model_dependency
 from .domain import doc_ref, report_ref
 from .envstore import env_dict
 from .inline import figure_value
+from .listings import ListingDirective
 
 
 def figure_node(archive: Archive, placed: PlacedFigure) -> figure_value:
@@ -112,47 +114,108 @@ def _register_report_figures(
         domain.note_object(f"{report.key}/{p.id}", "figure", p.id, label, directive.get_location())
 
 
-class MetricIndexDirective(SphinxDirective):
-    """Every metric, with the counties and years that report it."""
+class MetricIndexDirective(ListingDirective):
+    """Every metric, with the number of counties reporting it (each metric's page lists them by province)."""
 
     def run(self) -> list[nodes.Node]:
-        note_model_dependency(self.env, "alltext")
-        archive = get_archive(self.env)
-        page = nodes.section(ids=["metrics"])
-        page += nodes.title("数字指标", "数字指标")
-        intro = "报告中的数字按下列指标归类（见 data/metrics.yaml），点击进入该地的历年数字。"
+        note_model_dependency(self.env, "summary:metrics")
+        note_model_dependency(self.env, "archive")
+        page = self.titled("数字指标", "metrics")
+        intro = "报告中的数字按下列指标归类（见 data/metrics.yaml），点击指标按省查看各地的历年数字。"
         page += nodes.paragraph(intro, intro)
-        found: dict[str, list[tuple[Report, list[Report]]]] = {}
-        for county in archive.counties:
-            for kind in archive.kinds:
-                reports = archive.reports_of(county, kind)
-                for key, values in series(archive, reports).items():
-                    found.setdefault(key, []).append((reports[0], [r for r in reports if values.get(r.year)]))
-        for key, metric in archive.metrics.items():
-            section = nodes.section(ids=[key])
-            section += nodes.title(metric.label, metric.label)
-            rows = found.get(key, [])
-            if not rows:
-                section += nodes.paragraph("暂无报告涉及。", "暂无报告涉及。", classes=["empty"])
-            items = nodes.bullet_list()
-            for first, reported in rows:
-                county = archive.counties[first.county]
-                kind = archive.kinds[first.kind]
-                para = nodes.paragraph()
-                para += doc_ref(self.env, county.docname, nodes.inline("", f"{county.name}{kind.name}"))
-                years = "、".join(str(r.year) for r in reported) or "（数字均已隐去）"
-                para += nodes.Text(f"：{years}")
-                items += nodes.list_item("", para)
-            if rows:
-                section += items
-            page += section
+        items = nodes.bullet_list(classes=["metric-list"])
+        for key, metric in self.archive.metrics.items():
+            counties = {c.split("/")[0] for c in self.summary.metric_years.get(key, {})}
+            para = nodes.paragraph()
+            para += doc_ref(self.env, f"metrics/{key}", nodes.inline("", metric.label))
+            para += nodes.Text(f"　{len(counties)}个县（市、区）" if counties else "　暂无报告涉及")
+            items += nodes.list_item("", para)
+        page += items
         return [page]
 
 
-def metric_pages(app: Sphinx, archive: Archive, pages: dict[str, str]) -> None:
+class MetricPageDirective(ListingDirective):
+    """One metric: the provinces whose counties report it."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        key = self.arguments[0]
+        note_model_dependency(self.env, "summary:metrics")
+        note_model_dependency(self.env, "archive")
+        archive = self.archive
+        metric = archive.metrics[key]
+        page = self.titled(metric.label, key)
+        reported = self.summary.metric_years.get(key, {})
+        by_province: dict[str, set[str]] = {}
+        for county_kind in reported:
+            county = county_kind.split("/")[0]
+            if county in archive.counties:
+                by_province.setdefault(archive.counties[county].province_slug, set()).add(county)
+        if not by_province:
+            page += nodes.paragraph("暂无报告涉及。", "暂无报告涉及。", classes=["empty"])
+            return [page]
+        items = nodes.bullet_list(classes=["metric-provinces"])
+        for province in archive.provinces:
+            if province in by_province:
+                para = nodes.paragraph()
+                name = archive.provinces[province].name
+                para += doc_ref(self.env, f"metrics/{key}/{province}", nodes.inline("", name))
+                para += nodes.Text(f"　{len(by_province[province])}个县（市、区）")
+                items += nodes.list_item("", para)
+        page += items
+        return [page]
+
+
+class MetricProvinceDirective(ListingDirective):
+    """One metric in one province: the counties and years that report it."""
+
+    required_arguments = 2
+
+    def run(self) -> list[nodes.Node]:
+        key, province = self.arguments
+        note_model_dependency(self.env, f"summary:metric:{key}:{province}")
+        note_model_dependency(self.env, "archive")
+        archive = self.archive
+        metric = archive.metrics[key]
+        page = self.titled(f"{metric.label}（{archive.provinces[province].name}）", key)
+        back = nodes.paragraph(classes=["listing-up"])
+        back += doc_ref(self.env, f"metrics/{key}", nodes.inline("", f"{metric.label}：各省"))
+        page += back
+        reported = self.summary.metric_years.get(key, {})
+        items = nodes.bullet_list()
+        for county in archive.counties_in(province):
+            for kind in archive.kinds.values():
+                years = reported.get(f"{county.slug}/{kind.slug}")
+                if years is None:
+                    continue
+                para = nodes.paragraph()
+                para += doc_ref(self.env, county.docname, nodes.inline("", f"{county.name}{kind.name}"))
+                para += nodes.Text("：" + ("、".join(str(y) for y in years) or "（数字均已隐去）"))
+                items += nodes.list_item("", para)
+        page += items
+        return [page]
+
+
+def metric_pages(app: Sphinx, run: Run, pages: dict[str, str]) -> None:
+    """The metric index and each metric's page (across provinces), and each metric's page of the
+    provinces this run writes."""
     from .pages import SUFFIX, block, page
 
-    pages[f"metrics/index{SUFFIX}"] = page(block("metric-index"), "data/metrics.yaml")
+    archive, summary = run.result.archive, run.summary
+    if run.partition in ("", HUB):
+        pages[f"metrics/index{SUFFIX}"] = page(block("metric-index"), "data/metrics.yaml")
+        for key in archive.metrics:
+            pages[f"metrics/{key}{SUFFIX}"] = page(block("metric-page", key), "data/metrics.yaml")
+    if run.partition == HUB:
+        return
+    for province in sorted(run.provinces):
+        counties = {c.slug for c in archive.counties_in(province)}
+        for key, reported in summary.metric_years.items():
+            if key in archive.metrics and any(ck.split("/")[0] in counties for ck in reported):
+                pages[f"metrics/{key}/{province}{SUFFIX}"] = page(
+                    block("metric-province", f"{key} {province}"), "data/metrics.yaml"
+                )
 
 
 def _keep_figures(app: Sphinx) -> None:
@@ -174,4 +237,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-county-kind", add_metric_series)
     app.connect("shufa-generate-pages", metric_pages)
     app.add_directive("metric-index", MetricIndexDirective)
+    app.add_directive("metric-page", MetricPageDirective)
+    app.add_directive("metric-province", MetricProvinceDirective)
     return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

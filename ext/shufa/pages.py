@@ -1,12 +1,20 @@
 """Sphinx plugin: generate the thin source pages of the archive from the model.
 
 At ``builder-inited`` (after the data plugin has loaded the model) this writes,
-into the git-ignored folders ``docs/reports/`` and ``docs/years/``:
+into the git-ignored folders ``reports/``, ``provinces/``, ``years/``, ``topics/``
+and ``metrics/`` of the source folder, the pages this run writes
+(:mod:`shufa.core.partitions` says which run writes which page):
 
-- ``reports/index.rst`` — every county, by province and city;
-- ``reports/<county>/index.rst`` — a county's kinds and years;
-- ``reports/<county>/<kind>/<year>.rst`` — one report, as directive blocks;
-- ``years/index.rst`` and ``years/<year>.rst`` — the reports of each year.
+- ``reports/index`` — the provinces; ``provinces/<p>`` — a province's counties;
+- ``reports/<county>/index`` — a county's kinds and years;
+- ``reports/<county>/<kind>/<year>`` — one report, as directive blocks;
+- ``years/index``, ``years/<year>`` (by province), ``years/<year>/<p>`` — the reports of a year;
+- ``topics/index``, ``topics/<topic>`` (by province), ``topics/<topic>/<p>`` — a topic's sections;
+- the metric pages, which the metrics plugin adds through ``shufa-generate-pages``.
+
+Every page lists a bounded number of things: a province's share at most, so no
+page grows with the whole archive. In a partition's run, links to pages another
+run writes resolve by their URL.
 
 A file is written only when its content changes and stale files are removed,
 so a no-op build re-reads nothing. The pages hold no report text: that comes
@@ -20,17 +28,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.util import logging
+from sphinx.environment import BuildEnvironment
+from sphinx.util import docname_join, logging
+from sphinx.util.nodes import make_refnode
 
-from .core.model import Archive, Report
-from .data import get_archive
+from .core.files import write_if_changed
+from .core.model import Report
+from .core.partitions import HUB
+from .data import Run, get_run
+from .envstore import claimed, extra_pages
 
 logger = logging.getLogger(__name__)
 
 #: Folders of the source directory that belong to the generator (and to .gitignore).
-GENERATED_DIRS = ("reports", "years", "metrics")
+GENERATED_DIRS = ("reports", "years", "metrics", "provinces", "topics")
 
 #: The suffix of generated pages (registered as reStructuredText at config-inited).
 SUFFIX = ".rst"
@@ -58,18 +73,42 @@ def report_page(report: Report) -> str:
     return page(block("report", report.key, children), f"data/{report.key}.yaml")
 
 
-def generated_pages(archive: Archive) -> dict[str, str]:
-    """Relative source path → content, for every generated page of *archive*."""
+def generated_pages(run: Run) -> dict[str, str]:
+    """Relative source path → content, for every generated page this run writes.
+
+    Every run has ``reports/index`` and ``years/index`` (the root's toctree names them);
+    the whole archive and the hub add the pages across provinces; the whole archive and a
+    partition add the pages of their provinces and counties (:mod:`shufa.core.partitions`).
+    """
+    archive, summary = run.result.archive, run.summary
     pages: dict[str, str] = {
-        f"reports/index{SUFFIX}": page(block("archive-index"), "data/counties.yaml", orphan=False),
+        f"reports/index{SUFFIX}": page(block("archive-index"), "data/provinces.yaml", orphan=False),
         f"years/index{SUFFIX}": page(block("years-index"), "data/", orphan=False),
     }
-    for slug in archive.counties:
-        pages[f"reports/{slug}/index{SUFFIX}"] = page(block("county-page", slug), "data/counties.yaml")
+
+    def add(docname: str, directive: str, argument: str, source: str) -> None:
+        pages[f"{docname}{SUFFIX}"] = page(block(directive, argument), source)
+
+    if run.partition in ("", HUB):
+        for year in summary.years():
+            add(f"years/{year}", "year-page", str(year), "data/")
+        add("topics/index", "topics-index", "", "data/topics.yaml")
+        for topic in archive.topics:
+            add(f"topics/{topic}", "topic-page", topic, "data/topics.yaml")
+    if run.partition == HUB:
+        return pages
+    for province in sorted(run.provinces):
+        counties = archive.counties_in(province)
+        mine = list(summary.of_counties(c.slug for c in counties))
+        add(f"provinces/{province}", "province-page", province, "data/counties.yaml")
+        for year in sorted({r.year for r in mine}):
+            add(f"years/{year}/{province}", "year-province", f"{year} {province}", "data/")
+        for topic in dict.fromkeys(p.topic for r in mine for p in r.parts if p.topic in archive.topics):
+            add(f"topics/{topic}/{province}", "topic-province", f"{topic} {province}", "data/topics.yaml")
+        for county in counties:
+            add(county.docname, "county-page", county.slug, "data/counties.yaml")
     for report in archive.reports.values():
         pages[f"{report.docname}{SUFFIX}"] = report_page(report)
-    for year in archive.years():
-        pages[f"years/{year}{SUFFIX}"] = page(block("year-page", str(year)), "data/")
     return pages
 
 
@@ -77,16 +116,7 @@ def write_pages(srcdir: Path, pages: dict[str, str]) -> tuple[int, int]:
     """Write changed pages, remove stale ones; return (written, removed)."""
     written = removed = 0
     for rel, content in pages.items():
-        path = srcdir / rel
-        try:
-            if path.read_text(encoding="utf-8") == content:
-                continue
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(content, encoding="utf-8")
-        tmp.replace(path)
-        written += 1
+        written += write_if_changed(srcdir / rel, content)
     for folder in sorted({*GENERATED_DIRS, *(rel.split("/", 1)[0] for rel in pages if "/" in rel)}):
         root = srcdir / folder
         if not root.is_dir():
@@ -102,13 +132,58 @@ def write_pages(srcdir: Path, pages: dict[str, str]) -> tuple[int, int]:
 
 
 def _generate(app: Sphinx) -> None:
-    archive = get_archive(app.env)
-    pages = generated_pages(archive)
-    # Other plugins add their own generated pages (comparison pages …) to the same set.
-    app.events.emit("shufa-generate-pages", archive, pages)
+    run = get_run(app.env)
+    pages = generated_pages(run)
+    # Other plugins add their own generated pages (the metric pages …) to the same set.
+    app.events.emit("shufa-generate-pages", run, pages)
     written, removed = write_pages(Path(app.srcdir), pages)
     if written or removed:
         logger.info(f"shufa: {written} generated page(s) written, {removed} removed")
+
+
+#: Output folders whose every file is a page or a claimed file (:func:`shufa.envstore.claim`).
+SWEPT_DIRS = (*GENERATED_DIRS, "sitemaps")
+
+
+def _sweep(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the output files that nothing of this build wrote any more (a deleted report's page
+    and downloads, a renamed county's folder …), so an incremental build gives what a clean one does."""
+    if exception is not None or app.builder.format != "html":
+        return
+    env = app.env
+    outdir = Path(app.outdir)
+    keep = set(claimed(app))
+    keep.update(Path(app.builder.get_outfilename(d)).resolve().as_posix() for d in env.found_docs)
+    keep.update(Path(app.builder.get_outfilename(d)).resolve().as_posix() for d in extra_pages(env))
+    removed = 0
+    for folder in SWEPT_DIRS:
+        root = outdir / folder
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*"), reverse=True):
+            if path.is_file() and path.resolve().as_posix() not in keep:
+                path.unlink()
+                removed += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    if removed:
+        logger.info(f"shufa: {removed} output file(s) of removed pages deleted")
+
+
+def _link_across_runs(
+    app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element
+) -> nodes.reference | None:
+    """In a partition's run, a link to a page another run writes (the home page, a year's
+    page …) resolves by that page's URL, as Sphinx resolves a link to a page it has."""
+    if node.get("refdomain") != "std" or node.get("reftype") != "doc" or not node.get("refexplicit"):
+        return None
+    run = get_run(env)
+    refdoc = node.get("refdoc", env.docname)
+    target = docname_join(refdoc, node["reftarget"])
+    if run.owns(target):
+        return None  # a page of this run: if it is missing, Sphinx says so
+    caption = node.astext()
+    return make_refnode(app.builder, refdoc, target, None, nodes.inline(caption, caption, classes=["doc"]))
 
 
 def _register_suffix(app: Sphinx, config: Config) -> None:
@@ -119,6 +194,8 @@ def _register_suffix(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.data")
     app.connect("config-inited", _register_suffix)
-    app.add_event("shufa-generate-pages")  # (archive, pages: relative path → content)
+    app.add_event("shufa-generate-pages")  # (run, pages: relative path → content)
     app.connect("builder-inited", _generate, priority=400)
+    app.connect("missing-reference", _link_across_runs)
+    app.connect("build-finished", _sweep, priority=950)  # after every plugin wrote its files
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,9 +18,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .core.files import write_if_changed
 from .core.model import Archive
-from .data import get_archive
-from .envstore import extra_pages
+from .core.partitions import HUB
+from .data import get_run
+from .envstore import claim, extra_pages
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +33,23 @@ _TEMPLATES = Environment(
 )
 
 
-def redirect_pages(archive: Archive, extra: dict[str, str] | None = None) -> dict[str, tuple[str, str, str]]:
-    """Old page → (new page, title of the new page, note) for every former county slug.
+#: Pages of the archive that moved, with their new place: old page → (new page, title, note).
+MOVED = {
+    "report-topics.html": ("topics/index.html", "按主题浏览", "主题索引已分为每个主题一页、每省一页。"),
+    "report-years.html": ("years/index.html", "按年度浏览", "年度索引已分为每个年度一页、每省一页。"),
+}
+
+
+def redirect_pages(
+    archive: Archive, extra: dict[str, str] | None = None, counties: set[str] | None = None
+) -> dict[str, tuple[str, str, str]]:
+    """Old page → (new page, title of the new page, note) for every former slug of *counties*
+    (default: every county).
 
     *extra* names the pages plugins write themselves (the comparison pages), with titles."""
     pages: dict[str, tuple[str, str, str]] = {}
     for county in archive.counties.values():
-        if not county.aliases:
+        if not county.aliases or (counties is not None and county.slug not in counties):
             continue
         targets = [(f"{county.docname}.html", county.name)]
         targets += [(f"{r.docname}.html", r.title) for r in archive.reports_of(county.slug)]
@@ -66,15 +78,17 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    pages = redirect_pages(get_archive(app.env), extra_pages(app.env))
+    run = get_run(app.env)
+    archive = run.result.archive
+    counties = {c.slug for p in run.provinces for c in archive.counties_in(p)}
+    pages = redirect_pages(archive, extra_pages(app.env), counties)
+    if run.partition in ("", HUB):
+        pages.update(MOVED)
     for old, (new, title, note) in pages.items():
-        path = outdir / old
-        path.parent.mkdir(parents=True, exist_ok=True)
-        content = render_redirect(old, new, title, note)
-        if not path.is_file() or path.read_text(encoding="utf-8") != content:
-            path.write_text(content, encoding="utf-8")
+        claim(app, outdir / old)
+        write_if_changed(outdir / old, render_redirect(old, new, title, note))
     if pages:
-        logger.info(f"shufa: {len(pages)} redirect page(s) for former county slugs")
+        logger.info(f"shufa: {len(pages)} redirect page(s) for moved pages and former county slugs")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

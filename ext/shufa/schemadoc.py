@@ -1,9 +1,10 @@
-"""Sphinx plugin: render the data-format reference from the JSON Schemas in :mod:`shufa.schema`.
+"""Sphinx plugin: render the reference pages from the definitions the code runs on.
 
 ``{shufa-schema} report`` shows every key of a report file (with nested keys
 as dotted paths such as ``sections[].items[].label``), whether it is required,
-its type and its description, so the reference page is generated from the very
-definition the loader validates against.
+its type and its description, from the JSON Schemas of :mod:`shufa.core.schema`
+that the loader validates against. ``{shufa-config}`` lists every ``shufa_*``
+option of conf.py from :class:`shufa.config.ShufaConfig`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from . import tables
+from . import config, tables
 from .core.schema import PATTERN_FORMS, SCHEMAS
 
 _CODE = re.compile(r"`([^`]+)`")
@@ -118,6 +119,25 @@ class SchemaDirective(SphinxDirective):
         return row
 
 
+class ConfigDirective(SchemaDirective):
+    """A table of every ``shufa_*`` option: name, default, what a change rebuilds, help."""
+
+    required_arguments = 0
+
+    def run(self) -> list[nodes.Node]:
+        table, body = tables.table(["config-table"], (28, 22, 10, 40), ["配置项", "默认值", "改动后", "说明"])
+        rebuilt = {"env": "重新读取", "html": "重新写出"}
+        for spec in config.options():
+            name = config.PREFIX + spec.name
+            default = repr(spec.default)
+            rebuild = rebuilt.get(spec.metadata["rebuild"], spec.metadata["rebuild"])
+            body += self._row(
+                [nodes.literal(name, name), nodes.literal(default, default), rebuild, spec.metadata["help"]]
+            )
+        return [table]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("shufa-schema", SchemaDirective)
+    app.add_directive("shufa-config", ConfigDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,4 +1,5 @@
-"""Sphinx plugin: search in Chinese that finds phrases, place names and figures, down to the section.
+"""Sphinx plugin: search in Chinese that finds phrases, place names and figures, down to the
+section, with an index split by term so that a query downloads what its terms need.
 
 Sphinx 9.0's own ``zh`` search breaks in the browser (``ChineseStemmer is not
 defined``), indexes no Chinese without jieba, and with jieba cannot find a
@@ -6,33 +7,39 @@ phrase that jieba cut differently (``法治政府建设``, ``224项``). This plu
 replaces it:
 
 - Text is cut into terms by :mod:`shufa.core.searchterms` (character pairs,
-  numbers, words): no dictionary is loaded, so a no-op build costs nothing,
-  and a phrase can never be cut "wrongly".
+  numbers, words; lone characters by page): no dictionary is loaded, and a
+  phrase can never be cut "wrongly".
 - Postings point at *parts* of pages (a report section or item, a section of
   a guide page), not at pages, so a result links to ``…/2023.html#s3-2``.
-- The index is ``_static/searchindex-zh.js`` (and ``searchindex-zh-1.js`` …:
-  one shard per ``shufa_search_shard_pages`` pages, a county's pages in one
-  shard), a shard written only when the searchable text of one of its pages
-  changed, so an edit rewrites one shard; ``_static/search-zh.js`` loads every
-  shard, splits queries by the same rules and plugs the results into Sphinx's
-  search page.
+- The index (:mod:`shufa.core.searchindex`) is split by term: dictionary shards
+  by term hash, long posting lists in blocks in rank order, the doc table in
+  chunks, one text file per page for snippets, all under ``_static/search/``.
+  ``_static/search-zh.js`` loads what a query needs and shows the results on
+  Sphinx's search page, grouped by page, paged, with facets.
 
-Sphinx's own searchindex.js keeps only the pages and their titles: its term
-list stays empty (the ``zh`` search language registered here splits nothing),
-and the section titles and domain objects (every report part and figure is
-one) are left out — searchindex-zh.js finds them by their text. ``shufa_search_exclude`` lists pages found by their title
-only (default: none); a page with ``nosearch`` metadata is left out too.
-Pages a plugin writes itself (the year-to-year comparisons, which repeat two
-reports: :func:`shufa.envstore.note_extra_pages`) are found by their title.
+The partitioned build (``shufa_partition``): a partition's run writes its *piece*
+(its pages tokenised, sorted and bucketed, its doc table and texts) under
+``<outdir>/_shufa/search/``; the hub's run (``hub``) merges every partition's
+piece (``<shufa_partitions_dir>/*/_shufa/search/``) and its own into the site's
+files, without tokenising them again and rebuilding only the shards whose
+buckets changed; the single run (``""``) does both. A piece is rebuilt only when
+the searchable text or the metadata of one of its pages changed.
+
+Sphinx's own searchindex.js keeps only the pages outside ``reports/`` (so it
+does not grow with the archive) and no terms: the ``zh`` search language
+registered here splits nothing, and the section titles and domain objects
+(every report part and figure is one) are left out. ``shufa_search_exclude``
+lists pages found by their title only (default: none); a page with
+``nosearch`` metadata is left out too. Pages a plugin writes itself (the
+year-to-year comparisons, which repeat two reports:
+:func:`shufa.envstore.note_extra_pages`) are found by their title.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import hashlib
-import json
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -42,26 +49,29 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
-from .core.searchterms import (
-    INDEX_VERSION,
-    PageText,
-    Part,
-    build_index,
-    index_digest,
-    normalize,
-    shard_count,
-    shard_file,
-    shard_of,
-    title_only,
+from .assets import RULES_FILE
+from .core.files import write_if_changed
+from .core.searchindex import (
+    META_FILE,
+    SITE_DIR,
+    MergeReport,
+    PieceReader,
+    SearchPage,
+    build_piece,
+    describe_page,
+    merge_pieces,
+    write_piece,
 )
+from .core.searchterms import INDEX_VERSION, PageText, Part, redacted, title_only
+from .data import loaded_archive
+from .directives import report_item, report_page
 from .envstore import extra_pages, per_document_store
 from .inline import redaction
 
 logger = logging.getLogger(__name__)
 
-#: Pages per shard of the index (``shufa_search_shard_pages``).
-SHARD_PAGES = 400
 SCRIPT_FILE = "search-zh.js"
+STYLE_FILE = "search.css"
 _SPACE = re.compile(r"\s+")
 
 
@@ -70,12 +80,11 @@ _SPACE = re.compile(r"\s+")
 
 def _starts_part(node: nodes.Element, depth: int) -> str | None:
     """The anchor of the part *node* opens, ``""`` for the page itself, None if it opens none."""
-    classes = node.get("classes", [])
     ids = node.get("ids", [])
-    if isinstance(node, nodes.container) and "report-item" in classes and ids:
+    if isinstance(node, report_item):
         return ids[0]
     if isinstance(node, nodes.section):
-        if depth == 0 or "report" in ids:
+        if depth == 0 or isinstance(node, report_page):
             return ""
         return ids[0] if ids else None
     return None
@@ -98,14 +107,15 @@ def page_text(doctree: nodes.document) -> PageText:
         if "no-search" in node.get("classes", []):
             return
         if isinstance(node, redaction):
-            # A hidden name or number is no text: it must not join its neighbours into a term.
-            current[2].append("\n")
+            # A hidden name or number is no text: it must not join its neighbours into a
+            # term; snippets show it as printed.
+            current[2].append(redacted(node.astext()))
             return
         if not node.children:
             # a leaf that keeps its text in attributes (a figure mark) says it with astext()
             current[2].append(node.astext())
         anchor = _starts_part(node, depth)
-        if anchor is not None and "report" in node.get("ids", []):
+        if isinstance(node, report_page):
             report = True
         if anchor:
             current = [anchor, "", []]
@@ -121,7 +131,7 @@ def page_text(doctree: nodes.document) -> PageText:
     for child in doctree.children:
         walk(child, parts[0], 0)
     found = [
-        Part(anchor, _SPACE.sub(" ", label).strip(), _SPACE.sub(" ", normalize("".join(text))).strip())
+        Part(anchor, _SPACE.sub(" ", label).strip(), _SPACE.sub(" ", "".join(text)).strip())
         for anchor, label, text in parts
     ]
     title = found[0].label
@@ -154,70 +164,108 @@ def _is_chinese(app: Sphinx) -> bool:
     return lang.lower().startswith("zh")
 
 
-def write_index(app: Sphinx) -> list[Path]:
-    """Write the index in shards of about ``shufa_search_shard_pages`` pages each.
+#: Where a run keeps its piece for the hub (partition runs: ``<outdir>/_shufa/search``).
+PIECE_DIR = Path("_shufa", "search")
 
-    A shard file is rewritten only when it would change, so an edit rewrites the shard
-    of the county it touched, not the whole archive's index. Files of shards no longer
-    needed are removed.
+
+def _pages(app: Sphinx) -> dict[str, SearchPage]:
+    """This run's searchable pages, with their metadata."""
+    env = app.env
+    archive = loaded_archive(env)
+    texts: dict[str, PageText] = {d: p for d, p in env.shufa_search.items() if d in env.found_docs}
+    for name, title in extra_pages(env).items():
+        texts.setdefault(name, title_only(title))
+    return {d: SearchPage(t, describe_page(d, archive)) for d, t in texts.items()}
+
+
+def _piece(app: Sphinx, folder: Path, partition: str) -> PieceReader:
+    """This run's piece, written into *folder*; rebuilt only when a page or its metadata changed."""
+    pages = _pages(app)
+    digest = hashlib.sha1(
+        repr(
+            [INDEX_VERSION, partition, sorted((d, p.text.digest, p.meta) for d, p in pages.items())]
+        ).encode()
+    ).hexdigest()
+    stamp = folder / "pages.sha1"
+    try:
+        if stamp.read_text(encoding="utf-8") == digest:
+            return PieceReader(folder)
+    except (FileNotFoundError, ValueError):
+        pass
+    piece = build_piece(pages, partition)
+    written = write_piece(piece, folder)
+    write_if_changed(stamp, digest)
+    logger.info(
+        f"shufa: search piece {partition or '(whole archive)'}: {len(pages):,} pages, {written} files written"
+    )
+    return PieceReader(folder)
+
+
+def _labels(app: Sphinx) -> dict[str, dict[str, str]]:
+    archive = loaded_archive(app.env)
+    if archive is None:
+        return {}
+    return {
+        "topics": {t.key: t.label for t in archive.topics.values()},
+        "kinds": {k.slug: k.name for k in archive.kinds.values()},
+    }
+
+
+def write_index(app: Sphinx) -> MergeReport | None:
+    """This run's share of the index: the piece of a partition, or the site's files.
+
+    A partition writes its piece under ``<outdir>/_shufa/search/``; the hub merges every
+    partition's piece and its own; the single run makes its piece (kept with the doctrees)
+    and merges it. Returns what the merge did (None in a partition's run).
     """
     if not _enabled(app):
-        return []
-    pages: dict[str, PageText] = {d: p for d, p in app.env.shufa_search.items() if d in app.env.found_docs}
-    for name, title in extra_pages(app.env).items():
-        pages.setdefault(name, title_only(title))
-    count = shard_count(len(pages), app.config.shufa_search_shard_pages)
-    groups: dict[int, dict[str, PageText]] = defaultdict(dict)
-    for docname, page in pages.items():
-        groups[shard_of(docname, count)][docname] = page
-    static = Path(app.outdir, "_static")
-    paths = [_write_shard(static, groups[k], k, count) for k in range(count)]
-    for old in static.glob("searchindex-zh-*.js"):
-        number = old.stem.rpartition("-")[2]
-        if not number.isdigit() or int(number) >= count:
-            old.unlink()
-    app.builder.shufa_search_shards = count
-    return paths
-
-
-def _write_shard(static: Path, pages: dict[str, PageText], shard: int, count: int) -> Path:
-    path = static / shard_file(shard)
-    head = f"/* shufa search index {index_digest(pages, shard, count)} */\n"
-    try:
-        with path.open(encoding="utf-8") as f:
-            if f.readline() == head:
-                return path
-    except FileNotFoundError:
-        pass
-    index = build_index(pages)
-    # json.dumps escapes nothing that could end the script: "<" is escaped so that
-    # "</script>" in a page can never close a script element that inlines the index.
-    payload = json.dumps(index, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(f"{head}ShufaSearch.setIndex({payload}, {shard}, {count});\n", encoding="utf-8")
-    tmp.replace(path)
-    logger.info(
-        f"shufa: search index shard {shard + 1}/{count}: {path.stat().st_size:,} bytes, {index['total']} parts"
-    )
-    return path
+        return None
+    partition = app.config.shufa_partition
+    if partition not in ("", "hub"):
+        _piece(app, Path(app.outdir) / PIECE_DIR, partition)
+        return None
+    work = Path(app.doctreedir) / "shufa-search"
+    pieces = [_piece(app, work / "piece", partition)]
+    if partition == "hub":
+        folder = app.config.shufa_partitions_dir
+        root = Path(app.confdir, folder) if folder else None
+        if root is None or not root.is_dir():
+            logger.warning(
+                f"shufa: shufa_partitions_dir {folder!r} is no folder; the search index holds the hub's pages only",
+                type="shufa",
+            )
+        else:
+            pieces += [
+                PieceReader(manifest.parent)
+                for manifest in sorted(root.glob("*/_shufa/search/manifest.json"))
+            ]
+    report = merge_pieces(pieces, Path(app.outdir) / SITE_DIR, _labels(app), work / "merged.json")
+    logger.info(f"shufa: search index: {report}")
+    app.builder.shufa_search_merged = True
+    return report
 
 
 def _collect_pages(app: Sphinx) -> Iterable[tuple[str, dict[str, Any], str]]:
     # Written before the search page is rendered, so the page's ?v= checksum is this index's.
-    paths = write_index(app)
+    write_index(app)
     indexer = getattr(app.builder, "indexer", None)
-    if paths and indexer is not None:
+    if indexer is not None and _is_chinese(app):
         slim_sphinx_index(indexer)
     return []
 
 
-def slim_sphinx_index(indexer: Any) -> None:
-    """Leave out of searchindex.js what searchindex-zh.js finds by text.
+def _outside_reports(docname: str) -> bool:
+    return not docname.startswith("reports/")
 
-    Every report part and figure is a domain object and every section a title: as
-    Sphinx stores them they would be most of searchindex.js, and their substring
-    search floods the results (search-zh.js turns it off). objects.inv keeps them all.
+
+def slim_sphinx_index(indexer: Any) -> None:
+    """Leave out of searchindex.js what the archive's own index finds.
+
+    Report pages (everything under ``reports/``) are not in it at all, so that it does not
+    grow with the archive (they are never fed: :func:`_builder_inited`; an index loaded
+    from an older build loses them here); every report part and figure is a domain object
+    and every section a title: as Sphinx stores them they would be most of searchindex.js.
+    objects.inv keeps them all.
     """
     freeze = indexer.freeze
 
@@ -226,16 +274,31 @@ def slim_sphinx_index(indexer: Any) -> None:
         frozen["alltitles"] = {}
         return frozen
 
+    indexer.prune({d for d in indexer._titles if _outside_reports(d)})
     indexer.get_objects = lambda fn2index: {}
     indexer.freeze = freeze_pages_only
 
 
+def _builder_inited(app: Sphinx) -> None:
+    builder = app.builder
+    index_page = getattr(builder, "index_page", None)
+    if index_page is None or not _is_chinese(app):
+        return
+
+    def index_hub_pages(pagename: str, *args: Any, **kwargs: Any) -> None:
+        if _outside_reports(pagename):
+            index_page(pagename, *args, **kwargs)
+
+    builder.index_page = index_hub_pages
+
+
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    if pagename == "search" and _enabled(app):
+    if pagename == "search" and getattr(app.builder, "shufa_search_merged", False):
         # Deferred: they run after searchtools.js and before the search starts, in this order.
+        app.add_js_file(RULES_FILE, priority=899, defer="defer")
         app.add_js_file(SCRIPT_FILE, priority=900, defer="defer")
-        for shard in range(getattr(app.builder, "shufa_search_shards", 1)):
-            app.add_js_file(shard_file(shard), priority=901, defer="defer")
+        app.add_js_file(f"search/{META_FILE}", priority=901, defer="defer")
+        app.add_css_file(STYLE_FILE)
 
 
 class SearchChinese(SearchLanguage):
@@ -258,29 +321,18 @@ class SearchChinese(SearchLanguage):
         return False
 
 
-#: Pages found by their title only: the year-to-year comparisons repeat two reports' text
-#: (a phrase would be found three times, and the index would be half as large again).
-DEFAULT_EXCLUDE: tuple[str, ...] = ()
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("shufa_search_exclude", DEFAULT_EXCLUDE, "env", types=frozenset({list, tuple}))
-    app.add_config_value("shufa_search_shard_pages", SHARD_PAGES, "html", types=frozenset({int}))
+    app.setup_extension("shufa.config")
     app.add_search_language(SearchChinese)
     per_document_store(app, "shufa_search")
     app.connect("doctree-read", _read)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("html-page-context", _page_context)
-    app.connect("config-inited", _add_static_path)
+    app.connect("builder-inited", _builder_inited)
+    app.setup_extension("shufa.assets")
     return {
         "version": "1",
         "env_version": INDEX_VERSION,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
-
-
-def _add_static_path(app: Sphinx, config: Any) -> None:
-    static = str(Path(__file__).parent / "static")
-    if static not in config.html_static_path:
-        config.html_static_path = [*config.html_static_path, static]

@@ -23,7 +23,6 @@ BOUNDED_SIDEBARS = {"reports/**": [], "years/**": []}
 
 
 def _configure(app: Sphinx, config: Config) -> None:
-    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
     config.templates_path = [str(HERE / "templates"), *config.templates_path]
     sidebars = dict(config.html_sidebars)
     for pattern, value in BOUNDED_SIDEBARS.items():
@@ -36,5 +35,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # "Color mode" and friends untranslated): see sphinx.locale.init's fallback chain.
     app.add_message_catalog("sphinx", str(HERE / "locale"))
     app.connect("config-inited", _configure)
-    app.add_css_file("shufa.css")
+    app.setup_extension("shufa.assets")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "lock": "shufa.commands.lock",
     "figures": "shufa.commands.figures",
     "check-links": "shufa.commands.check_links",
+    "export": "shufa.commands.export",
+    "build": "shufa.commands.build",
 }
 
 

@@ -1,10 +1,12 @@
 """``shufa import SRC... [--county SLUG] [--kind KIND] [--year YEAR] [-o OUT | --data-dir DIR] [--force]``.
 
-Each SRC becomes data/<county>/<kind>/<year>.yaml (or OUT; ``-o -`` prints
-it). Registries (counties, kinds, topics) come from the data folder. A file
-that cannot be imported gets one clear message and nothing is written for it;
-the exit code is 1 when any SRC failed. Several SRC files get a progress bar
-on stderr and a final table.
+Each SRC (a .txt, .docx, .html or .pdf file, or a folder of them, searched
+recursively) becomes data/<county>/<kind>/<year>.yaml (or OUT; ``-o -`` prints
+it), and its original is kept as sources/<county>/<kind>/<year>.<ext>.
+Registries (counties, kinds, topics) come from the data folder. A file that
+cannot be imported is refused with one clear message and nothing is written
+for it; the exit code is 1 when any file was refused. Several files get a
+progress bar on stderr and a final table: imported, refused (why), to review.
 """
 
 from __future__ import annotations
@@ -15,14 +17,19 @@ from pathlib import Path
 
 from ..importing.pipeline import Options, Prepared, Registries, load_registries, prepare, write
 from ..importing.progress import Progress, format_table
-from ..importing.sources import ImportFailure
+from ..importing.sources import FORMATS, ImportFailure, sha256_of
 from ..importing.summary import excerpt
 
-HELP = "import published report texts (.txt, .docx) into data files"
+HELP = "import published reports (.txt, .docx, .html, .pdf, or folders of them) into data files"
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("sources", nargs="+", metavar="SRC", help="published report text(s): .txt or .docx")
+    parser.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SRC",
+        help="published report(s): .txt, .docx, .html or .pdf files, or folders holding them",
+    )
     parser.add_argument("--county", metavar="SLUG", help="county slug of counties.yaml (default: detected)")
     parser.add_argument("--kind", metavar="KIND", help="report kind of kinds.yaml (default: detected)")
     parser.add_argument(
@@ -43,8 +50,37 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace an existing data file")
 
 
+def expand(paths: list[Path]) -> tuple[list[Path], dict[str, int]]:
+    """The files to import: each file given, and every file of a supported format in each folder
+    given (recursively, in name order; hidden files and a saved page's ``*_files`` folder left
+    out). Also the count of other files left out, by suffix."""
+    files: list[Path] = []
+    skipped: dict[str, int] = {}
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        for found in sorted(path.rglob("*")):
+            parts = found.relative_to(path).parts
+            if any(p.startswith(".") or p.endswith(("_files", ".files")) for p in parts[:-1]):
+                continue
+            if found.name.startswith(".") or not found.is_file():
+                continue
+            if found.suffix.lower() in FORMATS:
+                files.append(found)
+            else:
+                key = found.suffix.lower() or "(no suffix)"
+                skipped[key] = skipped.get(key, 0) + 1
+    return files, skipped
+
+
 def run(args: argparse.Namespace) -> int:
-    sources = [Path(s) for s in args.sources]
+    sources, skipped = expand([Path(s) for s in args.sources])
+    if not sources:
+        print(
+            "error: no .txt, .docx, .html or .pdf file found in " + ", ".join(args.sources), file=sys.stderr
+        )
+        return 1
     if args.output is not None and len(sources) > 1:
         print("error: -o/--output takes a single SRC; use --data-dir for several files", file=sys.stderr)
         return 1
@@ -61,52 +97,75 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(len(sources)) if len(sources) > 1 else None
     rows: list[list[str]] = []
     claimed: dict[str, Path] = {}
-    failures = 0
+    digests: dict[str, Path] = {}
+    failures = review = 0
     for source in sources:
         if progress is not None:
             progress.step(str(source))
-        prepared, error = _one(source, registries, options, claimed)
+        prepared, error = _one(source, registries, options, claimed, digests)
         if progress is not None:
             progress.clear()
         if prepared is None:
             failures += 1
             print(f"import failed: {error} (nothing written)", file=sys.stderr)
             why = (error or "").removeprefix(f"{source}: ")
-            rows.append([str(source), "failed", "", "", "", "", "", excerpt(why, 60)])
+            rows.append([str(source), "refused", "", "", "", "", "", "", excerpt(why, 70)])
             continue
         if to_stdout:
             sys.stdout.write(prepared.text)
         print(prepared.summary.render(written=not to_stdout), file=report)
         s = prepared.summary
+        review += s.to_review
         rows.append(
             [
                 str(source),
-                "ok",
+                "imported",
                 s.target,
                 str(s.sections),
                 str(s.items),
                 str(s.figures),
                 str(s.redactions),
-                f"{len(s.unplaced)} to check" if s.unplaced else "",
+                str(s.to_review) if s.to_review else "",
+                "",
             ]
         )
     if progress is not None:
         print(file=report)
+        headers = [
+            "source",
+            "result",
+            "file",
+            "sections",
+            "items",
+            "figures",
+            "redactions",
+            "to review",
+            "why",
+        ]
+        print(format_table(headers, rows), file=report)
+        left_out = ", ".join(f"{n} {suffix}" for suffix, n in sorted(skipped.items()))
         print(
-            format_table(
-                ["source", "result", "file", "sections", "items", "figures", "redactions", "note"], rows
-            ),
+            f"{len(sources) - failures} imported, {failures} refused, {review} line(s) to review "
+            "(not placed with certainty: see each summary)" + (f"; left out: {left_out}" if left_out else ""),
             file=report,
         )
-        print(f"{len(sources) - failures} imported, {failures} failed", file=report)
     return 1 if failures else 0
 
 
 def _one(
-    source: Path, registries: Registries, options: Options, claimed: dict[str, Path]
+    source: Path,
+    registries: Registries,
+    options: Options,
+    claimed: dict[str, Path],
+    digests: dict[str, Path] | None = None,
 ) -> tuple[Prepared | None, str | None]:
     """Import one file; (prepared, None) or (None, the message). Never raises."""
     try:
+        if digests is not None and source.is_file():
+            digest = sha256_of(source)
+            if digest in digests:
+                raise ImportFailure(f"the same file as {digests[digest]} (identical bytes); imported once")
+            digests[digest] = source
         prepared = prepare(source, registries, options)
         key = str(prepared.target)
         if key != "-" and key in claimed:

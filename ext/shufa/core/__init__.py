@@ -22,7 +22,9 @@ it, and each rule has its one owner here —
 ``metrics``      figures assigned to metrics, and their series
 ``reuse``        text reuse rates and word-level diffs
 ``citing``       citation shapes: CSL-JSON, GB/T 7714 references, BibTeX
-``searchterms``  search tokens, the posting codec and the index shape
+``searchterms``  search tokens and the posting codec
+``searchindex``  the search index split by term: partitions' pieces, the hub's merge
+``searchquery``  the browser's search query, in Python (tests, measurements)
 ``lock``         the anchor lock
 ``sitecheck``    internal links and anchors of a built site
 """

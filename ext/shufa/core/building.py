@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import ClosingPart, FigureAssignment, Item, Report, Section
+from .model import ClosingPart, FigureAssignment, Item, Original, Report, Section
 from .parts import CLOSING, item_anchor, section_anchor
 from .yamlfile import YamlDocument
 
@@ -62,6 +62,10 @@ def build_report(doc: YamlDocument) -> Report:
         title=v["title"],
         sections=sections,
         path=doc.shown_path,
+        subtitle=v.get("subtitle", ""),
+        occasion=v.get("occasion", ""),
+        delivered=date.get("delivered", ""),
+        original=_original(doc, source.get("original")),
         author_role=author.get("role", ""),
         author_name=author.get("name", ""),
         organization=author.get("organization", ""),
@@ -82,6 +86,27 @@ def build_report(doc: YamlDocument) -> Report:
             )
             for i, f in enumerate(v.get("figures", []))
         ],
+    )
+
+
+def _original(doc: YamlDocument, raw: dict[str, Any] | None) -> Original | None:
+    if not raw:
+        return None
+    at = ("source", "original")
+    line, column = doc.where(at)
+    sha_line, sha_column = doc.where((*at, "sha256"))
+    path_line, path_column = doc.where((*at, "path"))
+    return Original(
+        path=raw["path"],
+        name=raw["name"],
+        format=raw["format"],
+        sha256=raw["sha256"],
+        line=line,
+        column=column,
+        sha256_line=sha_line,
+        sha256_column=sha_column,
+        path_line=path_line,
+        path_column=path_column,
     )
 
 

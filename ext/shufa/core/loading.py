@@ -6,12 +6,14 @@ in the result, so ``shufa check`` can print them all and the build can warn.
 A report with only warnings (what its citations lack) is in the archive, and
 its warnings are listed all the same.
 The steps are modules of their own: :mod:`~shufa.core.registries`,
-:mod:`~shufa.core.validation`, :mod:`~shufa.core.building`, :mod:`~shufa.core.checks`.
+:mod:`~shufa.core.validation`, :mod:`~shufa.core.building`, :mod:`~shufa.core.checks`,
+:mod:`~shufa.core.originals` (the kept original files and their checksums).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 from .building import build_report
 from .checks import check_report, citation_problems
 from .model import Archive, Report
+from .originals import check_original
 from .problems import DataError, Problem, display_path
 from .registries import LOCK_NAME, TOP_LEVEL_FILES, Registries, load_registries
 from .schema import REPORT
@@ -40,12 +43,19 @@ class LoadResult:
     failed_registries: set[str] = field(default_factory=set)
 
 
-def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadResult:
+def load_archive(
+    data_dir: Path, cache: dict[str, Any] | None = None, only: set[str] | None = None
+) -> LoadResult:
     """Load every file of *data_dir*; problems are collected, never raised.
 
     *cache*, when given, maps a report file to the outcome of its parse and schema
     validation, keyed by its modification time and size; unchanged files are not
     parsed again (the build keeps it between runs). Cross-file checks always run.
+
+    *only*, a set of county slugs, limits the report files read to those counties' folders (one
+    partition of a national build); an empty set reads none but looks at everything
+    outside the registered counties' folders (the hub's share), so that the partitions
+    and the hub together report every problem once.
     """
     data_dir = Path(data_dir)
     registries = load_registries(data_dir)
@@ -60,7 +70,7 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
     reports: dict[str, Report] = {}
     files: dict[str, Path] = {}
     seen = set()
-    for path in _report_files(data_dir, problems):
+    for path in _report_files(data_dir, problems, _scope(only, set(registries.counties))):
         doc, found = _parse_report(path, cache)
         seen.add(str(path))
         if doc is None:
@@ -77,13 +87,23 @@ def load_archive(data_dir: Path, cache: dict[str, Any] | None = None) -> LoadRes
         if found:
             problems.extend(p for p in found if p is not _QUIET)
             continue
+        # a missing or changed original is reported, but the report itself is sound: it stays
+        problems.extend(check_original(report, data_dir, cache))
+        seen.add(f"original:{(data_dir.parent / report.original.path).resolve()}" if report.original else "")
         problems.extend(citation_problems(doc))  # warnings: the report is published all the same
         reports[report.key] = report
         files[report.key] = path
     if cache is not None:
         for stale in set(cache) - seen:
             del cache[stale]
-    archive = Archive(counties=counties, kinds=kinds, topics=topics, reports=reports, metrics=metrics)
+    archive = Archive(
+        counties=counties,
+        kinds=kinds,
+        topics=topics,
+        reports=reports,
+        metrics=metrics,
+        provinces=registries.provinces,
+    )
     return LoadResult(archive, sorted(set(problems)), files, failed_registries=set(registries.failed))
 
 
@@ -130,7 +150,18 @@ def _parse_report(path: Path, cache: dict[str, Any] | None) -> tuple[YamlDocumen
 _DATA_SUFFIXES = {".yaml", ".yml"}
 
 
-def _report_files(data_dir: Path, problems: list[Problem]) -> list[Path]:
+def _scope(only: set[str] | None, registered: set[str]) -> Callable[[Path], bool]:
+    """Whether a path (relative to the data folder) is read by a load of the counties *only*."""
+    if only is None:
+        return lambda rel: True
+    if only:
+        return lambda rel: rel.parts[0] in only
+    return lambda rel: rel.parts[0] not in registered
+
+
+def _report_files(
+    data_dir: Path, problems: list[Problem], in_scope: Callable[[Path], bool] = lambda rel: True
+) -> list[Path]:
     """data/<county>/<kind>/<year>.yaml files; misplaced or misnamed YAML, folders named like a
     data file and symlinks are problems. (A FIFO, socket or device named like a report file is
     listed: the reader refuses it without opening it.)"""
@@ -143,6 +174,8 @@ def _report_files(data_dir: Path, problems: list[Problem]) -> list[Path]:
         rel = path.relative_to(data_dir)
         if len(rel.parts) == 1 and (rel.name in TOP_LEVEL_FILES or rel.name == LOCK_NAME):
             continue  # read by their own readers, which refuse a link, a folder or a FIFO
+        if not in_scope(rel):
+            continue
         if path.is_symlink():
             problems.append(
                 Problem(

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .files import write_if_changed
 from .loading import LoadResult
 from .model import Archive
 from .problems import DataError, Problem, display_path
@@ -43,12 +43,12 @@ _HEADER = (
 )
 
 
-def published_anchors(archive: Archive) -> set[str]:
+def published_anchors(archive: Archive, years: Iterable[int] | None = None) -> set[str]:
     """Every page and fragment the current data publishes (ids and declared aliases)."""
     found: set[str] = {"index.html", "reports/index.html", "years/index.html"}
     for county in archive.counties:
         found.add(f"reports/{county}/index.html")
-    for year in archive.years():
+    for year in archive.years() if years is None else years:
         found.add(f"years/{year}.html")
     for report in archive.reports.values():
         page = f"{report.docname}.html"
@@ -97,7 +97,13 @@ def entry_problem(entry: str) -> str | None:
     )
 
 
-def broken_entries(result: LoadResult, entries: list[tuple[int, str]], data: Path) -> list[tuple[int, str]]:
+def broken_entries(
+    result: LoadResult,
+    entries: list[tuple[int, str]],
+    data: Path,
+    owns: Callable[[str], bool] | None = None,
+    years: Iterable[int] | None = None,
+) -> list[tuple[int, str]]:
     """Locked entries that nothing keeps.
 
     Entries that a data problem already explains are left to that problem's message: the
@@ -113,9 +119,11 @@ def broken_entries(result: LoadResult, entries: list[tuple[int, str]], data: Pat
         if key not in archive.reports:
             failed_pages.add(f"reports/{key}.html")
             failed_years.add(f"years/{path.stem}.html")
-    current = published_anchors(archive)
+    current = published_anchors(archive, years)
     broken = []
     for number, entry in entries:
+        if owns is not None and not owns(entry.split("#", 1)[0].removesuffix(".html")):
+            continue  # another run's page: that run checks it
         page = entry.split("#", 1)[0]
         if entry in current or redirected(entry, archive, current) or page in failed_pages | failed_years:
             continue
@@ -131,25 +139,29 @@ def write_lock(path: Path, entries: Iterable[str]) -> None:
     bad = sorted(e for e in entries if entry_problem(e))
     if bad:
         raise ValueError(f"not lock entries: {bad[:3]}")
-    text = _HEADER + "".join(f"{e}\n" for e in sorted(set(entries)))
-    fd, tmp = tempfile.mkstemp(prefix=".anchors.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the lock is an ordinary project file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_if_changed(path, _HEADER + "".join(f"{e}\n" for e in sorted(entries)))
 
 
-def lock_problems(result: LoadResult, data: Path, *, creating: bool = False) -> list[Problem]:
+def lock_problems(
+    result: LoadResult,
+    data: Path,
+    owns: Callable[[str], bool] | None = None,
+    years: Iterable[int] | None = None,
+    *,
+    creating: bool = False,
+    whole_file: bool = True,
+) -> list[Problem]:
     """Every problem of the lock: a missing lock in an archive with reports (unless *creating*
-    it), a file that cannot be read, malformed entries, and every locked entry nothing keeps."""
+    it), a file that cannot be read, malformed entries, and every locked entry nothing keeps.
+
+    In a partitioned build each run checks the entries of the pages it writes (*owns*, by page
+    name); the hub passes the *years* of every report, which its archive does not hold. The
+    problems of the file itself (missing, unreadable, malformed lines) are reported by the run
+    that is given *whole_file* (the hub, or a build of the whole archive), once."""
     lock = data / LOCK_NAME
     shown = display_path(lock)
     if not os.path.lexists(lock):
-        if creating or not _has_report_files(data):
+        if creating or not whole_file or not _has_report_files(data):
             return []
         return [
             Problem(
@@ -165,24 +177,39 @@ def lock_problems(result: LoadResult, data: Path, *, creating: bool = False) -> 
     try:
         entries = read_lock(lock)
     except DataError as exc:
-        return [Problem(p.path, p.line, p.col, p.message, "anchor-lock") for p in exc.problems]
+        return (
+            [Problem(p.path, p.line, p.col, p.message, "anchor-lock") for p in exc.problems]
+            if whole_file
+            else []
+        )
     problems = []
     good = []
     for number, entry in entries:
         wrong = entry_problem(entry)
-        if wrong:
-            problems.append(Problem(shown, number, 1, wrong, "anchor-lock"))
-        else:
+        if wrong is None:
             good.append((number, entry))
-    for number, entry in broken_entries(result, good, data):
+        elif whole_file:
+            problems.append(Problem(shown, number, 1, wrong, "anchor-lock"))
+    broken = broken_entries(result, good, data, owns, years)
+    # a page that is gone is one problem, not one per anchor it had
+    gone = {entry for _, entry in broken if "#" not in entry}
+    anchors: dict[str, int] = {}
+    for _, entry in broken:
         page, _, fragment = entry.partition("#")
+        if fragment and page in gone:
+            anchors[page] = anchors.get(page, 0) + 1
+    for number, entry in broken:
+        page, _, fragment = entry.partition("#")
+        if fragment and page in gone:
+            continue
         what = f"anchor #{fragment} of page {page}" if fragment else f"page {page}"
+        nor = f", nor the {anchors[page]} anchor(s) locked on it" if not fragment and page in anchors else ""
         problems.append(
             Problem(
                 shown,
                 number,
                 1,
-                f"locked {what} no longer exists (no element with that id, no alias, no redirect); "
+                f"locked {what} no longer exists{nor} (no element with that id, no alias, no redirect); "
                 "expected it restored or its old id declared in `aliases`",
                 "anchor-lock",
             )

@@ -20,6 +20,7 @@ from .parts import CLOSING, NEXT_STEPS, SHORTCOMINGS
 __all__ = [
     "NEXT_STEPS",
     "SHORTCOMINGS",
+    "WHOLE",
     "Archive",
     "ClosingPart",
     "County",
@@ -28,6 +29,8 @@ __all__ = [
     "Item",
     "Kind",
     "Metric",
+    "Original",
+    "Province",
     "Report",
     "Section",
     "Topic",
@@ -58,15 +61,34 @@ class Field(NamedTuple):
 
 
 @dataclass
+class Province:
+    """A province of data/provinces.yaml; *partition* is the part of the national build it is
+    built in (its own slug unless provinces.yaml groups it with others)."""
+
+    slug: str
+    name: str
+    partition: str = ""
+
+    def __post_init__(self) -> None:
+        self.partition = self.partition or self.slug
+
+
+#: The one province of an archive without data/provinces.yaml: every county is in it.
+WHOLE = Province("all", "全部地区")
+
+
+@dataclass
 class County:
     slug: str
     name: str
+    #: The province as printed (江澜省); ``province_slug`` is its key in provinces.yaml.
     province: str = ""
     city: str = ""
     code: str = ""
     aliases: list[str] = field(default_factory=list)
     note: str = ""
     line: int = 0
+    province_slug: str = WHOLE.slug
 
     @property
     def docname(self) -> str:
@@ -235,6 +257,25 @@ class ClosingPart:
         return (f.text for f in self.fields(()))
 
 
+@dataclass(frozen=True)
+class Original:
+    """The original file a report's text was imported from, kept in the repository.
+
+    *path* is relative to the data folder's parent (``sources/qinghe/shufa/2023.pdf``);
+    *line* and *sha256_line* locate the mapping and its checksum in the data file."""
+
+    path: str
+    name: str
+    format: str
+    sha256: str
+    line: int = 0
+    column: int = 0
+    sha256_line: int = 0
+    sha256_column: int = 0
+    path_line: int = 0
+    path_column: int = 0
+
+
 @dataclass(repr=False)
 class Report:
     county: str
@@ -243,6 +284,10 @@ class Report:
     title: str
     sections: list[Section]
     path: str = ""
+    subtitle: str = ""
+    occasion: str = ""
+    delivered: str = ""
+    original: Original | None = None
     author_role: str = ""
     author_name: str = ""
     organization: str = ""
@@ -289,12 +334,16 @@ class Report:
     def fields(self) -> Iterator[Field]:
         """Every non-empty text field of the report in reading order, title to date line.
 
-        The order a reader meets the text: title (and the author's name, printed in the
-        header), preamble; each section's marker, heading, lead, its items (marker, label,
+        The order a reader meets the text: title, subtitle (and the author's name, printed in
+        the header), preamble; each section's marker, heading, lead, its items (marker, label,
         text, then nested items, depth first) and closing text; each closing part's marker,
         heading, intro, text and items; the signature and the date line.
         """
-        yield from _fields("report", (), (("title", self.title), ("author.name", self.author_name)))
+        yield from _fields(
+            "report",
+            (),
+            (("title", self.title), ("subtitle", self.subtitle), ("author.name", self.author_name)),
+        )
         yield from _fields("preamble", (), (("preamble", self.preamble),))
         for i, section in enumerate(self.sections):
             yield from section.fields(("sections", i))
@@ -333,6 +382,7 @@ class Archive:
     topics: dict[str, Topic]
     reports: dict[str, Report]
     metrics: dict[str, Metric] = field(default_factory=dict)
+    provinces: dict[str, Province] = field(default_factory=lambda: {WHOLE.slug: WHOLE})
 
     def __repr__(self) -> str:
         return f"Archive({len(self.counties)} counties, {len(self.reports)} reports)"
@@ -350,6 +400,16 @@ class Archive:
         for report in ordered:
             self._by_county.setdefault(report.county, []).append(report)
             self._by_year.setdefault(report.year, []).append(report)
+        self._in_province: dict[str, list[County]] = {}
+        for county in self.counties.values():
+            self._in_province.setdefault(county.province_slug, []).append(county)
+
+    def counties_in(self, province: str) -> list[County]:
+        """The counties of a province (slug), in the order of counties.yaml."""
+        return list(self._in_province.get(province, []))
+
+    def province_of(self, county: str) -> Province:
+        return self.provinces[self.counties[county].province_slug]
 
     def reports_of(self, county: str, kind: str | None = None) -> list[Report]:
         """A county's reports (of one kind), by kind order then year."""

@@ -4,10 +4,37 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+
+
+class Code(StrEnum):
+    """What a problem or warning is about: the subtype of Sphinx warnings (``shufa.<code>``),
+    so users can silence one kind by name (``suppress_warnings = ["shufa.citation"]``)."""
+
+    DATA = "data"  #: anything else about a data file
+    FILE = "file"  #: a file missing, unreadable or out of place
+    ENCODING = "encoding"  #: not UTF-8 text
+    YAML = "yaml"  #: not plain YAML
+    TEXT = "text"  #: a character that must not hide in text
+    SCHEMA = "schema"  #: a value of the wrong type, form or range
+    COUNTY = "county"  #: an unknown county
+    KIND = "kind"  #: an unknown report kind
+    TOPIC = "topic"  #: an unknown topic
+    METRIC = "metric"  #: an unknown metric
+    PATH = "path"  #: a data file whose content disagrees with its path
+    ORDINAL = "ordinal"  #: numbering out of sequence
+    ANCHOR = "anchor"  #: an id used twice, or a reference to none
+    ANCHOR_LOCK = "anchor-lock"  #: a published anchor that no longer resolves
+    CITATION = "citation"  #: a report cited without some of its parts
+    ORIGINAL = "original"  #: a kept original file missing or changed
+    MISSING = "missing"  #: a generated page naming what the model lacks
+    DUPLICATE = "duplicate"  #: a report target defined twice
+    REF = "ref"  #: an unresolved report reference
+    LINK = "link"  #: a link from a page to a page that is gone
 
 
 @dataclass(frozen=True, order=True)
@@ -25,11 +52,12 @@ class Problem:
     col: int
     message: str
     #: Warning subtype for Sphinx (``shufa.<code>``), so users can silence one kind by name.
-    code: str = "data"
+    code: Code = Code.DATA
     #: :data:`ERROR` or :data:`WARNING`.
     severity: str = ERROR
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "code", Code(self.code))  # a code outside the enum is a bug
         # A message is one line of visible text, whatever value it quotes: a newline, a
         # zero-width space or a control character in a quoted key or value is shown escaped
         # (“nanshan\n”), so a message never breaks a line or hides what is wrong.

@@ -1,4 +1,4 @@
-"""The registry files of a data folder: counties, kinds, topics and the optional metrics.
+"""The registry files of a data folder: counties, kinds, topics, and the optional provinces and metrics.
 
 Each is validated against its schema; a registry with problems is left empty and
 named in :attr:`Registries.failed`, so that the reports referring to it are not
@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import County, Kind, Metric, Topic
-from .problems import DataError, Problem, display_path
-from .schema import COUNTIES, KINDS, METRICS, TOPICS
+from .model import WHOLE, County, Kind, Metric, Province, Topic
+from .problems import Code, DataError, Problem, display_path
+from .schema import COUNTIES, KINDS, METRICS, PROVINCES, TOPICS
 from .validation import validate
 from .yamlfile import YamlDocument, read_yaml
 
 #: Files at the top of data/ that are not report files.
-TOP_LEVEL_FILES = {"counties.yaml", "kinds.yaml", "topics.yaml", "metrics.yaml"}
+TOP_LEVEL_FILES = {"counties.yaml", "provinces.yaml", "kinds.yaml", "topics.yaml", "metrics.yaml"}
 #: The anchor lock (:mod:`shufa.core.lock`), also at the top of data/.
 LOCK_NAME = "anchors.lock"
 
@@ -33,6 +33,8 @@ class Registries:
     topics: dict[str, Topic]
     metrics: dict[str, Metric]
     problems: list[Problem]
+    #: data/provinces.yaml, or the one implicit province of an archive without it.
+    provinces: dict[str, Province] = field(default_factory=lambda: {WHOLE.slug: WHOLE})
     #: Registry files that could not be used (their problems are listed): checks that refer to
     #: them are skipped, so one broken registry gives one message, not one per report.
     failed: set[str] = field(default_factory=set)
@@ -57,8 +59,40 @@ def load_registries(data_dir: Path) -> Registries:
     metrics: dict[str, Metric] = {}
     if os.path.lexists(data_dir / "metrics.yaml"):  # optional: an archive may track no metrics
         metrics = load("metrics", METRICS, _metric)
+    provinces = {WHOLE.slug: WHOLE}
+    if os.path.lexists(data_dir / "provinces.yaml"):  # optional: an archive of one province needs none
+        loaded = load("provinces", PROVINCES, _province)
+        if "provinces" not in failed:
+            provinces = loaded
+            _place_counties(data_dir / "counties.yaml", counties, provinces, problems)
     _check_county_aliases(data_dir / "counties.yaml", counties, problems)
-    return Registries(counties, kinds, topics, metrics, problems, failed)
+    return Registries(counties, kinds, topics, metrics, problems, provinces=provinces, failed=failed)
+
+
+def _place_counties(
+    path: Path, counties: dict[str, County], provinces: dict[str, Province], problems: list[Problem]
+) -> None:
+    """Give each county the key of its province (named in counties.yaml by name or key)."""
+    by_name = {p.name: p.slug for p in provinces.values()}
+    shown = display_path(path)
+    for county in counties.values():
+        slug = county.province if county.province in provinces else by_name.get(county.province)
+        if slug is None:
+            found = f"province “{county.province}”" if county.province else "no province"
+            known = ", ".join(p.name for p in list(provinces.values())[:8])
+            problems.append(
+                Problem(
+                    shown,
+                    county.line,
+                    1,
+                    f"county `{county.slug}` has {found}; expected the name or key of a province of "
+                    f"provinces.yaml ({known})",
+                    Code.COUNTY,
+                )
+            )
+            continue
+        county.province_slug = slug
+        county.province = provinces[slug].name
 
 
 def _load_registry(path: Path, schema: dict[str, Any], make, problems: list[Problem]) -> dict[str, Any]:
@@ -90,6 +124,10 @@ def _county(slug: str, value: dict[str, Any], doc: YamlDocument) -> County:
         note=value.get("note", ""),
         line=doc.where((slug,), key=True)[0],
     )
+
+
+def _province(slug: str, value: dict[str, Any], doc: YamlDocument) -> Province:
+    return Province(slug=slug, name=value["name"], partition=value.get("partition", ""))
 
 
 def _kind(slug: str, value: dict[str, Any], doc: YamlDocument) -> Kind:

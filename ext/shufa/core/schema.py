@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .parts import PART_ANCHOR
+from .parts import CLOSING, PART_ANCHOR
 
 SCHEMA_VERSION = 1
 
@@ -35,6 +35,12 @@ DATE_PATTERN = whole(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIGURE_AT_PATTERN = whole(rf"preamble|report|{PART_ANCHOR}")
 URL_PATTERN = whole(r"https?://[^\s/\$.?#][^\s]*")
 CODE_PATTERN = whole(r"[0-9]{6}")
+#: A repository-relative path of a kept original: plain segments, none starting with a dot.
+ORIGINAL_PATH_PATTERN = whole(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*")
+#: The formats a kept original can have (the importer's readers).
+ORIGINAL_FORMATS = ("txt", "docx", "html", "pdf")
+#: A SHA-256 digest, written in hex.
+SHA256_PATTERN = whole(r"[0-9a-f]{64}")
 #: Each pattern's form in words, for the message about a value that does not have it.
 PATTERN_FORMS = {
     SLUG_PATTERN: "lower-case ASCII letters, digits and `-` (such as `qinghe`, `s3-4`)",
@@ -42,6 +48,8 @@ PATTERN_FORMS = {
     FIGURE_AT_PATTERN: "an anchor of this report (`s6-1`, `shortcomings-2`), `preamble` or `report`",
     URL_PATTERN: "an http(s) address without spaces",
     CODE_PATTERN: "6 digits",
+    ORIGINAL_PATH_PATTERN: "a path relative to the repository, of plain names (none starting with `.`)",
+    SHA256_PATTERN: "64 hexadecimal digits (lower case)",
 }
 #: The longest title: a printed title is one line; a longer value is pasted text, not a title.
 MAX_TITLE = 200
@@ -198,6 +206,14 @@ REPORT: dict[str, Any] = {
             **_text(f"The title as printed, at most {MAX_TITLE} characters."),
             "maxLength": MAX_TITLE,
         },
+        "subtitle": _text(
+            "A subtitle printed under the title (`——2024年1月26日在县第十八届人民代表大会常务委员会"
+            "第十五次会议上`); part of the text, never of the title."
+        ),
+        "occasion": _text(
+            "Where the report was delivered, as its subtitle names it "
+            "(`县第十八届人民代表大会常务委员会第十五次会议`)."
+        ),
         "author": {
             "type": "object",
             "additionalProperties": False,
@@ -228,6 +244,13 @@ REPORT: dict[str, Any] = {
                     "format": "date",
                     "description": "Date of online publication, YYYY-MM-DD.",
                 },
+                "delivered": {
+                    "type": "string",
+                    "pattern": DATE_PATTERN,
+                    "format": "date",
+                    "description": "Date the report was delivered at a meeting, as its subtitle "
+                    "says (`——2024年1月26日在……会议上`), YYYY-MM-DD.",
+                },
             },
         },
         "source": {
@@ -247,6 +270,34 @@ REPORT: dict[str, Any] = {
                     "description": "Date the copy was retrieved (the citation's access date).",
                 },
                 "note": _text("Free note on the source."),
+                "original": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["path", "name", "format", "sha256"],
+                    "description": "The original file the text was imported from, kept in the "
+                    "repository and offered on the report page as 原文.",
+                    "properties": {
+                        "path": {
+                            "type": "string",
+                            "pattern": ORIGINAL_PATH_PATTERN,
+                            "description": "Where the original is kept, relative to the data "
+                            "folder's parent (`sources/qinghe/shufa/2023.pdf`).",
+                        },
+                        "name": _text("The file's name as received (`青禾县2023年述法报告.pdf`)."),
+                        "format": {
+                            "enum": list(ORIGINAL_FORMATS),
+                            "description": "The original's format: "
+                            + ", ".join(f"`{f}`" for f in ORIGINAL_FORMATS)
+                            + ".",
+                        },
+                        "sha256": {
+                            "type": "string",
+                            "pattern": SHA256_PATTERN,
+                            "description": "SHA-256 of the original (64 lower-case hex digits); "
+                            "`shufa check` reports a kept original that no longer matches it.",
+                        },
+                    },
+                },
             },
         },
         "preamble": _text("The opening paragraph(s)."),
@@ -261,8 +312,7 @@ REPORT: dict[str, Any] = {
             "additionalProperties": False,
             "description": "The closing parts and the signature.",
             "properties": {
-                "shortcomings": {"$ref": "#/$defs/closing_part"},
-                "next_steps": {"$ref": "#/$defs/closing_part"},
+                **{c.key: {"$ref": "#/$defs/closing_part"} for c in CLOSING},
                 "signature": _text("Signature line (`青禾县人民政府`)."),
                 "date_line": _text("Date line as printed (`2024年1月22日`)."),
             },
@@ -290,7 +340,10 @@ COUNTIES: dict[str, Any] = {
         "additionalProperties": False,
         "properties": {
             "name": _text("Chinese name (`青禾县`)."),
-            "province": _text("Province (`江澜省`)."),
+            "province": _text(
+                "Province as printed (`江澜省`); with data/provinces.yaml, the name or key of one of its "
+                "provinces."
+            ),
             "city": _text("Prefecture-level city (`临川市`)."),
             "code": {
                 "type": "string",
@@ -304,6 +357,29 @@ COUNTIES: dict[str, Any] = {
                 "description": "Former slugs (renamed or merged counties); they get redirect pages.",
             },
             "note": _text("Free note (`原北亭县，撤县设区后更名`)."),
+        },
+    },
+}
+
+PROVINCES: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "data/provinces.yaml",
+    "description": "the provinces of the archive: slug → name and the partition of the national build",
+    "type": "object",
+    "propertyNames": {"pattern": SLUG_PATTERN},
+    "minProperties": 1,
+    "additionalProperties": {
+        "type": "object",
+        "required": ["name"],
+        "additionalProperties": False,
+        "properties": {
+            "name": _text("Chinese name (`江澜省`), as counties.yaml prints it."),
+            "partition": {
+                "type": "string",
+                "pattern": SLUG_PATTERN,
+                "description": "The partition of the national build the province is built in; default: its "
+                "own slug. Provinces that name the same partition are built in one Sphinx run.",
+            },
         },
     },
 }
@@ -381,6 +457,7 @@ METRICS: dict[str, Any] = {
 SCHEMAS: dict[str, dict[str, Any]] = {
     "report": REPORT,
     "counties": COUNTIES,
+    "provinces": PROVINCES,
     "kinds": KINDS,
     "topics": TOPICS,
     "metrics": METRICS,

@@ -1,12 +1,19 @@
-"""Search in Chinese: the terms text is indexed under, the posting codec and the index's shape.
+"""Search in Chinese: the terms text is indexed under, and the posting codec.
 
 Text is cut into *units*: adjacent CJK characters, numbers (``12.5``) and Latin
-words, after NFKC normalisation. The index holds every pair of adjacent units
-(character bigrams such as ``法治``, ``224项``, ``12.5万``), every number and word
-alone, and lone characters. A phrase query becomes the same pairs; a place, a
-phrase or a figure is found when one part of a page holds all its pairs. No
-dictionary is loaded, and a phrase can never be cut "wrongly". The browser
-code (``search-zh.js``) gets :data:`UNIT` from here at build time.
+words, after NFKC normalisation. A *part* of a page (a report section or item, a
+section of a guide page) is indexed under every pair of adjacent units
+(character bigrams such as ``法治``, ``224项``, ``12.5万``) and every number and
+word alone (:func:`index_tokens`); a *page* is indexed under each CJK character
+it holds (:func:`page_chars`), so that a lone character is found too. A phrase
+query becomes the same pairs; a place, a phrase or a figure is found when one
+part of a page holds all its pairs. No dictionary is loaded, and a phrase can
+never be cut "wrongly". The browser code (``search-zh.js``) gets
+:data:`UNIT_PATTERN` from here at build time.
+
+The layout of the index (pieces, shards, blocks, the doc table) is
+:mod:`shufa.core.searchindex`; the query the browser runs, spelled out in
+Python, is :mod:`shufa.core.searchquery`.
 """
 
 from __future__ import annotations
@@ -15,14 +22,11 @@ import hashlib
 import itertools
 import re
 import unicodedata
-import zlib
-from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 #: Bump when the index format or the tokenisation changes.
-INDEX_VERSION = 3
-INDEX_FILE = "searchindex-zh.js"
+INDEX_VERSION = 4
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: One unit of text: a number (with decimals), a Latin word, one CJK character or ``%``
@@ -35,6 +39,22 @@ _ISCJK = re.compile(rf"[{CJK}]")
 def normalize(text: str) -> str:
     """Full-width forms folded (``２２４％`` → ``224%``), Latin lower-cased."""
     return unicodedata.normalize("NFKC", text).lower()
+
+
+#: A redaction mark in page text is kept between these two (private use) characters: shown
+#: in snippets as printed, never indexed, and never joining its neighbours into a term.
+REDACTION_OPEN, REDACTION_CLOSE = "\ue000", "\ue001"
+_REDACTED = re.compile(f"{REDACTION_OPEN}[^{REDACTION_CLOSE}]*{REDACTION_CLOSE}")
+
+
+def redacted(mark: str) -> str:
+    """A redaction mark (``**``, ``×××``) as page text keeps it."""
+    return REDACTION_OPEN + mark.replace(REDACTION_CLOSE, "") + REDACTION_CLOSE
+
+
+def searchable(text: str) -> str:
+    """Page text as indexed: redaction marks out (a break), normalised."""
+    return normalize(_REDACTED.sub("\n", text))
 
 
 def runs(text: str) -> Iterator[list[str]]:
@@ -54,7 +74,7 @@ def runs(text: str) -> Iterator[list[str]]:
 _CHARS = f"{CJK}%"
 #: Overlapping pairs of adjacent characters, found by the regular expression engine in one pass.
 _PAIRS = re.compile(rf"(?=([{_CHARS}]{{2}}))")
-_LONE = re.compile(rf"(?<![{_CHARS}0-9a-z])[{CJK}](?![{_CHARS}0-9a-z])")
+_CJK_CHAR = re.compile(rf"[{CJK}]")
 _WORDS = re.compile(r"[0-9]+(?:\.[0-9]+)?|[a-z]+")
 _IS_CHAR = re.compile(rf"[{_CHARS}]")
 
@@ -62,12 +82,11 @@ _IS_CHAR = re.compile(rf"[{_CHARS}]")
 def index_tokens(text: str) -> set[str]:
     """The terms under which a part holding *text* (normalised) is indexed.
 
-    Every pair of adjacent units of a run, every number and Latin word, and a run's lone
-    unit: what :func:`reference_tokens` gives, without a Python step per character (the
-    shard of the index is rebuilt from all its pages' text whenever one of them changes).
+    Every pair of adjacent units of a run and every number and Latin word: what
+    :func:`reference_tokens` gives, without a Python step per character. Lone characters
+    are indexed by page (:func:`page_chars`).
     """
     tokens = set(_PAIRS.findall(text))
-    tokens.update(_LONE.findall(text))
     add = tokens.add
     end = -1
     word = ""
@@ -99,17 +118,61 @@ def reference_tokens(text: str) -> set[str]:
     """:func:`index_tokens` spelled out unit by unit (what search-zh.js does; tests compare)."""
     tokens: set[str] = set()
     for run in runs(text):
-        if len(run) == 1:
-            if run[0] != "%":
-                tokens.add(run[0])
-            continue
         tokens.update(pairs(run))
         tokens.update(u for u in run if u != "%" and not _ISCJK.match(u))
     return tokens
 
 
+def page_chars(text: str) -> set[str]:
+    """The CJK characters of *text* (normalised): a page is indexed under each, as a whole."""
+    return set(_CJK_CHAR.findall(text))
+
+
+def query_phrases(query: str) -> tuple[list[list[str]], list[list[str]]]:
+    """The phrases of a query, wanted and unwanted (``-phrase``), each as the terms that must
+    all be found: in one part for pairs, numbers and words; in the page for a lone character.
+
+    search-zh.js does the same (``ShufaSearch.phrases``; tests compare)."""
+    wanted: list[list[str]] = []
+    unwanted: list[list[str]] = []
+    for word in normalize(query).split():
+        target = wanted
+        if len(word) > 1 and word[0] == "-":
+            target, word = unwanted, word[1:]
+        for run in runs(word):
+            if len(run) == 1:
+                if run[0] != "%":
+                    target.append(run)
+                continue
+            terms = pairs(run)
+            if len(terms) < len(run) - 1:
+                terms += [u for u in run if u[0].isdigit() and u not in terms]
+            target.append(terms)
+    return wanted, unwanted
+
+
+def is_page_term(term: str) -> bool:
+    """A term indexed by page, not by part: a lone CJK character, or a facet (``~k:shufa``)
+    other than a topic (topics are indexed by part)."""
+    if term.startswith(FACET):
+        return not term.startswith(FACET + "t:")
+    return len(term) == 1 and bool(_CJK_CHAR.match(term))
+
+
+#: Facet terms start with this (tokens never do): ``~p:江澜省``, ``~c:qinghe``, ``~k:shufa``,
+#: ``~y:2023`` (pages), ``~t:study`` (the parts of a section of that topic).
+FACET = "~"
+FACETS = ("p", "c", "k", "y", "t")
+
+
+def facet_term(facet: str, value: object) -> str:
+    return f"{FACET}{facet}:{value}"
+
+
 class Part(NamedTuple):
-    """A linkable part of a page: its anchor (``""`` for the page), its label and its text."""
+    """A linkable part of a page: its anchor (``""`` for the page), its label and its text.
+
+    *text* is the text as shown (spaces collapsed), for snippets; it is indexed normalised."""
 
     anchor: str
     label: str
@@ -126,16 +189,18 @@ class PageText(NamedTuple):
 
 def title_only(title: str) -> PageText:
     """A page found by its title only."""
-    parts = [Part("", title, normalize(title))]
+    parts = [Part("", title, title)]
     return PageText(title, False, parts, hashlib.sha1(repr((title, parts)).encode()).hexdigest())
 
 
-# --- the index -----------------------------------------------------------------------------
+# --- the posting codec ---------------------------------------------------------------------
 
-#: Postings are sorted part numbers, stored as gaps in a base-32 variable-length code: the
-#: last digit of a number from _FINAL, the leading digits from _MORE (64 characters safe in JSON).
+#: Numbers are written in a base-32 variable-length code: the last digit of a number from
+#: _FINAL, the leading digits from _MORE (64 characters, all safe in JSON and in URLs).
 _FINAL = "0123456789abcdefghijklmnopqrstuv"
 _MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
+_FINAL_VALUE = {c: i for i, c in enumerate(_FINAL)}
+_MORE_VALUE = {c: i for i, c in enumerate(_MORE)}
 
 
 def _number(n: int) -> str:
@@ -150,80 +215,92 @@ def _number(n: int) -> str:
 _CODES = [_number(n) for n in range(1024)]
 
 
-def encode_postings(ids: list[int], total: int) -> str:
-    """*ids* (sorted, distinct) as gaps; a term in most parts stores the parts it is missing from (``!``)."""
-    if len(ids) * 2 > total:
-        present = set(ids)
-        return "!" + encode_postings([i for i in range(total) if i not in present], total)
-    codes = _CODES
-    gaps = [b - a - 1 for a, b in zip([-1, *ids], ids, strict=False)]
-    return "".join([codes[g] if g < 1024 else _number(g) for g in gaps])
+def number_code(n: int) -> str:
+    return _CODES[n] if n < 1024 else _number(n)
 
 
-def decode_postings(code: str, total: int) -> list[int]:
-    """The inverse of :func:`encode_postings` (search-zh.js does the same in the browser)."""
-    if code.startswith("!"):
-        missing = set(decode_postings(code[1:], total))
-        return [i for i in range(total) if i not in missing]
-    ids = []
-    previous = -1
+def decode_numbers(code: str) -> list[int]:
+    numbers = []
     value = 0
     for ch in code:
-        if ch in _MORE:
-            value = value * 32 + _MORE.index(ch)
+        more = _MORE_VALUE.get(ch)
+        if more is not None:
+            value = value * 32 + more
             continue
-        value = value * 32 + _FINAL.index(ch)
-        previous += value + 1
-        ids.append(previous)
+        numbers.append(value * 32 + _FINAL_VALUE[ch])
         value = 0
-    return ids
+    return numbers
 
 
-def build_index(pages: dict[str, PageText]) -> dict[str, Any]:
-    """The browser index of *pages* (docname → text); part numbers follow docname, then page order."""
-    docnames = sorted(pages)
-    postings: dict[str, list[int]] = defaultdict(list)
-    parts: list[Any] = []
-    number = 0
-    for docname in docnames:
-        page = pages[docname]
-        if page.report:
-            parts.append(" ".join(p.anchor for p in page.parts[1:]))
-        else:
-            parts.append([[p.anchor, p.label] for p in page.parts[1:]])
-        for part in page.parts:
-            for token in index_tokens(part.text):
-                postings[token].append(number)
-            number += 1
-    return {
-        "v": INDEX_VERSION,
-        "docs": docnames,
-        "titles": [pages[d].title for d in docnames],
-        "reports": [i for i, d in enumerate(docnames) if pages[d].report],
-        "parts": parts,
-        "total": number,
-        "terms": {token: encode_postings(ids, number) for token, ids in sorted(postings.items())},
-    }
+#: One posting: a page (its number within its segment) and, for a term indexed by part, the
+#: numbers of its parts that hold the term (0: the page's own text before its first part).
+Posting = tuple[int, tuple[int, ...]]
 
 
-def index_digest(pages: dict[str, PageText], shard: int = 0, count: int = 1) -> str:
-    state = [INDEX_VERSION, shard, count, sorted((d, p.digest) for d, p in pages.items())]
-    return hashlib.sha1(repr(state).encode()).hexdigest()
+def encode_postings(postings: list[Posting], by_part: bool = True, previous: int = -1) -> str:
+    """Postings (sorted by page, distinct) as numbers: the gap to the previous page, then, by
+    part, each part as ``gap * 2 + last`` (the gap to the previous part of the page, and 1 on
+    the page's last part). *previous* is the page before the first (a block's start - 1)."""
+    gaps, parts = posting_codes(postings, by_part, previous)
+    return "".join([g + p for g, p in zip(gaps, parts, strict=True)])
 
 
-def shard_file(shard: int) -> str:
-    """``searchindex-zh.js`` for the first shard, ``searchindex-zh-<n>.js`` for the others."""
-    return INDEX_FILE if shard == 0 else f"searchindex-zh-{shard}.js"
+_PARTS_CODES: dict[tuple[int, ...], str] = {}
 
 
-def shard_count(pages: int, per_shard: int) -> int:
-    return max(1, -(-pages // max(1, per_shard)))
+def posting_codes(postings: list[Posting], by_part: bool, previous: int = -1) -> tuple[list[str], list[str]]:
+    """The code of each posting in two halves: its page gap, and its parts (see
+    :func:`encode_postings`, which joins them)."""
+    code = number_code
+    gaps = []
+    for page, _ in postings:
+        gap = page - previous - 1
+        gaps.append(_CODES[gap] if gap < 1024 else code(gap))
+        previous = page
+    if not by_part:
+        return gaps, [""] * len(postings)
+    cache = _PARTS_CODES
+    parts = []
+    for _, numbers in postings:
+        found = cache.get(numbers)
+        if found is None:
+            out = []
+            before = -1
+            last = len(numbers) - 1
+            for i, part in enumerate(numbers):
+                out.append(code((part - before - 1) * 2 + (i == last)))
+                before = part
+            found = cache[numbers] = "".join(out)
+        parts.append(found)
+    return gaps, parts
 
 
-def shard_of(docname: str, count: int) -> int:
-    """The shard of a page: a county's pages (reports, comparisons, its page) share one."""
-    if count == 1:
-        return 0
-    parts = docname.split("/")
-    key = parts[1] if parts[0] == "reports" and len(parts) > 2 else docname
-    return zlib.crc32(key.encode("utf-8")) % count
+def decode_postings(code: str, by_part: bool = True, previous: int = -1) -> list[Posting]:
+    """The inverse of :func:`encode_postings` (search-zh.js does the same in the browser)."""
+    numbers = decode_numbers(code)
+    postings: list[Posting] = []
+    i = 0
+    while i < len(numbers):
+        previous += numbers[i] + 1
+        i += 1
+        parts: list[int] = []
+        if by_part:
+            before = -1
+            while True:
+                value = numbers[i]
+                i += 1
+                before += (value >> 1) + 1
+                parts.append(before)
+                if value & 1:
+                    break
+        postings.append((previous, tuple(parts)))
+    return postings
+
+
+def term_hash(term: str) -> int:
+    """FNV-1a (32 bits) of the term's UTF-8 bytes: which shard of the dictionary holds it
+    (search-zh.js computes the same; tests compare)."""
+    h = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h

@@ -1,10 +1,14 @@
-"""``shufa import``: turn a published report (.txt or .docx) into a data file, losing nothing.
+"""``shufa import``: turn a published report (.txt, .docx, .html, .pdf) into a data file, losing nothing.
 
 The pipeline, one module per step:
 
-``sources``    the registry of input formats and :class:`ImportFailure`
+``sources``    the table of input formats (suffix → reader module) and :class:`ImportFailure`
 ``decoding``   plain text: detect the encoding, refuse binary files and mojibake
-``docx``       Word files: paragraphs and list numbering rendered as printed
+``docx``       Word files: paragraphs and list numbering rendered as printed, bounded unpacking
+``html``       saved web pages (county portals, WeChat articles): the article among the chrome
+``pdf``        PDF text layers: page numbers and running headers out, broken lines joined
+``legacy``     formats refused with what to do instead (.doc, .wps, .rtf, .mht)
+``provenance`` the kept original: where it goes, its checksum, copied atomically
 ``artefacts``  remove paywall markers, site chrome, watermark URLs; report each
 ``markers``    numbering markers of the genre (一、 （一） 1. （1） 第一， 一是)
 ``genre``      cue words and line shapes (titles, bylines, dates, closing parts)
@@ -22,6 +26,6 @@ The pipeline, one module per step:
 
 from __future__ import annotations
 
-from .sources import ImportFailure, SourceText, read_source, reader
+from .sources import FORMATS, ImportFailure, SourceText, read_source
 
-__all__ = ["ImportFailure", "SourceText", "read_source", "reader"]
+__all__ = ["FORMATS", "ImportFailure", "SourceText", "read_source"]

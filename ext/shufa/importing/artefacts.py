@@ -2,7 +2,8 @@
 
 Removed (each reported with its line and text): CMS paywall markers
 (``##paidbegin##``, ``$$paidend$$`` …, alone on a line or glued to text), site
-chrome (breadcrumbs, 来源/发布时间/浏览次数 lines, 打印/关闭, 上一篇/下一篇),
+chrome (breadcrumbs, 来源/发布时间/浏览次数 lines, 打印/关闭, 上一篇/下一篇; on
+WeChat 点击上方蓝字关注, 编辑/审核 lines, 阅读原文, 在看),
 watermark URLs, page numbers, a title printed twice, a site name glued to the
 title, and invisible characters (zero-width spaces, control and bidi
 characters) that no data file may hold. Kept: ``（略）`` gaps (reported, so the
@@ -44,6 +45,9 @@ class Line:
     number: int
     #: The rest of a source line cut by a removed paywall marker (it may continue a sentence).
     continued: bool = False
+    #: The span of the source text the line was cleaned from (-1: not known).
+    start: int = field(default=-1, compare=False)
+    end: int = field(default=-1, compare=False)
 
 
 @dataclass
@@ -77,7 +81,7 @@ _URL = re.compile(
 _CHROME_LABELS = (
     r"来源|信息来源|文章来源|稿件来源|发布时间|发布日期|发文日期|成文日期|更新时间|时间|日期|作者|编辑|"
     r"责任编辑|浏览次数|浏览量|阅读次数|阅读量|点击数|点击量|点击率|访问量|访问次数|字号|字体|分享到|"
-    r"索引号|发布机构|主题分类|文号"
+    r"索引号|发布机构|主题分类|文号|审核|初审|复审|终审|校对|排版|美编|供稿|监制|出品"
 )
 _CHROME_LABEL = re.compile(rf"(?:^|[\s|｜【\[])(?:{_CHROME_LABELS})\s*[:：]")
 _CHROME_START = re.compile(rf"^[【\[]?(?:{_CHROME_LABELS})\s*[:：]")
@@ -90,6 +94,13 @@ _ACTIONS = re.compile(
     r"[大中小])[\s【】\[\]|｜/·•：:]*)+$"
 )
 _NEIGHBOURS = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|相关链接|相关文章|相关阅读|相关新闻)\s*[:：]")
+#: A WeChat article's own chrome, copied or saved with it.
+_WECHAT = re.compile(
+    r"^[\s▲△↑☝👆⬆·•]*(?:点击上方(?:蓝字|“[^”]{1,20}”)?(?:关注我们|关注)?|点击蓝字关注我们?|关注我们|"
+    r"长按(?:识别)?二维码(?:关注)?|长按扫码关注|阅读原文|在看|点赞|分享|赞|"
+    r"微信扫一扫(?:关注该公众号|可打开此内容，使用完整服务)?|预览时标签不可点|喜欢此内容的人还喜欢|"
+    r"继续滑动看下一个|向上滑动看下一个|轻触阅读原文|写留言|留言|收藏|听全文)[\s▲△↑·•！!。]*$"
+)
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?"
     r"|\d{1,3}\s*/\s*\d{1,3})$"
@@ -134,14 +145,22 @@ def _cjk(ch: str) -> bool:
 # --- the cleaner ------------------------------------------------------------------------
 
 
-def remove_artefacts(text: str) -> Cleaned:
-    """*text* as non-empty lines without artefacts, with every removal reported."""
+def remove_artefacts(text: str, removed: list[Artefact] | tuple[Artefact, ...] = ()) -> Cleaned:
+    """*text* as non-empty lines without artefacts, with every removal reported.
+
+    *removed* are whole lines a reader already found to be artefacts (the page chrome
+    around a web article, a PDF's page numbers): they are dropped and reported as given."""
     cleaned = Cleaned(lines=[])
+    given = {artefact.line: artefact for artefact in removed}
     raw_lines: list[tuple[int, int, int]] = []  # (number, start, end) of kept source lines
     number, pos = 1, 0
     for brk in [*_BREAK.finditer(text), None]:
         end = brk.start() if brk else len(text)
-        _clean_line(text, pos, end, number, cleaned, raw_lines)
+        if number in given:
+            cleaned.removed.append(given[number])
+            _chrome_metadata(text[pos:end].strip(), cleaned)
+        else:
+            _clean_line(text, pos, end, number, cleaned, raw_lines)
         if brk is None:
             break
         pos, number = brk.end(), number + 1
@@ -206,7 +225,7 @@ def _clean_line(text, start, end, number, cleaned: Cleaned, raw_lines) -> None:
             continue
         cleaned.stray_spaces += strays
         continued = bool(cleaned.lines) and cleaned.lines[-1].number == number
-        cleaned.lines.append(Line(tidy, number, continued))
+        cleaned.lines.append(Line(tidy, number, continued, start + seg_start, start + seg_end))
         raw_lines.append((number, start + seg_start, start + seg_end))
         if _GAP.search(tidy):
             cleaned.gaps.append(Line(tidy, number))
@@ -234,15 +253,10 @@ def _whole_line_kind(visible: str, cleaned: Cleaned, spans) -> str | None:
         if _ACTIONS.match(visible) or _NEIGHBOURS.match(visible):
             return "site chrome"
         if _CHROME_START.match(visible) or len(_CHROME_LABEL.findall(visible)) >= 2:
-            published = _PUBLISHED.search(visible)
-            if published and not cleaned.published:
-                y, m, d = (int(g) for g in published.groups())
-                if 1 <= m <= 12 and 1 <= d <= 31:
-                    cleaned.published = f"{y:04d}-{m:02d}-{d:02d}"
-            source = _SOURCE.search(visible)
-            if source and not cleaned.source_note:
-                cleaned.source_note = source.group(1)
+            _chrome_metadata(visible, cleaned)
             return "site chrome"
+        if _WECHAT.match(visible):
+            return "WeChat chrome"
         if _PAGE_NUMBER.match(visible):
             return "page number"
     if any(kind == "watermark URL" for *_, kind in spans):
@@ -250,6 +264,20 @@ def _whole_line_kind(visible: str, cleaned: Cleaned, spans) -> str | None:
         if len(rest) <= 24 and _WATERMARK_WORDS.search(rest) and not line_marker(rest):
             return "watermark URL"  # 更多资料请访问 www…: the line is the watermark
     return None
+
+
+def _chrome_metadata(visible: str, cleaned: Cleaned) -> None:
+    """The publication date and the 来源 a chrome line names, when not known yet."""
+    if not (_CHROME_START.match(visible) or len(_CHROME_LABEL.findall(visible)) >= 2):
+        return
+    published = _PUBLISHED.search(visible)
+    if published and not cleaned.published:
+        y, m, d = (int(g) for g in published.groups())
+        if 1 <= m <= 12 and 1 <= d <= 31:
+            cleaned.published = f"{y:04d}-{m:02d}-{d:02d}"
+    source = _SOURCE.search(visible)
+    if source and not cleaned.source_note:
+        cleaned.source_note = source.group(1)
 
 
 def _tidy(piece: str) -> tuple[str, int]:

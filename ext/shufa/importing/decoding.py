@@ -17,7 +17,10 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .sources import ImportFailure, SourceText, read_bytes, reader
+from .sources import ImportFailure, SourceText, read_bytes
+
+#: The format's name in a data file's ``source.original.format``.
+FORMAT = "txt"
 
 #: Share of characters that must look like real text for a decoding to be accepted.
 PLAUSIBLE = 0.9
@@ -32,7 +35,7 @@ _BOMS = (
 
 _SIGNATURES = (
     (b"PK\x03\x04", "a ZIP archive (a Word file? save it with the .docx suffix)"),
-    (b"%PDF", "a PDF file; copy its text into a .txt file"),
+    (b"%PDF", "a PDF file; give it the .pdf suffix to import it"),
     (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.wps); save it as .docx"),
     (b"{\\rtf", "an RTF file; save it as .docx or .txt"),
     (b"\x89PNG", "a PNG image, not text"),
@@ -52,8 +55,7 @@ _NAMES = {
 }
 
 
-@reader(".txt", ".text", "")
-def read_text_file(path: Path) -> SourceText:
+def read(path: Path) -> SourceText:
     """A plain-text report in any of the encodings above."""
     text, how = decode(read_bytes(path), str(path))
     return SourceText(text=text, format=f"plain text, {how}", unit="line")

@@ -46,12 +46,18 @@ def build_document(
     year: int = 0,
     author: dict[str, str] | None = None,
     date: dict[str, str] | None = None,
-    source: dict[str, str] | None = None,
+    source: dict[str, Any] | None = None,
+    occasion: str = "",
 ) -> Built:
-    """The report mapping of *outline*; *topic_of* gives each section's topic key."""
+    """The report mapping of *outline*; *topic_of* gives each section's topic key.
+
+    A closing part numbered like the sections (``三、存在的不足和原因``) gets ``ordinal``,
+    continuing the sections' numbering: its anchor is ``s3`` and ``shortcomings`` its second id."""
     built = Built({})
     doc = built.document
     doc.update(schema=SCHEMA_VERSION, county=county, kind=kind, year=year, title=outline.title)
+    _put(doc, "subtitle", outline.subtitle)
+    _put(doc, "occasion", occasion)
     _put(doc, "author", dict(author or {}))
     _put(doc, "date", dict(date or {}))
     _put(doc, "source", dict(source or {}))
@@ -73,12 +79,18 @@ def build_document(
     doc["sections"] = sections
     closing: dict[str, Any] = {}
     found = {"shortcomings": outline.shortcomings, "next-steps": outline.next_steps}
-    for anchor, key, _heading in CLOSING:
-        node = found[anchor]
+    number = len(sections)
+    for role, key, _heading in CLOSING:
+        node = found[role]
         if node is None:
             continue
-        built.anchors[id(node)] = anchor
         part: dict[str, Any] = {}
+        anchor = role
+        if node.marker and node.style is not None and node.value:  # numbered like a section
+            number += 1
+            part["ordinal"] = number
+            anchor = section_anchor(number)
+        built.anchors[id(node)] = anchor
         _put(part, "marker", node.marker)
         _put(part, "heading", node.head)
         _put(part, "intro", _join(node.lead))

@@ -15,13 +15,42 @@ from pathlib import Path
 from typing import Any
 
 from ..core.numerals import DIGITS, chinese_number
-from .sources import ImportFailure, SourceText, reader
+from .sources import ImportFailure, SourceText
+
+#: The format's name in a data file's ``source.original.format``.
+FORMAT = "docx"
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-@reader(".docx", ".docm", ".dotx")
-def read_docx(path: Path) -> SourceText:
+#: Bounds checked before any part is unpacked: a report is a few hundred paragraphs in a few
+#: megabytes of XML, so anything far beyond is a damaged or hostile file (a "zip bomb").
+MAX_PARTS = 2000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_XML_PART_BYTES = 32 * 1024 * 1024
+MAX_PARAGRAPHS = 20_000
+
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_OFFICE_DOCUMENT = "/officeDocument"
+#: Parts the reader (through python-docx) loads: a link out of the file cannot stand for them.
+_LOADED_PARTS = (
+    "numbering",
+    "styles",
+    "stylesWithEffects",
+    "settings",
+    "webSettings",
+    "fontTable",
+    "theme",
+    "footnotes",
+    "endnotes",
+    "comments",
+    "header",
+    "footer",
+    "officeDocument",
+)
+
+
+def read(path: Path) -> SourceText:
     """The text of a Word file, one line per paragraph (and per table row)."""
     try:
         import docx  # python-docx
@@ -31,6 +60,7 @@ def read_docx(path: Path) -> SourceText:
         raise ImportFailure(
             f"{path}: not a Word .docx file (not a ZIP archive); if it is an old .doc file, save it as .docx"
         )
+    preflight(path)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a damaged package
@@ -53,6 +83,103 @@ def read_docx(path: Path) -> SourceText:
                         cells.append(value)
                 lines.append("  ".join(cells))
     return SourceText(text="\n".join(lines), format="Word .docx", unit="paragraph")
+
+
+def preflight(path: Path) -> None:
+    """Refuse a package that would unpack too far, hold too many paragraphs, or link its
+    numbering or styles out of the file — before python-docx unpacks anything."""
+    from lxml import etree
+
+    mb = 1024 * 1024
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+            if len(infos) > MAX_PARTS:
+                raise ImportFailure(
+                    f"{path}: the package holds {len(infos)} parts; a Word report is expected to "
+                    f"hold at most {MAX_PARTS}"
+                )
+            total = sum(info.file_size for info in infos)
+            if total > MAX_UNPACKED_BYTES:
+                raise ImportFailure(
+                    f"{path}: unpacks to {total / mb:.1f} MB; a Word report is expected to unpack "
+                    f"to at most {MAX_UNPACKED_BYTES // mb} MB (nothing was unpacked)"
+                )
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")) and info.file_size > MAX_XML_PART_BYTES:
+                    raise ImportFailure(
+                        f"{path}: {info.filename} unpacks to {info.file_size / mb:.1f} MB; a part of a "
+                        f"Word report is expected to be at most {MAX_XML_PART_BYTES // mb} MB "
+                        "(nothing was unpacked)"
+                    )
+            names = {info.filename for info in infos}
+            main = _main_part(path, package, names)
+            _refuse_external_parts(path, package, names, main)
+            _count_paragraphs(path, package, main, etree)
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, EOFError, RuntimeError) as exc:
+        raise ImportFailure(f"{path}: not a readable Word .docx file ({type(exc).__name__}: {exc})") from None
+
+
+def _rels_of(part: str) -> str:
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+def _relationships(package: zipfile.ZipFile, rels: str) -> list[Any]:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    with package.open(rels) as handle:
+        return list(etree.parse(handle, parser).getroot().iter(_RELS))
+
+
+def _main_part(path: Path, package: zipfile.ZipFile, names: set[str]) -> str:
+    if "_rels/.rels" not in names:
+        return "word/document.xml"
+    for rel in _relationships(package, "_rels/.rels"):
+        if (rel.get("Type") or "").endswith(_OFFICE_DOCUMENT):
+            if rel.get("TargetMode") == "External":
+                raise ImportFailure(
+                    f"{path}: _rels/.rels: the document itself is an external link "
+                    f"(Target=“{rel.get('Target')}”), not inside the file; the importer never "
+                    "follows links out of a file"
+                )
+            return (rel.get("Target") or "word/document.xml").lstrip("/")
+    return "word/document.xml"
+
+
+def _refuse_external_parts(path: Path, package: zipfile.ZipFile, names: set[str], main: str) -> None:
+    rels = _rels_of(main)
+    if rels not in names:
+        return
+    for rel in _relationships(package, rels):
+        kind = (rel.get("Type") or "").rpartition("/")[2]
+        if rel.get("TargetMode") == "External" and kind in _LOADED_PARTS:
+            raise ImportFailure(
+                f"{path}: {rels}: the {kind} part is an external link (Target=“{rel.get('Target')}”), "
+                "not inside the file; the importer never follows links out of a file — open the "
+                "document in Word or WPS and save it again as .docx"
+            )
+
+
+def _count_paragraphs(path: Path, package: zipfile.ZipFile, main: str, etree: Any) -> None:
+    """Count the paragraphs of the main part as it streams by; stop past the bound."""
+    try:
+        handle = package.open(main)
+    except KeyError:
+        raise ImportFailure(f"{path}: not a Word .docx file: it has no {main}") from None
+    count = 0
+    with handle:
+        for _event, element in etree.iterparse(
+            handle, events=("end",), tag=f"{_W}p", resolve_entities=False, no_network=True
+        ):
+            count += 1
+            element.clear(keep_tail=False)
+            if count > MAX_PARAGRAPHS:
+                raise ImportFailure(
+                    f"{path}: {main} holds more than {MAX_PARAGRAPHS} paragraphs; a report is "
+                    "expected to hold a few hundred (refused before reading it)"
+                )
 
 
 def _body_blocks(body: Any):
@@ -127,7 +254,7 @@ class Numbering:
         self.started: set[str] = set()
         try:
             root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
+        except (KeyError, NotImplementedError, AttributeError, ValueError):
             return
         for abstract in root.iter(f"{_W}abstractNum"):
             aid = abstract.get(f"{_W}abstractNumId")

@@ -25,7 +25,7 @@ _DATE = re.compile(
 _ROLE = r"县长|区长|市长|旗长|州长|县委书记|区委书记|局长|主任"
 _ORG_END = re.compile(rf"(?:人民政府|政府|办公室|司法局|委员会|局|{_ROLE})$")
 _BYLINE = re.compile(
-    rf"(?:{_ROLE})\s*[:：]?\s*(?P<name>[\u4e00-\u9fff]{{1,3}}[*＊×○]*|[\u4e00-\u9fff]?[*＊×○]+)$"
+    rf"(?:{_ROLE})\s*[:：]?\s*(?P<name>[\u4e00-\u9fff]{{1,3}}[*＊×○]*|[\u4e00-\u9fff]?[*＊×○]+|[\u4e00-\u9fff]某某?)$"
 )
 
 SHORTCOMINGS_HEADING = re.compile(
@@ -33,7 +33,8 @@ SHORTCOMINGS_HEADING = re.compile(
 )
 NEXT_STEPS_HEADING = re.compile(
     r"下一步|工作打算|工作计划|工作安排|工作思路|努力方向|今后(?:的)?工作|"
-    r"(?:19|20)\d{2}年度?(?:的)?(?:工作)?(?:打算|计划|安排|思路|重点|目标)"
+    r"(?:19|20)\d{2}年度?(?:的)?(?:工作)?(?:打算|计划|安排|思路|重点|目标)|"
+    r"(?:19|20)\d{2}年[^。，；]{0,20}?的?(?:主要|重点)?(?:安排|打算|计划|思路|举措|任务)$"
 )
 _SHORTCOMINGS_CUE = re.compile(
     r"存在[^。，；：]{0,10}?(?:不足|问题|差距|短板|薄弱)|不足之处|主要表现在|(?:仍|还)有[^。]{0,10}?(?:不足|差距)"
@@ -98,10 +99,55 @@ def is_signature(text: str) -> bool:
     return bool(_ORG_END.search(text) or _BYLINE.search(text))
 
 
+_SUBTITLE = re.compile(r"^(?:——|—|--|－－|──|⸺)")
+_OCCASION = re.compile(
+    r"^[（(]?(?:[^（()）]{0,24}?)在(?P<occasion>[^（()）]{4,60}?(?:会议|大会|会))上[)）]?$"
+)
+_SUBTITLE_DATE = re.compile(
+    rf"(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*月"
+    rf"\s*(?P<d>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*日"
+)
+_BARE_NAME = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]?[*＊×○Xx]{1,4}|[\u4e00-\u9fff]某某?)$")
+#: Short closing words that are no name.
+_NOT_NAMES = {"谢谢", "此致", "敬礼", "特此", "附件", "以上", "报告", "审议", "请审议"}
+
+
+def is_subtitle(text: str) -> bool:
+    """A subtitle line under the title: ``——2024年1月26日在……会议上``, ``（在……会议上）``."""
+    text = text.strip()
+    if not 0 < len(text) <= 80 or "。" in text:
+        return False
+    return bool(_SUBTITLE.match(text)) or bool(_OCCASION.match(_SUBTITLE.sub("", text)))
+
+
+def subtitle_facts(text: str) -> tuple[str | None, str | None]:
+    """(the date delivered YYYY-MM-DD, the occasion) a subtitle names, each None when it does not."""
+    body = _SUBTITLE.sub("", text.strip())
+    found = _SUBTITLE_DATE.search(body)
+    delivered = date_of(found.group()) if found else None
+    rest = body[found.end() :] if found else body
+    occasion = _OCCASION.match(rest.strip())
+    return delivered, (occasion.group("occasion") if occasion else None)
+
+
+def is_byline(text: str) -> bool:
+    """A byline under the title: a role and a name (``青禾县人民政府县长　×××``, ``县长　林**``)."""
+    text = text.strip()
+    return heading_like(text, 30) and "，" not in text and _BYLINE.search(text) is not None
+
+
+def is_bare_name(text: str) -> bool:
+    """A name alone on its line (``×××``, ``林**``, ``林晓东``): a signature at the very end."""
+    text = text.strip()
+    return bool(_BARE_NAME.match(text)) and text not in _NOT_NAMES
+
+
 def byline_name(text: str) -> str | None:
-    """The person's name of a byline (``青禾县县长 林**`` → ``林**``), or None."""
+    """The person's name of a byline (``青禾县县长 林**`` → ``林**``; ``×××`` alone), or None."""
     m = _BYLINE.search(text.strip())
-    return m.group("name") if m else None
+    if m:
+        return m.group("name")
+    return text.strip() if is_bare_name(text) and not _ORG_END.search(text.strip()) else None
 
 
 def byline_role(text: str) -> str | None:

@@ -24,7 +24,7 @@ from ..core.model import County, Kind
 from ..core.numerals import CN_DIGITS, YEAR_DIGITS
 from ..core.redaction import REDACTION
 from .artefacts import Cleaned
-from .genre import byline_name, byline_role, date_of, heading_like
+from .genre import byline_name, byline_role, date_of, heading_like, subtitle_facts
 from .sources import ImportFailure
 from .structure import Outline
 
@@ -45,6 +45,8 @@ class Metadata:
     author: dict[str, str] = field(default_factory=dict)
     date: dict[str, str] = field(default_factory=dict)
     source: dict[str, str] = field(default_factory=dict)
+    #: What a subtitle says the report was delivered at (县第十八届人民代表大会常务委员会第十五次会议).
+    occasion: str = ""
     #: Things the user should know (a given county disagreeing with the text …).
     notes: list[str] = field(default_factory=list)
 
@@ -72,30 +74,43 @@ def detect(
     county: str | None = None,
     kind: str | None = None,
     year: int | None = None,
+    page: dict[str, str] | None = None,
+    hint: str = "",
 ) -> Metadata:
     """Everything the text says about the report; :class:`ImportFailure` when county, kind or year
-    cannot be told (and was not given)."""
+    cannot be told (and was not given).
+
+    *page* is what the source file says about itself (a web page's URL, publication date,
+    source unit); *hint* the file's name, the last place county, kind and year are looked for."""
+    page = page or {}
     notes: list[str] = []
     byline = _byline_lines(outline)
-    found_county = _county(outline, byline, counties, county, notes)
-    found_kind = _kind(outline, kinds, kind)
+    found_county = _county(outline, byline, counties, county, notes, hint)
+    found_kind = _kind(outline, kinds, kind, hint)
     date = {}
     issued = date_of(outline.date_line) or next((d for d in map(date_of, byline) if d), None)
     if issued:
         date["issued"] = issued
-    if cleaned.published:
-        date["published"] = cleaned.published
+    delivered, occasion = subtitle_facts(outline.subtitle) if outline.subtitle else (None, None)
+    if delivered:
+        date["delivered"] = delivered
+    published = page.get("published") or cleaned.published
+    if published:
+        date["published"] = published
     found_year = _year(outline, year, date)
-    meta = Metadata(found_county, found_kind, found_year, date=date, notes=notes)
+    meta = Metadata(found_county, found_kind, found_year, date=date, notes=notes, occasion=occasion or "")
     meta.author = _author(outline, byline)
-    if cleaned.source_note:
-        meta.source["note"] = cleaned.source_note
+    if page.get("url"):
+        meta.source["url"] = page["url"]
+    note = page.get("source") or cleaned.source_note
+    if note:
+        meta.source["note"] = note
     return meta
 
 
 def _byline_lines(outline: Outline) -> list[str]:
-    """Short unpunctuated lines at the top of the preamble: byline, date, addressee."""
-    lines = []
+    """The byline, and short unpunctuated lines at the top of the preamble: date, addressee."""
+    lines = [outline.byline.text] if outline.byline is not None else []
     for paragraph in outline.preamble[:4]:
         if not heading_like(paragraph, 30):
             break
@@ -120,7 +135,12 @@ def printed_county(title: str) -> str | None:
 
 
 def _county(
-    outline: Outline, byline: list[str], counties: dict[str, County], given: str | None, notes: list[str]
+    outline: Outline,
+    byline: list[str],
+    counties: dict[str, County],
+    given: str | None,
+    notes: list[str],
+    hint: str = "",
 ) -> Found:
     some = ", ".join(counties) or "none registered"
     if given is not None and given not in counties:
@@ -133,6 +153,7 @@ def _county(
             ("the byline", "\n".join(byline)),
             ("the signature", outline.signature),
             ("the preamble", "\n".join(outline.preamble)),
+            ("the file name", hint),
         ]
     for where, text in places:
         hits = [(text.find(name), -len(name), name) for name in names if name and name in text]
@@ -166,7 +187,7 @@ def _kind_core(name: str) -> str:
     return re.sub(r"(?:年度|情况)*报告$", "", name)
 
 
-def _kind(outline: Outline, kinds: dict[str, Kind], given: str | None) -> Found:
+def _kind(outline: Outline, kinds: dict[str, Kind], given: str | None, hint: str = "") -> Found:
     some = ", ".join(kinds) or "none registered"
     if given is not None:
         if given not in kinds:
@@ -176,7 +197,12 @@ def _kind(outline: Outline, kinds: dict[str, Kind], given: str | None) -> Found:
     for slug, kind in kinds.items():
         core = _kind_core(kind.name)
         cues[slug] = [c for c in (core, *_KIND_EXTRA_CUES.get(kind.name, ())) if c]
-    for where, text in (("the title", outline.title), ("the preamble", "\n".join(outline.preamble[:3]))):
+    places = (
+        ("the title", outline.title),
+        ("the preamble", "\n".join(outline.preamble[:3])),
+        ("the file name", hint),
+    )
+    for where, text in places:
         hits = [
             (text.rfind(cue), len(cue), slug, cue)
             for slug, words in cues.items()
@@ -221,11 +247,13 @@ def _author(outline: Outline, byline: list[str]) -> dict[str, str]:
     role = byline_role(outline.title) or next((r for r in map(byline_role, byline) if r), None)
     if role:
         author["role"] = role
-    name = next((n for n in map(byline_name, byline) if n), None) or byline_name(outline.signature)
+    name = next((n for n in map(byline_name, byline) if n), None) or next(
+        (n for n in map(byline_name, reversed(outline.signature.split("\n"))) if n), None
+    )
     if name:
         author["name"] = name
     organization = None
-    for text in (outline.signature, *byline, outline.title):
+    for text in (*outline.signature.split("\n"), *byline, outline.title):
         m = re.match(r"^(.{2,16}?人民政府)", text)
         if m and not REDACTION.search(m.group(1)):
             organization = m.group(1)

@@ -8,6 +8,7 @@ validation, ``check_report``) and confirming that nothing was lost.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,10 @@ from ..core.registries import load_registries as load_registry_files
 from ..core.schema import REPORT
 from ..core.validation import validate
 from ..core.yamlfile import YamlDocument, oversize, read_yaml
-from .artefacts import Cleaned, remove_artefacts
+from .artefacts import Artefact, Cleaned, remove_artefacts
 from .document import Built, build_document
 from .metadata import Metadata, detect
+from .provenance import Keeping, keep_original, plan_original
 from .roundtrip import first_difference, reading_text
 from .sources import ImportFailure, SourceText, read_source
 from .structure import Node, Outline, parse
@@ -80,28 +82,46 @@ class Prepared:
     summary: Summary
     outline: Outline = field(repr=False, default_factory=Outline)
     cleaned: Cleaned | None = field(repr=False, default=None)
+    #: The source as read (its text, what the reader removed, where each line is).
+    source_text: SourceText | None = field(repr=False, default=None)
+    #: The original file to keep beside the data file (None: not kept, e.g. with -o).
+    keeping: Keeping | None = field(repr=False, default=None)
 
 
 def prepare(path: Path, registries: Registries, options: Options) -> Prepared:
-    """Everything but writing, for the source file *path*."""
-    source = read_source(Path(path))
-    return prepare_text(source, registries, options, path=Path(path))
+    """Everything but writing, for the source file *path*.
+
+    When the data file goes to its place in the data folder, the original is kept too
+    (``sources/<county>/<kind>/<year>.<ext>``, recorded under ``source.original``)."""
+    path = Path(path)
+    source = read_source(path)
+    keep = options.output is None and bool(source.kind)
+    return prepare_text(source, registries, options, path=path, keep_original=keep)
 
 
 def prepare_text(
-    source: SourceText, registries: Registries, options: Options, path: Path | None = None
+    source: SourceText,
+    registries: Registries,
+    options: Options,
+    path: Path | None = None,
+    keep_original: bool = False,
 ) -> Prepared:
     """Everything but writing, for text already read (``path`` only names it in messages)."""
     shown = str(path) if path is not None else "input"
     if too_large := oversize(len(source.text.encode("utf-8")), what="its text"):
         raise ImportFailure(f"{shown}: {too_large}")
-    cleaned = remove_artefacts(source.text)
+    cleaned = remove_artefacts(source.text, source.removed)
     if not cleaned.lines:
         raise ImportFailure(
             f"{shown}: nothing left after removing {len(cleaned.removed)} artefact(s) "
             "(site chrome, markers); expected the text of a report"
         )
     outline = parse(cleaned.lines)
+    if outline.byline is not None:  # the byline is the author's, not text: listed as removed
+        line = outline.byline
+        cleaned.lines = [kept for kept in cleaned.lines if kept is not line]
+        cleaned.removed.append(Artefact("byline (→ author)", line.text, line.number, line.start, line.end))
+        cleaned.removed.sort(key=lambda a: a.start)
     if not outline.sections:
         raise ImportFailure(
             f"{shown}: no recognisable structure: no numbered sections (一、 （一） 1. 第一， …) "
@@ -120,7 +140,16 @@ def prepare_text(
         county=options.county,
         kind=options.kind,
         year=options.year,
+        page=source.meta,
+        hint=path.stem if path is not None else "",
     )
+    keeping = None
+    if keep_original and path is not None:
+        keeping = plan_original(
+            path, registries.data_dir, meta.county.value, meta.kind.value, meta.year.value, source.kind
+        )
+        meta.source["original"] = keeping.record
+        meta.source.setdefault("retrieved", keeping.retrieved)
     choices: dict[int, TopicChoice] = {}
 
     def topic_of(node: Node) -> str:
@@ -140,6 +169,7 @@ def prepare_text(
         author=meta.author,
         date=meta.date,
         source=meta.source,
+        occasion=meta.occasion,
     )
     difference = first_difference(cleaned.body, reading_text(built.document))
     if difference:  # a bug, never the user's fault: refuse rather than lose text
@@ -154,7 +184,11 @@ def prepare_text(
     text = dump_report(built.document, comments)
     target = _target(options, registries, meta)
     summary = _summary(source, shown, target, built, outline, cleaned, meta, choices, registries)
-    return Prepared(path, target, built.document, text, cleaned.body, summary, outline, cleaned)
+    if keeping is not None:
+        summary.original = f"{keeping.record['path']} (sha256 {keeping.record['sha256'][:12]}…)"
+    return Prepared(
+        path, target, built.document, text, cleaned.body, summary, outline, cleaned, source, keeping
+    )
 
 
 def _target(options: Options, registries: Registries, meta: Metadata) -> Path | str:
@@ -166,10 +200,24 @@ def _target(options: Options, registries: Registries, meta: Metadata) -> Path | 
 
 
 def write(prepared: Prepared, registries: Registries, *, force: bool = False) -> None:
-    """Write *prepared* to its target, after the project's loader accepted the written copy."""
+    """Write *prepared* to its target, after the project's loader accepted the written copy.
+
+    The original is put in place first (atomically, never over a different file without
+    *force*); if the data file then cannot be written, the original is taken back."""
     if prepared.target == "-":
         return
+    undo = keep_original(prepared.keeping, force=force) if prepared.keeping is not None else None
+    try:
+        _write_data(prepared, registries, force=force)
+    except BaseException:
+        if undo is not None:
+            undo()
+        raise
+    if prepared.keeping is not None:
+        prepared.keeping.done()
 
+
+def _write_data(prepared: Prepared, registries: Registries, *, force: bool = False) -> None:
     def check(tmp: Path) -> None:
         try:
             doc = read_yaml(tmp)
@@ -224,7 +272,9 @@ def _summary(
         topics.append(
             TopicNote(built.anchor(node), choice.key, registries.topics[choice.key].label, choice.keywords)
         )
-    unplaced = [UnplacedNote(u.line, u.text, built.anchor(u.node), u.reason) for u in outline.unplaced]
+    at = source.locate
+    unplaced = [UnplacedNote(at(u.line), u.text, built.anchor(u.node), u.reason) for u in outline.unplaced]
+    removed = [dataclasses.replace(a, line=at(a.line)) for a in cleaned.removed]
     return Summary(
         source=shown,
         target=str(target) if target == "-" else display_path(Path(target)),
@@ -239,8 +289,8 @@ def _summary(
         figures=figures,
         redactions=redactions,
         topics=topics,
-        removed=list(cleaned.removed),
-        gaps=[(g.number, g.text) for g in cleaned.gaps],
+        removed=removed,
+        gaps=[(at(g.number), g.text) for g in cleaned.gaps],
         stray_spaces=cleaned.stray_spaces,
         unplaced=unplaced,
         notes=list(meta.notes) + list(source.notes),

@@ -35,8 +35,11 @@ from .genre import (
     closing_heading,
     ends_sentence,
     heading_like,
+    is_bare_name,
+    is_byline,
     is_date_line,
     is_signature,
+    is_subtitle,
     next_steps_cue,
     shortcomings_cue,
 )
@@ -92,6 +95,10 @@ class Unplaced:
 @dataclass
 class Outline:
     title: str = ""
+    #: A subtitle line under the title (``——2024年1月26日在……会议上``).
+    subtitle: str = ""
+    #: The byline under the title (``青禾县人民政府县长　×××``): it goes to ``author``, not to text.
+    byline: Line | None = None
     preamble: list[str] = field(default_factory=list)
     sections: list[Node] = field(default_factory=list)
     shortcomings: Node | None = None
@@ -123,9 +130,11 @@ def parse(lines: list[Line]) -> Outline:
     if end >= 3 and is_date_line(lines[end - 1].text):
         outline.date_line = lines[end - 1].text
         end -= 1
-    if end >= 3 and is_signature(lines[end - 1].text) and not line_marker(lines[end - 1].text):
-        outline.signature = lines[end - 1].text
+    signature: list[str] = []
+    while end >= 3 and len(signature) < 2 and _signs(lines[end - 1].text):
+        signature.insert(0, lines[end - 1].text)
         end -= 1
+    outline.signature = "\n".join(signature)
     start = 0
     if line_marker(lines[0].text) is None:
         parts = [lines[0].text]
@@ -135,6 +144,16 @@ def parse(lines: list[Line]) -> Outline:
             parts.append(lines[start].text)
             start += 1
         outline.title = "".join(parts)
+        if start < end and is_subtitle(lines[start].text):
+            outline.subtitle = lines[start].text
+            start += 1
+        for at in range(start, min(start + 2, end)):
+            text = lines[at].text
+            if is_byline(text) and not line_marker(text):
+                outline.byline = lines[at]
+                lines = [*lines[:at], *lines[at + 1 :]]
+                end -= 1
+                break
     _Walker(outline, _merge_bare_markers(lines[start:end])).run()
     for node in _all_nodes(outline):
         if node.kind == "item" and not node.text:
@@ -152,12 +171,19 @@ _TITLE_YEAR = re.compile(r"^[（(](?:19|20)\d{2}年度?[)）]$")
 
 
 def _continues_title(text: str, title: str) -> bool:
-    """A second title line: the rest of a title broken in two, a subtitle, ``（2023年度）``."""
+    """A second title line: the rest of a title broken in two, or ``（2023年度）``."""
     if not heading_like(text) or line_marker(text) or is_date_line(text) or is_signature(text):
+        return False
+    if is_subtitle(text):
         return False
     if "报告" not in title and ("报告" in text or "述法" in text):
         return True
-    return text.startswith(("——", "—", "--")) or bool(_TITLE_YEAR.match(text))
+    return bool(_TITLE_YEAR.match(text))
+
+
+def _signs(text: str) -> bool:
+    """A closing signature line: an office, a role and name, or a name alone (``×××``)."""
+    return not line_marker(text) and (is_signature(text) or is_bare_name(text))
 
 
 def _bare_marker(text: str) -> bool:

@@ -46,6 +46,13 @@ class Summary:
     stray_spaces: int = 0
     unplaced: list[UnplacedNote] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Where the original is kept (``sources/qinghe/shufa/2023.pdf (sha256 1a2b…)``), if it is.
+    original: str = ""
+
+    @property
+    def to_review(self) -> int:
+        """Lines not placed with certainty: what the user must look at."""
+        return len(self.unplaced)
 
     def render(self, written: bool = True) -> str:
         """The summary as lines of text for the terminal."""
@@ -54,6 +61,7 @@ class Summary:
         out = [
             f"{verb} {self.source} → {self.target}",
             f"  read as: {self.read_as}",
+            *([f"  original kept: {self.original}"] if self.original else []),
             f"  county: {self.county}; kind: {self.kind}; year: {self.year}",
             f"  sections: {self.sections}, items: {self.items}, closing parts: {closing}",
             f"  figures: {self.figures}, redactions: {self.redactions}",

@@ -28,7 +28,7 @@ Path_ = tuple[str | int, ...]
 _SLUG = re.compile(SLUG_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
 _PLAIN_SLUGS = {"county", "kind", "topic"}
-_PLAIN_DATES = {"issued", "published", "retrieved"}
+_PLAIN_DATES = {"issued", "published", "retrieved", "delivered"}
 _ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',

@@ -1,40 +1,45 @@
 /*
  * Chinese search for the archive: phrases, places and figures, down to the section.
  *
- * Splits a query by the rules of shufa/search.py (keep the two in step) and answers it
- * from _static/searchindex-zh.js, inside Sphinx's own search page: searchtools.js asks
- * Search.performTermsSearch for full-text results, and this file answers that call.
+ * Splits a query into the terms the index holds (shufa/core/searchterms.py; the unit of
+ * text, the anchor scheme and the Chinese numerals come from _static/shufa-rules.js,
+ * written from the core at build time) and answers it from the index split by term under
+ * _static/search/ (shufa/core/searchindex.py): the dictionary shards of the query's terms,
+ * the blocks of their posting lists a page of results needs, the doc-table chunks of the
+ * pages found and each shown page's text for its snippet. Everything is a script that calls
+ * ShufaSearch.set…, so the search works from file:// too.
  *
- * A query is cut into phrases (runs of CJK characters, numbers and Latin words); a page
- * matches when every phrase is found in one part of it (a report section or item, or a
- * section of a guide page); "-phrase" excludes pages holding the phrase. A result links
- * to the part that holds the most phrases.
+ * A query is cut into phrases; a page matches when every phrase is found in one part of it
+ * (a report section or item, or a section of a guide page; a lone character: in the page),
+ * it holds the facets chosen, and no "-phrase" is found in it. Pages come in the index's
+ * order (reports first, by province, county, kind, newest year first); the query runs
+ * exactly like shufa/core/searchquery.py (tests compare the two). This file takes over
+ * Sphinx's search page (Search.performSearch).
  */
 "use strict";
 
 const ShufaSearch = (() => {
-  const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
-  const UNIT = new RegExp(`[0-9]+(?:\\.[0-9]+)?|[a-z]+|[${CJK}%]`, "gu");
-  const IS_CJK = new RegExp(`^[${CJK}]`, "u");
+  const RULES = ShufaRules;
+  const CJK = RULES.cjk;
+  const UNIT = new RegExp(RULES.unit, "gu");
+  const IS_CJK = new RegExp(`^[${CJK}]$`, "u");
+  const CJK_CHAR = new RegExp(`[${CJK}]`, "gu");
+  const IS_CHAR = new RegExp(`^[${CJK}%]`, "u");
   const FINAL = "0123456789abcdefghijklmnopqrstuv";
   const MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
-  const DIGITS = "零一二三四五六七八九";
-  const CLOSING = [
-    ["shortcomings", "存在的不足"],
-    ["next-steps", "下一步打算"],
+  const PAGE_SIZE = 20;
+  //: blocks one step of a search may load before it stops and offers to go on
+  const MAX_BLOCKS = 40;
+  const FACETS = [
+    ["p", "省份"],
+    ["c", "县（市、区）"],
+    ["k", "报告类型"],
+    ["y", "年度"],
+    ["t", "主题"],
   ];
 
-  // The index comes in shards (searchindex-zh.js, searchindex-zh-1.js …), each a set of
-  // pages with its own part numbers; a query is answered shard by shard.
-  let index = null; // the shard being searched
-  let starts = null; // number of the first part of each page of that shard
-  let reports = new Set(); // the pages of that shard that are reports
-  let shards = []; // [{index, starts, reports}], by shard number
-  let expected = 1; // how many shards the search page loads
-  let ready = false; // every shard has arrived
-  let pending = null; // a query asked before the index arrived
-
   const normalize = (text) => text.normalize("NFKC").toLowerCase();
+  const isNumber = (unit) => unit[0] >= "0" && unit[0] <= "9";
 
   /** Runs of adjacent units (numbers, Latin words, CJK characters, "%"). */
   const runs = (text) => {
@@ -53,10 +58,7 @@ const ShufaSearch = (() => {
     return out;
   };
 
-  const IS_CHAR = new RegExp(`^[${CJK}%]`, "u");
-  const isNumber = (unit) => unit[0] >= "0" && unit[0] <= "9";
-
-  /** Adjacent units joined; not a character followed by a number (search.pairs). */
+  /** Adjacent units joined; not a character followed by a number (searchterms.pairs). */
   const pairs = (run) =>
     run
       .slice(1)
@@ -64,39 +66,63 @@ const ShufaSearch = (() => {
       .filter(([a, b]) => !(isNumber(b) && IS_CHAR.test(a)))
       .map(([a, b]) => a + b);
 
-  /** The terms a text is indexed under (search.index_tokens), for checking the two agree. */
+  /** The terms a part holding a text is indexed under (searchterms.index_tokens). */
   const indexTokens = (text) => {
     const tokens = new Set();
     for (const run of runs(normalize(text))) {
-      if (run.length === 1) {
-        if (run[0] !== "%") tokens.add(run[0]);
-        continue;
-      }
       pairs(run).forEach((t) => tokens.add(t));
-      run.filter((u) => u !== "%" && !IS_CJK.test(u)).forEach((u) => tokens.add(u));
+      run.filter((u) => u !== "%" && !IS_CHAR.test(u)).forEach((u) => tokens.add(u));
     }
     return [...tokens].sort();
   };
 
-  /** Each phrase of a query as the terms that must all be found in one part (search.query_phrases). */
-  const phrases = (query) =>
-    runs(normalize(query)).map((run) => {
-      if (run.length === 1) return run;
-      const terms = pairs(run);
-      if (terms.length < run.length - 1)
-        run.filter((u) => isNumber(u) && !terms.includes(u)).forEach((u) => terms.push(u));
-      return terms;
-    });
+  /** The characters a page holding a text is indexed under (searchterms.page_chars). */
+  const pageChars = (text) => [...new Set(normalize(text).match(CJK_CHAR) || [])].sort();
 
-  const decode = (code) => {
-    if (code[0] === "!") {
-      const missing = new Set(decode(code.slice(1)));
-      const ids = [];
-      for (let i = 0; i < index.total; i++) if (!missing.has(i)) ids.push(i);
-      return ids;
+  /** A query's phrases, wanted and unwanted, each as its terms (searchterms.query_phrases). */
+  const queryPhrases = (query) => {
+    const wanted = [];
+    const unwanted = [];
+    for (let word of normalize(query).split(/\s+/)) {
+      if (!word) continue;
+      let target = wanted;
+      if (word.length > 1 && word[0] === "-") {
+        target = unwanted;
+        word = word.slice(1);
+      }
+      for (const run of runs(word)) {
+        if (run.length === 1) {
+          if (run[0] !== "%") target.push(run);
+          continue;
+        }
+        const terms = pairs(run);
+        if (terms.length < run.length - 1)
+          run.filter((u) => isNumber(u) && !terms.includes(u)).forEach((u) => terms.push(u));
+        target.push(terms);
+      }
     }
-    const ids = [];
-    let previous = -1;
+    return [wanted, unwanted];
+  };
+
+  const phrases = (query) => queryPhrases(query)[0];
+
+  /** A term indexed by page: a lone character, or a facet other than a topic. */
+  const isPageTerm = (term) => (term[0] === "~" ? !term.startsWith("~t:") : IS_CJK.test(term));
+
+  /** FNV-1a of the term's UTF-8 bytes (searchterms.term_hash): its dictionary shard. */
+  const termHash = (term) => {
+    let h = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(term)) {
+      h ^= byte;
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  };
+
+  // --- the posting codec (searchterms.decode_postings) ------------------------------------
+
+  const decodeNumbers = (code) => {
+    const numbers = [];
     let value = 0;
     for (const ch of code) {
       const more = MORE.indexOf(ch);
@@ -104,204 +130,628 @@ const ShufaSearch = (() => {
         value = value * 32 + more;
         continue;
       }
-      value = value * 32 + FINAL.indexOf(ch);
-      previous += value + 1;
-      ids.push(previous);
+      numbers.push(value * 32 + FINAL.indexOf(ch));
       value = 0;
     }
-    return ids;
+    return numbers;
   };
 
-  /** The parts holding every term of a phrase; a lone character matches any term it is in. */
-  const partsOf = (terms) => {
-    const all = index.terms;
-    if (terms.length === 1 && IS_CJK.test(terms[0]) && [...terms[0]].length === 1) {
-      const ch = terms[0];
-      const found = new Set();
-      for (const term of Object.keys(all))
-        if (term.startsWith(ch) || term.endsWith(ch)) decode(all[term]).forEach((i) => found.add(i));
-      return found;
+  /** [[page, [parts]]] from a code; *previous* is the page before the first. */
+  const decodePostings = (code, byPart, previous = -1) => {
+    const numbers = decodeNumbers(code);
+    const postings = [];
+    let i = 0;
+    while (i < numbers.length) {
+      previous += numbers[i++] + 1;
+      const parts = [];
+      if (byPart) {
+        let before = -1;
+        for (;;) {
+          const value = numbers[i++];
+          before += Math.floor(value / 2) + 1;
+          parts.push(before);
+          if (value % 2) break;
+        }
+      }
+      postings.push([previous, parts]);
     }
-    let found = null;
-    for (const term of terms) {
-      if (!Object.prototype.hasOwnProperty.call(all, term)) return new Set();
-      const ids = decode(all[term]);
-      found = found === null ? new Set(ids) : new Set(ids.filter((i) => found.has(i)));
-      if (!found.size) break;
-    }
-    return found || new Set();
+    return postings;
   };
 
-  const pageOf = (part) => {
+  // --- loading the index's files ----------------------------------------------------------
+
+  const script = document.currentScript;
+  const BASE = script ? new URL("search/", script.src).href : "_static/search/";
+  let meta = null;
+  const files = new Map(); // path → {promise, resolve, reject, value}
+  const log = []; // paths loaded, in order (tests read it)
+
+  const slot = (path) => {
+    if (!files.has(path)) {
+      let resolve;
+      let reject;
+      const promise = new Promise((yes, no) => {
+        resolve = yes;
+        reject = no;
+      });
+      files.set(path, { promise, resolve, reject, value: undefined, loading: false });
+    }
+    return files.get(path);
+  };
+
+  const arrived = (path, value) => {
+    const file = slot(path);
+    file.value = value;
+    file.resolve(value);
+  };
+
+  /** The value a file of the index registers, loaded once. */
+  const load = (path) => {
+    const file = slot(path);
+    if (!file.loading) {
+      file.loading = true;
+      log.push(path);
+      const element = document.createElement("script");
+      element.src = BASE + path + (meta ? `?v=${meta.stamp}` : "");
+      element.async = true;
+      element.onerror = () => file.reject(new Error(`search index file missing: ${path}`));
+      document.head.appendChild(element);
+    }
+    return file.promise;
+  };
+
+  const segmentName = (seg) => meta.segments[seg][0];
+
+  const setMeta = (value) => {
+    meta = value;
+    arrived("meta.js", value);
+  };
+  const setShard = (shard, entries) => arrived(`d/${shard}.js`, entries);
+  const setBlock = (path, code) => arrived(path, code);
+  const setDocs = (seg, chunk, records) => arrived(`docs/${segmentName(seg)}/${chunk}.js`, records);
+  const setText = (docname, parts) => arrived(`t/${docname}.js`, parts);
+
+  const ready = () => slot("meta.js").promise;
+
+  const entry = async (term) => {
+    const shard = termHash(term) % meta.shards;
+    const entries = await load(`d/${shard}.js`);
+    return Object.prototype.hasOwnProperty.call(entries, term) ? entries[term] : null;
+  };
+
+  const doc = async (gid) => {
+    const seg = Math.floor(gid / meta.segment);
+    const local = gid - seg * meta.segment;
+    const records = await load(`docs/${segmentName(seg)}/${Math.floor(local / meta.chunk)}.js`);
+    return records[local % meta.chunk];
+  };
+
+  const blockFile = (segment, hashed, first) => `b/${segment}/${hashed.slice(0, 2)}/${hashed}-${first}.js`;
+
+  // --- the query (searchquery.py) ---------------------------------------------------------
+
+  const bisectFirst = (postings, local) => {
     let lo = 0;
-    let hi = starts.length - 1;
+    let hi = postings.length;
     while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= part) lo = mid;
-      else hi = mid - 1;
+      const mid = (lo + hi) >> 1;
+      if (postings[mid][0] < local) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   };
 
-  const chineseNumber = (n) => {
-    if (n < 10) return DIGITS[n];
-    if (n < 100) {
-      const tens = Math.floor(n / 10);
-      const ones = n % 10;
-      return (tens === 1 ? "" : DIGITS[tens]) + "十" + (ones ? DIGITS[ones] : "");
+  /** One term's postings across segments, read forward; blocks loaded when reached. */
+  class Cursor {
+    constructor(term, data) {
+      this.term = term;
+      this.byPart = data[0] === 1;
+      this.count = data[1];
+      this.hashed = data[2];
+      this.segs = data.slice(3);
+      this.decoded = new Map();
     }
-    return String(n);
+
+    async postings(i, block) {
+      const key = `${i}/${block}`;
+      if (!this.decoded.has(key)) {
+        const [seg, , data] = this.segs[i];
+        if (typeof data === "string") this.decoded.set(key, decodePostings(data, this.byPart));
+        else {
+          const first = data[block];
+          const code = await load(blockFile(segmentName(seg), this.hashed, first));
+          this.decoded.set(key, decodePostings(code, this.byPart, first - 1));
+        }
+      }
+      return this.decoded.get(key);
+    }
+
+    /** The first posting at page *gid* or after: [gid, parts], or null. */
+    async seek(gid) {
+      for (let i = 0; i < this.segs.length; i++) {
+        const [seg, , data] = this.segs[i];
+        const base = seg * meta.segment;
+        if (gid >= base + meta.segment) continue;
+        const local = Math.max(0, gid - base);
+        let block = 0;
+        let last = 0;
+        if (typeof data !== "string") {
+          while (block + 1 < data.length && data[block + 1] <= local) block++;
+          last = data.length - 1;
+        }
+        for (; block <= last; block++) {
+          const postings = await this.postings(i, block);
+          const at = bisectFirst(postings, local);
+          if (at < postings.length) return [base + postings[at][0], postings[at][1]];
+        }
+      }
+      return null;
+    }
+  }
+
+  const facetTerm = (facet, value) => `~${facet}:${value}`;
+
+  /** A search: its plan (cursors) and what it found so far. */
+  const start = async (query, filters) => {
+    await ready();
+    const [wanted, unwanted] = queryPhrases(query);
+    const search = { query, filters, wanted, hits: [], next: 0, exhausted: false, total: null, plan: null };
+    if (!wanted.length) {
+      search.exhausted = true;
+      return search;
+    }
+    const cursors = new Map();
+    const terms = new Set(wanted.flat());
+    unwanted.flat().forEach((t) => terms.add(t));
+    const pageFilters = Object.keys(filters)
+      .filter((f) => f !== "t")
+      .sort()
+      .map((f) => facetTerm(f, filters[f]));
+    const topic = filters.t ? facetTerm("t", filters.t) : null;
+    const required = [...new Set(wanted.flat()), ...pageFilters, ...(topic ? [topic] : [])];
+    required.forEach((t) => terms.add(t));
+    const entries = await Promise.all([...terms].map((t) => entry(t).then((e) => [t, e])));
+    for (const [term, data] of entries) if (data) cursors.set(term, new Cursor(term, data));
+    if (required.some((t) => !cursors.has(t))) {
+      search.exhausted = true;
+      return search;
+    }
+    const excluded = unwanted.filter((phrase) => phrase.every((t) => cursors.has(t)));
+    if (wanted.length === 1 && wanted[0].length === 1 && !Object.keys(filters).length && !excluded.length)
+      search.total = cursors.get(wanted[0][0]).count;
+    const drive = [...new Set(required)]
+      .map((t) => cursors.get(t))
+      .sort((a, b) => a.count - b.count || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+    search.plan = { wanted, excluded, drive, cursors, topic };
+    return search;
   };
 
-  /** s3 → 第三部分, s3-2 → 第三部分第二项, next-steps-1 → 下一步打算第一项 (labels.part_name). */
+  const phraseParts = (phrase, postings, cursors, topic) => {
+    const sets = phrase.filter((t) => cursors.get(t).byPart).map((t) => postings.get(t));
+    if (!sets.length) return [];
+    if (topic) sets.push(postings.get(topic));
+    const common = sets.reduce((a, b) => a.filter((p) => b.includes(p)));
+    return common.length ? common : null;
+  };
+
+  const leapfrog = async (drive, gid) => {
+    for (;;) {
+      const postings = new Map();
+      let moved = false;
+      for (const cursor of drive) {
+        const found = await cursor.seek(gid);
+        if (found === null) return null;
+        if (found[0] > gid) {
+          gid = found[0];
+          moved = true;
+          break;
+        }
+        postings.set(cursor.term, found[1]);
+      }
+      if (!moved) return [gid, postings];
+    }
+  };
+
+  const match = async (gid, postings, plan) => {
+    const { wanted, excluded, cursors, topic } = plan;
+    const parts = [];
+    for (const phrase of wanted) {
+      const found = phraseParts(phrase, postings, cursors, topic);
+      if (found === null) return null;
+      parts.push(found);
+    }
+    for (const phrase of excluded) {
+      const holding = new Map();
+      let all = true;
+      for (const term of phrase) {
+        const at = await cursors.get(term).seek(gid);
+        if (at === null || at[0] !== gid) {
+          all = false;
+          break;
+        }
+        holding.set(term, at[1]);
+      }
+      if (all && phraseParts(phrase, holding, cursors, null) !== null) return null;
+    }
+    return { gid, parts };
+  };
+
+  const blocksLoaded = () => log.filter((p) => p.startsWith("b/")).length;
+
+  /** Up to *want* more pages for a search (fewer at the end, or after MAX_BLOCKS blocks). */
+  const more = async (search, want = PAGE_SIZE, maxBlocks = MAX_BLOCKS) => {
+    const found = [];
+    if (!search.plan || search.exhausted) return found;
+    const before = blocksLoaded();
+    let gid = search.next;
+    while (found.length < want) {
+      if (maxBlocks !== null && blocksLoaded() - before >= maxBlocks) break;
+      const at = await leapfrog(search.plan.drive, gid);
+      if (at === null) {
+        search.exhausted = true;
+        break;
+      }
+      gid = at[0];
+      const hit = await match(gid, at[1], search.plan);
+      if (hit) found.push(hit);
+      gid += 1;
+    }
+    search.next = gid;
+    search.hits.push(...found);
+    return found;
+  };
+
+  /** The part a result links to: the one holding most phrases, the first of those (searchquery.best_part). */
+  const bestPart = (hit, named = false) => {
+    const counts = new Map();
+    hit.parts.forEach((parts) => parts.forEach((p) => counts.set(p, (counts.get(p) || 0) + 1)));
+    if (!counts.size) return 0;
+    const top = Math.max(...counts.values());
+    let best = [...counts].filter(([, n]) => n === top).map(([p]) => p);
+    if (best.length > 1 && !named) best = best.filter((p) => p !== 0);
+    return Math.min(...best);
+  };
+
+  const chineseNumber = (n) => (n < RULES.numerals.length ? RULES.numerals[n] : String(n));
+
+  /** The Chinese name of a part from its anchor: s3-2 → 第三部分第二项 (core.labels.part_name). */
   const partName = (anchor) => {
+    const sep = RULES.separator;
     const items = (numbers) =>
       numbers.map((n, depth) => `第${chineseNumber(n)}${depth === 0 ? "项" : "小项"}`).join("");
-    for (const [closing, heading] of CLOSING) {
+    for (const [closing, heading] of RULES.closing) {
       if (anchor === closing) return heading;
-      if (anchor.startsWith(closing + "-"))
-        return heading + items(anchor.slice(closing.length + 1).split("-").map(Number));
+      if (anchor.startsWith(closing + sep))
+        return heading + items(anchor.slice(closing.length + 1).split(sep).map(Number));
     }
-    const numbers = anchor.slice(1).split("-").map(Number);
+    if (!anchor.startsWith(RULES.sectionPrefix)) return anchor;
+    const numbers = anchor.slice(RULES.sectionPrefix.length).split(sep).map(Number);
+    if (numbers.some(Number.isNaN)) return anchor;
     return `第${chineseNumber(numbers[0])}部分` + items(numbers.slice(1));
   };
 
-  /** Anchor and label of part *k* of page *doc*. */
-  const describe = (doc, part) => {
-    const k = part - starts[doc];
+  /** [anchor, label] of part *k* of a doc record (k = 0: the page itself). */
+  const describe = (record, k) => {
     if (k === 0) return ["", ""];
-    const parts = index.parts[doc];
-    if (typeof parts === "string") {
-      const anchor = parts.split(" ")[k - 1];
+    if (typeof record.a === "string") {
+      const anchor = record.a.split(" ")[k - 1];
       return [anchor, partName(anchor)];
     }
-    return parts[k - 1];
+    return record.a[k - 1];
   };
 
-  /** Results in the shape searchtools.js displays: [docname, title, anchor, descr, score, file, kind]. */
-  const search = (query) => {
-    if (!ready) return [];
-    const results = [];
-    for (const shard of shards) {
-      ({ index, starts, reports } = shard);
-      results.push(...searchShard(query));
-    }
-    return results;
+  /** Whether a title holds every wanted phrase of a query, as text (searchquery.title_holds). */
+  const titleHolds = (title, query) => {
+    const normal = normalize(title);
+    return needles(query).every((needle) => normal.includes(needle));
   };
 
-  const searchShard = (query) => {
-    const wanted = [];
-    const unwanted = [];
-    for (const word of query.trim().split(/\s+/)) {
-      if (word.length > 1 && word[0] === "-") unwanted.push(...phrases(word.slice(1)));
-      else wanted.push(...phrases(word));
-    }
-    if (!wanted.length) return [];
-    const hits = wanted.map(partsOf);
-    const excluded = new Set();
-    unwanted.map(partsOf).forEach((parts) => parts.forEach((p) => excluded.add(pageOf(p))));
+  const topicOf = (record, k) => (k > 0 && record.tp ? record.tp.split(" ")[k - 1] : "-");
 
-    // page → part → number of phrases found in it
-    const pages = new Map();
-    hits.forEach((parts, phrase) => {
-      for (const part of parts) {
-        const doc = pageOf(part);
-        if (excluded.has(doc)) continue;
-        if (!pages.has(doc)) pages.set(doc, { phrases: new Set(), parts: new Map() });
-        const page = pages.get(doc);
-        page.phrases.add(phrase);
-        page.parts.set(part, (page.parts.get(part) || 0) + 1);
+  /** Everything a test needs to compare with searchquery.py: the pages found, in order. */
+  const searchAll = async (query, filters = {}) => {
+    const search = await start(query, filters);
+    while (!search.exhausted) await more(search, 1000, null);
+    const out = [];
+    for (const hit of search.hits) {
+      const record = await doc(hit.gid);
+      const [anchor] = describe(record, bestPart(hit, titleHolds(record.t, query)));
+      out.push(record.n + ".html" + (anchor ? "#" + anchor : ""));
+    }
+    return out;
+  };
+
+  // --- the search page --------------------------------------------------------------------
+
+  const element = (tag, attributes = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attributes)) {
+      if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children)
+      if (child !== null && child !== undefined)
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    return node;
+  };
+
+  const root = () => (typeof DOCUMENTATION_OPTIONS !== "undefined" ? DOCUMENTATION_OPTIONS.URL_ROOT || "" : "");
+  const pageLink = (docname, anchor) =>
+    root() + docname + (typeof DOCUMENTATION_OPTIONS !== "undefined" ? DOCUMENTATION_OPTIONS.FILE_SUFFIX : ".html") + (anchor ? "#" + anchor : "");
+
+  const searchLink = (query, filters) => {
+    const params = new URLSearchParams();
+    params.set("q", query);
+    for (const [facet] of FACETS) if (filters[facet]) params.set(facet, filters[facet]);
+    return "?" + params.toString();
+  };
+
+  const facetValue = (facet, value, record) => {
+    if (facet === "k") return (meta.kinds && meta.kinds[value]) || value;
+    if (facet === "y") return `${value}年`;
+    if (facet === "t") return (meta.topics && meta.topics[value]) || value;
+    if (facet === "c") return record ? record.cn : value;
+    return value;
+  };
+
+  const recordFacets = (record, hit) => {
+    const found = [];
+    if (record.p) found.push(["p", record.p]);
+    if (record.c) found.push(["c", record.c]);
+    if (record.k) found.push(["k", record.k]);
+    if (record.yr) found.push(["y", String(record.yr)]);
+    const topics = new Set();
+    hit.parts.forEach((parts) =>
+      parts.forEach((k) => {
+        const topic = topicOf(record, k);
+        if (topic && topic !== "-") topics.add(topic);
+      }),
+    );
+    topics.forEach((t) => found.push(["t", t]));
+    return found;
+  };
+
+  /** The phrases of a query as text, to find in snippets. */
+  const needles = (query) => {
+    const found = [];
+    for (const word of normalize(query).split(/\s+/)) {
+      if (!word || (word.length > 1 && word[0] === "-")) continue;
+      runs(word).forEach((run) => found.push(run.join("")));
+    }
+    return found;
+  };
+
+  const REDACTION = /\ue000([^\ue001]*)\ue001/g;
+  const SNIPPET = 90;
+
+  /** A snippet of *text* around the first place a phrase is found, the phrases marked. */
+  const snippet = (text, query) => {
+    const chars = [...text.replace(REDACTION, "$1")];
+    // the text normalised character by character, each unit remembering its character
+    let normal = "";
+    const origin = [];
+    chars.forEach((ch, i) => {
+      const n = normalize(ch);
+      normal += n;
+      for (let k = 0; k < n.length; k++) origin.push(i);
+    });
+    origin.push(chars.length);
+    const ranges = [];
+    for (const needle of needles(query)) {
+      let at = normal.indexOf(needle);
+      while (at >= 0 && ranges.length < 50) {
+        ranges.push([origin[at], origin[at + needle.length - 1] + 1]);
+        at = normal.indexOf(needle, at + needle.length);
+      }
+    }
+    ranges.sort((a, b) => a[0] - b[0]);
+    const from = ranges.length ? Math.max(0, ranges[0][0] - 30) : 0;
+    const to = Math.min(chars.length, from + SNIPPET);
+    const slice = (a, b) => chars.slice(a, b).join("");
+    const node = element("p", { class: "shufa-snippet" });
+    if (from > 0) node.appendChild(document.createTextNode("……"));
+    let at = from;
+    for (const [a, b] of ranges) {
+      if (b <= at || a >= to) continue;
+      if (a > at) node.appendChild(document.createTextNode(slice(at, a)));
+      node.appendChild(element("mark", {}, slice(Math.max(a, at), Math.min(b, to))));
+      at = Math.min(b, to);
+    }
+    if (at < to) node.appendChild(document.createTextNode(slice(at, to)));
+    if (to < chars.length) node.appendChild(document.createTextNode("……"));
+    return node;
+  };
+
+  /** The page on screen: the search, its results so far, the list and the controls. */
+  let view = null;
+  //: when the search started and when its first results were on screen (performance.now())
+  const timings = {};
+
+  const summary = () => {
+    const { search } = view;
+    const count = search.hits.length;
+    if (!count && search.exhausted) return "没有匹配的页面。请换一个词，或去掉一些筛选条件。";
+    if (search.exhausted) return `找到 ${count} 个页面。`;
+    if (search.total !== null) return `找到 ${search.total} 个页面。`;
+    return `找到至少 ${count} 个页面（还有更多）。`;
+  };
+
+  const renderFacets = () => {
+    const { search, records, facetsBox, filters, query } = view;
+    const counts = new Map();
+    search.hits.forEach((hit) => {
+      const record = records.get(hit.gid);
+      if (!record) return;
+      for (const [facet, value] of recordFacets(record, hit)) {
+        const key = facet + "\u0000" + value;
+        if (!counts.has(key)) counts.set(key, { facet, value, record, n: 0 });
+        counts.get(key).n += 1;
       }
     });
-
-    const results = [];
-    const phraseTexts = [];
-    for (const word of query.trim().split(/\s+/))
-      if (!(word.length > 1 && word[0] === "-"))
-        runs(normalize(word)).forEach((run) => phraseTexts.push(run.join("")));
-    for (const [doc, page] of pages) {
-      if (page.phrases.size !== wanted.length) continue;
-      const title = index.titles[doc];
-      const inTitle = phraseTexts.every((text) => normalize(title).includes(text));
-      let best = null;
-      let bestCount = -1;
-      for (const [part, count] of page.parts) {
-        // The page itself wins a tie only when the query is in its title (a county, a report).
-        const rank = count * 2 + (part === starts[doc] ? (inTitle ? 1 : -1) : 0);
-        if (rank > bestCount || (rank === bestCount && part < best)) {
-          best = part;
-          bestCount = rank;
-        }
+    facetsBox.replaceChildren();
+    const exact = search.exhausted;
+    for (const [facet, heading] of FACETS) {
+      const values = [...counts.values()].filter((v) => v.facet === facet);
+      if (!values.length && !filters[facet]) continue;
+      values.sort((a, b) => b.n - a.n || (a.value < b.value ? -1 : 1));
+      const list = element("ul");
+      if (filters[facet]) {
+        const rest = { ...filters };
+        delete rest[facet];
+        const chosen = values.find((v) => v.value === filters[facet]);
+        list.appendChild(
+          element(
+            "li",
+            { class: "shufa-facet-chosen" },
+            element("strong", {}, facetValue(facet, filters[facet], chosen && chosen.record)),
+            " ",
+            element("a", { href: searchLink(query, rest), title: "去掉这个条件" }, "✕"),
+          ),
+        );
+      } else {
+        for (const v of values.slice(0, 12))
+          list.appendChild(
+            element(
+              "li",
+              {},
+              element("a", { href: searchLink(query, { ...filters, [facet]: v.value }) }, facetValue(facet, v.value, v.record)),
+              ` ${exact ? "" : "≥"}${v.n}`,
+            ),
+          );
       }
-      const [anchor, label] = describe(doc, best);
-      // A page named by the query first (a county), then the query in the title, then
-      // reports, then pages that hold it in more parts.
-      const named = phraseTexts.join("") === normalize(title).replace(/\s+/g, "");
-      const score =
-        (named ? 10 : 0) + (inTitle ? 15 : 5) + (reports.has(doc) ? 4 : 0) + Math.min(page.parts.size, 4);
-      results.push([
-        index.docs[doc],
-        label ? `${title} › ${label}` : title,
-        anchor ? "#" + anchor : "",
-        null,
-        score,
-        "",
-        "text",
-      ]);
-    }
-    return results;
-  };
-
-  /** One shard of the index (number *shard* of *count*) has arrived. */
-  const setIndex = (data, shard = 0, count = 1) => {
-    const shardStarts = [];
-    let n = 0;
-    for (const parts of data.parts) {
-      shardStarts.push(n);
-      n += 1 + (typeof parts === "string" ? (parts ? parts.split(" ").length : 0) : parts.length);
-    }
-    expected = count;
-    shards[shard] = { index: data, starts: shardStarts, reports: new Set(data.reports) };
-    ready = shards.filter(Boolean).length === expected;
-    if (!ready) return;
-    if (pending !== null && typeof Search !== "undefined") {
-      const query = pending;
-      pending = null;
-      Search.query(query);
+      facetsBox.appendChild(element("div", { class: "shufa-facet", "data-facet": facet }, element("h3", {}, heading), list));
     }
   };
 
-  // Plug into searchtools.js: remember the raw query, answer the full-text lookup with ours,
-  // and hold a query that arrives before the index.
+  const renderHit = async (hit) => {
+    const { query, records } = view;
+    const record = records.get(hit.gid);
+    const best = bestPart(hit, titleHolds(record.t, query));
+    const [anchor, label] = describe(record, best);
+    const title = element("a", { href: pageLink(record.n, anchor), class: "shufa-result-title" }, record.t);
+    const facts = [];
+    if (record.p) facts.push(record.p);
+    if (record.cn && !record.t.includes(record.cn)) facts.push(record.cn);
+    if (record.k) facts.push(facetValue("k", record.k));
+    if (record.yr) facts.push(`${record.yr}年`);
+    const item = element(
+      "li",
+      { class: "shufa-result", "data-doc": record.n },
+      title,
+      label ? element("span", { class: "shufa-result-part" }, ` › ${label}`) : null,
+      facts.length ? element("div", { class: "shufa-result-facts" }, facts.join(" · ")) : null,
+    );
+    const all = [...new Set(hit.parts.flat())].sort((a, b) => a - b).filter((k) => k > 0);
+    if (all.length > 1) {
+      const links = element("ul", { class: "shufa-result-parts" });
+      for (const k of all.slice(0, 8)) {
+        const [a, l] = describe(record, k);
+        links.appendChild(element("li", {}, element("a", { href: pageLink(record.n, a) }, l || a)));
+      }
+      if (all.length > 8) links.appendChild(element("li", {}, `等 ${all.length} 处`));
+      item.appendChild(links);
+    }
+    // the snippet: the text of the part linked to, from the page's own text file
+    load(`t/${record.n}.js`).then(
+      (parts) => {
+        let text = "";
+        if (hit.parts.some((p) => !p.length)) {
+          // a lone character is found by page: show the first part holding it
+          const chars = hit.parts.length === 1 && !hit.parts[0].length ? normalize(query).match(CJK_CHAR) : null;
+          const holds = (p) => normalize(p[1]).includes(chars[0]);
+          let holder = chars ? parts.findIndex((p, k) => k > 0 && holds(p)) : -1;
+          if (holder < 0 && chars && parts.length && holds(parts[0])) holder = 0;
+          if (holder > 0 && best === 0) {
+            const [a, l] = describe(record, holder);
+            title.setAttribute("href", pageLink(record.n, a));
+            if (l) title.after(element("span", { class: "shufa-result-part" }, ` › ${l}`));
+            text = parts[holder][1];
+          }
+        }
+        if (!text) text = (parts[best] || parts[0] || ["", ""])[1];
+        const box = snippet(text, query);
+        const facts = item.querySelector(".shufa-result-facts");
+        (facts || item.querySelector(".shufa-result-part") || title).after(box);
+      },
+      () => {},
+    );
+    return item;
+  };
+
+  /** A page the query names (a county page for its name) is shown first. */
+  const pinned = (record, query) =>
+    normalize(record.t).replace(/\s+/g, "") === normalize(query).replace(/\s+/g, "");
+
+  /** Find and show the next page of results. */
+  const step = async () => {
+    const { search, list, records, status, button } = view;
+    button.disabled = true;
+    status.textContent = "正在搜索……";
+    const found = await more(search);
+    await Promise.all(found.map(async (hit) => records.set(hit.gid, await doc(hit.gid))));
+    // a page the query names (a county) first, then the others in the index's order
+    const named = (hit) => pinned(records.get(hit.gid), search.query);
+    const ordered = [...found.filter(named), ...found.filter((hit) => !named(hit))];
+    for (const hit of ordered) list.appendChild(await renderHit(hit));
+    status.textContent = summary();
+    renderFacets();
+    button.hidden = search.exhausted;
+    button.disabled = false;
+    button.textContent = found.length < PAGE_SIZE && !search.exhausted ? "继续查找" : `下一页（再显示 ${PAGE_SIZE} 个）`;
+    view.title.textContent = "搜索结果";
+    if (timings.firstResults === undefined) timings.firstResults = performance.now();
+    document.dispatchEvent(new CustomEvent("shufa-search-step", { detail: { shown: list.children.length } }));
+  };
+
+  const perform = async (query) => {
+    timings.started = performance.now();
+    const params = new URLSearchParams(window.location.search);
+    const filters = {};
+    for (const [facet] of FACETS) if (params.get(facet)) filters[facet] = params.get(facet);
+    const out = document.getElementById("search-results");
+    out.replaceChildren();
+    const title = out.appendChild(element("h2", {}, "正在搜索"));
+    const status = out.appendChild(element("p", { class: "search-summary", role: "status" }));
+    const layout = out.appendChild(element("div", { class: "shufa-search" }));
+    const facetsBox = layout.appendChild(element("nav", { class: "shufa-facets", "aria-label": "筛选" }));
+    const column = layout.appendChild(element("div", { class: "shufa-results" }));
+    const list = column.appendChild(element("ul", { class: "search", role: "list" }));
+    const button = column.appendChild(element("button", { type: "button", class: "shufa-more", hidden: "" }, "下一页"));
+    try {
+      const search = await start(query, filters);
+      view = { query, filters, search, list, records: new Map(), status, button, facetsBox, title };
+      button.addEventListener("click", () => step());
+      await step();
+    } catch (error) {
+      title.textContent = "搜索结果";
+      status.textContent = "搜索索引无法载入。";
+      throw error;
+    }
+  };
+
+  // Take over Sphinx's search page: searchtools.js calls Search.performSearch for ?q=.
   if (typeof Search !== "undefined") {
-    // Opened from files, the browser refuses the fetch() that reads each result's summary.
-    if (window.location.protocol === "file:" && typeof DOCUMENTATION_OPTIONS !== "undefined")
-      DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
-    let raw = "";
-    const parseQuery = Search._parseQuery;
-    Search._parseQuery = (query) => {
-      raw = query;
-      return parseQuery(query);
-    };
-    Search.performTermsSearch = () => search(raw);
-    // The domain objects are the report parts this index already finds, by section: their
-    // substring search would list every part of every report whose label holds the query.
-    Search.performObjectSearch = () => [];
-    // One result per page: the best-scored (searchtools.js shows the end of the list first).
-    const performSearch = Search._performSearch;
-    Search._performSearch = (...args) => {
-      const seen = new Set();
-      return performSearch(...args)
-        .reverse()
-        .filter((result) => !seen.has(result[0]) && seen.add(result[0]))
-        .reverse();
-    };
-    const runQuery = Search.query;
-    Search.query = (query) => {
-      if (ready) runQuery(query);
-      else pending = query;
+    Search.performSearch = (query) => {
+      perform(query);
     };
   }
 
-  return { setIndex, search, phrases, indexTokens, partName, runs };
+  return {
+    setMeta,
+    setShard,
+    setBlock,
+    setDocs,
+    setText,
+    phrases,
+    queryPhrases,
+    indexTokens,
+    pageChars,
+    partName,
+    runs,
+    termHash,
+    searchAll,
+    log,
+    timings,
+    PAGE_SIZE,
+  };
 })();

@@ -1,0 +1,265 @@
+"""What a search costs a reader: bytes downloaded, time to first results, and recall.
+
+    .venv/bin/python bench/search_bytes.py SITE [--queries 24] [--seed 7] [--json OUT]
+
+SITE is a built archive (``_build/html`` or a benchmark output folder). The script
+serves it on 127.0.0.1 with gzip (as a static server with compression does: every
+response compressed at level 6 when the browser accepts gzip), and runs each query in
+a fresh chromium context (cold cache) on ``search.html?q=…``. For each query it records:
+
+- ``index_bytes``: bytes transferred (gzip, response bodies as chromium counts them) of
+  every file under ``_static/search/`` the query loaded until the first page of results
+  and their snippets were on screen (dictionary shards, blocks, doc chunks, page texts,
+  meta.js); ``index_files``, their number;
+- ``page_bytes``: everything else the search page loaded (HTML, theme, scripts), the
+  same for every query and cacheable across them;
+- ``first_results_ms``: from navigation start to the first page of results shown (the
+  search page's own load included); ``search_ms``: from the start of the search (the page
+  loaded) to the same moment;
+- ``recall``: of the pages whose text holds the phrase (brute force over every page's
+  text file, normalised as the index normalises), the share the search finds when run
+  to the end (``ShufaSearch.searchAll``, not counted in the bytes).
+
+Queries are random 2–8-character substrings of report text (a random part of a random
+report page, cut where the text has no space or redaction mark, and not through a number
+or a Latin word: those are whole units of search), seeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import random
+import re
+import statistics
+import sys
+import threading
+import time
+import unicodedata
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+SEARCH_DIR = "_static/search/"
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """A static server that gzips every response the client accepts gzip for."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def send_head(self):  # type: ignore[override]
+        if "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        import io
+
+        return io.BytesIO(body)
+
+
+def serve(site: Path) -> tuple[str, ThreadingHTTPServer]:
+    """Serve *site* with gzip on 127.0.0.1 (a daemon thread); returns the base URL and server."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+_REDACTION = re.compile("\ue000[^\ue001]*\ue001")
+
+
+def page_texts(site: Path) -> dict[str, list[str]]:
+    """Every page's parts' text (normalised, redaction marks as breaks), by page name."""
+    found = {}
+    root = site / SEARCH_DIR / "t"
+    for path in root.rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        args = json.loads("[" + text[text.index("(") + 1 : text.rindex(")")] + "]")
+        found[args[0]] = [normalize(_REDACTION.sub("\n", t)) for _, t in args[1]]
+    return found
+
+
+_CUTTABLE = re.compile(r"[^\s\ue000\ue001]+")
+_WORD = re.compile(r"[0-9a-z.]")
+
+
+def phrases(texts: dict[str, list[str]], count: int, seed: int, reports_only: bool = True) -> list[str]:
+    """*count* random 2–8-character substrings of report text (no spaces, no redaction)."""
+    rng = random.Random(seed)
+    names = sorted(n for n in texts if not reports_only or re.fullmatch(r"reports/[^/]+/[^/]+/\d+", n))
+    found: list[str] = []
+    while len(found) < count:
+        parts = texts[rng.choice(names)]
+        part = rng.choice(parts[1:] or parts)
+        pieces = [m.group() for m in _CUTTABLE.finditer(part) if len(m.group()) >= 2]
+        if not pieces:
+            continue
+        piece = rng.choice(pieces)
+        length = rng.randint(2, min(8, len(piece)))
+        start = rng.randrange(len(piece) - length + 1)
+        end = start + length
+        # numbers and Latin words are whole units of search (224项 does not find 1224项):
+        # a substring that cuts one in two is no phrase of the text
+        if (start and _WORD.match(piece[start - 1]) and _WORD.match(piece[start])) or (
+            end < len(piece) and _WORD.match(piece[end - 1]) and _WORD.match(piece[end])
+        ):
+            continue
+        phrase = piece[start:end]
+        if phrase not in found:
+            found.append(phrase)
+    return found
+
+
+def occurs(phrase: str) -> re.Pattern[str]:
+    """*phrase* where the text holds it as a phrase: not as a piece of a longer number or
+    Latin word (``51`` is not in ``151``)."""
+    before = r"(?<![0-9a-z.])" if _WORD.match(phrase[0]) else ""
+    after = r"(?![0-9a-z.])" if _WORD.match(phrase[-1]) else ""
+    return re.compile(before + re.escape(phrase) + after)
+
+
+def holding(texts: dict[str, list[str]], phrase: str) -> set[str]:
+    """Brute force: the pages one of whose parts holds *phrase* (a lone CJK character: the
+    page holds it)."""
+    pattern = occurs(phrase)
+    return {name for name, parts in texts.items() if any(pattern.search(p) for p in parts)}
+
+
+def measure(browser: Any, base: str, query: str, filters: str = "") -> dict[str, Any]:
+    """Run *query* cold in a new context; bytes and time until the first page is on screen."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    requests: list[Any] = []
+    page.on("requestfinished", lambda request: requests.append(request))
+    page.goto(f"{base}/search.html?q={quote(query)}{filters}")
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#search-results .search-summary');"
+        " return s && s.textContent && !s.textContent.startsWith('正在'); }",
+        timeout=60000,
+    )
+    timings = page.evaluate("ShufaSearch.timings")
+    first = timings["firstResults"]
+    # the snippets of the first page arrive after the results: wait for each shown result's
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('li.shufa-result')].every(li => li.querySelector('.shufa-snippet'))",
+        timeout=60000,
+    )
+    shown = page.eval_on_selector_all("li.shufa-result", "items => items.length")
+    summary = page.inner_text("#search-results .search-summary")
+    index_bytes = page_bytes = index_files = 0
+    for request in requests:
+        size = request.sizes()["responseBodySize"]
+        if SEARCH_DIR in request.url:
+            index_bytes += size
+            index_files += 1
+        else:
+            page_bytes += size
+    everything = page.evaluate("q => ShufaSearch.searchAll(q)", query)
+    context.close()
+    return {
+        "query": query,
+        "shown": shown,
+        "summary": summary,
+        "index_bytes": index_bytes,
+        "index_files": index_files,
+        "page_bytes": page_bytes,
+        "first_results_ms": round(first),
+        "search_ms": round(first - timings["started"]),
+        "found": sorted({href.partition("#")[0].removesuffix(".html") for href in everything}),
+    }
+
+
+def run(site: Path, queries: int, seed: int) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    texts = page_texts(site)
+    chosen = phrases(texts, queries, seed)
+    base, server = serve(site)
+    rows = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for query in chosen:
+                row = measure(browser, base, query)
+                wanted = holding(texts, normalize(query))
+                found = set(row.pop("found"))
+                row["holding"] = len(wanted)
+                row["recall"] = round(len(wanted & found) / len(wanted), 4) if wanted else 1.0
+                row["found_pages"] = len(found)
+                rows.append(row)
+                print(
+                    f"{query!r:14} {row['index_bytes']:>8,} B {row['index_files']:>3} files "
+                    f"{row['first_results_ms']:>5} ms ({row['search_ms']} searching)  recall {row['recall']:.2f} "
+                    f"({row['holding']} pages hold it, {row['found_pages']} found)",
+                    flush=True,
+                )
+            browser.close()
+    finally:
+        server.shutdown()
+    search = site / SEARCH_DIR
+    sizes = {
+        sub: {
+            "files": len(files := [p for p in (search / sub).rglob("*.js")]),
+            "bytes": sum(p.stat().st_size for p in files),
+            "largest": max((p.stat().st_size for p in files), default=0),
+        }
+        for sub in ("d", "b", "docs", "t")
+    }
+    sphinx_index = site / "searchindex.js"
+    return {
+        "site": str(site),
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "queries": rows,
+        "median_index_bytes": statistics.median(r["index_bytes"] for r in rows),
+        "max_index_bytes": max(r["index_bytes"] for r in rows),
+        "median_first_results_ms": statistics.median(r["first_results_ms"] for r in rows),
+        "max_first_results_ms": max(r["first_results_ms"] for r in rows),
+        "median_search_ms": statistics.median(r["search_ms"] for r in rows),
+        "recall": min(r["recall"] for r in rows),
+        "mean_recall": round(statistics.mean(r["recall"] for r in rows), 4),
+        "page_bytes": statistics.median(r["page_bytes"] for r in rows),
+        "index_files_on_disk": sizes,
+        "sphinx_searchindex_bytes": sphinx_index.stat().st_size if sphinx_index.exists() else 0,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--queries", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    result = run(args.site, args.queries, args.seed)
+    print(
+        f"median {result['median_index_bytes']:,.0f} B (max {result['max_index_bytes']:,}) of index and "
+        f"snippets per query; first results median {result['median_first_results_ms']:.0f} ms "
+        f"(max {result['max_first_results_ms']}; searching {result['median_search_ms']:.0f} ms); recall min {result['recall']:.2f}"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,231 @@
+"""The partitioned build of the archive: ``shufa build`` (what ``make html`` runs).
+
+An archive of one partition (one province, or no data/provinces.yaml) is built in
+one Sphinx run, as ``sphinx-build -c . docs _build/html`` builds it. A larger one
+is built in partitions (:mod:`shufa.core.partitions`): each partition is a Sphinx
+run of the same conf.py and plugins with its own environment, run as a task on Dask
+— a LocalCluster of this machine's cores by default, or the cluster whose scheduler
+address is given — then the hub's run builds what spans the partitions from their
+summaries, and :mod:`.merge` makes one site of the outputs. Nothing here imports
+Sphinx: every run is a ``python -m sphinx`` child process.
+
+The workers must see the build folder (this machine's, or a shared folder such as
+NFS for a remote cluster): they write each partition's output there, and the site
+is made from it here. A partition whose inputs are unchanged is not built again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.partitions import HUB
+from .merge import publish, site_files
+from .plan import Plan, Spec, hub_fingerprint, make_plan
+from .tasks import Outcome, build_partition, run_sphinx
+
+__all__ = ["Options", "build"]
+
+
+@dataclass
+class Options:
+    confdir: Path
+    docs: Path
+    datadir: Path
+    site: Path
+    workdir: Path
+    sphinx_options: list[str] = field(default_factory=list)
+    #: a Dask scheduler's address (``tcp://host:8786``); empty: a LocalCluster of this machine
+    scheduler: str = ""
+    #: workers of the LocalCluster (default: the CPU count)
+    workers: int = 0
+    #: memory per worker in bytes (0: Dask's default share of this machine's memory)
+    memory_limit: int = 0
+
+
+def build(options: Options, say: Callable[[str], None] = print) -> int:
+    """Build the site; returns the exit status (0: built; 1: a run reported problems)."""
+    started = time.monotonic()
+    plan = make_plan(
+        options.confdir.resolve(),
+        options.docs.resolve(),
+        options.datadir.resolve(),
+        options.workdir.resolve(),
+        options.sphinx_options,
+        options.memory_limit,
+    )
+    if plan.problems:
+        for problem in plan.problems:
+            say(problem)
+        say("the registries have problems: fix them first (`make check` lists them)")
+        return 1
+    if len(plan.specs) <= 1:
+        return _single(options, say)
+    say(f"shufa: {len(plan.specs)} partitions, {sum(s.reports for s in plan.specs):,} reports")
+    _forget_old_partitions(options.workdir, {s.name for s in plan.specs})
+    outcomes = run_partitions(plan, options, say)
+    record: dict = {"partitions": [o.to_dict() for o in outcomes], "hub": None, "files": 0}
+    for outcome in outcomes:
+        for line in outcome.warnings:
+            say(line)
+    failed = [o.name for o in outcomes if o.status == "failed"]
+    if failed:
+        _record(options, record, started)
+        say(f"shufa: partition(s) with problems: {', '.join(failed)}; the site is not updated")
+        return 1
+    plan.hub.fingerprint = hub_fingerprint(plan, options.sphinx_options)
+    hub = Outcome(**build_partition(plan.hub.to_json()))
+    record["hub"] = hub.to_dict()
+    for line in hub.warnings:
+        say(line)
+    if hub.status == "failed":
+        _record(options, record, started)
+        say("shufa: the hub's run reported problems; the site is not updated")
+        return 1
+    wanted = site_files(plan.archive, Path(plan.hub.outdir), {s.name: Path(s.outdir) for s in plan.specs})
+    placed, removed = publish(options.site, wanted)
+    record["files"] = len(wanted)
+    _record(options, record, started)
+    say(
+        f"shufa: site {options.site}: {len(wanted):,} files ({placed:,} updated, {removed:,} removed) "
+        f"in {record['seconds']:.1f} s"
+    )
+    return 0
+
+
+def _forget_old_partitions(workdir: Path, names: set[str]) -> None:
+    """The folders of partitions the data no longer has (a province gone or regrouped): the hub
+    must not merge their summaries, nor the site take their pages."""
+    for folder in ("partitions", "sources", "doctrees", "runs"):
+        root = workdir / folder
+        for old in root.iterdir() if root.is_dir() else ():
+            if old.is_dir() and old.name not in names and old.name != HUB:
+                shutil.rmtree(old)
+
+
+def _record(options: Options, record: dict, started: float) -> None:
+    """``last-build.json`` in the work folder: what each run did (the benchmark reads it)."""
+    record["seconds"] = round(time.monotonic() - started, 2)
+    (options.workdir / "last-build.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def _single(options: Options, say: Callable[[str], None]) -> int:
+    """One Sphinx run of the whole archive straight into the site's folder.
+
+    The outputs of an earlier partitioned build go first: the site's files are hard links to
+    them, which this run would otherwise write through."""
+    for folder in ("partitions", "runs", "hub"):
+        shutil.rmtree(options.workdir / folder, ignore_errors=True)
+    for path in options.site.rglob("*") if options.site.is_dir() else ():
+        if path.is_file() and path.stat().st_nlink > 1:
+            path.unlink()
+    spec = Spec(
+        name="",
+        confdir=str(options.confdir.resolve()),
+        docsdir=str(options.docs.resolve()),
+        datadir=str(options.datadir.resolve()),
+        srcdir=str(options.docs.resolve()),
+        outdir=str(options.site.resolve()),
+        doctreedir=str((options.workdir / "single" / "doctrees").resolve()),
+        workdir=str((options.workdir / "single").resolve()),
+        sphinx_options=options.sphinx_options,
+    )
+    outcome = run_sphinx(spec, fresh=False)
+    for line in outcome.warnings:
+        say(line)
+    say(
+        f"shufa: {'built' if outcome.status == 'built' else 'problems in'} {options.site} in {outcome.seconds:.1f} s"
+    )
+    return 0 if outcome.status == "built" else 1
+
+
+def run_partitions(plan: Plan, options: Options, say: Callable[[str], None]) -> list[Outcome]:
+    """Every partition's run, as tasks on Dask; progress is said as each one ends."""
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if options.scheduler:
+        client = Client(options.scheduler, timeout="30s")
+    else:
+        workers = options.workers or os.cpu_count() or 1
+        cluster = LocalCluster(
+            n_workers=min(workers, len(plan.specs)),
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=options.memory_limit or "auto",
+            host="127.0.0.1",  # nothing of a local build listens beyond this machine
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+    try:
+        _check_shared_folder(client, options.workdir)
+        # The largest partitions first: the last to start are then the quickest to end.
+        specs = sorted(plan.specs, key=lambda s: -s.reports)
+        futures = {
+            client.submit(
+                build_partition, spec.to_json(), key=f"partition-{spec.name}", retries=2, pure=False
+            ): spec
+            for spec in specs
+        }
+        outcomes = []
+        for done, future in enumerate(as_completed(futures), 1):
+            spec = futures[future]
+            try:
+                outcome = Outcome(**future.result())
+            except Exception as exc:  # the task could not run at all, even on retry
+                outcome = Outcome(spec.name, "failed", [f"{spec.name}: the build task failed: {exc}"])
+            outcomes.append(outcome)
+            say(_progress(done, len(futures), spec, outcome))
+        return outcomes
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _progress(done: int, total: int, spec: Spec, outcome: Outcome) -> str:
+    what = {
+        "built": f"built in {outcome.seconds:.1f} s (CPU {outcome.cpu_seconds:.1f} s, peak {outcome.peak_rss_mb:.0f} MB)",
+        "skipped": "unchanged, not built again",
+        "failed": "problems (listed below)",
+    }[outcome.status]
+    where = f" on {outcome.worker}" if outcome.worker and outcome.status != "skipped" else ""
+    return f"[{done}/{total}] {spec.name}: {spec.reports:,} reports, {what}{where}"
+
+
+def _check_shared_folder(client: object, workdir: Path) -> None:
+    """Every worker must see the build folder: it writes the partitions' outputs there."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(8)
+    probe = workdir / ".shared-folder-probe"
+    probe.write_text(token, encoding="utf-8")
+    try:
+        seen = client.run(_sees, str(probe.resolve()), token)  # type: ignore[attr-defined]
+    finally:
+        probe.unlink(missing_ok=True)
+    blind = sorted(worker for worker, ok in seen.items() if not ok)
+    if blind:
+        raise SystemExit(
+            f"worker(s) {', '.join(blind)} do not see the build folder {workdir.resolve()}; expected a "
+            "folder every worker shares (a network file system mounted at the same path)"
+        )
+
+
+def _sees(path: str, token: str) -> bool:
+    try:
+        return Path(path).read_text(encoding="utf-8") == token
+    except OSError:
+        return False
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("run `shufa build` (or `make html`)")

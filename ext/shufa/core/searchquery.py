@@ -1,0 +1,301 @@
+"""The query the browser runs (search-zh.js), spelled out in Python: tests compare the two and
+measure what a query loads.
+
+A query is cut into phrases (:func:`~shufa.core.searchterms.query_phrases`). A page
+matches when, for every wanted phrase, one of its parts holds all the phrase's terms (a lone
+character: the page holds it), when it holds every facet chosen (a topic: the phrase's part
+is in a section of that topic), and when no unwanted phrase is found in it. Pages come in
+the index's order (reports first, best-ranked first): the term held by the fewest pages
+drives, the others are asked for the page it reaches or the next (a *leapfrog* join), and a
+cursor loads a block only when the page asked for is in it. A search stops after
+``want`` results, and goes on from there when asked for more.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .searchindex import META_FILE, SEGMENT, decode_block, read_script
+from .searchterms import decode_postings, facet_term, normalize, query_phrases, runs, term_hash
+
+
+class Site:
+    """The site's search files, read through *read* (relative path under _static/search →
+    text); every file read is logged with its size, as the browser would load it once."""
+
+    def __init__(self, read: Callable[[str], str]) -> None:
+        self._read = read
+        self.loaded: dict[str, int] = {}
+        self._cache: dict[str, list[Any]] = {}
+        self.meta: dict[str, Any] = self.load(META_FILE)[0]
+
+    def load(self, name: str) -> list[Any]:
+        if name not in self._cache:
+            text = self._read(name)
+            self.loaded[name] = len(text.encode("utf-8"))
+            self._cache[name] = read_script(text)[1]
+        return self._cache[name]
+
+    def entry(self, term: str) -> list[Any] | None:
+        shard = term_hash(term) % self.meta["shards"]
+        return self.load(f"d/{shard}.js")[1].get(term)
+
+    def segment_name(self, seg: int) -> str:
+        return self.meta["segments"][seg][0]
+
+    def doc(self, gid: int) -> dict[str, Any]:
+        seg, local = divmod(gid, SEGMENT)
+        chunk = self.meta["chunk"]
+        records = self.load(f"docs/{self.segment_name(seg)}/{local // chunk}.js")[2]
+        return records[local % chunk]
+
+    def text(self, docname: str) -> list[list[str]]:
+        return self.load(f"t/{docname}.js")[1]
+
+
+class Cursor:
+    """One term's postings across segments, read forward; blocks loaded when reached."""
+
+    def __init__(self, site: Site, term: str, entry: list[Any]) -> None:
+        self.site = site
+        self.term = term
+        self.by_part = bool(entry[0])
+        self.count: int = entry[1]
+        self.hashed: str = entry[2]
+        self.segs: list[list[Any]] = entry[3:]
+        self._decoded: dict[tuple[int, int], list[tuple[int, tuple[int, ...]]]] = {}
+
+    def _postings(self, i: int, block: int) -> list[tuple[int, tuple[int, ...]]]:
+        key = (i, block)
+        if key not in self._decoded:
+            seg, _, data = self.segs[i]
+            if isinstance(data, str):
+                found = decode_postings(data, self.by_part)
+            else:
+                from .searchindex import block_file
+
+                first = data[block]
+                name = block_file(self.site.segment_name(seg), self.hashed, first)
+                found = decode_block(self.site.load(name)[1], first, self.by_part)
+            self._decoded[key] = found
+        return self._decoded[key]
+
+    def seek(self, gid: int) -> tuple[int, tuple[int, ...]] | None:
+        """The first posting at page *gid* or after (page number, parts), or None."""
+        for i, (seg, _, data) in enumerate(self.segs):
+            base = seg * SEGMENT
+            if gid >= base + SEGMENT:
+                continue
+            local = max(0, gid - base)
+            blocks = [0] if isinstance(data, str) else range(max(0, bisect_right(data, local) - 1), len(data))
+            for block in blocks:
+                postings = self._postings(i, block)
+                at = bisect_left(postings, (local,))
+                if at < len(postings):
+                    page, parts = postings[at]
+                    return base + page, parts
+        return None
+
+
+@dataclass
+class Hit:
+    """A page found: its number, and for each wanted phrase the parts that hold it
+    (empty for a lone character, found by page)."""
+
+    gid: int
+    parts: list[frozenset[int]]
+
+    @property
+    def all_parts(self) -> list[int]:
+        return sorted(set().union(*self.parts))
+
+
+@dataclass
+class Search:
+    """A query's state: what it found so far and where to go on."""
+
+    query: str
+    filters: Mapping[str, str] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    next_gid: int = 0
+    exhausted: bool = False
+    #: the number of pages that match, when known before the end (a lone term)
+    known_total: int | None = None
+
+
+def start(site: Site, query: str, filters: Mapping[str, str] | None = None) -> tuple[Search, Any]:
+    """A search and the plan it runs (cursors); None as plan when nothing can match."""
+    filters = dict(filters or {})
+    search = Search(query, filters)
+    wanted, unwanted = query_phrases(query)
+    if not wanted:
+        search.exhausted = True
+        return search, None
+    cursors: dict[str, Cursor] = {}
+
+    def cursor(term: str) -> Cursor | None:
+        if term not in cursors:
+            entry = site.entry(term)
+            if entry is None:
+                return None
+            cursors[term] = Cursor(site, term, entry)
+        return cursors[term]
+
+    topic = filters.get("t")
+    page_filters = [facet_term(f, v) for f, v in sorted(filters.items()) if f != "t"]
+    required = [
+        *{t for phrase in wanted for t in phrase},
+        *page_filters,
+        *([facet_term("t", topic)] if topic else []),
+    ]
+    if any(cursor(t) is None for t in required):
+        search.exhausted = True
+        return search, None
+    # an unwanted phrase with a term no page holds excludes nothing
+    excluded = [phrase for phrase in unwanted if all(cursor(t) is not None for t in phrase)]
+    if len(wanted) == 1 and len(wanted[0]) == 1 and not filters and not excluded:
+        search.known_total = cursors[wanted[0][0]].count
+    drive = sorted({cursors[t] for t in required}, key=lambda c: (c.count, c.term))
+    return search, (wanted, excluded, drive, cursors, facet_term("t", topic) if topic else None)
+
+
+def more(site: Site, search: Search, plan: Any, want: int = 20, max_blocks: int | None = None) -> list[Hit]:
+    """Find up to *want* more pages (fewer when the index ends, or when *max_blocks* more
+    blocks were loaded: the search can then go on)."""
+    if plan is None or search.exhausted:
+        return []
+    wanted, excluded, drive, cursors, topic = plan
+    found: list[Hit] = []
+    blocks_before = _blocks(site)
+    gid = search.next_gid
+    while len(found) < want:
+        if max_blocks is not None and _blocks(site) - blocks_before >= max_blocks:
+            break
+        at = _leapfrog(drive, gid)
+        if at is None:
+            search.exhausted = True
+            break
+        gid, postings = at
+        hit = _match(gid, postings, wanted, excluded, cursors, topic)
+        if hit is not None:
+            found.append(hit)
+        gid += 1
+    search.next_gid = gid
+    search.hits.extend(found)
+    return found
+
+
+def _blocks(site: Site) -> int:
+    return sum(1 for name in site.loaded if name.startswith("b/"))
+
+
+def _leapfrog(drive: list[Cursor], gid: int) -> tuple[int, dict[str, tuple[int, ...]]] | None:
+    """The first page at *gid* or after that every cursor holds, with each term's parts."""
+    while True:
+        postings: dict[str, tuple[int, ...]] = {}
+        for c in drive:
+            found = c.seek(gid)
+            if found is None:
+                return None
+            if found[0] > gid:
+                gid = found[0]
+                break
+            postings[c.term] = found[1]
+        else:
+            return gid, postings
+
+
+def _phrase_parts(
+    phrase: list[str],
+    postings: Mapping[str, tuple[int, ...]],
+    cursors: Mapping[str, Cursor],
+    topic: str | None,
+) -> frozenset[int] | None:
+    """The parts of a page that hold every term of *phrase* (empty: found by page), or None."""
+    sets = [set(postings[t]) for t in phrase if cursors[t].by_part]
+    if not sets:
+        return frozenset()
+    if topic is not None:
+        sets.append(set(postings[topic]))
+    common = set.intersection(*sets)
+    return frozenset(common) if common else None
+
+
+def _match(gid, postings, wanted, excluded, cursors, topic) -> Hit | None:
+    parts = []
+    for phrase in wanted:
+        found = _phrase_parts(phrase, postings, cursors, topic)
+        if found is None:
+            return None
+        parts.append(found)
+    for phrase in excluded:
+        holding: dict[str, tuple[int, ...]] = {}
+        for term in phrase:
+            at = cursors[term].seek(gid)
+            if at is None or at[0] != gid:
+                break
+            holding[term] = at[1]
+        else:
+            if _phrase_parts(phrase, holding, cursors, None) is not None:
+                return None
+    return Hit(gid, parts)
+
+
+def run(site: Site, query: str, filters: Mapping[str, str] | None = None, want: int = 20) -> Search:
+    """The first *want* results of a query (the search can go on with :func:`more`)."""
+    search, plan = start(site, query, filters)
+    more(site, search, plan, want)
+    search.plan = plan  # type: ignore[attr-defined]
+    return search
+
+
+def run_all(site: Site, query: str, filters: Mapping[str, str] | None = None) -> Search:
+    """Every result of a query."""
+    search, plan = start(site, query, filters)
+    while not search.exhausted:
+        more(site, search, plan, 1000)
+    return search
+
+
+def best_part(hit: Hit, named: bool = False) -> int:
+    """The part a result links to: the one holding most phrases, the first of those; the page
+    itself (0) only when no other part holds as many, or on a tie when the page's title holds
+    every phrase (*named*: a county page for its name, a report for its title)."""
+    counts: dict[int, int] = {}
+    for parts in hit.parts:
+        for p in parts:
+            counts[p] = counts.get(p, 0) + 1
+    if not counts:
+        return 0
+    top = max(counts.values())
+    best = [p for p, n in counts.items() if n == top]
+    if 0 in best and len(best) > 1 and not named:
+        best.remove(0)
+    return min(best)
+
+
+def title_holds(title: str, query: str) -> bool:
+    """Whether a page's title holds every wanted phrase of *query* (as text)."""
+    title = normalize(title)
+    wanted = [word for word in normalize(query).split() if not (len(word) > 1 and word[0] == "-")]
+    return all("".join(run) in title for word in wanted for run in runs(word))
+
+
+def anchor_of(record: Mapping[str, Any], part: int) -> str:
+    """The anchor of part *part* of a doc record (``""`` for the page itself)."""
+    if part == 0:
+        return ""
+    parts = record["a"]
+    if isinstance(parts, str):
+        return parts.split(" ")[part - 1]
+    return parts[part - 1][0]
+
+
+def href(site: Site, hit: Hit, query: str) -> str:
+    """The link of a result: ``reports/qinghe/shufa/2023.html#s3-2``."""
+    record = site.doc(hit.gid)
+    anchor = anchor_of(record, best_part(hit, title_holds(record["t"], query)))
+    return f"{record['n']}.html" + (f"#{anchor}" if anchor else "")

@@ -1,0 +1,142 @@
+"""What the pages across partitions need to know of the reports: a summary, no report text.
+
+Each partition of a national build writes the summary of its reports (a JSON file,
+:func:`summarize` → :func:`dump`); the hub merges them (:func:`load`) and draws the home
+page, the listings and indices across provinces, the site-wide inventory and the
+index of archive.json from the merged :class:`Summary`. A build of the whole archive
+in one run draws the same pages from the summary of its own archive, so both ways
+give the same pages. The summary of a report is its key, title, dates, the opening of
+its preamble and its parts (anchor, ids, marker, heading, topic); metrics are the
+years each county reports a value in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .metrics import series
+from .model import Archive
+
+#: Bump when the summary's shape changes (a hub refuses summaries of another version).
+VERSION = 1
+#: Characters of the preamble kept (for descriptions and feeds).
+EXCERPT = 120
+
+
+@dataclass(frozen=True)
+class PartStub:
+    """A section or closing part: its anchor, every id it answers to, marker, heading, topic
+    (``""`` for a closing part)."""
+
+    anchor: str
+    ids: tuple[str, ...]
+    marker: str
+    heading: str
+    topic: str
+
+
+@dataclass(frozen=True)
+class ReportStub:
+    key: str
+    title: str
+    issued: str
+    published: str
+    excerpt: str
+    parts: tuple[PartStub, ...]
+
+    @property
+    def county(self) -> str:
+        return self.key.split("/")[0]
+
+    @property
+    def kind(self) -> str:
+        return self.key.split("/")[1]
+
+    @property
+    def year(self) -> int:
+        return int(self.key.split("/")[2])
+
+    @property
+    def docname(self) -> str:
+        return f"reports/{self.key}"
+
+
+@dataclass
+class Summary:
+    """The reports of one or more partitions, and the years each county-kind reports each metric."""
+
+    reports: dict[str, ReportStub] = field(default_factory=dict)
+    #: metric → ``county/kind`` → years with a value
+    metric_years: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+
+    def merge(self, other: Summary) -> None:
+        self.reports.update(other.reports)
+        for metric, counties in other.metric_years.items():
+            self.metric_years.setdefault(metric, {}).update(counties)
+
+    def years(self) -> list[int]:
+        return sorted({r.year for r in self.reports.values()})
+
+    def of_counties(self, counties: Iterable[str]) -> Iterator[ReportStub]:
+        """The reports of *counties*, in the order of the summary (county, kind, year)."""
+        wanted = set(counties)
+        return (r for r in self.reports.values() if r.county in wanted)
+
+    def count(self, key: Any, reports: Iterable[ReportStub] | None = None) -> Counter:
+        """How many reports fall under each value of ``key(report)``."""
+        return Counter(key(r) for r in (self.reports.values() if reports is None else reports))
+
+
+def summarize(archive: Archive, counties: Iterable[str] | None = None) -> Summary:
+    """The summary of *archive*'s reports (of *counties* only, when given)."""
+    wanted = set(archive.counties if counties is None else counties)
+    found = Summary()
+    for slug in archive.counties:
+        if slug not in wanted:
+            continue
+        for kind in archive.kinds:
+            reports = archive.reports_of(slug, kind)
+            for report in reports:
+                parts = [
+                    PartStub(s.anchor, tuple(s.ids), s.marker, s.heading, s.topic) for s in report.sections
+                ]
+                parts += [
+                    PartStub(p.anchor, tuple(p.ids), p.marker, p.heading, "") for p in report.closing_parts
+                ]
+                excerpt = " ".join(report.preamble.split())[:EXCERPT]
+                found.reports[report.key] = ReportStub(
+                    report.key, report.title, report.issued, report.published, excerpt, tuple(parts)
+                )
+            for metric, values in series(archive, reports).items():
+                years = sorted(year for year, value in values.items() if value is not None)
+                found.metric_years.setdefault(metric, {})[f"{slug}/{kind}"] = years
+    return found
+
+
+def dump(summary: Summary) -> str:
+    """*summary* as JSON text."""
+    reports = [
+        [r.key, r.title, r.issued, r.published, r.excerpt, [list(p.__dict__.values()) for p in r.parts]]
+        for r in summary.reports.values()
+    ]
+    return json.dumps(
+        {"version": VERSION, "reports": reports, "metric_years": summary.metric_years},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def load(text: str) -> Summary:
+    """The summary :func:`dump` wrote; ValueError for another version or a broken file."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise ValueError(f"summary of version {data.get('version') if isinstance(data, dict) else '?'}")
+    found = Summary(metric_years=data["metric_years"])
+    for key, title, issued, published, excerpt, parts in data["reports"]:
+        stubs = tuple(PartStub(a, tuple(ids), m, h, t) for a, ids, m, h, t in parts)
+        found.reports[key] = ReportStub(key, title, issued, published, excerpt, stubs)
+    return found

@@ -1,0 +1,277 @@
+"""The partitioned build: partitions as Dask tasks, one merged site, incremental at every level.
+
+Real builds of a generated archive of three provinces (a partition each): on a LocalCluster,
+and on a `dask scheduler` with two `dask worker` processes on 127.0.0.1, one of them killed
+while it builds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, archive_source, build_archive
+from shufa.build import Options, build
+from shufa.commands import main
+from shufa.core.sitecheck import broken_links
+
+sys.path.insert(0, str(REPO / "bench"))
+import generate as bench_generate
+
+#: 3 provinces × 2 counties × 2 kinds × 2 years
+COUNTIES_PER_PROVINCE = 2
+N = 3 * COUNTIES_PER_PROVINCE * 2 * 2
+EPOCH = "1764460800"
+
+
+def _generate(dest: Path) -> Path:
+    bench_generate.generate(dest, N, seed=3, years=2, per_province=COUNTIES_PER_PROVINCE)
+    return dest
+
+
+def _options(root: Path, data: Path, **kwargs) -> Options:
+    return Options(
+        confdir=REPO,
+        docs=kwargs.pop("docs", root / "docs"),
+        datadir=data,
+        site=root / "site",
+        workdir=root / "work",
+        sphinx_options=["-W", "--keep-going", "-q"],
+        **kwargs,
+    )
+
+
+def _docs(root: Path) -> Path:
+    """A copy of the hand-written pages (the hub writes generated pages into its source folder)."""
+    return archive_source(root) if not (root / "src").exists() else root / "src"
+
+
+def _files(site: Path, under: str = "") -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted((site / under).rglob("*"))
+        if p.is_file() and ".doctrees" not in p.parts
+    }
+
+
+def _record(root: Path) -> dict:
+    return json.loads((root / "work" / "last-build.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def partitioned(tmp_path_factory: pytest.TempPathFactory):
+    """The archive built in partitions on a LocalCluster of two workers (the build date fixed,
+    so that a single build of the same data gives the same bytes)."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        root = tmp_path_factory.mktemp("partitioned")
+        data = _generate(root / "data")
+        assert main(["lock", str(data)]) == 0  # each run checks the locked entries of its own pages
+        said: list[str] = []
+        options = _options(root, data, docs=_docs(root), workers=2)
+        assert build(options, said.append) == 0, "\n".join(said)
+        yield root, data, options, said
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def test_each_province_is_a_partition_built_as_a_dask_task(partitioned) -> None:
+    root, *_rest, said = partitioned
+    record = _record(root)
+    assert sorted(o["name"] for o in record["partitions"]) == ["jianglan", "xichuan", "yunling"]
+    assert {o["status"] for o in record["partitions"]} == {"built"}
+    assert all(o["worker"] not in ("", "local") for o in record["partitions"])
+    # progress: one line per partition as it ends, "done of all"
+    progress = [line for line in said if line.startswith("[")]
+    assert [line.split("]")[0] for line in progress] == ["[1/3", "[2/3", "[3/3"]
+
+
+def test_the_merged_site_has_every_page_and_no_broken_link(partitioned) -> None:
+    root = partitioned[0]
+    site = root / "site"
+    assert broken_links(site) == []
+    reports = sorted(p.relative_to(site).as_posix() for p in site.glob("reports/*/*/*.html"))
+    assert len(reports) == N
+    for province in ("jianglan", "xichuan", "yunling"):
+        assert (site / f"provinces/{province}.html").is_file()
+        assert (site / f"inventories/{province}/objects.inv").is_file()
+    assert not list(site.rglob("_shufa")), "what partitions hand the hub is not published"
+
+
+def test_partitioned_and_single_builds_give_the_same_pages(partitioned, tmp_path: Path) -> None:
+    root, data = partitioned[:2]
+    single = build_archive(archive_source(tmp_path), data)
+    assert single.warning.getvalue() == ""
+    one, parts = Path(single.outdir), root / "site"
+    for folder in ("reports", "provinces", "years", "topics", "metrics"):
+        mine, theirs = _files(parts, folder), _files(one, folder)
+        assert sorted(mine) == sorted(theirs), folder
+        different = [name for name in mine if mine[name] != theirs[name]]
+        assert different == [], f"{folder}: {different[:5]}"
+    for page in (
+        "index.html",
+        "reports/index.html",
+        "years/index.html",
+        "topics/index.html",
+        "metrics/index.html",
+    ):
+        assert (parts / page).read_bytes() == (one / page).read_bytes(), page
+    assert (parts / "archive.json").read_bytes() == (one / "archive.json").read_bytes()
+
+
+def test_an_unchanged_build_builds_no_partition(partitioned) -> None:
+    root, _data, options, _said = partitioned
+    site = root / "site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+    assert build(options, lambda line: None) == 0
+    assert {o["status"] for o in _record(root)["partitions"]} == {"skipped"}
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*.html")} == before
+
+
+def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behind(partitioned) -> None:
+    root, data, options, _said = partitioned
+    site = root / "site"
+    edited = next(data.glob("*/*/*.yaml"))
+    county, kind, year = edited.parts[-3], edited.parts[-2], edited.stem
+    bench_generate.append_sentence(edited, "这是一句新加的话。")
+    assert build(options, lambda line: None) == 0
+    statuses = {o["name"]: o["status"] for o in _record(root)["partitions"]}
+    assert sorted(statuses.values()) == ["built", "skipped", "skipped"]
+    assert "这是一句新加的话。" in (site / f"reports/{county}/{kind}/{year}.html").read_text(encoding="utf-8")
+    # a report deleted from the data (never published: not in the lock): its page, downloads and
+    # data file leave the site
+    gone = next(p for p in data.glob(f"{county}/{kind}/*.yaml") if p != edited)
+    gone.unlink()
+    lock = data / "anchors.lock"
+    page = f"reports/{county}/{kind}/{gone.stem}.html"
+    lines = lock.read_text(encoding="utf-8").splitlines(keepends=True)
+    lock.write_text("".join(line for line in lines if not line.startswith(page)), encoding="utf-8")
+    assert build(options, lambda line: None) == 0
+    stem = f"reports/{county}/{kind}/{gone.stem}"
+    for suffix in (".html", ".bib", ".csl.json", ".json"):
+        assert not (site / f"{stem}{suffix}").exists(), suffix
+    assert broken_links(site) == []
+
+
+def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path) -> None:
+    data = _generate(tmp_path / "data")
+    assert main(["lock", str(data)]) == 0
+    gone = sorted(data.glob("*/*/*.yaml"))[0]
+    gone.unlink()
+    said: list[str] = []
+    assert build(_options(tmp_path, data, docs=_docs(tmp_path), workers=2), said.append) == 1, said
+    broken = [line for line in said if "anchors.lock:" in line]
+    page = f"reports/{gone.parts[-3]}/{gone.parts[-2]}/{gone.stem}.html"
+    assert broken and all(page in line for line in broken), broken
+    failed = {o["name"] for o in _record(tmp_path)["partitions"] if o["status"] == "failed"}
+    assert failed == {bench_province(gone)}
+
+
+def bench_province(path: Path) -> str:
+    """The province slug of a generated county (from provinces.yaml and counties.yaml)."""
+    import yaml
+
+    data = path.parents[2]
+    counties = yaml.safe_load((data / "counties.yaml").read_text(encoding="utf-8"))
+    provinces = yaml.safe_load((data / "provinces.yaml").read_text(encoding="utf-8"))
+    name = counties[path.parts[-3]]["province"]
+    return next(slug for slug, p in provinces.items() if p["name"] == name)
+
+
+def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_path: Path) -> None:
+    data = _generate(tmp_path / "data")
+    broken = sorted(data.glob("*/*/*.yaml"))[-1]
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("ordinal: 1", "ordinal: 0", 1), encoding="utf-8"
+    )
+    said: list[str] = []
+    assert build(_options(tmp_path, data, docs=_docs(tmp_path), workers=2), said.append) == 1
+    text = "\n".join(said)
+    assert f"{broken.name}:" in text and "ordinal" in text
+    assert "Traceback" not in text
+    assert "the site is not updated" in text
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+# --- a real Dask cluster on 127.0.0.1, one worker killed ---------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(args: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> None:
+    data = _generate(tmp_path / "data")
+    port = _free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    address = f"tcp://127.0.0.1:{port}"
+    scheduler = _start(
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port)],
+        env,
+    )
+    worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny"]
+    workers = [_start([*worker, "--host", "127.0.0.1", "--name", f"w{i}"], env) for i in range(2)]
+    killed: list[int] = []
+    try:
+        options = _options(tmp_path, data, docs=_docs(tmp_path), scheduler=address)
+        runs = tmp_path / "work" / "runs"
+
+        def kill_a_busy_worker() -> None:
+            # once both workers are building a partition, kill one of them
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                building = [
+                    p for p in runs.glob("*/state.json") if '"building"' in p.read_text(encoding="utf-8")
+                ]
+                if len(building) >= 2:
+                    workers[0].send_signal(signal.SIGKILL)
+                    killed.append(workers[0].pid)
+                    return
+                time.sleep(0.05)
+
+        import threading
+
+        killer = threading.Thread(target=kill_a_busy_worker)
+        killer.start()
+        said: list[str] = []
+        status = build(options, said.append)
+        killer.join()
+        assert status == 0, "\n".join(said)
+        assert killed, "a worker was killed while it built"
+        record = _record(tmp_path)
+        assert {o["status"] for o in record["partitions"]} == {"built"}
+        # the killed worker's partition was built again, afresh, by the other worker
+        assert any(o["fresh"] for o in record["partitions"]), record["partitions"]
+        assert {o["worker"] for o in record["partitions"]} >= {"w1"}
+        site = tmp_path / "site"
+        assert broken_links(site) == []
+        assert len(list(site.glob("reports/*/*/*.html"))) == N
+    finally:
+        for process in [*workers, scheduler]:
+            if process.poll() is None:
+                process.terminate()
+        for process in [*workers, scheduler]:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(tmp_path / "work", ignore_errors=True)
