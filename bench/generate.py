@@ -4,7 +4,9 @@
 
 writes a complete data folder to DEST: counties.yaml (synthetic counties),
 kinds.yaml and topics.yaml (copied from the repository's data/), and one
-report file per county × kind × year, ``DEST/<county>/<kind>/<year>.yaml``.
+report file per county × kind × year, ``DEST/<county>/<kind>/<year>.yaml``,
+and the anchor lock of what they publish (``DEST/anchors.lock``, as ``shufa lock``
+writes it: an archive with reports has one).
 N reports fill ceil(N / (kinds × years)) counties in order (county, kind,
 year); the last county may have fewer reports.
 
@@ -380,12 +382,20 @@ def generate(
     for county in counties:
         for kind in kind_slugs:
             for year in range(first_year, first_year + years):
-                if len(written) == n:
-                    return written
-                path = dest / county.slug / kind / f"{year}.yaml"
-                _write(path, dump_report(report_document(seed, county, kind, year, topics)))
-                written.append(path)
+                if len(written) < n:
+                    path = dest / county.slug / kind / f"{year}.yaml"
+                    _write(path, dump_report(report_document(seed, county, kind, year, topics)))
+                    written.append(path)
+    _write_lock(dest)
     return written
+
+
+def _write_lock(data: Path) -> None:
+    """The anchor lock of *data*, as ``shufa lock`` writes it."""
+    from shufa.core.loading import load_archive
+    from shufa.core.lock import LOCK_NAME, published_anchors, write_lock
+
+    write_lock(data / LOCK_NAME, published_anchors(load_archive(data).archive))
 
 
 def read_counties(data: Path) -> dict[str, CountyInfo]:

@@ -6,12 +6,15 @@ Each case is a folder ``tests/bad/<case>/`` with
 - ``delete`` — optional, data-relative paths removed from the copy;
 - ``make`` — optional, inputs made at test time because they cannot sit in git usefully:
   ``huge <path> <MB>`` (a data file of that size), ``symlink <path> <target>`` (a link in
-  data/ pointing outside it), ``append <path> <line>`` (a line added to a file);
+  data/ pointing outside it), ``append <path> <line>`` (a line added to a file),
+  ``folder <path> -`` (a folder in place of a file), ``fifo <path> -`` (a named pipe in place
+  of a file), ``bytes <path> <python bytes literal>`` (a file of exactly these bytes);
 - ``expected`` — the exact lines ``shufa check data`` prints, run from the case's folder.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 from pathlib import Path
@@ -54,10 +57,19 @@ def _make(data: Path, words: list[str]) -> None:
         outside.write_text(
             (BAD / "_base/data/qinghe/shufa/2023.yaml").read_text(encoding="utf-8"), encoding="utf-8"
         )
+        path.unlink(missing_ok=True)
         os.symlink(arg, path)
     elif action == "append":
         with path.open("a", encoding="utf-8") as fh:
             fh.write(arg + "\n")
+    elif action in {"folder", "fifo"}:
+        path.unlink(missing_ok=True)
+        if action == "folder":
+            path.mkdir()
+        else:
+            os.mkfifo(path)
+    elif action == "bytes":
+        path.write_bytes(ast.literal_eval(arg))
     else:  # pragma: no cover - a typo in a case folder
         raise ValueError(f"unknown make action {action!r}")
 
@@ -68,6 +80,8 @@ def snapshot(data: Path) -> dict[str, bytes]:
     for path in sorted(data.rglob("*")):
         if path.is_symlink():
             found[str(path)] = os.readlink(path).encode()
+        elif path.is_fifo():
+            found[str(path)] = b"<fifo>"
         elif path.is_file():
             found[str(path)] = path.read_bytes()
     return found

@@ -159,3 +159,72 @@ def test_check_command_includes_the_lock(broken, capsys) -> None:
     assert (
         "locked anchor #s6 of page reports/qinghe/shufa/2023.html no longer exists" in capsys.readouterr().out
     )
+
+
+# --- the lock cannot be poisoned, lost or misread -------------------------------------------------
+
+
+def test_an_ordinal_written_as_a_float_never_reaches_the_lock(tmp_path: Path, capsys) -> None:
+    """``ordinal: 1.0`` used to pass, lock ``#s1.0`` and crash the build; now it is a data
+    problem, so ``shufa lock`` refuses and the lock stays as it was."""
+    data = copy_data(tmp_path)
+    lock = data / "anchors.lock"
+    before = lock.read_bytes()
+    path = data / "qinghe/shufa/2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - ordinal: 1\n", "  - ordinal: 1.0\n", 1), encoding="utf-8")
+    assert main(["lock", str(data)]) == 1
+    out = capsys.readouterr().out
+    assert "sections[0].ordinal: found the number 1.0; expected a whole number" in out
+    assert lock.read_bytes() == before
+    assert "s1.0" not in lock.read_text(encoding="utf-8")
+
+
+def test_the_lock_writer_refuses_what_is_no_entry(tmp_path: Path) -> None:
+    from shufa.core.lock import write_lock
+
+    lock = tmp_path / "anchors.lock"
+    for bad in ("reports/q/shufa/2023.html#s1.0", "reports/nanshan\n/index.html", "reports/a b.html"):
+        with pytest.raises(ValueError):
+            write_lock(lock, ["index.html", bad])
+        assert not lock.exists()
+
+
+def test_a_lock_with_bom_and_crlf_is_read_as_written(tmp_path: Path, capsys) -> None:
+    data = copy_data(tmp_path)
+    lock = data / "anchors.lock"
+    entries = [e for _, e in read_lock(lock)]
+    lock.write_bytes(b"\xef\xbb\xbf" + lock.read_text(encoding="utf-8").replace("\n", "\r\n").encode())
+    assert [e for _, e in read_lock(lock)] == entries
+    assert main(["check", str(data)]) == 0
+    assert main(["lock", str(data)]) == 0
+    assert [e for _, e in read_lock(lock)] == entries
+    assert not lock.read_bytes().startswith(b"\xef\xbb\xbf"), "rewritten as the lock is written"
+
+
+def test_a_lock_that_is_not_utf8_is_located_and_kept(tmp_path: Path, capsys) -> None:
+    data = copy_data(tmp_path)
+    lock = data / "anchors.lock"
+    lock.write_bytes(lock.read_bytes() + "reports/青禾.html\n".encode("gbk"))
+    before = lock.read_bytes()
+    for command in (["check", str(data)], ["lock", str(data)], ["lock", "--check", str(data)]):
+        assert main(command) == 1
+        out = capsys.readouterr()
+        assert re.search(r"anchors\.lock:\d+:\d+: not UTF-8 text \(byte 0x[0-9a-f]{2}\)", out.out), out
+        assert "Traceback" not in out.out + out.err
+    assert lock.read_bytes() == before, "never rewritten over what could not be read"
+
+
+def test_a_lost_lock_is_an_error_and_shufa_lock_recreates_it(tmp_path: Path, capsys) -> None:
+    data = copy_data(tmp_path)
+    (data / "anchors.lock").unlink()
+    assert main(["check", str(data)]) == 1
+    assert main(["lock", "--check", str(data)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "anchors.lock: file not found; expected the anchor lock of an archive with published reports" in out
+    )
+    assert "`shufa lock`" in out
+    assert main(["lock", str(data)]) == 0
+    assert {e for _, e in read_lock(data / "anchors.lock")} == published_anchors(SAMPLE)
+    assert main(["check", str(data)]) == 0

@@ -42,7 +42,6 @@ def hostile_site(tmp_path_factory) -> tuple[Path, dict]:
     report["closing"]["signature"] = f"{SCRIPT}青禾县人民政府"
     report["date"]["issued"] = "2024-01-22"
     path.write_text(yaml.safe_dump(report, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (data / "anchors.lock").unlink()
     src = root / "src"
     shutil.copytree(BAD / "_site", src)
     shutil.copy(REPO / "conf.py", src / "conf.py")

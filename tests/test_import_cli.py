@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from test_import_fixtures import FIXTURES
 
+from conftest import only_citation_warnings
 from shufa.commands import main
 from shufa.core.yamlfile import read_yaml
 from shufa.importing import pipeline, writing
@@ -194,9 +195,16 @@ def test_an_existing_file_is_never_overwritten_without_force(tmp_path, capsys):
     # the replacement has other sections than the published report: the anchor lock objects …
     assert main(["check", str(data)]) == 1
     assert "locked anchor #s6 of page reports/qinghe/shufa/2023.html" in capsys.readouterr().out
-    # … and without the lock the imported file is clean
+    # … a lost lock is no way out: an archive with reports must have one …
     (data / "anchors.lock").unlink()
-    assert main(["check", str(data)]) == 0
+    assert main(["check", str(data)]) == 1
+    assert "anchors.lock: file not found" in capsys.readouterr().out
+    # … and with the lock recreated from the current data the imported file is clean, but for
+    # what the text cannot tell (the address of the published original)
+    assert main(["lock", str(data)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(data)]) == 1
+    assert only_citation_warnings(capsys.readouterr().out)
 
 
 def test_a_failed_write_leaves_nothing_behind(monkeypatch, data, capsys):

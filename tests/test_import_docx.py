@@ -16,6 +16,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from test_import_fixtures import FIXTURES, outline
 
+from conftest import only_citation_warnings
 from shufa.commands import main
 from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import remove_artefacts, without
@@ -135,7 +136,10 @@ def test_a_docx_report_is_imported_and_passes_check(tmp_path, data, capsys):
     ]
     text = read_docx(path).text
     assert squeeze(reading_text(doc)) == squeeze(without(text, remove_artefacts(text).removed))
-    assert main(["check", str(data)]) == 0
+    assert main(["lock", str(data)]) == 0  # the first reports of the archive: its lock
+    capsys.readouterr()
+    assert main(["check", str(data)]) == 1  # only what the text cannot tell: the source address
+    assert only_citation_warnings(capsys.readouterr().out)
 
 
 def test_numbering_from_a_paragraph_style(tmp_path):

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import only_citation_warnings
 from shufa.commands import main
 from shufa.core.building import build_report
 from shufa.core.figures import report_marks
@@ -214,9 +215,12 @@ def test_every_fixture_round_trips_through_shufa_check(tmp_path, capsys):
         exp = expected(name)
         assert main(["import", str(FIXTURES / f"{name}.txt"), "--data-dir", str(data), *exp["args"]]) == 0
         assert (data / exp["target"]).is_file()
+    assert main(["lock", str(data)]) == 0  # the first reports of the archive: its lock
     capsys.readouterr()
-    assert main(["check", str(data)]) == 0
-    assert f"{len(NAMES)} reports" in capsys.readouterr().err
+    assert main(["check", str(data)]) == 1  # only what the texts cannot tell: the source address
+    out, err = capsys.readouterr()
+    assert only_citation_warnings(out), out
+    assert f"{len(NAMES)} report file(s) loaded" in err
 
 
 def test_a_county_not_in_counties_yaml_is_reported_and_needs_registration(tmp_path, capsys):

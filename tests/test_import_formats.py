@@ -22,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from test_import_fixtures import FIXTURES, outline
 
-from conftest import archive_source, build_archive, warnings_of
+from conftest import archive_source, build_archive, only_citation_warnings, warnings_of
 from shufa.commands import main
 from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import without
@@ -498,8 +498,10 @@ def test_a_folder_of_mixed_formats_with_a_duplicate(pdfs, tmp_path, data, capsys
         "chengxi", "chengxi/shufa", "chengxi/shufa/2022.htm",
         "qinghe", "qinghe/fzzf", "qinghe/fzzf/2023.html", "qinghe/shufa", "qinghe/shufa/2020.txt",
     ]  # fmt: skip
+    assert main(["lock", str(data)]) == 0  # the archive's first reports: its lock
     capsys.readouterr()
-    assert main(["check", str(data)]) == 0
+    assert main(["check", str(data)]) == 1  # only what the texts cannot tell: the source address
+    assert only_citation_warnings(capsys.readouterr().out)
 
 
 def test_the_original_is_kept_and_checked(tmp_path, data, capsys, monkeypatch):
@@ -517,6 +519,15 @@ def test_the_original_is_kept_and_checked(tmp_path, data, capsys, monkeypatch):
         "sha256": digest,
     }
     monkeypatch.chdir(tmp_path)
+    # what the keeper adds (a pasted text has no address; without it check warns), and the lock
+    # of the archive's first report
+    imported = data / "qinghe/shufa/2020.yaml"
+    text = imported.read_text(encoding="utf-8")
+    imported.write_text(
+        text.replace("\nsource:\n", '\nsource:\n  url: "https://www.qinghe.example.gov.cn/a.html"\n', 1)
+    )
+    if not (data / "anchors.lock").exists():
+        assert main(["lock", "data"]) == 0
     assert main(["check", "data"]) == 0
     lines = (data / "qinghe/shufa/2020.yaml").read_text(encoding="utf-8").splitlines()
     path_line = next(n for n, line in enumerate(lines, 1) if line.startswith("    path: "))

@@ -52,11 +52,12 @@ closing:
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    """A data folder with the shipped registries and no reports."""
+    """A data folder with the shipped registries, no reports and an empty anchor lock."""
     target = tmp_path / "data"
     target.mkdir()
     for name in ("counties.yaml", "kinds.yaml", "topics.yaml"):
         shutil.copy(DATA / name, target / name)
+    (target / "anchors.lock").write_text("# no page published yet\n", encoding="utf-8")
     return target
 
 

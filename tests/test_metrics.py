@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -166,3 +167,86 @@ def test_metric_index_page(sample_site: Path) -> None:
     ]
     rate = _soup(sample_site, "metrics/court-appearance-rate/jianglan.html").get_text()
     assert "青禾县述法报告：2021、2022、2023、2024" in rate
+
+
+# --- a long paragraph full of figures costs its length --------------------------------------------
+
+_DENSE = (
+    "全年办理行政复议案件46件，行政机关负责人出庭应诉率100%，2023年3月5日开展普法活动12场，"
+    "“三项制度”落实率98.6%；会前学法*次，发放资料3.2万余份，"
+)
+
+
+def _figures_seconds(characters: int) -> float:
+    import copy
+    import time
+
+    from shufa.core import figures, metrics
+
+    report = copy.copy(SAMPLE.reports["qinghe/shufa/2023"])
+    report.preamble = _DENSE * (characters // len(_DENSE))
+    best = float("inf")
+    for _ in range(3):
+        figures.FOUND.clear()
+        start = time.perf_counter()
+        placed, _redacted = metrics._work_out_figures(SAMPLE, report)
+        best = min(best, time.perf_counter() - start)
+    assert len(placed) >= 5 * (characters // len(_DENSE))
+    return best
+
+
+def test_a_paragraph_full_of_figures_is_worked_out_in_linear_time() -> None:
+    """10× the text, about 10× the time: each figure's clause, phrases and the spans of dates,
+    fixed terms and quotes are looked up, not searched from the paragraph's start (a
+    239,000-character preamble took 48 s to build; the work was quadratic)."""
+    small = _figures_seconds(6_000)
+    large = _figures_seconds(60_000)
+    ratio = large / small
+    print(f"figures: 6,000 characters {small:.3f} s, 60,000 characters {large:.3f} s, ratio {ratio:.1f}")
+    assert ratio <= 20, f"10× the text took {ratio:.1f}× the time ({small:.3f} s → {large:.3f} s)"
+
+
+def test_clauses_answer_as_the_searches_did() -> None:
+    """The looked-up clause and phrase agree with a plain search, wherever the figure is."""
+    from shufa.core.metrics import _CLAUSE_END, Clauses
+
+    text = "开展普法活动12场，出庭应诉率100%；收到复议申请，复议申请52件（含撤回）办结复议复议案件"
+    clauses = Clauses(text)
+    for at in range(len(text) + 1):
+        starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, at)]
+        assert clauses.start_before(at) == max(starts, default=0)
+        following = _CLAUSE_END.search(text, at)
+        assert clauses.end_after(at) == (following.start() if following else len(text))
+        before = text[clauses.start_before(at) : at]
+        for phrase in ("复议", "复议申请", "复议复议", "应诉率", "活动"):
+            found = before.rfind(phrase)
+            expected = None if found < 0 else clauses.start_before(at) + found + len(phrase)
+            assert clauses.phrase_end_before(phrase, at) == expected, (at, phrase)
+
+
+def _marking_seconds(units: int) -> float:
+    import time
+
+    from docutils import nodes
+
+    from shufa.inline import paragraphs
+
+    text = "\n".join([_DENSE] * units)  # one paragraph a line, a redaction and figures in each
+    placed = [(m.start(), m.end(), nodes.inline()) for m in re.finditer(r"[0-9.]+[件场%份]", text)]
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        built = paragraphs(text, placed=placed)
+        best = min(best, time.perf_counter() - start)
+    assert len(built) == units
+    return best
+
+
+def test_marking_the_figures_of_a_long_text_takes_linear_time() -> None:
+    """The build's marks (shufa.inline): each figure is checked against the redactions and
+    placed in its line by bisection, not against every redaction and every line."""
+    small = _marking_seconds(300)
+    large = _marking_seconds(3000)
+    ratio = large / small
+    print(f"marks: 300 lines {small:.3f} s, 3000 lines {large:.3f} s, ratio {ratio:.1f}")
+    assert ratio <= 20, f"10× the text took {ratio:.1f}× the time ({small:.3f} s → {large:.3f} s)"

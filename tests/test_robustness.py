@@ -13,6 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -165,7 +166,8 @@ def test_a_killed_import_leaves_the_old_file_intact(tmp_path: Path) -> None:
     child = subprocess.Popen([sys.executable, "-c", _CHILD, str(target), str(ready)])
     try:
         deadline = time.monotonic() + 30
-        while not ready.exists():
+        # the file appears before its text: wait for the text (a busy machine shows the gap)
+        while not ready.exists() or not ready.read_text():
             assert child.poll() is None, "the child ended before its write"
             assert time.monotonic() < deadline
             time.sleep(0.02)
@@ -226,19 +228,50 @@ def _paths(value, path=()):
 
 
 _SAMPLE_REPORTS = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(DATA.glob("*/*/*.yaml"))]
-_MUTANT_VALUES = st.one_of(
-    _trees,
-    st.sampled_from(["", " ", "s3", "S3", "2023-13-01", "http://", "https://x.cn/a b", "x\n", 1.0, -1]),
+#: Values of the right shape for the format's patterns, and the same with what must not pass.
+_SHAPED = [
+    "qinghe",
+    "law-enforcement",
+    "s3",
+    "s3-2",
+    "shortcomings-1",
+    "preamble",
+    "2024-01-22",
+    "2024-02-29",
+    "2024-02-30",
+    "2024-13-45",
+    "0000-00-00",
+    "https://x.cn/a",
+    "130102",
+]
+_STRINGS = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(_SHAPED).flatmap(
+        lambda shaped: st.sampled_from(
+            [
+                shaped,
+                shaped + "\n",
+                "\n" + shaped,
+                shaped + "\n\n",
+                shaped + "\r\n",
+                shaped + " ",
+                shaped + "\u200b",
+            ]
+        )
+    ),
+    st.sampled_from(["", " ", "S3", "http://", "https://x.cn/a b", "x\n"]),
 )
+_NUMBERS = st.one_of(
+    st.integers(),
+    st.integers(min_value=-3, max_value=3000).map(float),  # 1.0, 2023.0: whole, but no integers
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+)
+_MUTANT_VALUES = st.one_of(_trees, _STRINGS, _NUMBERS)
 
 
-@PROPERTY
-@given(data=st.data())
-def test_the_quick_schema_check_accepts_only_what_jsonschema_accepts(data) -> None:
+def _mutant(data) -> tuple[dict, tuple, object]:
     import copy
-
-    from shufa.core.schema import REPORT
-    from shufa.core.validation import _QUICK, _VALIDATORS
 
     report = copy.deepcopy(data.draw(st.sampled_from(_SAMPLE_REPORTS)))
     path = data.draw(st.sampled_from(list(_paths(report))[1:]))
@@ -247,16 +280,150 @@ def test_the_quick_schema_check_accepts_only_what_jsonschema_accepts(data) -> No
         parent = parent[part]
     parent[path[-1]] = data.draw(_MUTANT_VALUES)
     report = json.loads(json.dumps(report, default=str))  # dates as the loader gives them: text
-    try:
+    return report, path, parent[path[-1]]
+
+
+@PROPERTY
+@given(data=st.data())
+def test_the_quick_schema_check_accepts_only_what_jsonschema_accepts(data) -> None:
+    """One validator decides: the fast path says "valid" only where jsonschema does, and on the
+    documents it is asked about (no float, no boolean) the two agree both ways."""
+    import fastjsonschema
+
+    from shufa.core.schema import REPORT
+    from shufa.core.validation import _QUICK, _VALIDATORS, _needs_full, quick_accepts
+
+    report, path, value = _mutant(data)
+    full = not list(_VALIDATORS[id(REPORT)].iter_errors(report))
+    if quick_accepts(report, REPORT):
+        assert full, (path, value)
+    if not _needs_full(report):
+        try:
+            _QUICK[id(REPORT)](report)
+            fast = True
+        except fastjsonschema.JsonSchemaException:
+            fast = False
+        assert fast == full, (path, value, fast, full)
+
+
+@PROPERTY
+@given(data=st.data(), value=st.integers(min_value=-3, max_value=3000).map(float))
+def test_a_float_is_never_an_integer(data, value: float) -> None:
+    """``ordinal: 1.0`` and ``year: 2023.0`` are refused with the type message."""
+    from shufa.core.schema import REPORT
+    from shufa.core.validation import _VALIDATORS, quick_accepts
+
+    report = json.loads(json.dumps(data.draw(st.sampled_from(_SAMPLE_REPORTS)), default=str))
+    integers = [p for p in _paths(report) if p and p[-1] in {"ordinal", "year"}]
+    path = data.draw(st.sampled_from(integers))
+    parent = report
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = value
+    errors = list(_VALIDATORS[id(REPORT)].iter_errors(report))
+    assert not quick_accepts(report, REPORT)
+    assert any(e.validator == "type" and tuple(e.absolute_path) == path for e in errors), errors
+
+
+def test_true_is_not_the_schema_version() -> None:
+    """``schema: true`` equals 1 for Python (and fastjsonschema), not for JSON Schema."""
+    from shufa.core.schema import REPORT
+    from shufa.core.validation import _VALIDATORS, quick_accepts
+
+    report = json.loads(json.dumps(_SAMPLE_REPORTS[0], default=str))
+    report["schema"] = True
+    assert not quick_accepts(report, REPORT)
+    assert list(_VALIDATORS[id(REPORT)].iter_errors(report))
+
+
+@PROPERTY
+@given(data=st.data(), tail=st.sampled_from(["\n", "\n\n", "\r\n", "\u2028", " "]))
+def test_no_shaped_value_passes_with_something_after_it(data, tail: str) -> None:
+    """A slug, anchor, date, address or code with a trailing newline (or anything else after
+    it) is refused by both validators: nothing like ``"nanshan\\n"`` reaches a path or the lock.
+    (Invisible characters such as U+200B are the reader's to refuse, in every text.)"""
+    import fastjsonschema
+
+    from shufa.core.schema import REPORT
+    from shufa.core.validation import _QUICK, _VALIDATORS
+
+    report = json.loads(json.dumps(data.draw(st.sampled_from(_SAMPLE_REPORTS)), default=str))
+    shaped = {"county", "kind", "topic", "at", "url", "issued", "published", "retrieved"}
+    paths = [
+        p
+        for p in _paths(report)
+        if p and (p[-1] in shaped or ("aliases" in p[:-1] and isinstance(p[-1], int)))
+    ]
+    path = data.draw(st.sampled_from(paths))
+    parent = report
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] += tail
+    assert list(_VALIDATORS[id(REPORT)].iter_errors(report)), path
+    with pytest.raises(fastjsonschema.JsonSchemaException):
         _QUICK[id(REPORT)](report)
-    except Exception:
-        return  # refused: jsonschema words the problems
-    assert not list(_VALIDATORS[id(REPORT)].iter_errors(report)), (path, parent[path[-1]])
+
+
+def test_every_pattern_of_the_format_matches_whole_values_only() -> None:
+    """Every anchored pattern is written with ``whole()``: ``$`` alone would take a final newline;
+    and each has its form in words, for messages and the data-format page."""
+    from shufa.core.schema import PATTERN_FORMS, SCHEMAS
+
+    def patterns(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "pattern":
+                    yield value
+                else:
+                    yield from patterns(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from patterns(value)
+
+    found = [p for schema in SCHEMAS.values() for p in patterns(schema)]
+    assert len(found) > 10
+    for pattern in found:
+        assert pattern == r"\S" or (pattern.startswith("^(?:") and pattern.endswith(r")$(?!\n)")), pattern
+        assert pattern == r"\S" or pattern in PATTERN_FORMS, f"no words for the form of {pattern}"
 
 
 def test_the_quick_schema_check_accepts_the_sample_data() -> None:
     from shufa.core.schema import REPORT
-    from shufa.core.validation import _QUICK
+    from shufa.core.validation import quick_accepts
 
     for report in _SAMPLE_REPORTS:
-        _QUICK[id(REPORT)](json.loads(json.dumps(report, default=str)))
+        assert quick_accepts(json.loads(json.dumps(report, default=str)), REPORT)
+
+
+def test_every_invisible_character_is_flagged_in_text() -> None:
+    """Every format character (Cf) and line or paragraph separator of this Python's Unicode is
+    flagged by the reader (the list in shufa.core.yamlfile is written out, for speed)."""
+    import unicodedata
+
+    from shufa.core.yamlfile import unsafe_character
+
+    invisible = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in {"Cf", "Zl", "Zp", "Cc"}]
+    allowed = {"\t", "\n"}
+    missed = [f"U+{ord(c):04X}" for c in invisible if c not in allowed and unsafe_character(f"a{c}b") != c]
+    assert not missed
+    assert unsafe_character("青禾县\u3000人民政府 2023年 “法治”（一）①") is None
+
+
+def test_a_source_too_large_for_a_data_file_is_refused_up_front(tmp_path: Path, capsys) -> None:
+    """A source whose text cannot fit in a data file (2 MB) is refused before it is worked on,
+    saying so: not processed in full and then refused as an "internal error" on reading back."""
+    from shufa.commands import main
+    from shufa.core.yamlfile import MAX_FILE_BYTES
+
+    source = tmp_path / "huge.txt"
+    text = _report_text(9)
+    source.write_text(text * (MAX_FILE_BYTES // len(text.encode("utf-8")) + 2), encoding="utf-8")
+    out = tmp_path / "huge.yaml"
+    start = time.perf_counter()
+    code = main(["import", str(source), "--data-dir", str(DATA), "--county", "qinghe", "-o", str(out)])
+    elapsed = time.perf_counter() - start
+    err = capsys.readouterr().err
+    assert code == 1 and not out.exists()
+    assert "its text is 2.1 MB; a data file is expected to be at most 2 MB (nothing written)" in err, err
+    assert "internal error" not in err
+    assert elapsed < 5, f"refused after {elapsed:.1f} s"

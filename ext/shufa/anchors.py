@@ -17,7 +17,7 @@ from sphinx.util import logging
 
 from .core.lock import lock_problems
 from .core.partitions import HUB
-from .data import data_dir, get_run
+from .data import data_dir, get_run, warn
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +26,10 @@ def _check_lock(app: Sphinx) -> None:
     run = get_run(app.env)
     years = run.summary.years() if run.partition == HUB else None
     owns = run.owns if run.partition else None
-    problems = lock_problems(run.result, data_dir(app), owns, years)
+    # the lock file's own problems (missing, unreadable, malformed) once: in the hub or a whole build
+    problems = lock_problems(run.result, data_dir(app), owns, years, whole_file=run.partition in ("", HUB))
     for problem in problems:
-        logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
+        warn(problem)
     if problems:
         app.statuscode = 1  # a broken promise fails the build even without -W
 

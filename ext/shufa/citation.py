@@ -14,8 +14,9 @@ The references, CSL-JSON items and BibTeX entries are :mod:`shufa.core.citing`'s
 The access date is the data's ``source.retrieved``, else ``shufa_citation_accessed``,
 else the build date (``SOURCE_DATE_EPOCH`` when set). URLs are absolute when
 ``html_baseurl`` is set; otherwise the control says that they are relative.
-A report without a date or a source URL is still cited with the parts it has,
-and a warning (``shufa.citation``) names its data file.
+A report without a date or a source URL is still cited with the parts it has;
+the data check warns about it (``shufa.citation``, located in its data file:
+:func:`shufa.core.checks.citation_problems`), in ``shufa check`` and the build alike.
 """
 
 from __future__ import annotations
@@ -31,10 +32,9 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 
-from .core.citing import ReportReferences, bibtex, build_date, csl_item, issued_date
+from .core.citing import ReportReferences, bibtex, build_date, csl_item
 from .core.files import write_if_changed
 from .core.model import Archive, Report
-from .core.problems import Code
 from .data import get_archive
 from .directives import report_closing, report_header, report_item, report_page, report_section
 from .envstore import claim, per_document_store
@@ -120,21 +120,6 @@ def _report_of_page(
     return None if top is None else (top, report)
 
 
-def _warn_bad_input(report: Report) -> None:
-    missing = []
-    if not issued_date(report):
-        missing.append("no date (date.issued or date.published): the reference has no (issued date)")
-    if not report.source_url:
-        missing.append("no source.url: the citation cannot point to the published original")
-    if missing:
-        logger.warning(
-            f"report {report.key} is cited without some parts — " + "; ".join(missing),
-            location=report.path,
-            type="shufa",
-            subtype=Code.CITATION,
-        )
-
-
 def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     """Attach a cite control to the report, each section and each item of a report page."""
     if not _is_html(app):
@@ -146,7 +131,6 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
         return
     top, report = found
     archive = get_archive(env)
-    _warn_bad_input(report)
     url = site_url(app, env.docname)
     item = csl_item(archive, report, url, access_date(app, report))
     references = ReportReferences(item, app.config.shufa_citation_style)

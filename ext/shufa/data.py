@@ -128,10 +128,15 @@ def _load(app: Sphinx) -> None:
     result.problems = sorted({*result.problems, *problems})
     _RUNS[env] = Run(partition, result, provinces, merged)
     for problem in result.problems:
-        if problem.line:
-            logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
-        else:
-            logger.warning(f"{problem.path}: {problem.message}", type="shufa", subtype=problem.code)
+        warn(problem)
+
+
+def warn(problem: Problem) -> None:
+    """A data problem as a Sphinx warning (``shufa.<code>``), located at its file and line."""
+    if problem.line:
+        logger.warning(problem.message, location=problem.location, type="shufa", subtype=problem.code)
+    else:  # a location without a line would be taken for a document name
+        logger.warning(f"{problem.path}: {problem.message}", type="shufa", subtype=problem.code)
 
 
 def _merged_summaries(app: Sphinx, problems: list[Problem]) -> Summary:

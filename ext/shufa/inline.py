@@ -8,6 +8,7 @@ nodes, so every page, title and list shows redactions the same way.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
+from .core.figures import Spans
 from .core.redaction import REDACTION, REDACTION_TITLE
 from .markup import encode
 
@@ -46,8 +48,8 @@ def text_nodes(text: str, placed: Sequence[Placed] = ()) -> list[nodes.Node]:
         (m.start(), m.end(), redaction(m.group(), m.group(), classes=["redaction"]))
         for m in REDACTION.finditer(text)
     ]
-    taken = [(s, e) for s, e, _ in spans]
-    spans += [p for p in placed if not any(p[0] < e and s < p[1] for s, e in taken)]
+    taken = Spans([(s, e) for s, e, _ in spans])  # looked up by bisection: linear in the text
+    spans += [p for p in placed if not taken.overlaps(p[0], p[1])]
     out: list[nodes.Node] = []
     pos = 0
     for start, end, node in sorted(spans, key=lambda span: span[0]):
@@ -68,11 +70,15 @@ def paragraphs(
     """One paragraph per non-empty line of *text* (*placed* spans index into the whole text)."""
     out = []
     offset = 0
+    placed = sorted(placed, key=lambda span: span[0])
+    starts = [s for s, _, _ in placed]
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
         if stripped:
             lead = offset + len(line) - len(line.lstrip())
-            mine = [(s - lead, e - lead, n) for s, e, n in placed if lead <= s and e <= lead + len(stripped)]
+            # the spans that start on this line, found by bisection (not every span per line)
+            on_line = placed[bisect_left(starts, lead) : bisect_left(starts, lead + len(stripped))]
+            mine = [(s - lead, e - lead, n) for s, e, n in on_line if e <= lead + len(stripped)]
             out.append(
                 nodes.paragraph(stripped, "", *text_nodes(stripped, mine), classes=list(classes or []))
             )

@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from . import config, tables
-from .core.schema import SCHEMAS
+from .core.schema import PATTERN_FORMS, SCHEMAS
 
 _CODE = re.compile(r"`([^`]+)`")
 
@@ -44,8 +44,12 @@ def _type(schema: dict[str, Any], root: dict[str, Any]) -> str:
         return f"list of {_type(schema.get('items', {}), root)}"
     if kind == "object":
         return "mapping"
+    if kind == "string" and schema.get("format") == "date":
+        return "date (YYYY-MM-DD, of the calendar)"
     if kind == "string" and "pattern" in schema and schema["pattern"] != r"\S":
-        return "text (pattern)"
+        return f"text: {PATTERN_FORMS[schema['pattern']]}"
+    if kind == "string" and "maxLength" in schema:
+        return f"text (at most {schema['maxLength']} characters)"
     return {"string": "text", "integer": "integer"}.get(kind, kind or "any")
 
 

@@ -1,4 +1,8 @@
-"""``shufa check``: validate every data file and list every problem (the anchor lock included)."""
+"""``shufa check``: validate every data file and list every problem (the anchor lock included).
+
+It fails on warnings too (a report its citations lack something of), as ``make html`` does
+(``-W``): what passes ``shufa check`` builds.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,13 @@ def run(args: argparse.Namespace) -> int:
     archive = result.archive
     files = len(result.files)
     if problems:
-        print(f"{len(problems)} problem(s); {files} report file(s) clean.", file=sys.stderr)
+        warnings = sum(1 for p in problems if not p.is_error)
+        also = (
+            f" ({warnings} warning(s): the pages are built, but a build with -W fails on them)"
+            if warnings
+            else ""
+        )
+        print(f"{len(problems)} problem(s){also}; {files} report file(s) loaded.", file=sys.stderr)
         return 1
     print(
         f"ok: {len(archive.counties)} counties, {len(archive.kinds)} kinds, "

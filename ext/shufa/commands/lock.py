@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 from ..core.loading import load_archive
-from ..core.lock import LOCK_NAME, lock_problems, published_anchors, read_lock, write_lock
+from ..core.lock import (
+    LOCK_NAME,
+    entry_problem,
+    lock_problems,
+    published_anchors,
+    read_lock,
+    write_lock,
+)
 from ..core.problems import display_path
 
 HELP = "record every published page and anchor in data/anchors.lock"
@@ -23,13 +30,13 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     data = Path(args.data_dir)
     result = load_archive(data)
-    if result.problems:
-        for problem in result.problems:
-            print(problem)
+    for problem in result.problems:
+        print(problem)
+    if any(p.is_error for p in result.problems):
         print("fix the data problems first: the lock records only what builds", file=sys.stderr)
         return 1
     path = data / LOCK_NAME
-    broken = lock_problems(result, data)
+    broken = lock_problems(result, data, creating=not args.check)
     for problem in broken:
         print(problem)
     if broken:
@@ -39,6 +46,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     old = {entry for _, entry in read_lock(path)}
     new = published_anchors(result.archive)
+    poison = sorted(e for e in new if entry_problem(e))
+    if poison:  # the data passed every check, so this is a bug: never write it into the lock
+        for entry in poison:
+            print(f"{display_path(path)}: internal error: {entry_problem(entry)}")
+        return 1
     write_lock(path, old | new)
     print(f"{display_path(path)}: {len(new - old)} entries added, {len(old | new)} in all", file=sys.stderr)
     return 0

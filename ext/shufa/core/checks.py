@@ -1,5 +1,6 @@
 """Checks of a report that its schema cannot see: references into the registries, the
-file's path, the numbering of parts and the uniqueness of ids."""
+file's path, the numbering of parts and the uniqueness of ids (errors); and what its
+citations lack (warnings: :func:`citation_problems`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from .model import County, Item, Kind, Metric, Report, Topic
 from .parts import RESERVED
-from .problems import Problem
+from .problems import WARNING, Problem
 from .validation import dotted
 from .yamlfile import YamlDocument
 
@@ -121,6 +122,42 @@ def check_report(
             expected = part.ordinal + 1
         problems.extend(_check_item_ordinals(doc, part.items, ("closing", part.key, "items")))
     problems.extend(_check_ids(doc, report))
+    return problems
+
+
+def citation_problems(doc: YamlDocument) -> list[Problem]:
+    """What a citation of the report lacks: its date and the address of the published original.
+
+    Warnings: the report is still published and cited with the parts it has (``shufa check``
+    and a build with ``-W`` fail on them). Each is located at the mapping that lacks the
+    value, or at the title when the file has no such mapping.
+    """
+    value = doc.value
+    problems = []
+    date = value.get("date")
+    if not (date or {}).get("issued") and not (date or {}).get("published"):
+        problems.append(
+            doc.problem(
+                ("date",) if date is not None else ("title",),
+                "date: no date.issued or date.published; expected the document's date (YYYY-MM-DD): "
+                "without one the report's citations have no date",
+                key=date is not None,
+                code="citation",
+                severity=WARNING,
+            )
+        )
+    source = value.get("source")
+    if not (source or {}).get("url"):
+        problems.append(
+            doc.problem(
+                ("source",) if source is not None else ("title",),
+                "source: no source.url; expected the address of the published original: "
+                "without it the report's citations cannot point to it",
+                key=source is not None,
+                code="citation",
+                severity=WARNING,
+            )
+        )
     return problems
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -222,12 +223,33 @@ def _arabic_value(num: str, dec: str | None) -> float:
     return float(number)
 
 
-def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in pattern.finditer(text)]
+class Spans:
+    """Ordered, non-overlapping spans of a text (the matches of one pattern), asked by bisection:
+    whether a figure overlaps one costs log(spans), not spans (a text full of dates and
+    figures would otherwise cost their product)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+        self._start_set = set(self.starts)
+        self._end_set = set(self.ends)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether any span overlaps ``[start, end)``."""
+        i = bisect_right(self.ends, start)  # the first span that ends after start
+        return i < len(self.starts) and self.starts[i] < end
+
+    def touches(self, start: int, end: int) -> bool:
+        """Whether a span ends at *start* or begins at *end*."""
+        return start in self._end_set or end in self._start_set
 
 
-def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in spans)
+def _spans(pattern: re.Pattern[str], text: str) -> Spans:
+    return Spans([m.span() for m in pattern.finditer(text)])
+
+
+def _inside(start: int, end: int, spans: Spans) -> bool:
+    return spans.overlaps(start, end)
 
 
 #: The figures of every text parsed, by a digest of the text, with the number of the build
@@ -269,7 +291,7 @@ def parse_figures(text: str) -> list[Figure]:
     Never a redaction (nor a number touching one, whose value is partly hidden),
     a year or date, an ordinal (``第5``), a numbering marker, a slogan or fixed term.
     """
-    redactions = [(s, e) for s, e, _ in find_redactions(text)]
+    redactions = Spans([(s, e) for s, e, _ in find_redactions(text)])
     dates = _spans(_DATE, text)
     fixed = _spans(_FIXED, text)
     quoted = _spans(_QUOTED, text)
@@ -354,10 +376,9 @@ def _prefix_ok(text: str, m: re.Match[str]) -> bool:
     return not (len(pre) == 1 and start > 0 and text[start - 1 : start + 1] in _NOT_QUALIFIERS)
 
 
-def _touches(text: str, m: re.Match[str], redactions: list[tuple[int, int]]) -> bool:
+def _touches(text: str, m: re.Match[str], redactions: Spans) -> bool:
     """A number right next to a redaction (``*2件``, ``1**件``) is partly hidden: not a figure."""
-    before, after = m.start("num"), m.end("num")
-    return any(e == before or s == after for s, e in redactions)
+    return redactions.touches(m.start("num"), m.end("num"))
 
 
 def _make(pattern: re.Pattern[str], m: re.Match[str], text: str) -> Figure | None:

@@ -1,8 +1,10 @@
 """Load and validate a data folder into an :class:`~shufa.core.model.Archive`, collecting every problem.
 
-``load_archive`` never raises on bad data: a file with a problem is left out
+``load_archive`` never raises on bad data: a file with an error is left out
 of the archive and its problems (each with file, line and column) are listed
 in the result, so ``shufa check`` can print them all and the build can warn.
+A report with only warnings (what its citations lack) is in the archive, and
+its warnings are listed all the same.
 The steps are modules of their own: :mod:`~shufa.core.registries`,
 :mod:`~shufa.core.validation`, :mod:`~shufa.core.building`, :mod:`~shufa.core.checks`,
 :mod:`~shufa.core.originals` (the kept original files and their checksums).
@@ -17,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from .building import build_report
-from .checks import check_report
+from .checks import check_report, citation_problems
 from .model import Archive, Report
 from .originals import check_original
 from .problems import DataError, Problem, display_path
-from .registries import TOP_LEVEL_FILES, Registries, load_registries
+from .registries import LOCK_NAME, TOP_LEVEL_FILES, Registries, load_registries
 from .schema import REPORT
 from .validation import validate
 from .yamlfile import YamlDocument, read_yaml
@@ -88,6 +90,7 @@ def load_archive(
         # a missing or changed original is reported, but the report itself is sound: it stays
         problems.extend(check_original(report, data_dir, cache))
         seen.add(f"original:{(data_dir.parent / report.original.path).resolve()}" if report.original else "")
+        problems.extend(citation_problems(doc))  # warnings: the report is published all the same
         reports[report.key] = report
         files[report.key] = path
     if cache is not None:
@@ -122,8 +125,12 @@ def _refers_to_failed(report: Report, registries: Registries) -> bool:
 
 def _parse_report(path: Path, cache: dict[str, Any] | None) -> tuple[YamlDocument | None, list[Problem]]:
     """The schema-valid document of *path*, or its problems (from *cache* when unchanged)."""
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
+    try:
+        stat = path.lstat()
+    except OSError:  # gone since the folder was listed: read_yaml words it
+        stamp = None
+    else:
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_mode)
     if cache is not None and (hit := cache.get(str(path))) and hit[0] == stamp:
         return hit[1], hit[2]
     try:
@@ -139,6 +146,10 @@ def _parse_report(path: Path, cache: dict[str, Any] | None) -> tuple[YamlDocumen
     return doc, found
 
 
+#: Suffixes of data files, in any case: ``2025.YAML`` is a misnamed data file, not another file.
+_DATA_SUFFIXES = {".yaml", ".yml"}
+
+
 def _scope(only: set[str] | None, registered: set[str]) -> Callable[[Path], bool]:
     """Whether a path (relative to the data folder) is read by a load of the counties *only*."""
     if only is None:
@@ -151,7 +162,9 @@ def _scope(only: set[str] | None, registered: set[str]) -> Callable[[Path], bool
 def _report_files(
     data_dir: Path, problems: list[Problem], in_scope: Callable[[Path], bool] = lambda rel: True
 ) -> list[Path]:
-    """data/<county>/<kind>/<year>.yaml files; misplaced YAML and symlinks are problems."""
+    """data/<county>/<kind>/<year>.yaml files; misplaced or misnamed YAML, folders named like a
+    data file and symlinks are problems. (A FIFO, socket or device named like a report file is
+    listed: the reader refuses it without opening it.)"""
     if not data_dir.is_dir():
         problems.append(Problem(display_path(data_dir), 0, 0, "data folder not found", "file"))
         return []
@@ -159,6 +172,8 @@ def _report_files(
     root = data_dir.resolve()
     for path in sorted(data_dir.rglob("*")):
         rel = path.relative_to(data_dir)
+        if len(rel.parts) == 1 and (rel.name in TOP_LEVEL_FILES or rel.name == LOCK_NAME):
+            continue  # read by their own readers, which refuse a link, a folder or a FIFO
         if not in_scope(rel):
             continue
         if path.is_symlink():
@@ -172,9 +187,21 @@ def _report_files(
                 )
             )
             continue
-        if path.is_dir() or path.suffix not in {".yaml", ".yml"}:
+        named_like_data = path.suffix.lower() in _DATA_SUFFIXES
+        if path.is_dir():
+            if named_like_data:
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        0,
+                        0,
+                        "a folder named like a data file; expected data/<county>/<kind>/<year>.yaml "
+                        "to be a file (rename the folder)",
+                        "file",
+                    )
+                )
             continue
-        if len(rel.parts) == 1 and rel.name in TOP_LEVEL_FILES:
+        if not named_like_data:
             continue
         if len(rel.parts) != 3 or not _YEAR_FILE.match(rel.name) or root not in path.resolve().parents:
             problems.append(

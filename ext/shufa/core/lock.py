@@ -7,19 +7,36 @@ part, or a declared ``aliases`` entry), or when it lies under a county's former
 slug (``aliases`` in counties.yaml), whose redirect pages forward to the same
 fragment. :func:`lock_problems` names every entry nothing keeps; the build and
 ``shufa check`` report them.
+
+The lock is read like a data file (UTF-8, a byte order mark and CRLF line ends
+accepted; never through a symbolic link; a located problem otherwise), and it cannot
+be poisoned: an entry is a page path and an id in the archive's own alphabet
+(:data:`ENTRY`), and ``shufa lock`` writes nothing else. An archive that has
+published reports has a lock: a missing one is an error, not a check turned off.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .files import write_if_changed
 from .loading import LoadResult
 from .model import Archive
-from .problems import Problem, display_path
+from .problems import DataError, Problem, display_path
+from .registries import LOCK_NAME
+from .yamlfile import read_text_file
 
-LOCK_NAME = "anchors.lock"
+#: The lock of a large archive is large (2,000 reports: about 100,000 lines, 5 MB); a file far
+#: larger is no lock.
+MAX_LOCK_BYTES = 64 * 1024 * 1024
+_SEGMENT = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+#: What a lock entry is: a page of the site (path segments of slugs and years, ``.html``) and
+#: optionally the id of an element on it, in the alphabet of slugs and anchors
+#: (:data:`shufa.core.schema.ANCHOR_PATTERN`): ``reports/qinghe/shufa/2023.html#s3-2``.
+ENTRY = re.compile(rf"(?:{_SEGMENT}/)*{_SEGMENT}\.html(?:#[a-z][a-z0-9]*(?:-[a-z0-9]+)*)?")
 _HEADER = (
     "# Every page and fragment this archive has published (see docs: 链接稳定承诺).\n"
     "# `shufa lock` adds new ones; never delete a line: a build fails when one stops resolving.\n"
@@ -55,20 +72,34 @@ def redirected(entry: str, archive: Archive, current: set[str]) -> bool:
 
 
 def read_lock(path: Path) -> list[tuple[int, str]]:
-    """(line number, entry) of every entry in the lock file."""
-    if not path.is_file():
+    """(line number, entry) of every entry in the lock file; none when there is no lock.
+
+    Raises :class:`~shufa.core.problems.DataError` when the file cannot be read as text."""
+    if not os.path.lexists(path):
         return []
+    text = read_text_file(path, limit=MAX_LOCK_BYTES, kind="a text file of lock entries")
     entries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if line and not line.startswith("#"):
             entries.append((number, line))
     return entries
 
 
+def entry_problem(entry: str) -> str | None:
+    """What is wrong with a lock entry, or None for one the archive can publish."""
+    if ENTRY.fullmatch(entry):
+        return None
+    return (
+        f"“{entry[:80]}” is no page or anchor the archive can publish; expected "
+        "`<page>.html` or `<page>.html#<id>` in lower-case ASCII letters, digits and `-` "
+        "(a line recorded from data that was never valid: delete it)"
+    )
+
+
 def broken_entries(
     result: LoadResult,
-    lock: Path,
+    entries: list[tuple[int, str]],
     data: Path,
     owns: Callable[[str], bool] | None = None,
     years: Iterable[int] | None = None,
@@ -90,7 +121,7 @@ def broken_entries(
             failed_years.add(f"years/{path.stem}.html")
     current = published_anchors(archive, years)
     broken = []
-    for number, entry in read_lock(lock):
+    for number, entry in entries:
         if owns is not None and not owns(entry.split("#", 1)[0].removesuffix(".html")):
             continue  # another run's page: that run checks it
         page = entry.split("#", 1)[0]
@@ -101,8 +132,14 @@ def broken_entries(
 
 
 def write_lock(path: Path, entries: Iterable[str]) -> None:
-    """Write the lock atomically (a temporary file renamed over the old one)."""
-    write_if_changed(path, _HEADER + "".join(f"{e}\n" for e in sorted(set(entries))))
+    """Write the lock atomically (a temporary file renamed over the old one).
+
+    Every entry must be one :func:`entry_problem` accepts (the command checks them first)."""
+    entries = set(entries)
+    bad = sorted(e for e in entries if entry_problem(e))
+    if bad:
+        raise ValueError(f"not lock entries: {bad[:3]}")
+    write_if_changed(path, _HEADER + "".join(f"{e}\n" for e in sorted(entries)))
 
 
 def lock_problems(
@@ -110,13 +147,50 @@ def lock_problems(
     data: Path,
     owns: Callable[[str], bool] | None = None,
     years: Iterable[int] | None = None,
+    *,
+    creating: bool = False,
+    whole_file: bool = True,
 ) -> list[Problem]:
-    """Every locked entry that nothing keeps, as located problems of the lock file.
+    """Every problem of the lock: a missing lock in an archive with reports (unless *creating*
+    it), a file that cannot be read, malformed entries, and every locked entry nothing keeps.
 
     In a partitioned build each run checks the entries of the pages it writes (*owns*, by page
-    name); the hub passes the *years* of every report, which its archive does not hold."""
+    name); the hub passes the *years* of every report, which its archive does not hold. The
+    problems of the file itself (missing, unreadable, malformed lines) are reported by the run
+    that is given *whole_file* (the hub, or a build of the whole archive), once."""
     lock = data / LOCK_NAME
-    broken = broken_entries(result, lock, data, owns, years)
+    shown = display_path(lock)
+    if not os.path.lexists(lock):
+        if creating or not whole_file or not _has_report_files(data):
+            return []
+        return [
+            Problem(
+                shown,
+                0,
+                0,
+                "file not found; expected the anchor lock of an archive with published reports: "
+                f"restore it from version control (git checkout -- {shown}), or recreate it with "
+                "`shufa lock` (which records only what the current data publishes)",
+                "anchor-lock",
+            )
+        ]
+    try:
+        entries = read_lock(lock)
+    except DataError as exc:
+        return (
+            [Problem(p.path, p.line, p.col, p.message, "anchor-lock") for p in exc.problems]
+            if whole_file
+            else []
+        )
+    problems = []
+    good = []
+    for number, entry in entries:
+        wrong = entry_problem(entry)
+        if wrong is None:
+            good.append((number, entry))
+        elif whole_file:
+            problems.append(Problem(shown, number, 1, wrong, "anchor-lock"))
+    broken = broken_entries(result, good, data, owns, years)
     # a page that is gone is one problem, not one per anchor it had
     gone = {entry for _, entry in broken if "#" not in entry}
     anchors: dict[str, int] = {}
@@ -124,7 +198,6 @@ def lock_problems(
         page, _, fragment = entry.partition("#")
         if fragment and page in gone:
             anchors[page] = anchors.get(page, 0) + 1
-    problems = []
     for number, entry in broken:
         page, _, fragment = entry.partition("#")
         if fragment and page in gone:
@@ -133,7 +206,7 @@ def lock_problems(
         nor = f", nor the {anchors[page]} anchor(s) locked on it" if not fragment and page in anchors else ""
         problems.append(
             Problem(
-                display_path(lock),
+                shown,
                 number,
                 1,
                 f"locked {what} no longer exists{nor} (no element with that id, no alias, no redirect); "
@@ -142,3 +215,7 @@ def lock_problems(
             )
         )
     return problems
+
+
+def _has_report_files(data: Path) -> bool:
+    return any(True for _ in data.glob("*/*/*.yaml"))

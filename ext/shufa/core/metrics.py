@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as ET
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -63,35 +64,83 @@ def spoken(figure: Figure) -> str:
     return f"{qualifier_words(figure.qualifier)}{format_value(figure.value)}{figure.unit}"
 
 
-def _clause_before(text: str, at: int) -> str:
-    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, at)), default=0)
-    return text[start:at]
+class Clauses:
+    """The clause boundaries of one text and the positions of phrases in it, found once.
+
+    Each question about a figure (the clause before it, the words right after it, the
+    last phrase of a metric in its clause) is then a binary search, so a text with many
+    figures costs about its length, not its length times its figures (a 239,000-character
+    preamble took 48 s when each figure searched from the start of the paragraph).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        #: Positions of the characters that end a clause, in order.
+        self.ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+        self._found: dict[str, list[int]] = {}
+
+    def start_before(self, at: int) -> int:
+        """Where the clause that *at* is in (or ends at) begins."""
+        i = bisect_left(self.ends, at)
+        return self.ends[i - 1] + 1 if i else 0
+
+    def end_after(self, at: int) -> int:
+        """The first clause end at or after *at* (the text's end if none)."""
+        i = bisect_left(self.ends, at)
+        return self.ends[i] if i < len(self.ends) else len(self.text)
+
+    def after(self, at: int, length: int) -> str:
+        """Up to *length* characters from *at* on, within the clause."""
+        return self.text[at : min(self.end_after(at), at + length)]
+
+    def _positions(self, phrase: str) -> list[int]:
+        found = self._found.get(phrase)
+        if found is None:
+            found = []
+            at = self.text.find(phrase)
+            while at >= 0:  # overlapping occurrences too, as rfind sees them
+                found.append(at)
+                at = self.text.find(phrase, at + 1)
+            self._found[phrase] = found
+        return found
+
+    def phrase_end_before(self, phrase: str, at: int) -> int | None:
+        """The end of the last *phrase* that lies whole in the clause before *at*, or None."""
+        positions = self._positions(phrase)
+        i = bisect_right(positions, at - len(phrase)) - 1
+        if i >= 0 and positions[i] >= self.start_before(at):
+            return positions[i] + len(phrase)
+        return None
 
 
-def _clause_after(text: str, at: int) -> str:
-    match = _CLAUSE_END.search(text, at)
-    return text[at : match.start() if match else len(text)]
+#: How far after a figure a phrase may start and still name it (``46件行政复议案件``).
+_AFTER = 4
 
 
-def assign_metric(metrics: dict[str, Metric], text: str, start: int, end: int, unit: str) -> str | None:
-    """The metric a figure at ``text[start:end]`` with *unit* measures, by phrase and unit."""
-    before = _clause_before(text, start)
+def assign_metric(
+    metrics: dict[str, Metric], text: str, start: int, end: int, unit: str, clauses: Clauses | None = None
+) -> str | None:
+    """The metric a figure at ``text[start:end]`` with *unit* measures, by phrase and unit.
+
+    The nearest phrase before the figure in its clause wins; else a phrase right after it.
+    *clauses* is the text's :class:`Clauses` when several figures of one text are assigned.
+    """
+    clauses = clauses if clauses is not None and clauses.text is text else Clauses(text)
     best: tuple[int, str] | None = None
     for metric in metrics.values():
         if unit not in metric.units:
             continue
         for phrase in metric.phrases:
-            position = before.rfind(phrase)
-            if position >= 0 and (best is None or position + len(phrase) > best[0]):
-                best = (position + len(phrase), metric.key)
+            found = clauses.phrase_end_before(phrase, start)
+            if found is not None and (best is None or found > best[0]):
+                best = (found, metric.key)
     if best is not None:
         return best[1]
-    after = _clause_after(text, end)
     for metric in metrics.values():
-        if unit in metric.units and any(
-            after.startswith(p) or after[:4].find(p) >= 0 for p in metric.phrases
-        ):
-            return metric.key
+        if unit in metric.units:
+            after = clauses.after(end, max(_AFTER, *(len(p) for p in metric.phrases)))
+            if any(after.startswith(p) or after[:_AFTER].find(p) >= 0 for p in metric.phrases):
+                return metric.key
     return None
 
 
@@ -153,13 +202,14 @@ def _work_out_figures(archive: Archive, report: Report) -> tuple[list[PlacedFigu
     redacted: set[str] = set()
     unassigned = 0
     for anchor, field, text, _path in marked_fields(report):
+        clauses = Clauses(text)
         for figure in find_figures(text):
             key = (anchor, figure.text)
             if key in assigned and key not in used:
                 used.add(key)
                 metric = assigned[key]
             else:
-                metric = assign_metric(archive.metrics, text, figure.start, figure.end, figure.unit)
+                metric = assign_metric(archive.metrics, text, figure.start, figure.end, figure.unit, clauses)
             if metric is not None:
                 counts[metric] += 1
                 ident = f"f-{metric}" if counts[metric] == 1 else f"f-{metric}-{counts[metric]}"
@@ -168,10 +218,10 @@ def _work_out_figures(archive: Archive, report: Report) -> tuple[list[PlacedFigu
                 ident = f"f-{unassigned}"
             placed.append(PlacedFigure(anchor, field, figure, metric, ident))
         for start, end, _mark in find_redactions(text):
-            following = _clause_after(text, end)
             for metric in archive.metrics.values():
+                following = clauses.after(end, max(len(u) for u in metric.units))
                 if any(following.startswith(u) for u in metric.units) and any(
-                    p in _clause_before(text, start) for p in metric.phrases
+                    clauses.phrase_end_before(p, start) is not None for p in metric.phrases
                 ):
                     redacted.add(metric.key)
     return placed, redacted

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+ERROR = "error"
+WARNING = "warning"
+
 
 class Code(StrEnum):
     """What a problem or warning is about: the subtype of Sphinx warnings (``shufa.<code>``),
@@ -36,7 +39,13 @@ class Code(StrEnum):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one file, at a line and column (1-based; 0 when unknown)."""
+    """One thing wrong in one file, at a line and column (1-based; 0 when unknown).
+
+    An error keeps what it is about out of the archive (a report that does not load has no
+    page). A warning does not: the page is built with what is there, and the problem is
+    listed all the same — by ``shufa check``, which fails on it, and as a build warning,
+    which fails a build with ``-W`` (``make html``).
+    """
 
     path: str
     line: int
@@ -44,9 +53,20 @@ class Problem:
     message: str
     #: Warning subtype for Sphinx (``shufa.<code>``), so users can silence one kind by name.
     code: Code = Code.DATA
+    #: :data:`ERROR` or :data:`WARNING`.
+    severity: str = ERROR
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "code", Code(self.code))  # a code outside the enum is a bug
+        # A message is one line of visible text, whatever value it quotes: a newline, a
+        # zero-width space or a control character in a quoted key or value is shown escaped
+        # (“nanshan\n”), so a message never breaks a line or hides what is wrong.
+        if not self.message.isprintable():
+            object.__setattr__(self, "message", visible(self.message))
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
 
     @property
     def location(self) -> str:
@@ -59,6 +79,12 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
+
+
+def visible(text: str) -> str:
+    """*text* with every character that does not print (newlines, controls, invisible
+    format characters) written as an escape: ``\\n``, ``\\u200b``."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class DataError(Exception):

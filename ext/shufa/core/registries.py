@@ -7,6 +7,7 @@ blamed for it (one broken registry gives one message, not one per report).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from .yamlfile import YamlDocument, read_yaml
 
 #: Files at the top of data/ that are not report files.
 TOP_LEVEL_FILES = {"counties.yaml", "provinces.yaml", "kinds.yaml", "topics.yaml", "metrics.yaml"}
+#: The anchor lock (:mod:`shufa.core.lock`), also at the top of data/.
+LOCK_NAME = "anchors.lock"
 
 
 @dataclass
@@ -54,10 +57,10 @@ def load_registries(data_dir: Path) -> Registries:
     kinds = load("kinds", KINDS, _kind)
     topics = load("topics", TOPICS, _topic)
     metrics: dict[str, Metric] = {}
-    if (data_dir / "metrics.yaml").is_file():  # optional: an archive may track no metrics
+    if os.path.lexists(data_dir / "metrics.yaml"):  # optional: an archive may track no metrics
         metrics = load("metrics", METRICS, _metric)
     provinces = {WHOLE.slug: WHOLE}
-    if (data_dir / "provinces.yaml").is_file():  # optional: an archive of one province needs none
+    if os.path.lexists(data_dir / "provinces.yaml"):  # optional: an archive of one province needs none
         loaded = load("provinces", PROVINCES, _province)
         if "provinces" not in failed:
             provinces = loaded
@@ -93,7 +96,7 @@ def _place_counties(
 
 
 def _load_registry(path: Path, schema: dict[str, Any], make, problems: list[Problem]) -> dict[str, Any]:
-    if not path.is_file() and not path.is_symlink():
+    if not os.path.lexists(path):  # a link, folder or FIFO of that name: read_yaml says which
         problems.append(
             Problem(display_path(path), 0, 0, f"file not found; expected {schema['description']}", "file")
         )

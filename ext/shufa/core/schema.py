@@ -13,15 +13,46 @@ from .parts import CLOSING, PART_ANCHOR
 
 SCHEMA_VERSION = 1
 
+
+def whole(pattern: str) -> str:
+    """A ``pattern`` that *pattern* must match as a whole value, the same in every validator.
+
+    JSON Schema searches a pattern in the value (Python's ``re.search``), and Python's ``$``
+    also matches before a final newline, so ``^[a-z]+$`` takes ``"nanshan\\n"``; ``(?!\\n)``
+    after ``$`` refuses that. (ECMA-262's ``$``, and fastjsonschema's ``\\Z``, end the text
+    anyway.) Every anchored pattern of the data format is written with this function.
+    """
+    return rf"^(?:{pattern})$(?!\n)"
+
+
 #: ASCII slugs: they become URL path segments, so no dots, slashes or capitals.
-SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+SLUG_PATTERN = whole(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 #: Former or alternative ids of a section or item.
-ANCHOR_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+ANCHOR_PATTERN = whole(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+#: The shape of a date; the schema's ``format: date`` (:mod:`shufa.core.validation`) adds the
+#: calendar: 2024-02-30 has the shape and is no date.
+DATE_PATTERN = whole(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIGURE_AT_PATTERN = whole(rf"preamble|report|{PART_ANCHOR}")
+URL_PATTERN = whole(r"https?://[^\s/\$.?#][^\s]*")
+CODE_PATTERN = whole(r"[0-9]{6}")
 #: A repository-relative path of a kept original: plain segments, none starting with a dot.
-ORIGINAL_PATH_PATTERN = r"^(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$"
+ORIGINAL_PATH_PATTERN = whole(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*")
 #: The formats a kept original can have (the importer's readers).
 ORIGINAL_FORMATS = ("txt", "docx", "html", "pdf")
+#: A SHA-256 digest, written in hex.
+SHA256_PATTERN = whole(r"[0-9a-f]{64}")
+#: Each pattern's form in words, for the message about a value that does not have it.
+PATTERN_FORMS = {
+    SLUG_PATTERN: "lower-case ASCII letters, digits and `-` (such as `qinghe`, `s3-4`)",
+    DATE_PATTERN: "YYYY-MM-DD",
+    FIGURE_AT_PATTERN: "an anchor of this report (`s6-1`, `shortcomings-2`), `preamble` or `report`",
+    URL_PATTERN: "an http(s) address without spaces",
+    CODE_PATTERN: "6 digits",
+    ORIGINAL_PATH_PATTERN: "a path relative to the repository, of plain names (none starting with `.`)",
+    SHA256_PATTERN: "64 hexadecimal digits (lower case)",
+}
+#: The longest title: a printed title is one line; a longer value is pasted text, not a title.
+MAX_TITLE = 200
 
 _TEXT = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
@@ -131,7 +162,7 @@ FIGURE: dict[str, Any] = {
     "properties": {
         "at": {
             "type": "string",
-            "pattern": rf"^(?:preamble|report|{PART_ANCHOR})$",
+            "pattern": FIGURE_AT_PATTERN,
             "description": "Anchor of the section or item whose text holds the figure (`s6-1`).",
         },
         "text": _text("The figure as printed (`46件`); its first occurrence there is meant."),
@@ -171,7 +202,10 @@ REPORT: dict[str, Any] = {
             "maximum": 2100,
             "description": "The year the report covers (not the publication year); must match the file name.",
         },
-        "title": _text("The title as printed."),
+        "title": {
+            **_text(f"The title as printed, at most {MAX_TITLE} characters."),
+            "maxLength": MAX_TITLE,
+        },
         "subtitle": _text(
             "A subtitle printed under the title (`——2024年1月26日在县第十八届人民代表大会常务委员会"
             "第十五次会议上`); part of the text, never of the title."
@@ -201,16 +235,19 @@ REPORT: dict[str, Any] = {
                 "issued": {
                     "type": "string",
                     "pattern": DATE_PATTERN,
+                    "format": "date",
                     "description": "Date on the document, YYYY-MM-DD.",
                 },
                 "published": {
                     "type": "string",
                     "pattern": DATE_PATTERN,
+                    "format": "date",
                     "description": "Date of online publication, YYYY-MM-DD.",
                 },
                 "delivered": {
                     "type": "string",
                     "pattern": DATE_PATTERN,
+                    "format": "date",
                     "description": "Date the report was delivered at a meeting, as its subtitle "
                     "says (`——2024年1月26日在……会议上`), YYYY-MM-DD.",
                 },
@@ -223,12 +260,13 @@ REPORT: dict[str, Any] = {
             "properties": {
                 "url": {
                     "type": "string",
-                    "pattern": r"^https?://[^\s/\$.?#][^\s]*$",
+                    "pattern": URL_PATTERN,
                     "description": "http(s) address of the published copy.",
                 },
                 "retrieved": {
                     "type": "string",
                     "pattern": DATE_PATTERN,
+                    "format": "date",
                     "description": "Date the copy was retrieved (the citation's access date).",
                 },
                 "note": _text("Free note on the source."),
@@ -254,7 +292,7 @@ REPORT: dict[str, Any] = {
                         },
                         "sha256": {
                             "type": "string",
-                            "pattern": r"^[0-9a-f]{64}$",
+                            "pattern": SHA256_PATTERN,
                             "description": "SHA-256 of the original (64 lower-case hex digits); "
                             "`shufa check` reports a kept original that no longer matches it.",
                         },
@@ -309,7 +347,7 @@ COUNTIES: dict[str, Any] = {
             "city": _text("Prefecture-level city (`临川市`)."),
             "code": {
                 "type": "string",
-                "pattern": r"^[0-9]{6}$",
+                "pattern": CODE_PATTERN,
                 "description": "Optional 6-digit administrative division code.",
             },
             "aliases": {

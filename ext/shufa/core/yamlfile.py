@@ -4,12 +4,22 @@ Values are built from the composed node tree (libyaml when available), so no
 object is ever constructed from a tag, anchors/aliases are refused (no alias
 bomb can expand), duplicate keys are errors instead of silent overwrites, and
 each value's position is recorded under its path (``("sections", 2, "heading")``).
+
+What a hostile file could make expensive is bounded before the work is done: the
+file's size (:data:`MAX_FILE_BYTES`), the nesting of values (:data:`MAX_DEPTH`) and
+the length of a number (:data:`MAX_NUMBER_CHARS`). A date written without quotes
+(``issued: 2024-01-22``) is read as the text written: whether it is a date of the
+calendar is the schema's check (:func:`shufa.core.validation.is_calendar_date`),
+the one place dates are validated. Files are read by :func:`read_text_file`, which
+never follows a symbolic link and never opens a FIFO, socket or device.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import math
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,21 +27,38 @@ from typing import Any
 
 import yaml
 
-from .problems import DataError, Problem, display_path
+from .problems import ERROR, DataError, Problem, display_path
 
 try:  # libyaml is an order of magnitude faster; PyYAML's wheels ship it
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the platform's wheel
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-#: A data file larger than this is not a report; refuse it before parsing.
+#: A data file larger than this is not a report; refuse it before parsing. The importer
+#: refuses a source whose text would not fit (:func:`oversize`).
 MAX_FILE_BYTES = 2 * 1024 * 1024
+#: Values nested deeper than this are no report (a report's deepest value, an item nested
+#: four levels under a section, is 11 levels down); refused before the rest is built.
+MAX_DEPTH = 32
+#: A number written with more characters than this is no value of a report (a year, an
+#: ordinal); refused before it is converted (Python refuses integers of 4,300 digits).
+MAX_NUMBER_CHARS = 20
 
 Path_ = tuple[str | int, ...]
 
 # Characters that must not hide in report text: C0/C1 controls other than tab and
-# newline, and the bidirectional overrides that can make text display reversed.
+# newline, the bidirectional overrides that can make text display reversed, and the
+# invisible format characters and separators.
 _BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
+#: Every format character (Unicode category Cf: zero-width spaces and joiners, direction
+#: marks, the soft hyphen, a byte order mark inside the text, tags …) and the line and
+#: paragraph separators (Zl, Zp): invisible, they change what a text matches or how it
+#: breaks without showing. tests/test_robustness.py checks the list against unicodedata.
+_INVISIBLE = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
 
 
 #: The tags plain YAML resolves to; anything else (``!!python/object``, ``!!binary``,
@@ -66,18 +93,28 @@ class YamlDocument:
             probe = probe[:-1]
         return self.positions.get((), (1, 1))
 
-    def problem(self, path: Path_, message: str, *, key: bool = False, code: str = "data") -> Problem:
+    def problem(
+        self, path: Path_, message: str, *, key: bool = False, code: str = "data", severity: str = ERROR
+    ) -> Problem:
         line, col = self.where(path, key=key)
-        return Problem(self.shown_path, line, col, message, code)
+        return Problem(self.shown_path, line, col, message, code, severity)
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_TOO_DEEP = (
+    f"values nested more than {MAX_DEPTH} levels deep; expected a report's shape "
+    "(sections, their items, nested items)"
+)
 
 
 def _describe_char(char: str) -> str:
-    """``control character U+202E (RIGHT-TO-LEFT OVERRIDE)``; C0 controls have no Unicode name."""
+    """``control character U+202E (RIGHT-TO-LEFT OVERRIDE)``, ``invisible character U+200B
+    (ZERO WIDTH SPACE)``; C0 controls have no Unicode name."""
     name = unicodedata.name(char, "")
-    return f"control character U+{ord(char):04X}" + (f" ({name})" if name else "")
+    what = "control" if char in _BIDI or unicodedata.category(char) == "Cc" else "invisible"
+    return f"{what} character U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
 def _shown_tag(tag: str) -> str:
@@ -86,38 +123,86 @@ def _shown_tag(tag: str) -> str:
 
 
 #: Control characters (Unicode category Cc: U+0000–001F, U+007F–009F) but tab and line
-#: feed, and the bidi overrides.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(_BIDI)) + "]")
+#: feed, the bidi overrides and the invisible characters.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(_BIDI)) + _INVISIBLE + "]")
 
 
 def unsafe_character(text: str) -> str | None:
-    """The first control or bidi-override character in *text*, if any."""
+    """The first control, bidi-override or invisible character in *text*, if any."""
     found = _UNSAFE.search(text)
     return found.group() if found else None
+
+
+def oversize(size: int, limit: int = MAX_FILE_BYTES, what: str = "file") -> str | None:
+    """What is wrong with a data file (or the *what* that would become one) of *size* bytes,
+    or None when it is small enough. The importer asks it about a source's text up front."""
+    if size <= limit:
+        return None
+    shown = math.ceil(size / 1048576 * 10) / 10  # rounded up: 2,097,153 bytes is 2.1 MB, not "2.0"
+    return f"{what} is {shown:.1f} MB; a data file is expected to be at most {limit // 1048576} MB"
+
+
+#: What a special file is called in messages, by its ``stat`` test.
+_SPECIAL = (
+    (stat.S_ISFIFO, "FIFO (named pipe)"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of *mode* is not read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "symbolic link; expected a regular file (links are never followed)"
+    if stat.S_ISDIR(mode):
+        return "a folder named like a file; expected a regular file"
+    what = next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
+    return f"special file: {what}; expected a regular file (it is not opened)"
+
+
+def read_text_file(path: Path, *, limit: int = MAX_FILE_BYTES, kind: str = "a YAML text file") -> str:
+    """The text of the data file *path*: UTF-8 (a byte order mark and CRLF line ends accepted).
+
+    Raises :class:`DataError` with a located problem when it cannot be: a symbolic link (never
+    followed, so nothing outside data/ is read or quoted), a folder, a FIFO, socket or device
+    (never opened: opening a FIFO waits for a writer), a file larger than *limit*, a file that
+    is not UTF-8 text. *kind* names what was expected in the message about a NUL byte.
+    """
+    shown = display_path(path)
+
+    def refuse(message: str) -> DataError:
+        return DataError([Problem(shown, 0, 0, message, "file")])
+
+    try:
+        why = _not_regular(os.lstat(path).st_mode)
+        if why:
+            raise refuse(why)
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            why = _not_regular(info.st_mode)  # replaced between the look and the opening
+            if why:
+                raise refuse(why)
+            if too_large := oversize(info.st_size, limit):
+                raise refuse(too_large)
+            raw = fh.read(limit + 1)
+            if too_large := oversize(len(raw), limit):  # grew while read
+                raise refuse(too_large)
+    except FileNotFoundError:
+        raise refuse("file not found") from None
+    except OSError as exc:
+        raise refuse(f"cannot read: {exc.strerror}") from None
+    return _decode(raw, shown, kind)
 
 
 def read_yaml(path: Path) -> YamlDocument:
     """Read *path*; raise :class:`DataError` with located problems when it is not clean YAML."""
     shown = display_path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DataError(
-                [
-                    Problem(
-                        shown,
-                        0,
-                        0,
-                        f"file is {size / 1048576:.1f} MB; a data file is expected to be at most "
-                        f"{MAX_FILE_BYTES // 1048576} MB",
-                        "file",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError([Problem(shown, 0, 0, f"cannot read: {exc.strerror}", "file")]) from None
-    text = _decode(raw, shown)
+    text = read_text_file(path)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.reader.ReaderError as exc:
@@ -149,6 +234,8 @@ def read_yaml(path: Path) -> YamlDocument:
         raise DataError([Problem(shown, line, col, f"YAML syntax error: {what}{context}", "yaml")]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(shown, 0, 0, f"YAML error: {exc}", "yaml")]) from None
+    except RecursionError:  # pragma: no cover - only the pure-Python composer recurses in Python
+        raise DataError([Problem(shown, 0, 0, _TOO_DEEP, "yaml")]) from None
     doc = YamlDocument(path, None)
     if node is None:
         raise DataError([Problem(shown, 1, 1, "empty file; expected a YAML mapping", "yaml")])
@@ -159,7 +246,7 @@ def read_yaml(path: Path) -> YamlDocument:
     return doc
 
 
-def _decode(raw: bytes, shown: str) -> str:
+def _decode(raw: bytes, shown: str, kind: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -182,9 +269,7 @@ def _decode(raw: bytes, shown: str) -> str:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise DataError(
-            [Problem(shown, line, col, "NUL byte in file; expected a YAML text file", "encoding")]
-        )
+        raise DataError([Problem(shown, line, col, f"NUL byte in file; expected {kind}", "encoding")])
     return text
 
 
@@ -206,6 +291,10 @@ class _Builder:
         if self.stopped:
             return None
         self.doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if len(path) > MAX_DEPTH:
+            self._problem(node, _TOO_DEEP)
+            self.stopped = True  # one message; nothing deeper is built
+            return None
         if node.tag not in _PLAIN_TAGS:
             self._problem(node, f"YAML tag {_shown_tag(node.tag)} is not allowed; expected plain values")
             return None
@@ -256,13 +345,22 @@ class _Builder:
             if bad is not None:
                 self._problem(node, f"{_describe_char(bad)} in text; expected printable text", "text")
             return value
+        if node.tag == _TIMESTAMP_TAG:
+            # a date as written (2024-01-22): the schema's format check says whether it is a
+            # date of the calendar, so 2024-02-30 gets the same message quoted or not
+            return node.value
+        if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+            self._problem(
+                node,
+                f"number written with {len(node.value)} characters; expected at most "
+                f"{MAX_NUMBER_CHARS} (no value of a data file is that large)",
+            )
+            return None
         try:
             value = self.scalars.construct_object(node)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self._problem(node, f"cannot read value: {getattr(exc, 'problem', exc)}")
             return None
-        if isinstance(value, dt.datetime | dt.date):
-            return value.isoformat()
         if isinstance(value, str):
             bad = unsafe_character(value)
             if bad is not None:

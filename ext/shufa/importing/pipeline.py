@@ -21,7 +21,7 @@ from ..core.problems import DataError, display_path
 from ..core.registries import load_registries as load_registry_files
 from ..core.schema import REPORT
 from ..core.validation import validate
-from ..core.yamlfile import YamlDocument, read_yaml
+from ..core.yamlfile import YamlDocument, oversize, read_yaml
 from .artefacts import Artefact, Cleaned, remove_artefacts
 from .document import Built, build_document
 from .metadata import Metadata, detect
@@ -108,6 +108,8 @@ def prepare_text(
 ) -> Prepared:
     """Everything but writing, for text already read (``path`` only names it in messages)."""
     shown = str(path) if path is not None else "input"
+    if too_large := oversize(len(source.text.encode("utf-8")), what="its text"):
+        raise ImportFailure(f"{shown}: {too_large}")
     cleaned = remove_artefacts(source.text, source.removed)
     if not cleaned.lines:
         raise ImportFailure(
