@@ -228,3 +228,17 @@ def test_a_lost_lock_is_an_error_and_shufa_lock_recreates_it(tmp_path: Path, cap
     assert main(["lock", str(data)]) == 0
     assert {e for _, e in read_lock(data / "anchors.lock")} == published_anchors(SAMPLE)
     assert main(["check", str(data)]) == 0
+
+
+def test_a_lenient_build_of_a_broken_locked_report_fails_all_the_same(tmp_path: Path) -> None:
+    # without -W, warnings pass; a published page that cannot be built must not
+    from conftest import archive_source, build_archive, copy_data
+
+    data = copy_data(tmp_path)
+    path = data / "qinghe/shufa/2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("ordinal: 1", "ordinal: 0", 1), encoding="utf-8")
+    app = build_archive(archive_source(tmp_path), data)
+    warnings = app.warning.getvalue()
+    assert app.statuscode == 1
+    assert "published page(s) cannot be built" in warnings and "reports/qinghe/shufa/2023.html" in warnings
+    assert not (Path(app.outdir) / "reports/qinghe/shufa/2023.html").exists()

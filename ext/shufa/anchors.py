@@ -15,8 +15,9 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .core.lock import lock_problems
+from .core.lock import lock_problems, unbuilt_pages
 from .core.partitions import HUB
+from .core.problems import Code
 from .data import data_dir, get_run, warn
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,16 @@ def _check_lock(app: Sphinx) -> None:
     problems = lock_problems(run.result, data_dir(app), owns, years, whole_file=run.partition in ("", HUB))
     for problem in problems:
         warn(problem)
-    if problems:
+    unbuilt = unbuilt_pages(run.result, data_dir(app), owns)
+    if unbuilt:
+        shown = ", ".join(unbuilt[:5]) + (" …" if len(unbuilt) > 5 else "")
+        logger.warning(
+            f"{len(unbuilt)} published page(s) cannot be built, their data files having problems (listed "
+            f"above): {shown}; expected the problems fixed — a locked page may not go missing",
+            type="shufa",
+            subtype=Code.ANCHOR_LOCK,
+        )
+    if problems or unbuilt:
         app.statuscode = 1  # a broken promise fails the build even without -W
 
 

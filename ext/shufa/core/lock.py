@@ -131,6 +131,24 @@ def broken_entries(
     return broken
 
 
+def unbuilt_pages(result: LoadResult, data: Path, owns: Callable[[str], bool] | None = None) -> list[str]:
+    """Locked report pages that this build cannot make: their data file is there but has problems
+    (listed as such). No lock problem names them, and the build must fail all the same, even
+    where warnings do not fail it: a published page may not go missing quietly."""
+    lock = data / LOCK_NAME
+    try:
+        locked = {entry.split("#", 1)[0] for _, entry in read_lock(lock)} if lock.is_file() else set()
+    except DataError:
+        return []
+    found = []
+    for path in data.glob("*/*/*.yaml"):
+        key = path.relative_to(data).with_suffix("").as_posix()
+        page = f"reports/{key}.html"
+        if key not in result.archive.reports and page in locked and (owns is None or owns(f"reports/{key}")):
+            found.append(page)
+    return sorted(found)
+
+
 def write_lock(path: Path, entries: Iterable[str]) -> None:
     """Write the lock atomically (a temporary file renamed over the old one).
 
