@@ -3,6 +3,7 @@ stores that follow Sphinx's purges and parallel merges, and the pages plugins wr
 
 from __future__ import annotations
 
+import os
 import weakref
 from pathlib import Path
 
@@ -62,9 +63,9 @@ _CLAIMED: weakref.WeakKeyDictionary[Sphinx, set[str]] = weakref.WeakKeyDictionar
 def claim(app: Sphinx, path: Path | str) -> None:
     """Say that this build wrote (or keeps) the output file *path*: files under the generated
     folders that no plugin claims, and no page is written to, are removed when the build ends."""
-    _CLAIMED.setdefault(app, set()).add(Path(path).resolve().as_posix())
+    _CLAIMED.setdefault(app, set()).add(os.path.abspath(path))
 
 
 def claimed(app: Sphinx) -> set[str]:
-    """Every output file claimed in this build (absolute, ``/``-separated)."""
+    """Every output file claimed in this build (absolute paths)."""
     return _CLAIMED.get(app, set())

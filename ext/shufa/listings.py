@@ -108,7 +108,7 @@ class ArchiveOverviewDirective(ListingDirective):
     """The home page's counts and entry points."""
 
     def run(self) -> list[nodes.Node]:
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         note_model_dependency(self.env, "summary:reports")
         archive = self.archive
         reports = list(self.summary.reports.values())
@@ -159,7 +159,7 @@ class ArchiveIndexDirective(ListingDirective):
     """The provinces, each with its number of counties and reports (their pages list the counties)."""
 
     def run(self) -> list[nodes.Node]:
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         note_model_dependency(self.env, "summary:reports")
         archive = self.archive
         out = self.titled("报告库", "archive")
@@ -192,7 +192,7 @@ class ProvincePageDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         slug = self.arguments[0]
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         note_model_dependency(self.env, f"summary:province:{slug}")
         archive = self.archive
         province = archive.provinces[slug]
@@ -292,7 +292,7 @@ class YearPageDirective(ListingDirective):
     def run(self) -> list[nodes.Node]:
         year = int(self.arguments[0])
         note_model_dependency(self.env, f"summary:year:{year}")
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         page = self.titled(f"{year}年度报告", "year")
         reports = [r for r in self.summary.reports.values() if r.year == year]
         intro = (
@@ -311,7 +311,7 @@ class YearProvinceDirective(ListingDirective):
     def run(self) -> list[nodes.Node]:
         year, province = int(self.arguments[0]), self.arguments[1]
         note_model_dependency(self.env, f"summary:year:{year}:{province}")
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         archive = self.archive
         name = archive.provinces[province].name
         page = self.titled(f"{name}{year}年度报告", "year")
@@ -344,7 +344,7 @@ class TopicsIndexDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         note_model_dependency(self.env, "summary:topics")
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         page = self.titled("按主题浏览", "topics")
         intro = "同一主题在各地、各年度报告中的部分。点击主题，按省查看。"
         page += nodes.paragraph(intro, intro)
@@ -367,7 +367,7 @@ class TopicPageDirective(ListingDirective):
     def run(self) -> list[nodes.Node]:
         key = self.arguments[0]
         note_model_dependency(self.env, f"summary:topic:{key}")
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         topic = self.archive.topics[key]
         page = self.titled(topic.label, "topic")
         reports = [r for r in self.summary.reports.values() if any(p.topic == key for p in r.parts)]
@@ -385,7 +385,7 @@ class TopicProvinceDirective(ListingDirective):
     def run(self) -> list[nodes.Node]:
         key, province = self.arguments
         note_model_dependency(self.env, f"summary:topic:{key}:{province}")
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         archive = self.archive
         topic = archive.topics[key]
         page = self.titled(f"{topic.label}（{archive.provinces[province].name}）", "topic")

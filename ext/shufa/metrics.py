@@ -119,7 +119,7 @@ class MetricIndexDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         note_model_dependency(self.env, "summary:metrics")
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         page = self.titled("数字指标", "metrics")
         intro = "报告中的数字按下列指标归类（见 data/metrics.yaml），点击指标按省查看各地的历年数字。"
         page += nodes.paragraph(intro, intro)
@@ -142,7 +142,7 @@ class MetricPageDirective(ListingDirective):
     def run(self) -> list[nodes.Node]:
         key = self.arguments[0]
         note_model_dependency(self.env, "summary:metrics")
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         archive = self.archive
         metric = archive.metrics[key]
         page = self.titled(metric.label, key)
@@ -175,7 +175,7 @@ class MetricProvinceDirective(ListingDirective):
     def run(self) -> list[nodes.Node]:
         key, province = self.arguments
         note_model_dependency(self.env, f"summary:metric:{key}:{province}")
-        note_model_dependency(self.env, "archive")
+        note_model_dependency(self.env, "registries")
         archive = self.archive
         metric = archive.metrics[key]
         page = self.titled(f"{metric.label}（{archive.provinces[province].name}）", key)

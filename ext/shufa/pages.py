@@ -25,6 +25,7 @@ either way, and docutils' own parser does it with less overhead per page.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -153,19 +154,18 @@ def _sweep(app: Sphinx, exception: Exception | None) -> None:
     env = app.env
     outdir = Path(app.outdir)
     keep = set(claimed(app))
-    keep.update(Path(app.builder.get_outfilename(d)).resolve().as_posix() for d in env.found_docs)
-    keep.update(Path(app.builder.get_outfilename(d)).resolve().as_posix() for d in extra_pages(env))
+    keep.update(os.path.abspath(app.builder.get_outfilename(d)) for d in (*env.found_docs, *extra_pages(env)))
     removed = 0
     for folder in SWEPT_DIRS:
-        root = outdir / folder
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*"), reverse=True):
-            if path.is_file() and path.resolve().as_posix() not in keep:
-                path.unlink()
-                removed += 1
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+        root = os.path.abspath(outdir / folder)
+        for current, _dirs, files in os.walk(root, topdown=False):
+            for name in files:
+                path = os.path.join(current, name)
+                if path not in keep:
+                    os.unlink(path)
+                    removed += 1
+            if current != root and not os.listdir(current):
+                os.rmdir(current)
     if removed:
         logger.info(f"shufa: {removed} output file(s) of removed pages deleted")
 

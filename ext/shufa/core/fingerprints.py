@@ -4,7 +4,8 @@ A page records the parts of the model it shows (``note_model_dependency`` in
 :mod:`shufa.data`); the next build compares each part's digest and re-reads the
 page only when one changed. The parts, by key:
 
-- ``archive`` — counts and the lists of counties, kinds and years;
+- ``registries`` — the names and labels of the counties, provinces, kinds, topics and metrics
+  (what listings print beside the reports, which they take from the summary);
 - ``county-info:<slug>`` — a county's own entry in counties.yaml;
 - ``kinds`` — the report kinds;
 - ``county:<slug>`` — a county and the titles/topics of its reports;
@@ -26,12 +27,16 @@ def fingerprint(archive: Archive, key: str) -> str:
     """A digest of the model part *key* names (see the table at the top of this module)."""
     scope, _, arg = key.partition(":")
     parts: list[Any]
-    if scope == "archive":
+    if scope == "registries":
         parts = [
-            [(c.slug, c.name, c.province, c.city) for c in archive.counties.values()],
-            [(k.slug, k.name, k.label) for k in archive.kinds.values()],
+            [
+                (c.slug, c.name, c.province, c.province_slug, c.city, c.code, c.aliases, c.note)
+                for c in archive.counties.values()
+            ],
+            [(p.slug, p.name, p.partition) for p in archive.provinces.values()],
+            [(k.slug, k.name, k.label, k.author) for k in archive.kinds.values()],
             [(t.key, t.label) for t in archive.topics.values()],
-            sorted((r.key, len(r.sections)) for r in archive.reports.values()),
+            [(m.key, m.label) for m in archive.metrics.values()],
         ]
     elif scope == "county-info":
         county = archive.counties.get(arg)

@@ -11,6 +11,7 @@ comparison pages and the exports all take it from there.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -337,8 +338,16 @@ class Report:
         The order a reader meets the text: title, subtitle (and the author's name, printed in
         the header), preamble; each section's marker, heading, lead, its items (marker, label,
         text, then nested items, depth first) and closing text; each closing part's marker,
-        heading, intro, text and items; the signature and the date line.
+        heading, intro, text and items; the signature and the date line. (Worked out once: the
+        model does not change once built, and pages, figures, reuse and exports all ask.)
         """
+        return iter(self._fields)
+
+    @functools.cached_property
+    def _fields(self) -> tuple[Field, ...]:
+        return tuple(self._walk_fields())
+
+    def _walk_fields(self) -> Iterator[Field]:
         yield from _fields(
             "report",
             (),
