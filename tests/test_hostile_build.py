@@ -130,12 +130,22 @@ def test_a_build_killed_while_writing_is_made_good_by_the_next(tmp_path: Path) -
         path.read_text(encoding="utf-8").replace('title: "', 'title: "（修订）', 1), encoding="utf-8"
     )
     # the next build is killed once it has started writing pages
+    # (unbuffered, so that the progress line arrives as it is printed, not when the pipe's buffer fills);
+    # the build is stopped at once, shown to be mid-write by its marker, then killed
     args = [a for a in _sphinx(src, out, data) if a != "-q"]
-    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        args,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     for line in process.stdout:
-        if line.startswith("writing output"):
-            process.send_signal(signal.SIGKILL)
+        if line.startswith("writing output... ["):  # (not the catalogues' bare "writing output...")
+            process.send_signal(signal.SIGSTOP)
             break
+    assert (out / ".doctrees/shufa-writing.json").exists(), "the build was stopped while writing pages"
+    process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL
     subprocess.run(_sphinx(src, out, data), check=True, env=env, capture_output=True)
