@@ -110,8 +110,9 @@ class ShufaConfig:
         "",
         (str,),
         "env",
-        "The access date of citations (YYYY-MM-DD) for reports whose data gives none; empty: the "
-        "build date (`SOURCE_DATE_EPOCH` when set).",
+        "The access date cite controls show until the page's script puts in the reader's day of "
+        "copying (and without JavaScript), for reports whose data gives no `source.retrieved` "
+        "(YYYY-MM-DD); empty: the build date (`SOURCE_DATE_EPOCH` when set).",
         _date,
     )
     partition: str = option(
