@@ -154,12 +154,21 @@ def _opcodes(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, int
     return [tuple(m) for m in merged]  # type: ignore[misc]
 
 
+@functools.lru_cache(maxsize=512)
+def _diff(before: str, after: str) -> tuple[tuple[str, ...], tuple[str, ...], list]:
+    """The units of both texts and their opcodes. Cached: a section's change against the year
+    before is shown on the comparison page and on its topic's history, written one after the
+    other (a county's pages at a time, so a few hundred entries suffice)."""
+    a, b = tokens(before), tokens(after)
+    return a, b, _opcodes(a, b)
+
+
 def diff(before: str, after: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The two sides of a diff, as (kind, text) runs: kind is '', 'del' or 'ins'."""
-    a, b = tokens(before), tokens(after)
+    a, b, codes = _diff(before, after)
     left: list[tuple[str, str]] = []
     right: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in _opcodes(a, b):
+    for op, i1, i2, j1, j2 in codes:
         if op == "equal":
             left.append(("", "".join(a[i1:i2])))
             right.append(("", "".join(b[j1:j2])))
@@ -169,6 +178,22 @@ def diff(before: str, after: str) -> tuple[list[tuple[str, str]], list[tuple[str
         if j2 > j1:
             right.append(("ins", "".join(b[j1:j2])))
     return left, right
+
+
+def inline_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """*after* with the changes from *before* marked in place, as (kind, text) runs in reading
+    order: unchanged text (''), removed text ('del') just before what replaced it ('ins')."""
+    a, b, codes = _diff(before, after)
+    runs: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in codes:
+        if op == "equal":
+            runs.append(("", "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            runs.append(("del", "".join(a[i1:i2])))
+        if j2 > j1:
+            runs.append(("ins", "".join(b[j1:j2])))
+    return runs
 
 
 def printed_lines(part: Section | ClosingPart) -> str:
