@@ -29,6 +29,8 @@ extensions = [
     "shufa.sources",  # the original file of each report, offered as 原文 with its checksum
     "shufa.search",  # Chinese search that finds phrases, places and figures, by section
     "shufa.export",  # archive.json, sitemap.xml, page descriptions and Open Graph
+    "shufa.series",  # a county's years, latest, any two years compared, topic histories
+    "shufa.feeds",  # Atom feeds of new reports, the archive's and each county's
 ]
 
 shufa_data_dir = "data"

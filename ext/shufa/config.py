@@ -132,6 +132,14 @@ class ShufaConfig:
         "In the hub's run: the folder holding each partition's output (`<folder>/<name>/`), whose "
         "`_shufa/` files the hub merges into the site-wide pages and files.",
     )
+    feed_length: int = option(
+        50,
+        (int,),
+        "env",
+        "Entries in an Atom feed at most (the archive's `atom.xml` and each county's "
+        "`reports/<county>/atom.xml`): the newest reports.",
+        _positive("feed_length"),
+    )
     search_exclude: tuple[str, ...] = option(
         (),
         (list, tuple),

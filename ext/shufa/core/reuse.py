@@ -30,8 +30,11 @@ from .model import Archive, ClosingPart, Report, Section
 #: 法治政府建设, short enough to catch a sentence copied with one word changed).
 SHINGLE = 8
 
-_NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
-_SPACE = re.compile(r"\s+")
+#: What normalising replaces: a number (by ``0``), white space (by nothing).
+NUMBER_PATTERN = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
+SPACE_PATTERN = r"\s+"
+_NUMBER = re.compile(NUMBER_PATTERN)
+_SPACE = re.compile(SPACE_PATTERN)
 
 
 def normalise(text: str) -> str:
@@ -107,9 +110,13 @@ def baseline(report: Report) -> Baseline:
     return hit[2]
 
 
+#: How much is repeated, as a CSS class: (lowest rate, class), highest first.
+BANDS = ((0.7, "reuse-high"), (0.4, "reuse-medium"), (0.0, "reuse-low"))
+
+
 def band(rate: float) -> str:
     """A CSS class for how much is repeated: high (≥ 70%), medium (≥ 40%), low."""
-    return "reuse-high" if rate >= 0.7 else "reuse-medium" if rate >= 0.4 else "reuse-low"
+    return next(name for lowest, name in BANDS if rate >= lowest)
 
 
 def comparisons(archive: Archive) -> Iterator[tuple[Report, Report]]:
@@ -122,7 +129,8 @@ def comparisons(archive: Archive) -> Iterator[tuple[Report, Report]]:
 # --- diffs ------------------------------------------------------------------------------------
 
 #: Units of the diff: a number (with decimals), a Latin word, or any one other character.
-_UNIT = re.compile(r"[0-9]+(?:\.[0-9]+)?|[A-Za-z]+|.", re.DOTALL)
+DIFF_UNIT_PATTERN = r"[0-9]+(?:\.[0-9]+)?|[A-Za-z]+|[\s\S]"
+_UNIT = re.compile(DIFF_UNIT_PATTERN)
 
 #: An unchanged run shorter than this, between two changes, is shown as part of the change:
 #: a lone 的 or ， left standing in a rewritten sentence is noise, not a match.
