@@ -93,6 +93,14 @@ class cite_control(nodes.General, nodes.Element):
         return ""
 
 
+class print_citation(nodes.General, nodes.Element):
+    """The report's address and reference, shown on paper only (the print stylesheet), a leaf
+    like :class:`cite_control`, filled in by the page's script as a copied reference is."""
+
+    def astext(self) -> str:
+        return ""
+
+
 SUMMARY = {"report": "引用本报告", "section": "引用本部分", "item": "引用本项"}
 
 
@@ -182,13 +190,18 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
 
     whole = control(references, "", "report", own_url)
     whole["downloads"] = downloads(app, env.docname)
+    on_paper = print_citation("", classes=["print-only", "print-citation", "no-search"])
+    on_paper["segments"], on_paper["own_url"] = whole["segments"], own_url
+    on_paper["url"] = url
     # Right after the report's facts (author, dates, source), wherever the header puts them.
     header = next(top.findall(report_header), None)
     meta = next((c for c in header.children if isinstance(c, nodes.field_list)), None) if header else None
     if meta is not None:
         meta.parent.insert(meta.parent.index(meta) + 1, whole)
+        meta.parent.insert(meta.parent.index(meta) + 2, on_paper)
     else:
         top.insert(1, whole)
+        top.insert(2, on_paper)
 
     # Collected first: the tree must not change under findall().
     sections = [s for s in top.findall(nodes.section) if isinstance(s, (report_section, report_closing))]
@@ -288,6 +301,18 @@ def visit_cite_control(self: HTML5Translator, node: cite_control) -> None:
     raise nodes.SkipNode
 
 
+def visit_print_citation(self: HTML5Translator, node: print_citation) -> None:
+    encode = self.encode
+    own = ' data-own="true"' if node["own_url"] else ""
+    self.body.append(
+        self.starttag(node, "div", "", **{"data-anchor": ""})
+        + f'<p>本页网址：<span class="cite-url"{own}>{encode(node["url"])}</span></p>\n'
+        + f"<p>引用本报告：{reference_html(encode, node['segments'], node['own_url'])}</p>\n"
+        + "</div>\n"
+    )
+    raise nodes.SkipNode
+
+
 def skip(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
@@ -333,6 +358,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
         man=(skip, None),
         texinfo=(skip, None),
     )
+    app.add_node(
+        print_citation,
+        html=(visit_print_citation, None),
+        latex=(skip, None),
+        text=(skip, None),
+        man=(skip, None),
+        texinfo=(skip, None),
+    )
     app.setup_extension("shufa.assets")
     per_document_store(app, "shufa_citations")
     app.connect("env-get-outdated", _outdated)
@@ -340,4 +373,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_downloads)
     app.connect("html-page-context", _head)
     app.connect("builder-inited", _warn_without_baseurl, priority=900)
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

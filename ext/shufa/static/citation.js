@@ -4,7 +4,8 @@
  * the access date (引用日期, span.cite-accessed) becomes the reader's today, and a URL that is
  * the page's own (span.cite-url[data-own]: the site was built without html_baseurl) becomes
  * the address the page is read at, with the part's anchor. The citation_public_url meta tag
- * gets the same address, for reference managers.
+ * gets the same address, for reference managers, and the reference printed on paper
+ * (.print-citation, shown by the print stylesheet) the same date and address.
  * The button stays hidden without JavaScript; the reference can still be selected by hand.
  */
 "use strict";
@@ -70,7 +71,7 @@
   };
 
   const setUp = () => {
-    document.querySelectorAll("details.cite-control").forEach(fillIn);
+    document.querySelectorAll("details.cite-control, .print-citation").forEach(fillIn);
     fillInMeta();
     document.querySelectorAll("details.cite-control button.cite-copy").forEach((button) => {
       const label = button.textContent;
