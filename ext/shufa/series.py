@@ -35,6 +35,7 @@ from docutils import nodes
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
 
 from .assets import RULES_FILE
 from .compare import side_html
@@ -143,7 +144,8 @@ class SeriesPage:
         if "shufa.feeds" in self.app.extensions:
             from .core.feeds import county_feed
 
-            links.append(_a(self.root + county_feed(county), span("订阅本县新收录的报告")))
+            page = self.app.builder.get_target_uri(self.pagename)
+            links.append(_a(relative_uri(page, county_feed(county)), span("订阅本县新收录的报告")))
         return f'<p class="series-links">{" · ".join(links)}</p>\n'
 
     def series_state(self) -> list[Any]:
