@@ -130,6 +130,7 @@ def test_partitioned_and_single_builds_give_the_same_pages(partitioned, tmp_path
     ):
         assert (parts / page).read_bytes() == (one / page).read_bytes(), page
     assert (parts / "archive.json").read_bytes() == (one / "archive.json").read_bytes()
+    assert (parts / "atom.xml").read_bytes() == (one / "atom.xml").read_bytes()
 
 
 def test_an_unchanged_build_builds_no_partition(partitioned) -> None:

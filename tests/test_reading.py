@@ -64,8 +64,12 @@ def test_every_series_has_its_pages(sample_site: Path) -> None:
 
 def test_no_page_per_pair_of_years(sample_site: Path) -> None:
     # any two years are compared in the browser: only the consecutive pairs have pages
-    pages = sorted(p.relative_to(sample_site).as_posix() for p in sample_site.glob("reports/*/*/compare/*.html"))
-    expected = sorted(f"reports/{b.county}/{b.kind}/compare/{a.year}-{b.year}.html" for a, b in comparisons(SAMPLE))
+    pages = sorted(
+        p.relative_to(sample_site).as_posix() for p in sample_site.glob("reports/*/*/compare/*.html")
+    )
+    expected = sorted(
+        f"reports/{b.county}/{b.kind}/compare/{a.year}-{b.year}.html" for a, b in comparisons(SAMPLE)
+    )
     assert pages == expected
 
 
@@ -118,7 +122,9 @@ def test_a_topics_history_sets_its_years_in_order_with_changes_and_rates(sample_
     shown = "".join(
         t for t in later.select_one(".history-text").find_all(string=True) if t.parent.name != "del"
     )
-    assert re.sub(r"\s", "", shown) == re.sub(r"\s", "", "".join(report.section_for_topic("law-enforcement").texts()))
+    assert re.sub(r"\s", "", shown) == re.sub(
+        r"\s", "", "".join(report.section_for_topic("law-enforcement").texts())
+    )
 
 
 def test_a_topics_history_has_its_metrics(sample_site: Path) -> None:
@@ -138,17 +144,24 @@ def test_a_year_without_the_topic_says_so(sample_site: Path) -> None:
 
 
 def test_reading_files_hold_the_report_as_it_is_compared(sample_site: Path) -> None:
+    import jsonschema
+
+    from shufa.core.exporting import SCHEMA_FILE
     from shufa.core.reuse import normalise
 
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
     for key, report in SAMPLE.reports.items():
         document = reading_document(sample_site, key)
+        validator.validate(document)
         assert document["format"] == "shufa-reading" and document["key"] == key
         assert document["page"] == f"reports/{key}.html"
         assert [p["anchor"] for p in document["parts"]] == [
             *(s.anchor for s in report.sections),
             *(p.anchor for p in report.closing_parts),
         ]
-        text = "\n".join([*document["before"], *(p["printed"] for p in document["parts"]), *document["after"]])
+        text = "\n".join(
+            [*document["before"], *(p["printed"] for p in document["parts"]), *document["after"]]
+        )
         assert normalise(text) == normalise("\n".join(report.texts()))
         assert "</" not in (sample_site / f"reports/{key}.js").read_text(encoding="utf-8")
 
@@ -169,7 +182,9 @@ def test_latest_maps_topics_to_the_newest_years_sections(sample_site: Path) -> N
 
 @pytest.mark.browser
 @pytest.mark.parametrize("over", ["http", "file"])
-def test_latest_leads_to_the_newest_year_keeping_the_fragment(page, site_server: str, sample_site: Path, over: str) -> None:
+def test_latest_leads_to_the_newest_year_keeping_the_fragment(
+    page, site_server: str, sample_site: Path, over: str
+) -> None:
     base = f"{site_server}/" if over == "http" else sample_site.as_uri() + "/"
     page.goto(base + "reports/qinghe/shufa/latest.html#decision-making")
     page.wait_for_url(re.compile(r"2024\.html#s2$"))  # the topic is s4 in 2023, s2 in 2024
@@ -244,7 +259,9 @@ def test_the_same_year_of_two_counties(page, site_server: str) -> None:
 
 
 @pytest.mark.browser
-def test_consecutive_years_agree_with_their_comparison_page(page, site_server: str, sample_site: Path) -> None:
+def test_consecutive_years_agree_with_their_comparison_page(
+    page, site_server: str, sample_site: Path
+) -> None:
     # the browser's reuse rates are the build's
     page.goto(f"{site_server}/reports/qinghe/shufa/compare.html?from=2022&to=2023")
     found = _compared(page)
@@ -346,7 +363,10 @@ def test_a_countys_feed_has_its_reports(sample_site: Path) -> None:
 def test_pages_name_their_feeds(sample_site: Path) -> None:
     def feeds(page: str) -> dict[str, str]:
         soup = soup_of(sample_site, page)
-        return {a["href"]: a["title"] for a in soup.select('head link[rel="alternate"][type="application/atom+xml"]')}
+        return {
+            a["href"]: a["title"]
+            for a in soup.select('head link[rel="alternate"][type="application/atom+xml"]')
+        }
 
     assert feeds("index.html") == {"atom.xml": "订阅：新收录的报告"}
     assert feeds("reports/qinghe/shufa/2023.html") == {
@@ -420,7 +440,15 @@ def test_printing_a_report(page, site_server: str, tmp_path: Path) -> None:
     assert f"本页网址：{url}".replace(" ", "") in flat.replace("⽹", "网").replace("⻚", "页") or url in flat
     assert f"(2024-01-22)[{today}].{url}." in flat
     # no navigation chrome
-    for chrome in ("搜索", "当前页面", "本县历年述法报告", "引用本部分", "上一年度", "本主题在其他年份", "使用指南"):
+    for chrome in (
+        "搜索",
+        "当前页面",
+        "本县历年述法报告",
+        "引用本部分",
+        "上一年度",
+        "本主题在其他年份",
+        "使用指南",
+    ):
         assert chrome not in text, chrome
     # under print media: redactions boxed in black, sections kept whole where possible
     page.emulate_media(media="print")
@@ -429,7 +457,10 @@ def test_printing_a_report(page, site_server: str, tmp_path: Path) -> None:
         " return [s.borderTopStyle, s.borderTopColor, s.color, s.visibility]; })()"
     )
     assert style == ["solid", "rgb(0, 0, 0)", "rgb(0, 0, 0)", "visible"]
-    assert page.evaluate("getComputedStyle(document.querySelector('#s3')).breakInside") in ("avoid-page", "avoid")
+    assert page.evaluate("getComputedStyle(document.querySelector('#s3')).breakInside") in (
+        "avoid-page",
+        "avoid",
+    )
     assert page.evaluate("getComputedStyle(document.querySelector('.print-citation')).display") == "block"
     page.emulate_media(media="screen")
     assert page.evaluate("getComputedStyle(document.querySelector('.print-citation')).display") == "none"
@@ -438,8 +469,12 @@ def test_printing_a_report(page, site_server: str, tmp_path: Path) -> None:
 # --- pages written through the shell are what Sphinx renders ------------------------------------------------
 
 
-def test_series_pages_from_the_shell_are_what_sphinx_renders(tmp_path: Path, sample_site: Path, monkeypatch) -> None:
+def test_series_pages_from_the_shell_are_what_sphinx_renders(
+    tmp_path: Path, sample_build, sample_site: Path, monkeypatch
+) -> None:
     from shufa import modelpages
+
+    assert "rendered one by one" not in sample_build.status.getvalue(), "the sample used the shell"
 
     monkeypatch.setattr(modelpages.Shell, "make", staticmethod(lambda app, example: None))
     src = archive_source(tmp_path)

@@ -239,8 +239,8 @@ def _head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree:
     if record is None or not _is_html(app):
         return
     tags = [f'<meta name="{name}" content="{html.escape(content)}" />\n' for name, content in record.meta]
-    for label, href, media in downloads(app, pagename):
-        tags.append(f'<link rel="alternate" type="{media}" href="{html.escape(href)}" title="{label}" />\n')
+    for _label, href, media in downloads(app, pagename):
+        tags.append(f'<link rel="alternate" type="{media}" href="{html.escape(href)}" />\n')
     context["metatags"] = context.get("metatags", "") + "".join(tags)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
@@ -84,7 +85,8 @@ def _head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree:
     links = [(relative_uri(page, ARCHIVE_FEED), ARCHIVE_LINK)]
     county = _county_of_page(app, pagename)
     if county:
-        links.append((relative_uri(page, county_feed(county)), COUNTY_LINK))
+        # quoted as the page's own URI is (a marker page name of the writer's shell is not ASCII)
+        links.append((relative_uri(page, quote(county_feed(county))), COUNTY_LINK))
     context["metatags"] = context.get("metatags", "") + "".join(
         f'<link rel="alternate" type="{MEDIA_TYPE}" href="{html.escape(href)}" title="{title}" />\n'
         for href, title in links
