@@ -487,3 +487,39 @@ def test_series_pages_from_the_shell_are_what_sphinx_renders(
     assert len(pages) >= 20
     for rel in pages:
         assert (Path(app.outdir) / rel).read_bytes() == (sample_site / rel).read_bytes(), rel
+
+
+# --- a new year arrives ------------------------------------------------------------------------------------
+
+
+def test_a_new_year_reaches_latest_the_feeds_and_the_series_pages(tmp_path: Path) -> None:
+    import sys
+
+    from conftest import REPO, copy_data
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import generate as bench_generate
+
+    data = copy_data(tmp_path)
+    src = archive_source(tmp_path)
+    app = build_archive(src, data)
+    site = Path(app.outdir)
+    untouched = sorted((site / "reports/chengxi").rglob("*.html"))
+    before = {p: p.stat().st_mtime_ns for p in untouched}
+    bench_generate.add_report(data, "qinghe", "shufa", 2025)
+    app = build_archive(src, data)
+    assert app.warning.getvalue() == ""
+    assert 'url=2025.html"' in (site / "reports/qinghe/shufa/latest.html").read_text(encoding="utf-8")
+    county = feedparser.parse((site / "reports/qinghe/atom.xml").read_text(encoding="utf-8"))
+    assert county.entries[0].link == "shufa/2025.html"
+    archive = feedparser.parse((site / "atom.xml").read_text(encoding="utf-8"))
+    assert archive.entries[0].link == "reports/qinghe/shufa/2025.html"
+    history = soup_of(site, "reports/qinghe/shufa/topics/leadership.html")
+    assert history.select_one("#y2025") is not None
+    newest = soup_of(site, "reports/qinghe/shufa/index.html").select_one("ul.series-years a")
+    assert newest.get_text() == "2025年"
+    assert 'value="2025"' in (site / "reports/qinghe/shufa/compare.html").read_text(encoding="utf-8")
+    # another county's pages are not written again, but for the page of any two years, which offers
+    # the years of the province's counties
+    written = [p.relative_to(site).as_posix() for p in untouched if p.stat().st_mtime_ns != before[p]]
+    assert written == ["reports/chengxi/shufa/compare.html"]
