@@ -44,7 +44,8 @@ class year_switcher(nodes.General, nodes.Element):
     ``mapping`` holds each year's topic → anchor (for shufa-years.js),
     ``caption`` the caption, ``years`` one ``(year, docname, title)`` per year
     (docname empty for the current one) and ``steps`` the previous/next links as
-    ``(year, docname, title, text, class)``.
+    ``(year, docname, title, text, class)``. ``links`` holds the links other plugins add
+    under them, as ``(href relative to the page, text)`` (the series' pages …).
     """
 
     def astext(self) -> str:
@@ -103,6 +104,12 @@ def visit_year_switcher_html(self: HTML5Translator, node: year_switcher) -> None
             for year, docname, title, text, cls in node["steps"]
         ]
         out.append(f'<p class="year-steps">{"　".join(steps)}</p>\n')
+    if node.get("links"):
+        links = " · ".join(
+            f'<a class="reference internal" href="{self.encode(href)}">{span(text)}</a>'
+            for href, text in node["links"]
+        )
+        out.append(f'<p class="series-links">{links}</p>\n')
     out.append("</nav>\n")
     self.body.append("".join(out))
     raise nodes.SkipNode
@@ -173,7 +180,12 @@ def add_year_switcher(app: Sphinx, directive: SphinxDirective, report: Report, h
             )
         )
     header += year_switcher(
-        label=f"{kind.name}年份", mapping=mapping, caption=f"本县历年{kind.name}：", years=years, steps=steps
+        label=f"{kind.name}年份",
+        mapping=mapping,
+        caption=f"本县历年{kind.name}：",
+        years=years,
+        steps=steps,
+        links=[],
     )
 
 

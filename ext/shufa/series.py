@@ -57,7 +57,7 @@ from .core.series import (
     year_id,
     years_page,
 )
-from .crossyear import topic_years
+from .crossyear import topic_years, year_switcher
 from .data import get_archive, get_run, note_model_dependency
 from .envstore import claim
 from .inline import text_html
@@ -104,12 +104,27 @@ class SeriesPage:
 
     pagename = ""
 
-    def __init__(self, app: Sphinx, archive: Archive, county: County, kind: Kind, reports: list[Report]):
+    def __init__(
+        self,
+        app: Sphinx,
+        archive: Archive,
+        county: County,
+        kind: Kind,
+        reports: list[Report],
+        names: dict[str, dict[str, str]],
+    ) -> None:
         self.app = app
         self.archive = archive
         self.county = county
         self.kind = kind
         self.reports = reports
+        self._names = names  # shared by the series' pages: report key → its parts' cited names
+
+    def names(self, report: Report) -> dict[str, str]:
+        """The parts of *report* as citations name them (三、坚持……), worked out once per series."""
+        if report.key not in self._names:
+            self._names[report.key] = cited_names(report)
+        return self._names[report.key]
 
     @property
     def series_name(self) -> str:
@@ -286,7 +301,7 @@ class TopicHistoryPage(SeriesPage):
             out.append(f'<p class="history-absent">{report.year}年报告没有这一主题的部分。</p>\n')
             out.append("</section>\n")
             return "".join(out)
-        name = cited_names(report).get(section.anchor, section.anchor)
+        name = self.names(report).get(section.anchor, section.anchor)
         note = self.report_link(report, section.anchor, text_html(name))
         if entry.previous is not None:
             note += "　" + _rate_html(entry.rate or 0.0, entry.previous.year)
@@ -437,7 +452,7 @@ class ComparePickerPage(SeriesPage):
 def series_pages(app: Sphinx, county: County, kind: Kind, reports: list[Report]) -> list[Any]:
     """The pages of one county's reports of one kind (handed to shufa.modelpages)."""
     archive = get_archive(app.env)
-    args = (app, archive, county, kind, reports)
+    args = (app, archive, county, kind, reports, {})
     pages: list[Any] = [YearsPage(*args), ComparePickerPage(*args)]
     pages += [TopicHistoryPage(*args, topic=topic) for topic in series_topics(reports)]
     return pages
@@ -495,11 +510,14 @@ def write_latest(app: Sphinx, exception: Exception | None) -> None:
 
 
 def add_report_links(app: Sphinx, directive: SphinxDirective, report: Report, header: nodes.Element) -> None:
-    """Under the year switcher: the series' years, its newest year, any two years."""
+    """In the year switcher, under the years: the series' years, its newest year, any two years
+    (attributes of its leaf node: no nodes of their own for every transform to walk)."""
     env = directive.env
+    switcher = next((c for c in header.children if isinstance(c, year_switcher)), None)
+    if switcher is None:
+        return
     note_model_dependency(env, f"series:{report.county}/{report.kind}")
     series = get_archive(env).reports_of(report.county, report.kind)
-    line = nodes.paragraph(classes=["series-links"])
     links = [(years_page(report.county, report.kind), "", "历年报告")]
     newest = series[-1]
     if newest.year != report.year:
@@ -509,12 +527,10 @@ def add_report_links(app: Sphinx, directive: SphinxDirective, report: Report, he
         other = series[position - 1] if position > 0 else series[1]
         query = compare_query(*sorted((other.year, report.year)))
         links.append((compare_page(report.county, report.kind), query, "与其他年份对照"))
-    for i, (page, query, text) in enumerate(links):
-        if i:
-            line += nodes.Text(" · ")
-        uri = app.builder.get_relative_uri(report.docname, page) + query
-        line += nodes.reference("", "", nodes.inline("", text), refuri=uri, internal=True)
-    header += line
+    switcher["links"] = [
+        *switcher.get("links", []),
+        *((app.builder.get_relative_uri(report.docname, page) + query, text) for page, query, text in links),
+    ]
 
 
 def add_history_link(
