@@ -111,7 +111,6 @@ def control(references: ReportReferences, anchor: str, what: str, own_url: bool)
     node["summary"] = SUMMARY[what]
     node["anchor"] = anchor
     node["segments"] = references.segments(anchor)
-    node["reference"] = "".join(text for _kind, text in node["segments"])
     node["own_url"] = own_url
     node["downloads"] = []
     return node

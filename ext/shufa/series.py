@@ -74,11 +74,6 @@ _TEMPLATES = Environment(
 PAGE_VERSION = 1
 
 
-def _rel(app: Sphinx, from_page: str, to_page: str, anchor: str = "") -> str:
-    """The link from page *from_page* to page *to_page* (a document or a model page)."""
-    return app.builder.get_relative_uri(from_page, to_page) + (f"#{anchor}" if anchor else "")
-
-
 def _a(href: str, text_markup: str, title: str = "", classes: str = "reference internal") -> str:
     """A link as Sphinx writes a resolved reference (*text_markup* is HTML)."""
     extra = f' title="{encode(title)}"' if title else ""
@@ -119,6 +114,7 @@ class SeriesPage:
         self.kind = kind
         self.reports = reports
         self._names = names  # shared by the series' pages: report key → its parts' cited names
+        self._uris: dict[str, str] = {}
 
     def names(self, report: Report) -> dict[str, str]:
         """The parts of *report* as citations name them (三、坚持……), worked out once per series."""
@@ -133,18 +129,23 @@ class SeriesPage:
     @property
     def root(self) -> str:
         """The relative path from this page to the site's root (``../../../``)."""
-        uri = _rel(self.app, self.pagename, "index")
-        return uri.removesuffix("index.html")
+        return self.uri("index").removesuffix("index.html")
+
+    def uri(self, page: str, anchor: str = "") -> str:
+        """The link from this page to *page* (worked out once per page linked)."""
+        if page not in self._uris:
+            self._uris[page] = self.app.builder.get_relative_uri(self.pagename, page)
+        return self._uris[page] + (f"#{anchor}" if anchor else "")
 
     def link(self, page: str, text: str, anchor: str = "", title: str = "") -> str:
-        return _a(_rel(self.app, self.pagename, page, anchor), span(text), title)
+        return _a(self.uri(page, anchor), span(text), title)
 
     def heading(self, level: int, ident: str, text: str) -> str:
         return heading(self.app, level, ident, text)
 
     def report_link(self, report: Report, anchor: str, text_markup: str) -> str:
         title = self.archive.report_title(report)
-        return _a(_rel(self.app, self.pagename, report.docname, anchor), text_markup, title)
+        return _a(self.uri(report.docname, anchor), text_markup, title)
 
     def ways_in(self, *, index: bool = True, latest: str = "", compare: bool = True) -> str:
         """The line of links to the series' other pages."""

@@ -140,6 +140,26 @@ class ReportReferences:
             self.template = _from_shape(marked, style) or render(marked, style)
         self.url = item["URL"]
         self.names = names or {}
+        self.runs = self._split(self.template)
+
+    def _split(self, template: str) -> list[tuple[str, str]]:
+        """The template as runs, once: the access date and the URL (its anchor still a marker)
+        apart from the text around them (the part's name still a marker)."""
+        found = []
+        for kind, marker in ((ACCESSED, _iso(_SENTINEL_DATES["accessed"])), (URL, self.url + _ANCHOR)):
+            at = template.find(marker) if (kind != ACCESSED or self.accessed) else -1
+            if at >= 0:
+                found.append((at, len(marker), kind))
+        runs: list[tuple[str, str]] = []
+        done = 0
+        for at, length, kind in sorted(found):
+            if at > done:
+                runs.append((TEXT, template[done:at]))
+            runs.append((kind, self.accessed if kind == ACCESSED else template[at : at + length]))
+            done = at + length
+        if done < len(template):
+            runs.append((TEXT, template[done:]))
+        return runs
 
     def __call__(self, anchor: str) -> str:
         return "".join(text for _kind, text in self.segments(anchor))
@@ -149,26 +169,9 @@ class ReportReferences:
         :data:`TEXT`, :data:`ACCESSED` (the access date, where the style prints it) and
         :data:`URL` (the URL with the part's anchor)."""
         name = f": {self.names.get(anchor) or part_name(anchor)}" if anchor else ""
-        text = self.template.replace(_PART, name)
-        found = []
-        for kind, marker, value in (
-            (ACCESSED, _iso(_SENTINEL_DATES["accessed"]), self.accessed),
-            (URL, self.url + _ANCHOR, self.url + (f"#{anchor}" if anchor else "")),
-        ):
-            at = text.find(marker) if (kind != ACCESSED or self.accessed) else -1
-            if at >= 0:
-                found.append((at, len(marker), kind, value))
-        runs: list[tuple[str, str]] = []
-        done = 0
-        for at, length, kind, value in sorted(found):
-            if at > done:
-                runs.append((TEXT, text[done:at]))
-            runs.append((kind, value))
-            done = at + length
-        if done < len(text):
-            runs.append((TEXT, text[done:]))
-        # a style that printed the URL otherwise (no marker found) still gets its anchor
-        return [(kind, value.replace(_ANCHOR, f"#{anchor}" if anchor else "")) for kind, value in runs]
+        fragment = f"#{anchor}" if anchor else ""
+        # a style that printed the URL otherwise (no run of its own) still gets its anchor
+        return [(kind, text.replace(_PART, name).replace(_ANCHOR, fragment)) for kind, text in self.runs]
 
 
 # The reports of an archive differ in their title, author, dates and URL, not in the shape
