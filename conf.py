@@ -29,6 +29,8 @@ extensions = [
     "shufa.sources",  # the original file of each report, offered as 原文 with its checksum
     "shufa.search",  # Chinese search that finds phrases, places and figures, by section
     "shufa.export",  # archive.json, sitemap.xml, page descriptions and Open Graph
+    "shufa.series",  # a county's years, latest, any two years compared, topic histories
+    "shufa.feeds",  # Atom feeds of new reports, the archive's and each county's
 ]
 
 shufa_data_dir = "data"
@@ -37,7 +39,9 @@ source_suffix = {".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
 myst_enable_extensions = ["colon_fence", "deflist"]
-suppress_warnings = ["myst.header"]
+# shufa.baseurl: the sample archive has no address of its own. A published archive sets
+# html_baseurl below and drops it from this list (the build then says nothing).
+suppress_warnings = ["myst.header", "shufa.baseurl"]
 
 html_theme = "pydata_sphinx_theme"
 html_title = "县域法治报告库"
@@ -53,5 +57,7 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
     "search_bar_text": "搜索",
 }
-# Absolute URLs for citations and the sitemap; leave empty for relative links.
+# The site's address: absolute URLs in citations, feeds, the sitemap and canonical links. Empty
+# (the sample): a copied citation takes the address the page is read at, and the build warns
+# (shufa.baseurl, suppressed above).
 html_baseurl = ""

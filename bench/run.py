@@ -185,7 +185,8 @@ def largest_pages(out: Path, count: int = 5) -> dict[str, int]:
 
 
 def report_html(out: Path) -> list[Path]:
-    return sorted(p for p in (out / "reports").glob("*/*/*.html"))
+    """The report pages, ``reports/<county>/<kind>/<year>.html`` (not the series' pages beside them)."""
+    return sorted(p for p in (out / "reports").glob("*/*/*.html") if p.stem.isdigit())
 
 
 # --- one size --------------------------------------------------------------------------------

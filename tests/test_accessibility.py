@@ -17,6 +17,8 @@ PAGES = [
     "reports/qinghe/index.html",
     "reports/qinghe/shufa/2023.html",
     "reports/qinghe/shufa/compare/2022-2023.html",
+    "reports/qinghe/shufa/index.html",
+    "reports/qinghe/shufa/topics/law-enforcement.html",
     "years/2023.html",
     "metrics/index.html",
 ]
@@ -40,6 +42,12 @@ def test_no_serious_or_critical_violation(page, site_server: str, path: str) -> 
     page.goto(f"{site_server}/{path}")
     assert _violations(page) == []
     assert page.get_attribute("html", "lang") == "zh-CN"
+
+
+def test_any_two_years_compared_has_no_serious_violation(page, site_server: str) -> None:
+    page.goto(f"{site_server}/reports/qinghe/shufa/compare.html?from=2021&to=2024")
+    page.wait_for_selector("#compare-result[data-compared]")
+    assert _violations(page) == []
 
 
 def test_dark_mode_report_page_has_no_serious_violation(browser, site_server: str) -> None:

@@ -169,7 +169,7 @@ def test_both_builds_are_clean(both_sites) -> None:
 
 def test_floor_pages_have_our_headings_anchors_and_text(both_sites) -> None:
     ours, floor = (Path(app.outdir) for app in both_sites)
-    pages = sorted(p.relative_to(ours) for p in (ours / "reports").glob("*/*/*.html"))
+    pages = sorted(p.relative_to(ours) for p in (ours / "reports").glob("*/*/*.html") if p.stem.isdigit())
     assert len(pages) == 10
     for rel in pages:
         ours_headings, ours_anchors = _outline(ours / rel)

@@ -21,7 +21,7 @@ from shufa.core.citing import (
     part_item,
     render,
 )
-from shufa.core.labels import part_name
+from shufa.core.labels import cited_names
 from shufa.core.loading import load_archive
 
 SAMPLE = load_archive(DATA).archive
@@ -86,16 +86,44 @@ def test_a_part_is_named_in_the_title_and_anchored_in_the_url() -> None:
         "青禾县人民政府. 青禾县县长2023年度述法报告: 第三部分第二项[R/OL]. "
         "(2024-01-22)[2024-03-01]. https://x.example/r.html#s3-2."
     )
+    names = cited_names(report)
+    assert render(part_item(item, "s3", names["s3"])) == (
+        "青禾县人民政府. 青禾县县长2023年度述法报告: 三、坚持严格规范公正文明执法，推动行政执法质量整体提升[R/OL]. "
+        "(2024-01-22)[2024-03-01]. https://x.example/r.html#s3."
+    )
+
+
+def test_parts_are_cited_by_number_and_heading() -> None:
+    names = cited_names(SAMPLE.reports["qinghe/shufa/2023"])
+    assert names["s3"] == "三、坚持严格规范公正文明执法，推动行政执法质量整体提升"
+    assert names["s3-2"] == f"{names['s3']} 第二项"
+    assert names["s3-1-2"] == f"{names['s3']} 第一项第二小项"
+    assert names["shortcomings"] == "存在的不足"
+    assert names["next-steps-1"] == "下一步工作打算 第一项"
+
+
+def test_a_reference_marks_its_access_date_and_url() -> None:
+    report = SAMPLE.reports["qinghe/shufa/2023"]
+    item = csl_item(SAMPLE, report, "reports/qinghe/shufa/2023.html", "2024-03-01")
+    references = ReportReferences(item, DEFAULT_STYLE, cited_names(report))
+    runs = references.segments("s3-2")
+    assert [kind for kind, _ in runs] == ["", "accessed", "", "url", ""]
+    assert dict((k, v) for k, v in runs if k) == {
+        "accessed": "2024-03-01",
+        "url": "reports/qinghe/shufa/2023.html#s3-2",
+    }
+    assert "".join(v for _, v in runs) == references("s3-2")
 
 
 @pytest.mark.parametrize("key", sorted(SAMPLE.reports))
 def test_every_part_reference_is_what_citeproc_renders(key: str) -> None:
     report = SAMPLE.reports[key]
     item = csl_item(SAMPLE, report, f"reports/{key}.html", report.retrieved)
-    references = ReportReferences(item, DEFAULT_STYLE)
+    names = cited_names(report)
+    references = ReportReferences(item, DEFAULT_STYLE, names)
     anchors = ["", *(a for a, part in report.anchors() if part.anchor == a)]
     for anchor in anchors:
-        assert references(anchor) == render(part_item(item, anchor)), anchor
+        assert references(anchor) == render(part_item(item, anchor, names.get(anchor, ""))), anchor
 
 
 def test_without_issued_date_the_publication_date_is_used() -> None:
@@ -134,28 +162,61 @@ def test_every_report_section_and_item_has_a_cite_control(sample_site: Path) -> 
         assert reference_at(soup, "").endswith(f"{report.docname}.html.")
         after_facts = soup.select_one("dl.report-meta").find_next_sibling()
         assert after_facts.name == "details" and after_facts["data-anchor"] == ""
+        names = cited_names(report)
         for anchor, part in report.anchors():
             if part.anchor != anchor:
                 continue  # an alias
             reference = reference_at(soup, anchor)
-            assert f": {part_name(anchor)}[R/OL]" in reference
+            assert f": {names[anchor]}[R/OL]" in reference
             assert reference.endswith(f"{report.docname}.html#{anchor}.")
             control = soup.select_one(f'details.cite-control[data-anchor="{anchor}"]')
             assert control.find_parent(id=anchor) is not None, "the control sits in its part"
 
 
-def test_access_date_comes_from_the_data(sample_site: Path) -> None:
+def test_without_a_script_the_access_date_is_the_datas(sample_site: Path) -> None:
+    # the page's script puts in the reader's day (tested in the browser below)
     soup = soup_of(sample_site, "reports/qinghe/shufa/2021")
     assert reference_at(soup, "s1") == (
-        "青禾县人民政府. 青禾县县长2021年度个人述法报告: 第一部分[R/OL]. "
+        "青禾县人民政府. 青禾县县长2021年度个人述法报告: 一、坚持以上率下，认真履行法治建设第一责任人职责[R/OL]. "
         "(2022-01-20)[2022-03-15]. reports/qinghe/shufa/2021.html#s1."
     )
+    control = soup.select_one('details.cite-control[data-anchor="s1"]')
+    assert control.select_one(".cite-accessed").get_text() == "2022-03-15"
+    assert control.select_one(".cite-url")["data-own"] == "true"
 
 
-def test_relative_urls_are_said_to_be_relative(sample_site: Path) -> None:
+def test_reader_pages_use_no_developer_words(sample_site: Path) -> None:
+    for report in SAMPLE.reports.values():
+        soup = soup_of(sample_site, report.docname)
+        article = soup.select_one("article").get_text()
+        for word in ("html_baseurl", "conf.py", "构建"):
+            assert word not in article, (report.key, word)
+        assert not soup.select(".cite-note")
+
+
+def test_reference_managers_find_citation_meta_tags_and_files(sample_site: Path) -> None:
     soup = soup_of(sample_site, "reports/qinghe/shufa/2023")
-    notes = soup.select("details.cite-control .cite-note")
-    assert notes and "html_baseurl" in notes[0].get_text()
+    meta = {m["name"]: m["content"] for m in soup.select('meta[name^="citation_"]')}
+    assert meta == {
+        "citation_title": "青禾县县长2023年度述法报告",
+        "citation_author": "青禾县人民政府",
+        "citation_publisher": "青禾县人民政府",
+        "citation_technical_report_institution": "青禾县人民政府",
+        "citation_publication_date": "2024/01/22",
+        "citation_language": "zh",
+        "citation_public_url": "reports/qinghe/shufa/2023.html",
+    }
+    links = {
+        a["type"]: a["href"]
+        for a in soup.select(
+            'head link[rel="alternate"][href$="json"], head link[rel="alternate"][href$=".bib"]'
+        )
+    }
+    assert links == {
+        "application/x-bibtex": "2023.bib",
+        "application/vnd.citationstyles.csl+json": "2023.csl.json",
+    }
+    assert not soup_of(sample_site, "reports/qinghe/index").select('meta[name^="citation_"]')
 
 
 def test_downloads_are_linked_and_hold_the_same_citation(sample_site: Path) -> None:
@@ -167,10 +228,13 @@ def test_downloads_are_linked_and_hold_the_same_citation(sample_site: Path) -> N
     assert item["type"] == "report"
     assert item["issued"] == {"date-parts": [[2024, 1, 22]]}
     assert item["URL"] == "reports/qinghe/shufa/2023.html"
-    # the same CSL-JSON renders the reference shown on the page
-    assert render(item) == reference_at(soup, "")
+    # no access date: the reader's reference manager records its own
+    assert "accessed" not in item
+    # the same CSL-JSON, with the page's access date, renders the reference shown on the page
+    assert render(dict(item, accessed={"date-parts": [[2024, 3, 1]]})) == reference_at(soup, "")
     entry = (folder / "2023.bib").read_text(encoding="utf-8")
     assert "@techreport{qinghe-shufa-2023," in entry and "url = {reports/qinghe/shufa/2023.html}" in entry
+    assert "urldate" not in entry
 
 
 def test_non_report_pages_have_no_cite_control(sample_site: Path) -> None:
@@ -179,16 +243,25 @@ def test_non_report_pages_have_no_cite_control(sample_site: Path) -> None:
         assert "cite-control" not in html
 
 
+#: The guide's examples are references as copied from a site at this address.
+GUIDE_BASE = "https://fazhi.example.org/"
+
+
 def test_citing_guide_examples_are_the_built_ones(sample_site: Path) -> None:
     guide = (Path(__file__).parents[1] / "docs/guide/citing.md").read_text(encoding="utf-8")
-    examples = re.findall(r"^(青禾县人民政府\. .+\.)$", guide, flags=re.M)
-    assert len(examples) >= 3
+    examples = re.findall(r"^((?:青禾县|北亭区)人民政府\. .+\.)$", guide, flags=re.M)
+    assert len(examples) >= 4
     built = set()
     for report in SAMPLE.reports.values():
         soup = soup_of(sample_site, report.docname)
-        built |= {c.get_text() for c in soup.select(".cite-text")}
+        for text in soup.select(".cite-text"):
+            text.select_one(".cite-accessed").string = "引用日期"
+            built.add(text.get_text())
     for example in examples:
-        assert example in built, example
+        # as copied: the day of copying and the site's address
+        assert GUIDE_BASE in example, example
+        as_built = re.sub(r"\[\d{4}-\d{2}-\d{2}\]\. ", "[引用日期]. ", example).replace(GUIDE_BASE, "")
+        assert as_built in built, example
 
 
 # --- html_baseurl, bad input, markup in the data -------------------------------------------------------
@@ -198,7 +271,10 @@ def test_with_html_baseurl_the_urls_are_absolute(odd_build: SphinxTestApp) -> No
     site = Path(odd_build.outdir)
     soup = soup_of(site, "reports/qinghe/shufa/2023")
     assert reference_at(soup, "s3-2").endswith(f" {BASE}reports/qinghe/shufa/2023.html#s3-2.")
-    assert not soup.select(".cite-note")
+    # the URL is the site's, whatever address the page is read at
+    assert not soup.select(".cite-url[data-own]")
+    meta = soup.select_one('meta[name="citation_public_url"]')
+    assert meta["content"] == f"{BASE}reports/qinghe/shufa/2023.html"
     (item,) = json.loads((site / "reports/qinghe/shufa/2023.csl.json").read_text(encoding="utf-8"))
     assert item["URL"] == f"{BASE}reports/qinghe/shufa/2023.html"
 
@@ -214,9 +290,9 @@ def test_report_without_date_or_source_is_cited_with_a_warning(odd_build: Sphinx
     assert "no date.issued or date.published" in lines[0] and "no source.url" in lines[1]
     assert odd_build.statuscode == 0, "a warning: the page is built (only -W fails)"
     soup = soup_of(Path(odd_build.outdir), "reports/beiting/fzzf/2022")
-    # no (issued date); the access date is the build date
+    # no (issued date); the access date is the build date (until the page's script sets the reader's)
     assert re.fullmatch(
-        r"北亭区人民政府\. 北亭区2022年法治政府建设情况报告: 第一部分\[R/OL\]\. \[\d{4}-\d{2}-\d{2}\]\. "
+        r"北亭区人民政府\. 北亭区2022年法治政府建设情况报告: 一、[^\[]+\[R/OL\]\. \[\d{4}-\d{2}-\d{2}\]\. "
         + re.escape(f"{BASE}reports/beiting/fzzf/2022.html#s1."),
         reference_at(soup, "s1"),
     )
@@ -236,7 +312,8 @@ def test_report_text_is_never_markup(odd_build: SphinxTestApp) -> None:
     html = (site / "reports/qinghe/shufa/2024.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html
     soup = soup_of(site, "reports/qinghe/shufa/2024")
-    assert reference_at(soup, "s1").startswith(f"青禾县人民政府. {EVIL}: 第一部分[R/OL]")
+    assert reference_at(soup, "s1").startswith(f"青禾县人民政府. {EVIL}: 一、")
+    assert soup.select_one('meta[name="citation_title"]')["content"] == EVIL
     entry = (site / "reports/qinghe/shufa/2024.bib").read_text(encoding="utf-8")
     assert "title = {{" + bibtex_text(EVIL) + "}}" in entry
     (item,) = json.loads((site / "reports/qinghe/shufa/2024.csl.json").read_text(encoding="utf-8"))
@@ -245,7 +322,10 @@ def test_report_text_is_never_markup(odd_build: SphinxTestApp) -> None:
 
 def test_changing_html_baseurl_rewrites_the_citations(tmp_path: Path) -> None:
     src = archive_source(tmp_path)
-    app = build_archive(src, DATA)
+    app = build_archive(src, DATA, suppress_warnings=["myst.header"])
+    # without html_baseurl: one warning in the build log (the sample's conf.py suppresses it)
+    lines = [line for line in warnings_of(app).splitlines() if "WARNING" in line]
+    assert len(lines) == 1 and "html_baseurl is not set" in lines[0] and "[shufa.baseurl]" in lines[0], lines
     site = Path(app.outdir)
     assert reference_at(soup_of(site, "reports/qinghe/shufa/2023"), "s1").endswith(
         " reports/qinghe/shufa/2023.html#s1."
@@ -279,28 +359,44 @@ def test_unknown_style_is_a_configuration_error(tmp_path: Path) -> None:
 # --- copying, in the browser --------------------------------------------------------------------------
 
 
+def _reader_today(page) -> str:
+    """The reader's day, as the browser has it."""
+    return page.evaluate(
+        "(() => { const d = new Date(); const p = (n) => String(n).padStart(2, '0');"
+        " return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`; })()"
+    )
+
+
 @pytest.mark.browser
-def test_copy_button_copies_the_reference(page, site_server: str) -> None:
+def test_copy_button_copies_the_paste_ready_reference(page, site_server: str) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_server)
-    page.goto(f"{site_server}/reports/qinghe/shufa/2023.html#s3-2")
+    page.goto(f"{site_server}/reports/qinghe/shufa/2023.html?from=feed#s3-2")
     control = page.locator('details.cite-control[data-anchor="s3-2"]')
     control.locator("summary").click()
     shown = control.locator(".cite-text").inner_text()
-    assert shown.startswith("青禾县人民政府. 青禾县县长2023年度述法报告: 第三部分第二项[R/OL]")
+    # named by number and heading; the reader's day; the page's own address (no html_baseurl)
+    assert shown == (
+        "青禾县人民政府. 青禾县县长2023年度述法报告: 三、坚持严格规范公正文明执法，推动行政执法质量整体提升 第二项[R/OL]. "
+        f"(2024-01-22)[{_reader_today(page)}]. {site_server}/reports/qinghe/shufa/2023.html#s3-2."
+    )
     button = control.locator("button.cite-copy")
     assert button.is_visible()
     button.click()
     page.wait_for_function("b => b.textContent === '已复制'", arg=button.element_handle())
     assert page.evaluate("navigator.clipboard.readText()") == shown
+    meta = page.locator('meta[name="citation_public_url"]').get_attribute("content")
+    assert meta == f"{site_server}/reports/qinghe/shufa/2023.html"
     assert page.js_errors == []
 
 
 @pytest.mark.browser
 def test_copy_button_works_from_files(page, sample_site: Path) -> None:
-    page.goto((sample_site / "reports/qinghe/shufa/2023.html").as_uri())
+    address = (sample_site / "reports/qinghe/shufa/2023.html").as_uri()
+    page.goto(address)
     control = page.locator('details.cite-control[data-anchor=""]')
     control.locator("summary").click()
     assert control.locator(".cite-downloads a").count() == 2
+    assert control.locator(".cite-text").inner_text().endswith(f"[{_reader_today(page)}]. {address}.")
     control.locator("button.cite-copy").click()
     page.wait_for_function(
         "b => b.textContent !== '复制'", arg=control.locator("button.cite-copy").element_handle()
@@ -316,7 +412,9 @@ def test_without_javascript_the_reference_is_still_there(browser, sample_site: P
     page.goto((sample_site / "reports/qinghe/shufa/2023.html").as_uri())
     control = page.locator('details.cite-control[data-anchor="s1"]')
     control.locator("summary").click()
-    assert "第一部分[R/OL]" in control.locator(".cite-text").inner_text()
+    assert (
+        "一、坚持以上率下，切实扛起法治建设第一责任人职责[R/OL]" in control.locator(".cite-text").inner_text()
+    )
     assert not control.locator("button.cite-copy").is_visible()
     context.close()
 

@@ -116,7 +116,7 @@ def test_comparison_pages_from_the_shell_are_what_sphinx_renders(
     """The sample site's comparison pages (all but the first written through one rendering
     of the template) are byte for byte the pages Sphinx renders one by one."""
     from conftest import DATA, archive_source, build_archive
-    from shufa import compare
+    from shufa import modelpages
 
     assert "rendered one by one" not in sample_build.status.getvalue(), "the sample used the shell"
     made: list[str] = []
@@ -125,7 +125,7 @@ def test_comparison_pages_from_the_shell_are_what_sphinx_renders(
         made.append(example)
         return None
 
-    monkeypatch.setattr(compare.Shell, "make", staticmethod(no_shell))
+    monkeypatch.setattr(modelpages.Shell, "make", staticmethod(no_shell))
     app = build_archive(archive_source(tmp_path), DATA)
     assert made, "the build asked for a shell"
     pages = sorted(p.relative_to(sample_site) for p in sample_site.glob("reports/*/*/compare/*.html"))

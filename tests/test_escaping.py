@@ -122,3 +122,35 @@ def test_search_index_holds_no_live_markup(hostile_site) -> None:
         text = index.read_text(encoding="utf-8")
         assert "<script>" not in text, index
         assert "</script>" not in text, index
+
+
+def test_the_series_pages_feeds_and_reading_files_keep_the_text(hostile_site) -> None:
+    import feedparser
+
+    site, report = hostile_site
+    folder = site / "reports/qinghe/shufa"
+    topic = report["sections"][0]["topic"]
+    for page in (f"topics/{topic}.html", "index.html", "compare.html", "latest.html"):
+        html = (folder / page).read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        scripts = [s for s in soup.find_all("script") if s.get("src") is None]
+        assert all(SCRIPT not in (s.string or "") for s in scripts), page
+        assert not [t for t in soup.find_all(True) if any(a.startswith("on") for a in t.attrs)], page
+        assert soup.find("img") is None and '<script>alert("x")</script>' not in html, page
+    history = BeautifulSoup((folder / f"topics/{topic}.html").read_text(encoding="utf-8"), "html.parser")
+    assert f"压实责任{MYST}" in history.select_one(".history-part").get_text()
+    assert history.find("strong", string=re.compile("粗体")) is None
+    # the reading file: the text as data, nothing that could end a script element
+    reading = (folder / "2023.js").read_text(encoding="utf-8")
+    assert "</" not in reading and "<script" not in reading
+    payload = json.loads(reading.split(" = ", 2)[-1].removesuffix(";\n"))
+    assert payload["title"] == report["title"]
+    assert payload["parts"][0]["heading"] == report["sections"][0]["heading"]
+    # the feeds: escaped XML that reads back as the text
+    for feed in ("atom.xml", "reports/qinghe/atom.xml"):
+        text = (site / feed).read_text(encoding="utf-8")
+        assert "<script>" not in text
+        parsed = feedparser.parse(text)
+        assert not parsed.bozo
+        titles = [e.title for e in parsed.entries]
+        assert report["title"] in titles, feed

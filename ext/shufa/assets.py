@@ -21,9 +21,10 @@ from typing import Any, NamedTuple
 
 from sphinx.application import Sphinx
 
-from .core import parts
+from .core import parts, reuse
 from .core.files import write_if_changed
 from .core.numerals import chinese_number
+from .core.schema import SLUG_PATTERN
 from .core.searchterms import CJK, UNIT_PATTERN
 
 STATIC = Path(__file__).parent / "static"
@@ -31,18 +32,23 @@ RULES_FILE = "shufa-rules.js"
 
 
 class Asset(NamedTuple):
-    """A file of ``static/`` added to every page when *plugin* is in use."""
+    """A file of ``static/`` added to every page when *plugin* is in use (*everywhere* false:
+    only copied, for the pages that name it themselves)."""
 
     plugin: str
     file: str
     attributes: dict[str, str]
+    everywhere: bool = True
 
 
 ASSETS = (
     Asset("shufa.theme", "shufa.css", {}),
+    Asset("shufa.theme", "shufa-print.css", {"media": "print"}),
     Asset("shufa.crossyear", "shufa-years.js", {"loading_method": "defer"}),
     Asset("shufa.citation", "citation.js", {"defer": "defer"}),
     Asset("shufa.citation", "citation.css", {}),
+    # the page of any two years loads it with the reading files it compares
+    Asset("shufa.series", "shufa-compare.js", {}, everywhere=False),
 )
 
 #: Chinese numerals written into the rules, for the ordinals of parts (第一百二十部分 at most).
@@ -58,6 +64,16 @@ def rules() -> dict[str, Any]:
         "numerals": [chinese_number(n) for n in range(NUMERALS)],
         "unit": UNIT_PATTERN,
         "cjk": CJK,
+        # comparing two reports (shufa.core.reuse): the reuse rate and the diff
+        "reuse": {
+            "shingle": reuse.SHINGLE,
+            "number": reuse.NUMBER_PATTERN,
+            "space": reuse.SPACE_PATTERN,
+            "bands": [list(b) for b in reuse.BANDS],
+            "diffUnit": reuse.DIFF_UNIT_PATTERN,
+            "minEqual": reuse.MIN_EQUAL,
+        },
+        "slug": SLUG_PATTERN,
     }
 
 
@@ -71,7 +87,7 @@ def _add_static_assets(app: Sphinx) -> None:
         return
     app.config.html_static_path.append(str(STATIC))
     for asset in ASSETS:
-        if asset.plugin in app.extensions:
+        if asset.plugin in app.extensions and asset.everywhere:
             add = app.add_css_file if asset.file.endswith(".css") else app.add_js_file
             add(asset.file, **asset.attributes)
 

@@ -3,24 +3,31 @@
 Every report page gets a cite control on the report, on each section (``#s3``,
 ``#shortcomings``) and on each item (``#s3-2``): the reference as an online
 report ([R/OL]) — the issuing government as author, the title (with the part
-named: ``: 第三部分第二项``), (issued date)[access date] and the page's URL with
-the part's anchor — and a copy button. The report's control also links the
-report's BibTeX (``<year>.bib``) and CSL-JSON (``<year>.csl.json``), written
-next to the page.
+named by its number and heading: ``: 三、坚持严格规范公正文明执法…``), (issued
+date)[access date] and the page's URL with the part's anchor — and a copy button.
+The report's control also links the report's BibTeX (``<year>.bib``) and CSL-JSON
+(``<year>.csl.json``), written next to the page, which the page's ``<head>`` names
+as ``<link rel="alternate">``, beside Highwire ``citation_*`` meta tags for
+reference managers (Zotero, EndNote, Mendeley).
 
 The references, CSL-JSON items and BibTeX entries are :mod:`shufa.core.citing`'s
 (the style is ``shufa_citation_style``).
 
-The access date is the data's ``source.retrieved``, else ``shufa_citation_accessed``,
-else the build date (``SOURCE_DATE_EPOCH`` when set). URLs are absolute when
-``html_baseurl`` is set; otherwise the control says that they are relative.
-A report without a date or a source URL is still cited with the parts it has;
-the data check warns about it (``shufa.citation``, located in its data file:
+A reference is written with its access date (引用日期) and URL marked; the page's
+script (``citation.js``) puts in the day the reader copies it and, when
+``html_baseurl`` is not set, the page's own address. Without a script the page
+shows the data's ``source.retrieved`` (else ``shufa_citation_accessed``, else the
+build date) and the URL under ``html_baseurl`` or relative to the site's root; the
+downloads carry no access date (a reference manager records its own). A build
+without ``html_baseurl`` says so once, as a warning (``shufa.baseurl``), never on
+a page. A report without a date or a source URL is still cited with the parts it
+has; the data check warns about it (``shufa.citation``, located in its data file:
 :func:`shufa.core.checks.citation_problems`), in ``shufa check`` and the build alike.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -32,10 +39,22 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 
-from .core.citing import ReportReferences, bibtex, build_date, csl_item
+from .core.citing import (
+    ACCESSED,
+    URL,
+    ReportReferences,
+    bibtex,
+    build_date,
+    csl_item,
+    issued_date,
+    report_author,
+)
 from .core.files import write_if_changed
+from .core.labels import cited_names
 from .core.model import Archive, Report
-from .data import get_archive
+from .core.partitions import HUB
+from .core.problems import Code
+from .data import get_archive, loaded_run
 from .directives import report_closing, report_header, report_item, report_page, report_section
 from .envstore import claim, per_document_store
 
@@ -75,34 +94,49 @@ class cite_control(nodes.General, nodes.Element):
         return ""
 
 
+class print_citation(nodes.General, nodes.Element):
+    """The report's address and reference, shown on paper only (the print stylesheet), a leaf
+    like :class:`cite_control`, filled in by the page's script as a copied reference is."""
+
+    def astext(self) -> str:
+        return ""
+
+
 SUMMARY = {"report": "引用本报告", "section": "引用本部分", "item": "引用本项"}
-RELATIVE_NOTE = "引文中的网址是相对于本站根目录的地址：本站构建时未设置 html_baseurl。"
 
 
-def control(reference: str, anchor: str, what: str, relative: bool) -> cite_control:
+def control(references: ReportReferences, anchor: str, what: str, own_url: bool) -> cite_control:
+    """The cite control of part *anchor* ("" for the report); *own_url*: the reader's copy takes
+    the page's own address (no ``html_baseurl``)."""
     node = cite_control("", classes=["cite-control", "no-search", f"cite-{what}"])
     node["summary"] = SUMMARY[what]
     node["anchor"] = anchor
-    node["reference"] = reference
-    node["relative"] = relative
+    node["segments"] = references.segments(anchor)
+    node["own_url"] = own_url
     node["downloads"] = []
     return node
 
 
-def downloads(app: Sphinx, docname: str) -> list[tuple[str, str]]:
-    """The report's citation files: (label, link relative to the page)."""
+#: The report's citation files, next to its page: label, suffix, media type.
+CITATION_FILES = (
+    ("BibTeX", ".bib", "application/x-bibtex"),
+    ("CSL-JSON", ".csl.json", "application/vnd.citationstyles.csl+json"),
+)
+
+
+def downloads(app: Sphinx, docname: str) -> list[tuple[str, str, str]]:
+    """The report's citation files: (label, link relative to the page, media type)."""
     page = app.builder.get_target_uri(docname)
-    return [
-        (label, relative_uri(page, docname + suffix))
-        for label, suffix in (("BibTeX", ".bib"), ("CSL-JSON", ".csl.json"))
-    ]
+    return [(label, relative_uri(page, docname + suffix), media) for label, suffix, media in CITATION_FILES]
 
 
 class Record(NamedTuple):
-    """What the build keeps of a cited report: its key and the CSL-JSON item published."""
+    """What the build keeps of a cited report: its key, the CSL-JSON item published (no access
+    date) and the Highwire meta tags of its page."""
 
     key: str
     item: dict[str, Any]
+    meta: tuple[tuple[str, str], ...] = ()
 
 
 def _is_html(app: Sphinx) -> bool:
@@ -133,30 +167,79 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     archive = get_archive(env)
     url = site_url(app, env.docname)
     item = csl_item(archive, report, url, access_date(app, report))
-    references = ReportReferences(item, app.config.shufa_citation_style)
-    relative = not app.config.html_baseurl
-    env.shufa_citations[env.docname] = Record(report.key, item)
+    references = ReportReferences(item, app.config.shufa_citation_style, cited_names(report))
+    own_url = not app.config.html_baseurl
+    published = csl_item(archive, report, url, "")
+    env.shufa_citations[env.docname] = Record(report.key, published, highwire(archive, report, url))
 
-    whole = control(references(""), "", "report", relative)
+    whole = control(references, "", "report", own_url)
     whole["downloads"] = downloads(app, env.docname)
+    on_paper = print_citation("", classes=["print-only", "print-citation", "no-search"])
+    on_paper["segments"], on_paper["own_url"] = whole["segments"], own_url
+    on_paper["url"] = url
     # Right after the report's facts (author, dates, source), wherever the header puts them.
     header = next(top.findall(report_header), None)
     meta = next((c for c in header.children if isinstance(c, nodes.field_list)), None) if header else None
     if meta is not None:
         meta.parent.insert(meta.parent.index(meta) + 1, whole)
+        meta.parent.insert(meta.parent.index(meta) + 2, on_paper)
     else:
         top.insert(1, whole)
+        top.insert(2, on_paper)
 
     # Collected first: the tree must not change under findall().
     sections = [s for s in top.findall(nodes.section) if isinstance(s, (report_section, report_closing))]
     items = list(top.findall(report_item))
     for section in sections:
         anchor = section["ids"][0]
-        section.insert(1, control(references(anchor), anchor, "section", relative))
+        section.insert(1, control(references, anchor, "section", own_url))
     for block in items:
         anchor = block["ids"][0]
         first_text = next((i for i, c in enumerate(block.children) if isinstance(c, nodes.paragraph)), -1)
-        block.insert(first_text + 1, control(references(anchor), anchor, "item", relative))
+        block.insert(first_text + 1, control(references, anchor, "item", own_url))
+
+
+def highwire(archive: Archive, report: Report, url: str) -> tuple[tuple[str, str], ...]:
+    """The report's Highwire Press ``citation_*`` meta tags, which Zotero, EndNote, Mendeley and
+    Google Scholar read: title, the issuing body (as author, publisher and institution), the
+    date, the language and the URL (relative to the site's root without ``html_baseurl``: the
+    page's script makes it the page's own address)."""
+    author = report_author(archive, report)
+    tags = [
+        ("citation_title", report.title),
+        ("citation_author", author),
+        ("citation_publisher", author),
+        ("citation_technical_report_institution", author),
+    ]
+    if issued := issued_date(report):
+        tags.append(("citation_publication_date", issued.replace("-", "/")))
+    tags += [("citation_language", "zh"), ("citation_public_url", url)]
+    return tuple(tags)
+
+
+def _head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """The citation_* meta tags and the citation files' alternate links of a report page."""
+    record = getattr(app.env, "shufa_citations", {}).get(pagename)
+    if record is None or not _is_html(app):
+        return
+    tags = [f'<meta name="{name}" content="{html.escape(content)}" />\n' for name, content in record.meta]
+    for _label, href, media in downloads(app, pagename):
+        tags.append(f'<link rel="alternate" type="{media}" href="{html.escape(href)}" />\n')
+    context["metatags"] = context.get("metatags", "") + "".join(tags)
+
+
+def _warn_without_baseurl(app: Sphinx) -> None:
+    """Once per site (the whole archive's run, or the hub's): no html_baseurl."""
+    run = loaded_run(app.env)
+    if not _is_html(app) or app.config.html_baseurl or run is None or run.partition not in ("", HUB):
+        return
+    logger.warning(
+        "html_baseurl is not set: copied citations take the address the page is read at, and "
+        "sitemap.xml, canonical links and absolute feed links are not written; expected the "
+        "site's address in conf.py (html_baseurl = 'https://…/')",
+        type="shufa",
+        subtype=Code.BASEURL,
+    )
 
 
 # --- HTML ----------------------------------------------------------------------------------------
@@ -168,24 +251,49 @@ _COPY_BUTTON = (
 )
 
 
+def reference_html(encode: Any, segments: list[tuple[str, str]], own_url: bool) -> str:
+    """The reference as ``<span class="cite-text">``, its access date and URL in spans of their
+    own for the page's script (``data-own``: the URL is the page's own address)."""
+    out = []
+    for kind, text in segments:
+        if kind == ACCESSED:
+            out.append(f'<span class="cite-accessed">{encode(text)}</span>')
+        elif kind == URL:
+            own = ' data-own="true"' if own_url else ""
+            out.append(f'<span class="cite-url"{own}>{encode(text)}</span>')
+        else:
+            out.append(encode(text))
+    return f'<span class="cite-text">{"".join(out)}</span>'
+
+
 def visit_cite_control(self: HTML5Translator, node: cite_control) -> None:
     encode = self.encode
     out = [
         self.starttag(node, "details", "", **{"data-anchor": node["anchor"]}),
         f"<summary>{encode(node['summary'])}</summary>",
-        f'<p class="cite-reference"><span class="cite-text">{encode(node["reference"])}</span></p>\n',
+        f'<p class="cite-reference">{reference_html(encode, node["segments"], node["own_url"])}</p>\n',
         _COPY_BUTTON,
     ]
-    if node.get("relative"):
-        out.append(f'<p class="cite-note">{encode(RELATIVE_NOTE)}</p>\n')
     if node.get("downloads"):
         links = " · ".join(
             f'<a class="cite-download reference external" href="{encode(href)}">{encode(label)}</a>'
-            for label, href in node["downloads"]
+            for label, href, _media in node["downloads"]
         )
         out.append(f'<p class="cite-downloads">下载引文：{links}</p>\n')
     out.append("</details>\n")
     self.body.append("".join(out))
+    raise nodes.SkipNode
+
+
+def visit_print_citation(self: HTML5Translator, node: print_citation) -> None:
+    encode = self.encode
+    own = ' data-own="true"' if node["own_url"] else ""
+    self.body.append(
+        self.starttag(node, "div", "", **{"data-anchor": ""})
+        + f'<p>本页网址：<span class="cite-url"{own}>{encode(node["url"])}</span></p>\n'
+        + f"<p>引用本报告：{reference_html(encode, node['segments'], node['own_url'])}</p>\n"
+        + "</div>\n"
+    )
     raise nodes.SkipNode
 
 
@@ -234,9 +342,19 @@ def setup(app: Sphinx) -> dict[str, Any]:
         man=(skip, None),
         texinfo=(skip, None),
     )
+    app.add_node(
+        print_citation,
+        html=(visit_print_citation, None),
+        latex=(skip, None),
+        text=(skip, None),
+        man=(skip, None),
+        texinfo=(skip, None),
+    )
     app.setup_extension("shufa.assets")
     per_document_store(app, "shufa_citations")
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", add_cite_controls)
     app.connect("build-finished", write_downloads)
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("html-page-context", _head)
+    app.connect("builder-inited", _warn_without_baseurl, priority=900)
+    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

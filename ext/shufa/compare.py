@@ -10,30 +10,22 @@ sections side by side with deletions and insertions marked.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
-import re
-import tempfile
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+import itertools
+from collections.abc import Iterable
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .core.files import write_if_changed
 from .core.fingerprints import current_fingerprint
 from .core.labels import part_label, part_name, report_name
-from .core.model import Archive, ClosingPart, Report, Section
+from .core.model import Archive, ClosingPart, County, Kind, Report, Section
 from .core.reuse import (
     band,
     baseline,
     compare_docname,
-    comparisons,
     diff,
     percent,
     previous_report,
@@ -41,9 +33,9 @@ from .core.reuse import (
 )
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
-from .envstore import note_extra_pages
 from .inline import text_html
 from .markup import encode, internal_link, span
+from .modelpages import heading
 
 logger = logging.getLogger(__name__)
 
@@ -115,13 +107,9 @@ def add_cell_reuse(
 
 # --- comparison pages ---------------------------------------------------------------------------
 #
-# Written by the HTML builder as pages of their own (html-collect-pages), not as Sphinx
-# documents: a comparison has no cross-reference, index entry or toctree that needs the
-# document pipeline, and read, transformed, pickled, resolved and translated like a
-# report it cost as much as one (a third of a full build). Its HTML is made here, from
-# the model, in the same markup docutils writes; every text is escaped. A page is
-# rewritten only when what it shows changed (both reports' text, the county, the topic
-# labels) or the site's look did (configuration, templates); see _fingerprint.
+# Written from the model at write time by shufa.modelpages, not as Sphinx documents (a comparison
+# has no cross-reference, index entry or toctree that needs the document pipeline); their HTML is
+# made here, in the same markup docutils writes, every text escaped.
 
 #: Bump when the markup of comparison pages changes: every page is rewritten.
 PAGE_VERSION = 1
@@ -169,12 +157,7 @@ class ComparePage:
         return internal_link(self.app.builder, self.pagename, report.docname, anchor, title, span(text))
 
     def heading(self, level: int, ident: str, text: str) -> str:
-        config = self.app.config
-        link = ""
-        if config.html_permalinks and config.html_permalinks_icon:
-            label = encode(_("Link to this heading"))
-            link = f'<a class="headerlink" href="#{ident}" title="{label}">{config.html_permalinks_icon}</a>'
-        return f"<h{level}>{encode(text)}{link}</h{level}>\n"
+        return heading(self.app, level, ident, text)
 
     def rate(self) -> float:
         """How much of the later report repeats the earlier one."""
@@ -196,7 +179,6 @@ class ComparePage:
             f"{later.year}年报告全文与{earlier.year}年报告文字重复 {percent(rate)}。"
         )
 
-    @functools.cached_property
     def body(self) -> str:
         earlier, later = self.earlier, self.later
         y1, y2 = earlier.year, later.year
@@ -242,177 +224,34 @@ class ComparePage:
             "</tbody>\n</table>\n</div>\n"
         )
 
-    def toc(self) -> str:
-        """The page's contents in the markup of Sphinx's ``toc`` (the theme's 当前页面 list)."""
-        entries = "".join(
-            f'<li><a class="reference internal" href="#{encode(key)}">{encode(label)}</a></li>\n'
-            for key, label in self.topics()
+    def contents(self) -> list[tuple[str, str]]:
+        return self.topics()
+
+    def fingerprint(self) -> str:
+        """Both reports' text, the county's entry (the topic labels and kinds are the writer's)."""
+        archive, earlier, later = self.archive, self.earlier, self.later
+        return repr(
+            (
+                PAGE_VERSION,
+                current_fingerprint(archive, f"text:{earlier.key}"),
+                current_fingerprint(archive, f"text:{later.key}"),
+                current_fingerprint(archive, f"county-info:{later.county}"),
+            )
         )
-        return f'<ul>\n<li><a class="reference internal" href="#">{encode(self.title)}</a><ul>\n{entries}</ul>\n</li>\n</ul>\n'
-
-    def context(self) -> dict[str, Any]:
-        return {
-            "title": encode(self.title),
-            "body": self.body,
-            "toc": self.toc(),
-            "display_toc": True,
-            "shufa_description": self.description(),
-        }
 
 
-def _fingerprint(archive: Archive, earlier: Report, later: Report, shared: str) -> str:
-    parts = [
-        shared,
-        current_fingerprint(archive, f"text:{earlier.key}"),
-        current_fingerprint(archive, f"text:{later.key}"),
-        current_fingerprint(archive, f"county-info:{later.county}"),
-    ]
-    return hashlib.sha1(repr(parts).encode()).hexdigest()
-
-
-def _shared(app: Sphinx, archive: Archive) -> str:
-    """What every comparison page depends on: the HTML configuration, templates, this
-    module, the kinds and the topic labels."""
-    builder = app.builder
-    info = getattr(builder, "build_info", None)
-    templates = builder.templates.newest_template_mtime() if getattr(builder, "templates", None) else 0
-    return repr(
-        (
-            PAGE_VERSION,
-            getattr(info, "config_hash", ""),
-            getattr(info, "tags_hash", ""),
-            templates,
-            current_fingerprint(archive, "kinds"),
-            [(t.key, t.label) for t in archive.topics.values()],
-        )
-    )
-
-
-def _register_pages(app: Sphinx) -> None:
-    """Name the comparison pages, so search (by title) and the sitemap list them."""
+def comparison_pages(app: Sphinx, county: County, kind: Kind, reports: list[Report]) -> list[ComparePage]:
+    """The comparison page of every two consecutive years of a county's reports of one kind."""
     archive = get_archive(app.env)
-    note_extra_pages(
-        app.env,
-        "compare",
-        {p.pagename: p.title for p in (ComparePage(app, archive, *pair) for pair in comparisons(archive))},
-    )
-
-
-def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """The comparison pages whose content or look changed since they were last written.
-
-    Written through one rendering of the page template (:class:`Shell`) when that gives
-    the same bytes as Sphinx's own rendering of the first page; otherwise handed to Sphinx."""
-    builder = app.builder
-    if builder.format != "html" or builder.name not in ("html", "dirhtml"):
-        return
-    env = app.env
-    archive = get_archive(env)
-    record = Path(app.doctreedir, "shufa-compare.json")  # page → fingerprint when last written
-    try:
-        written: dict[str, str] = json.loads(record.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        written = {}
-    if not isinstance(written, dict):
-        written = {}
-    shared = _shared(app, archive)
-    current: dict[str, str] = {}
-    shell: Shell | None = None
-    checked = False
-    for earlier, later in comparisons(archive):
-        page = ComparePage(app, archive, earlier, later)
-        digest = _fingerprint(archive, earlier, later, shared)
-        current[page.pagename] = digest
-        target = Path(builder.get_outfilename(page.pagename))
-        if written.get(page.pagename) == digest and target.is_file():
-            continue
-        if not checked:
-            checked = True
-            shell = Shell.make(app, page.pagename)
-            yield page.pagename, page.context(), "page.html"  # Sphinx renders the first one itself …
-            if shell is not None and shell.fill(page) != target.read_text(encoding="utf-8"):
-                logger.info("shufa: comparison pages rendered one by one (the page shell differs)")
-                shell = None  # … and the shell is used only if it gives the same page
-            continue
-        html = shell.fill(page) if shell is not None else None
-        if html is None:
-            yield page.pagename, page.context(), "page.html"
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8", errors="xmlcharrefreplace")
-    # Next to the environment, which was pickled before writing began.
-    write_if_changed(record, json.dumps(current, sort_keys=True))
-
-
-class Shell:
-    """The page template rendered once for all comparison pages, with markers to fill.
-
-    Comparison pages sit at the same depth and differ only in their title, description,
-    body, contents list and name; rendering the theme's template for each (a few ms, a
-    tenth of a large build) gives the same bytes as filling one rendering in."""
-
-    NAME = "reports/⟦县⟧/⟦类⟧/compare/⟦年⟧"
-    TITLE, DESCRIPTION, BODY, KEY, LABEL = "⟦标题⟧", "⟦描述⟧", "⟦正文⟧", "⟦键⟧", "⟦名⟧"
-    #: Text that escaping would change, or that holds a marker: such a page is rendered by Sphinx.
-    UNSAFE = re.compile(r"[<>&\"'@\\⟦⟧]")
-
-    def __init__(self, text: str, entry: str) -> None:
-        self.text = text
-        self.entry = entry  # the line of the contents list, to repeat for every topic
-
-    @classmethod
-    def make(cls, app: Sphinx, example: str) -> Shell | None:
-        builder = app.builder
-        if example.count("/") != cls.NAME.count("/"):
-            return None
-        context = {
-            "title": cls.TITLE,
-            "body": cls.BODY,
-            "toc": (
-                f'<ul>\n<li><a class="reference internal" href="#">{cls.TITLE}</a><ul>\n'
-                f'<li><a class="reference internal" href="#{cls.KEY}">{cls.LABEL}</a></li>\n</ul>\n</li>\n</ul>\n'
-            ),
-            "display_toc": True,
-            "shufa_description": cls.DESCRIPTION,
-        }
-        note_extra_pages(app.env, "shell", {cls.NAME: cls.TITLE})  # for the description tags
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                out = Path(tmp, "shell.html")
-                builder.handle_page(cls.NAME, context, "page.html", outfilename=out)
-                text = out.read_text(encoding="utf-8")
-        except OSError:
-            return None
-        finally:
-            note_extra_pages(app.env, "shell", {})
-        entries = [line for line in text.splitlines(keepends=True) if f'href="#{cls.KEY}"' in line]
-        if len(entries) != 1 or text.count(cls.BODY) != 1 or cls.TITLE not in text:
-            return None
-        return cls(text, entries[0])
-
-    def fill(self, page: ComparePage) -> str | None:
-        """*page* as Sphinx would render it, or None when its text would need escaping."""
-        title, description, topics = page.title, page.description(), page.topics()
-        texts = (title, description, page.pagename, *(key + label for key, label in topics))
-        if any(self.UNSAFE.search(t) for t in texts):
-            return None
-        lines = "".join(self.entry.replace(self.KEY, key).replace(self.LABEL, label) for key, label in topics)
-        text = (
-            self.text.replace(self.entry, lines)
-            .replace(self.NAME, page.pagename)
-            .replace(self.TITLE, title)
-            .replace(self.DESCRIPTION, description)
-        )
-        before, _, after = text.partition(self.BODY)
-        return before + page.body + after
+    return [ComparePage(app, archive, earlier, later) for earlier, later in itertools.pairwise(reports)]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.pages")
     app.setup_extension("shufa.directives")
     app.setup_extension("shufa.crossyear")
-    app.connect("builder-inited", _register_pages, priority=600)
-    app.connect("html-collect-pages", collect_pages)
+    app.setup_extension("shufa.modelpages")
+    app.connect("shufa-model-pages", comparison_pages)
     app.connect("shufa-report-header", add_report_reuse)
     app.connect("shufa-report-part", add_section_reuse)
     app.connect("shufa-topic-cell", add_cell_reuse)

@@ -101,8 +101,9 @@ class ShufaConfig:
         "",
         (str,),
         "env",
-        "The access date of citations (YYYY-MM-DD) for reports whose data gives none; empty: the "
-        "build date (`SOURCE_DATE_EPOCH` when set).",
+        "The access date cite controls show until the page's script puts in the reader's day of "
+        "copying (and without JavaScript), for reports whose data gives no `source.retrieved` "
+        "(YYYY-MM-DD); empty: the build date (`SOURCE_DATE_EPOCH` when set).",
         _date,
     )
     partition: str = option(
@@ -121,6 +122,14 @@ class ShufaConfig:
         "env",
         "In the hub's run: the folder holding each partition's output (`<folder>/<name>/`), whose "
         "`_shufa/` files the hub merges into the site-wide pages and files.",
+    )
+    feed_length: int = option(
+        50,
+        (int,),
+        "env",
+        "Entries in an Atom feed at most (the archive's `atom.xml` and each county's "
+        "`reports/<county>/atom.xml`): the newest reports.",
+        _positive("feed_length"),
     )
     search_exclude: tuple[str, ...] = option(
         (),

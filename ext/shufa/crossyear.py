@@ -29,6 +29,7 @@ from . import tables
 from .core.labels import part_label, part_name, report_name
 from .core.model import County, Kind, Report, Section
 from .core.problems import Code
+from .core.series import section_topics, topic_anchors
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
 from .domain import report_ref
@@ -43,7 +44,8 @@ class year_switcher(nodes.General, nodes.Element):
     ``mapping`` holds each year's topic → anchor (for shufa-years.js),
     ``caption`` the caption, ``years`` one ``(year, docname, title)`` per year
     (docname empty for the current one) and ``steps`` the previous/next links as
-    ``(year, docname, title, text, class)``.
+    ``(year, docname, title, text, class)``. ``links`` holds the links other plugins add
+    under them, as ``(href relative to the page, text)`` (the series' pages …).
     """
 
     def astext(self) -> str:
@@ -54,7 +56,8 @@ class topic_years(nodes.General, nodes.Element):
     """本主题在其他年份：… under a section heading, written whole by the HTML visitor (a leaf).
 
     ``years`` holds ``(year, docname, anchor, title)``; an empty docname is a
-    year without the topic.
+    year without the topic. ``links`` holds what other plugins add at the end of the
+    line, as ``(href relative to the page, text, title)`` (the topic's history …).
     """
 
     def astext(self) -> str:
@@ -101,6 +104,12 @@ def visit_year_switcher_html(self: HTML5Translator, node: year_switcher) -> None
             for year, docname, title, text, cls in node["steps"]
         ]
         out.append(f'<p class="year-steps">{"　".join(steps)}</p>\n')
+    if node.get("links"):
+        links = " · ".join(
+            f'<a class="reference internal" href="{self.encode(href)}">{span(text)}</a>'
+            for href, text in node["links"]
+        )
+        out.append(f'<p class="series-links">{links}</p>\n')
     out.append("</nav>\n")
     self.body.append("".join(out))
     raise nodes.SkipNode
@@ -114,28 +123,17 @@ def visit_topic_years_html(self: HTML5Translator, node: topic_years) -> None:
         else:
             parts.append(span(f"{year}（未涉及）", "absent"))
     caption = span("本主题在其他年份：", "topic-years-caption")
-    self.body.append(f'<p class="topic-years">{caption}{" · ".join(parts)}</p>\n')
+    more = "".join(
+        f'　<a class="reference internal topic-years-more" href="{self.encode(href)}" '
+        f'title="{self.encode(title)}">{span(text)}</a>'
+        for href, text, title in node.get("links", [])
+    )
+    self.body.append(f'<p class="topic-years">{caption}{" · ".join(parts)}{more}</p>\n')
     raise nodes.SkipNode
 
 
 def skip(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
-
-
-def section_topics(report: Report) -> dict[str, str]:
-    """Anchor → topic of every section; the closing parts are their own "topics" (their role),
-    under each of their ids (``s3`` and ``shortcomings`` when the part is numbered)."""
-    mapping = {s.anchor: s.topic for s in report.sections}
-    mapping.update({anchor: p.role for p in report.closing_parts for anchor in (p.anchor, p.role)})
-    return mapping
-
-
-def topic_anchors(report: Report) -> dict[str, str]:
-    """Topic → anchor of the first section with that topic (closing parts included)."""
-    mapping: dict[str, str] = {}
-    for anchor, topic in section_topics(report).items():
-        mapping.setdefault(topic, anchor)
-    return mapping
 
 
 def _series(directive: SphinxDirective, report: Report) -> list[Report]:
@@ -182,7 +180,12 @@ def add_year_switcher(app: Sphinx, directive: SphinxDirective, report: Report, h
             )
         )
     header += year_switcher(
-        label=f"{kind.name}年份", mapping=mapping, caption=f"本县历年{kind.name}：", years=years, steps=steps
+        label=f"{kind.name}年份",
+        mapping=mapping,
+        caption=f"本县历年{kind.name}：",
+        years=years,
+        steps=steps,
+        links=[],
     )
 
 
@@ -208,7 +211,7 @@ def add_topic_years(
             )
     # after the title and the topic tag
     index = next((i + 1 for i, child in enumerate(node.children) if isinstance(child, section_topic)), 1)
-    node.insert(index, topic_years(years=years))
+    node.insert(index, topic_years(years=years, links=[]))
 
 
 def add_topic_table(
@@ -236,7 +239,9 @@ def add_topic_table(
     for key in order:
         row = nodes.row()
         label = topics[key].label if key in topics else key
-        row += nodes.entry("", nodes.paragraph(label, label))
+        heading = nodes.paragraph(label, label)
+        env.events.emit("shufa-topic-row", directive, county, kind, key, heading)
+        row += nodes.entry("", heading)
         for report in reports:
             target = report.section_for_topic(key)
             if target is None:
@@ -264,6 +269,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.directives")
     app.setup_extension("shufa.listings")
     app.add_event("shufa-topic-cell")  # (directive, report, section, cell paragraph)
+    app.add_event("shufa-topic-row")  # (directive, county, kind, topic key, the row's label paragraph)
     others = {name: (skip, None) for name in ("latex", "text", "man", "texinfo")}
     app.add_node(year_switcher, html=(visit_year_switcher_html, None), **others)
     app.add_node(topic_years, html=(visit_topic_years_html, None), **others)

@@ -1,11 +1,12 @@
 """Sphinx plugin: the archive for machines — archive data files, sitemaps, page descriptions.
 
 - ``archive.json`` (the index: every county with the URLs of its page and its file),
-  ``reports/<county>/index.json`` (a county's reports) and
-  ``reports/<county>/<kind>/<year>.json`` (a report, whole, with every figure):
-  the documents of :mod:`shufa.core.exporting`, with ``archive.schema.json``. The
-  index comes from the whole archive's run or the hub's, the county and report files
-  from the run that writes the county's pages.
+  ``reports/<county>/index.json`` (a county's reports),
+  ``reports/<county>/<kind>/<year>.json`` (a report, whole, with every figure) and
+  ``reports/<county>/<kind>/<year>.js`` (the report as the browser compares it, loadable
+  with ``<script>`` from ``file://`` too): the documents of :mod:`shufa.core.exporting`,
+  with ``archive.schema.json``. The index comes from the whole archive's run or the hub's,
+  the county and report files from the run that writes the county's pages.
 - ``sitemap.xml``, an index of ``sitemaps/<province>.xml`` and ``sitemaps/site.xml``,
   when ``html_baseurl`` gives the site's address (a sitemap takes absolute URLs only).
 - ``<meta name="description">`` and Open Graph tags on every page: a report
@@ -33,13 +34,16 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .citation import site_url
-from .core import exporting
+from .core import exporting, reuse
 from .core.exporting import (
     SCHEMA_FILE,
     VERSION,
     archive_index,
     county_document,
     county_file,
+    reading_document,
+    reading_file,
+    reading_script,
     report_document,
     report_file,
 )
@@ -90,7 +94,8 @@ def write_exports(app: Sphinx) -> int:
     if run.partition == HUB:
         return 0
     digests = env_dict(app.env, "shufa_export_digests")
-    shared = repr((VERSION, config.html_baseurl, Path(exporting.__file__).stat().st_mtime_ns))
+    code = [Path(module.__file__).stat().st_mtime_ns for module in (exporting, reuse)]
+    shared = repr((VERSION, config.html_baseurl, code))
     worked = 0
     for province in run.provinces:
         for county in archive.counties_in(province):
@@ -99,7 +104,7 @@ def write_exports(app: Sphinx) -> int:
                 outdir / county_file(county.slug),
                 digests,
                 repr(parts),
-                lambda county=county: county_document(archive, county, url_of),
+                lambda county=county: _dump(county_document(archive, county, url_of)),
                 app,
             )
             for report in archive.reports_of(county.slug):
@@ -114,7 +119,14 @@ def write_exports(app: Sphinx) -> int:
                     outdir / report_file(report),
                     digests,
                     repr(parts),
-                    lambda report=report: report_document(archive, report, url_of),
+                    lambda report=report: _dump(report_document(archive, report, url_of)),
+                    app,
+                )
+                worked += _write_file(
+                    outdir / reading_file(report),
+                    digests,
+                    repr(parts),
+                    lambda report=report: reading_script(reading_document(archive, report, url_of)),
                     app,
                 )
     return worked
@@ -126,7 +138,7 @@ def _write_file(path: Path, digests: dict[str, str], state: str, make: Any, app:
     digest = hashlib.sha1(state.encode()).hexdigest()
     if digests.get(key) == digest and path.is_file():
         return 0
-    write_if_changed(path, _dump(make()))
+    write_if_changed(path, make())
     digests[key] = digest
     return 1
 

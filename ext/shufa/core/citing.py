@@ -5,8 +5,11 @@ GB/T 7714-2015 from the same CSL-JSON item that is published. What is
 hand-written, and why:
 
 - the part of a report: CSL has no variable that a GB/T style prints for "the
-  section cited", so the part is named in the title (as 其他题名信息) and its
-  anchor added to the URL;
+  section cited", so the part is named in the title (as 其他题名信息) by its number
+  and heading (:func:`shufa.core.labels.cited_names`) and its anchor added to the URL;
+- the access date (引用日期) and the URL are marked in the rendered reference
+  (:meth:`ReportReferences.segments`): the page's script puts in the day the reader
+  copies it and, without ``html_baseurl``, the page's own address;
 - the leading ``[1]`` of the numeric style is dropped: a copied reference takes
   its number in the reader's own list;
 - BibTeX, which citeproc-py does not write.
@@ -96,13 +99,18 @@ def render(item: dict[str, Any], style: str = DEFAULT_STYLE) -> str:
     return _NUMBER.sub("", str(bibliography.bibliography()[0]))
 
 
-def part_item(item: dict[str, Any], anchor: str) -> dict[str, Any]:
-    """The CSL-JSON item of a part: the part named after the title, its anchor on the URL."""
+def part_item(item: dict[str, Any], anchor: str, name: str = "") -> dict[str, Any]:
+    """The CSL-JSON item of a part: the part named after the title (*name*, else its name by
+    number, 第三部分第二项), its anchor on the URL."""
     part = dict(item)
     if anchor:
-        part["title"] = f"{item['title']}: {part_name(anchor)}"
+        part["title"] = f"{item['title']}: {name or part_name(anchor)}"
         part["URL"] = f"{item['URL']}#{anchor}"
     return part
+
+
+#: The kinds of :meth:`ReportReferences.segments`: plain text, the access date, the URL.
+TEXT, ACCESSED, URL = "", "accessed", "url"
 
 
 class ReportReferences:
@@ -110,15 +118,60 @@ class ReportReferences:
 
     citeproc-py takes ~2 ms per reference, too slow for every item of a large
     archive; the markers pass through it untouched (tests compare both ways).
+    *names* names the parts (anchor → name, :func:`shufa.core.labels.cited_names`);
+    a part without one is named by its number (第三部分第二项).
     """
 
-    def __init__(self, item: dict[str, Any], style: str) -> None:
+    def __init__(self, item: dict[str, Any], style: str, names: dict[str, str] | None = None) -> None:
         marked = dict(item, title=item["title"] + _PART, URL=item["URL"] + _ANCHOR)
-        self.template = _from_shape(marked, style) or render(marked, style)
+        self.accessed = ""
+        if "accessed" in item:
+            # rendered with the marker date, so that the access date can be found in the text …
+            sentinel = _SENTINEL_DATES["accessed"]
+            template = _from_shape(dict(marked, accessed={"date-parts": [list(sentinel)]}), style)
+            if template is None:
+                template = render(dict(marked, accessed={"date-parts": [list(sentinel)]}), style)
+            if template.count(str(sentinel[0])) == template.count(_iso(sentinel)) == 1:
+                self.accessed = _iso(tuple(item["accessed"]["date-parts"][0]))
+                self.template = template
+            else:  # … unless the style prints it otherwise too (a year standing for a missing date)
+                self.template = _from_shape(marked, style) or render(marked, style)
+        else:
+            self.template = _from_shape(marked, style) or render(marked, style)
+        self.url = item["URL"]
+        self.names = names or {}
+        self.runs = self._split(self.template)
+
+    def _split(self, template: str) -> list[tuple[str, str]]:
+        """The template as runs, once: the access date and the URL (its anchor still a marker)
+        apart from the text around them (the part's name still a marker)."""
+        found = []
+        for kind, marker in ((ACCESSED, _iso(_SENTINEL_DATES["accessed"])), (URL, self.url + _ANCHOR)):
+            at = template.find(marker) if (kind != ACCESSED or self.accessed) else -1
+            if at >= 0:
+                found.append((at, len(marker), kind))
+        runs: list[tuple[str, str]] = []
+        done = 0
+        for at, length, kind in sorted(found):
+            if at > done:
+                runs.append((TEXT, template[done:at]))
+            runs.append((kind, self.accessed if kind == ACCESSED else template[at : at + length]))
+            done = at + length
+        if done < len(template):
+            runs.append((TEXT, template[done:]))
+        return runs
 
     def __call__(self, anchor: str) -> str:
-        name = f": {part_name(anchor)}" if anchor else ""
-        return self.template.replace(_PART, name).replace(_ANCHOR, f"#{anchor}" if anchor else "")
+        return "".join(text for _kind, text in self.segments(anchor))
+
+    def segments(self, anchor: str) -> list[tuple[str, str]]:
+        """The reference of part *anchor* ("" for the report) as (kind, text) runs, in order:
+        :data:`TEXT`, :data:`ACCESSED` (the access date, where the style prints it) and
+        :data:`URL` (the URL with the part's anchor)."""
+        name = f": {self.names.get(anchor) or part_name(anchor)}" if anchor else ""
+        fragment = f"#{anchor}" if anchor else ""
+        # a style that printed the URL otherwise (no run of its own) still gets its anchor
+        return [(kind, text.replace(_PART, name).replace(_ANCHOR, fragment)) for kind, text in self.runs]
 
 
 # The reports of an archive differ in their title, author, dates and URL, not in the shape

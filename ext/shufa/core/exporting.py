@@ -4,17 +4,22 @@
   the URL of its page and of its county file, and its number of reports;
 - ``reports/<county>/index.json`` — a county: its reports (key, year, kind, title, URLs);
 - ``reports/<county>/<kind>/<year>.json`` — a report, whole: metadata, its parts in
-  reading order with their text, ids, topic and URL, and every figure found in the text.
+  reading order with their text, ids, topic and URL, and every figure found in the text;
+- ``reports/<county>/<kind>/<year>.js`` — the report as the browser compares it (its
+  reading document: each part printed as lines, and the text around the parts), set as
+  ``ShufaReports["<county>/<kind>/<year>"]`` by a script a page loads with ``<script>``,
+  which works from ``file://`` too (a page cannot fetch JSON there).
 
 No file grows with the whole archive except the index, which grows with the number
-of counties. The report file is also what the browser reads to compare any two
-years, to quote a part in search results, and a small documented API
-(docs: 参考 › archive.json). Every text is the data's, as it is: no markup.
-``archive.schema.json`` is the JSON Schema of all three.
+of counties. The report file is what the browser reads to quote a part in search
+results, the reading file what it reads to compare any two years; both are a small
+documented API (docs: 参考 › archive.json). Every text is the data's, as it is: no
+markup. ``archive.schema.json`` is the JSON Schema of all four.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -23,6 +28,8 @@ from typing import Any
 from .figures import find_figures, marked_fields
 from .model import Archive, ClosingPart, County, Item, Report, Section
 from .originals import site_name
+from .parts import CLOSING_HEADINGS
+from .reuse import printed_lines
 from .summary import Summary
 
 #: Bump when a document's shape changes (the schema says which version it describes).
@@ -42,6 +49,15 @@ def county_file(county: str) -> str:
 def report_file(report: Report | Any) -> str:
     """The report file's path in the site: ``reports/<county>/<kind>/<year>.json``."""
     return f"reports/{report.key}.json"
+
+
+def reading_file(report: Report | Any) -> str:
+    """The reading file's path in the site: ``reports/<county>/<kind>/<year>.js``."""
+    return f"reports/{report.key}.js"
+
+
+#: The global object reading files set their documents in, by report key.
+READING_GLOBAL = "ShufaReports"
 
 
 #: The figures of a report's parts, by anchor.
@@ -228,6 +244,76 @@ def _items(items: Iterable[Item], url: str, topic: str | None, figures: Figures)
         }
         for item in items
     ]
+
+
+def reading_document(archive: Archive, report: Report, url_of: UrlOf) -> dict[str, Any]:
+    """``reports/<county>/<kind>/<year>.js``'s document: the report as the browser compares it.
+
+    Each section and closing part is printed as lines (:func:`~shufa.core.reuse.printed_lines`:
+    the heading on its marker's line, each item on a line of its own); ``before`` and ``after``
+    are the printed text around the parts (title, subtitle, preamble; signature, date line), so
+    the report's text, as its reuse rate against another year counts it, is ``before``, each
+    part's ``printed`` and ``after``, in this order, one per line."""
+    county, kind = archive.counties[report.county], archive.kinds[report.kind]
+    before: list[str] = []
+    after: list[str] = []
+    part_anchors = {a for a, _part in report.anchors()}
+    around = before  # the fields before the first part, then those after the parts
+    for field in report.fields():
+        if field.anchor in part_anchors:
+            around = after
+        elif field.printed:
+            around.append(field.text)
+    parts: list[dict[str, Any]] = [
+        {
+            "kind": "section",
+            "anchor": s.anchor,
+            "ids": s.ids,
+            "topic": s.topic,
+            "marker": s.marker,
+            "heading": s.heading,
+            "printed": printed_lines(s),
+        }
+        for s in report.sections
+    ]
+    parts += [
+        {
+            "kind": p.role,
+            "anchor": p.anchor,
+            "ids": p.ids,
+            "topic": None,
+            "marker": p.marker,
+            "heading": p.heading or CLOSING_HEADINGS[p.role],
+            "printed": printed_lines(p),
+        }
+        for p in report.closing_parts
+    ]
+    return {
+        "format": "shufa-reading",
+        "version": VERSION,
+        "key": report.key,
+        "county": report.county,
+        "county_name": county.name,
+        "kind": report.kind,
+        "kind_name": kind.name,
+        "year": report.year,
+        "years": [r.year for r in archive.reports_of(report.county, report.kind)],
+        "title": report.title,
+        "page": f"{report.docname}.html",
+        "url": url_of(f"{report.docname}.html"),
+        "data": url_of(report_file(report)),
+        "before": before,
+        "parts": parts,
+        "after": after,
+    }
+
+
+def reading_script(document: dict[str, Any]) -> str:
+    """The reading file: *document* set in ``ShufaReports`` by its key. Nothing in it can end a
+    script element (``<`` is escaped)."""
+    payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    key = json.dumps(document["key"])
+    return f"(window.{READING_GLOBAL} = window.{READING_GLOBAL} || {{}})[{key}] = {payload};\n"
 
 
 def whole_archive(archive: Archive, summary: Summary, title: str) -> dict[str, Any]:

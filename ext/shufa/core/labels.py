@@ -36,3 +36,27 @@ def _item_names(numbers: list[int]) -> str:
 def part_label(archive: Archive, report: Report, anchor: str) -> str:
     """青禾县2023年述法报告 第三部分第二项."""
     return f"{report_name(archive, report)} {part_name(anchor)}"
+
+
+def cited_names(report: Report) -> dict[str, str]:
+    """Every anchor of *report* → the part's name in a citation, by its number and heading.
+
+    A section or closing part is named as printed, marker and heading
+    (``三、坚持严格规范公正文明执法，推动行政执法质量整体提升``; a closing part without a
+    heading by its usual one, ``存在的不足``); an item by its part's name and its place in it
+    (``… 第二项``, ``… 第二项第一小项``). Aliases name the same part."""
+    names: dict[str, str] = {}
+    for part in (*report.sections, *report.closing_parts):
+        heading = part.heading or CLOSING_HEADINGS.get(getattr(part, "role", ""), "")
+        name = f"{part.marker}{heading}".strip() or part_name(part.anchor)
+        for anchor in part.ids:
+            names[anchor] = name
+        for item in part.all_items():
+            found = split_anchor(item.anchor)
+            suffix = ""
+            if found is not None:
+                head, numbers = found
+                suffix = _item_names(numbers if head in CLOSING_HEADINGS else numbers[1:])
+            for anchor in item.ids:
+                names[anchor] = f"{name} {suffix}" if suffix else name
+    return names

@@ -35,6 +35,7 @@ class Code(StrEnum):
     DUPLICATE = "duplicate"  #: a report target defined twice
     REF = "ref"  #: an unresolved report reference
     LINK = "link"  #: a link from a page to a page that is gone
+    BASEURL = "baseurl"  #: a site built without html_baseurl (its absolute URLs are unknown)
 
 
 @dataclass(frozen=True, order=True)

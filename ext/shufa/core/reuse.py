@@ -30,8 +30,11 @@ from .model import Archive, ClosingPart, Report, Section
 #: 法治政府建设, short enough to catch a sentence copied with one word changed).
 SHINGLE = 8
 
-_NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
-_SPACE = re.compile(r"\s+")
+#: What normalising replaces: a number (by ``0``), white space (by nothing).
+NUMBER_PATTERN = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
+SPACE_PATTERN = r"\s+"
+_NUMBER = re.compile(NUMBER_PATTERN)
+_SPACE = re.compile(SPACE_PATTERN)
 
 
 def normalise(text: str) -> str:
@@ -107,9 +110,13 @@ def baseline(report: Report) -> Baseline:
     return hit[2]
 
 
+#: How much is repeated, as a CSS class: (lowest rate, class), highest first.
+BANDS = ((0.7, "reuse-high"), (0.4, "reuse-medium"), (0.0, "reuse-low"))
+
+
 def band(rate: float) -> str:
     """A CSS class for how much is repeated: high (≥ 70%), medium (≥ 40%), low."""
-    return "reuse-high" if rate >= 0.7 else "reuse-medium" if rate >= 0.4 else "reuse-low"
+    return next(name for lowest, name in BANDS if rate >= lowest)
 
 
 def comparisons(archive: Archive) -> Iterator[tuple[Report, Report]]:
@@ -122,7 +129,8 @@ def comparisons(archive: Archive) -> Iterator[tuple[Report, Report]]:
 # --- diffs ------------------------------------------------------------------------------------
 
 #: Units of the diff: a number (with decimals), a Latin word, or any one other character.
-_UNIT = re.compile(r"[0-9]+(?:\.[0-9]+)?|[A-Za-z]+|.", re.DOTALL)
+DIFF_UNIT_PATTERN = r"[0-9]+(?:\.[0-9]+)?|[A-Za-z]+|[\s\S]"
+_UNIT = re.compile(DIFF_UNIT_PATTERN)
 
 #: An unchanged run shorter than this, between two changes, is shown as part of the change:
 #: a lone 的 or ， left standing in a rewritten sentence is noise, not a match.
@@ -154,12 +162,21 @@ def _opcodes(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, int
     return [tuple(m) for m in merged]  # type: ignore[misc]
 
 
+@functools.lru_cache(maxsize=512)
+def _diff(before: str, after: str) -> tuple[tuple[str, ...], tuple[str, ...], list]:
+    """The units of both texts and their opcodes. Cached: a section's change against the year
+    before is shown on the comparison page and on its topic's history, written one after the
+    other (a county's pages at a time, so a few hundred entries suffice)."""
+    a, b = tokens(before), tokens(after)
+    return a, b, _opcodes(a, b)
+
+
 def diff(before: str, after: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The two sides of a diff, as (kind, text) runs: kind is '', 'del' or 'ins'."""
-    a, b = tokens(before), tokens(after)
+    a, b, codes = _diff(before, after)
     left: list[tuple[str, str]] = []
     right: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in _opcodes(a, b):
+    for op, i1, i2, j1, j2 in codes:
         if op == "equal":
             left.append(("", "".join(a[i1:i2])))
             right.append(("", "".join(b[j1:j2])))
@@ -169,6 +186,22 @@ def diff(before: str, after: str) -> tuple[list[tuple[str, str]], list[tuple[str
         if j2 > j1:
             right.append(("ins", "".join(b[j1:j2])))
     return left, right
+
+
+def inline_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """*after* with the changes from *before* marked in place, as (kind, text) runs in reading
+    order: unchanged text (''), removed text ('del') just before what replaced it ('ins')."""
+    a, b, codes = _diff(before, after)
+    runs: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in codes:
+        if op == "equal":
+            runs.append(("", "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            runs.append(("del", "".join(a[i1:i2])))
+        if j2 > j1:
+            runs.append(("ins", "".join(b[j1:j2])))
+    return runs
 
 
 def printed_lines(part: Section | ClosingPart) -> str:
