@@ -54,6 +54,7 @@ sys.path.insert(0, str(HERE))
 
 import floor  # noqa: E402
 import generate  # noqa: E402
+import search_bytes as search_bytes_script  # noqa: E402
 
 WORK = HERE / "work"
 RESULTS = HERE / "results"
@@ -192,6 +193,38 @@ def report_html(out: Path) -> list[Path]:
 # --- one size --------------------------------------------------------------------------------
 
 
+#: Cold phrase queries per size for the search's cost (bench/search_bytes.py, in chromium).
+SEARCH_QUERIES = 20
+
+
+def search_cost(site: Path, seed: int) -> dict[str, Any]:
+    """What a search costs a reader of *site*: bench/search_bytes.py's cold queries in chromium.
+
+    ``search_query_bytes_gz`` is the median of the index bytes (gzip) a query downloads
+    until its first results are shown; ``search_recall`` the lowest recall of the queries.
+    """
+    if not Path(search_bytes_script.CHROMIUM).exists():
+        print(f"  search: not measured ({search_bytes_script.CHROMIUM} is missing: apt-get install chromium)")
+        return {"search_query_bytes_gz": None, "search_recall": None}
+    measured = search_bytes_script.run(site, SEARCH_QUERIES, seed)
+    print(
+        f"  search         {measured['median_index_bytes']:>8,.0f} B gzip per query (median of "
+        f"{len(measured['queries'])}, max {measured['max_index_bytes']:,}), first results "
+        f"{measured['median_first_results_ms']:.0f} ms, recall {measured['recall']:.2f}",
+        flush=True,
+    )
+    return {
+        "search_query_bytes_gz": measured["median_index_bytes"],
+        "search_query_bytes_gz_max": measured["max_index_bytes"],
+        "search_first_results_ms": measured["median_first_results_ms"],
+        "search_recall": measured["recall"],
+        "search_queries": [
+            {k: q[k] for k in ("query", "index_bytes", "first_results_ms", "holding", "recall")}
+            for q in measured["queries"]
+        ],
+    }
+
+
 def bench_size(n: int, seed: int, repeat: int, snap: Snapshot) -> dict[str, Any]:
     root = WORK / f"n{n}"
     if root.exists():
@@ -318,6 +351,7 @@ def bench_size(n: int, seed: int, repeat: int, snap: Snapshot) -> dict[str, Any]
     result["cpu_s_per_report"] = round(result["ours_full_cpu_s"] / n, 5)
     result["floor_s_per_report"] = round(result["floor_full_s"] / n, 5)
     result["edit_over_noop"] = round(result["edit_one_s"] / result["noop_s"], 3)
+    result.update(search_cost(root / "ours-html", seed))
     return result
 
 
@@ -406,6 +440,7 @@ def bench_partitioned(n: int, seed: int, snap: Snapshot, workers: int = WORKERS)
     result["s_per_report"] = round(result["ours_full_s"] / n, 5)
     result["cpu_s_per_report"] = round(result["ours_full_cpu_s"] / n, 5)
     result["wall_over_cpu"] = round(result["ours_full_s"] / result["ours_full_cpu_s"], 3)
+    result.update(search_cost(site, seed))
     return result
 
 
@@ -503,6 +538,8 @@ MAX_WALL_OVER_CPU = 0.6
 MAX_EDIT_S = 30.0
 MAX_PAGE_BYTES = 300 * 1024
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_SEARCH_QUERY_BYTES = 300 * 1024
+MIN_SEARCH_RECALL = 1.0
 
 
 def partitioned_targets(partitioned: dict[str, dict[str, Any]], single: dict[str, dict[str, Any]]) -> dict:
@@ -516,6 +553,10 @@ def partitioned_targets(partitioned: dict[str, dict[str, Any]], single: dict[str
             "largest_page_bytes": (r["largest_page_bytes"], MAX_PAGE_BYTES),
             "largest_file_bytes": (r["largest_file_bytes"], MAX_FILE_BYTES),
         }
+        if r.get("search_query_bytes_gz") is not None:
+            checks["search_query_bytes_gz"] = (r["search_query_bytes_gz"], MAX_SEARCH_QUERY_BYTES)
+            # (recall as a bound from below: 1 - recall at most 0)
+            checks["search_recall_missed"] = (round(1 - r["search_recall"], 4), 1 - MIN_SEARCH_RECALL)
         if reference is not None and reference.get("cpu_s_per_report"):
             ratio = round(r["cpu_s_per_report"] / reference["cpu_s_per_report"], 3)
             checks["cpu_per_report_over_single"] = (ratio, MAX_CPU_PER_REPORT_OVER_SINGLE)
@@ -553,6 +594,8 @@ ROWS = [
     ("largest page (bytes)", "largest_page_bytes", "{:,}"),
     ("largest file (bytes)", "largest_file_bytes", "{:,}"),
     ("floor search index bytes", "floor_searchindex_bytes", "{:,}"),
+    ("search: gzip bytes / query", "search_query_bytes_gz", "{:,.0f}"),
+    ("search: recall (lowest)", "search_recall", "{:.2f}"),
 ]
 
 
@@ -561,7 +604,7 @@ def table(sizes: dict[str, dict[str, Any]]) -> str:
     width = max(len(label) for label, _, _ in ROWS)
     lines = [f"{'N':<{width}}  " + "  ".join(f"{k:>12}" for k in keys)]
     for label, key, fmt in ROWS:
-        cells = [fmt.format(sizes[k][key]) if key in sizes[k] else "-" for k in keys]
+        cells = [fmt.format(sizes[k][key]) if sizes[k].get(key) is not None else "-" for k in keys]
         lines.append(f"{label:<{width}}  " + "  ".join(f"{c:>12}" for c in cells))
     return "\n".join(lines)
 

@@ -188,3 +188,31 @@ def test_floor_has_the_same_listing_pages(both_sites) -> None:
     for rel in listings:
         assert (ours / rel).is_file(), rel
         assert (floor / rel).is_file(), rel
+
+
+def test_the_bench_measures_a_search_in_chromium(both_sites, monkeypatch) -> None:
+    """search_cost: cold phrase queries on our site, their bytes and recall, as the bench records them."""
+    ours = Path(both_sites[0].outdir)
+    monkeypatch.setattr(bench_run, "SEARCH_QUERIES", 3)
+    measured = bench_run.search_cost(ours, seed=3)
+    assert len(measured["search_queries"]) == 3
+    assert all(q["index_bytes"] > 0 and q["holding"] >= 1 for q in measured["search_queries"])
+    assert 0 < measured["search_query_bytes_gz"] <= bench_run.MAX_SEARCH_QUERY_BYTES
+    assert measured["search_recall"] == 1.0
+    row = {"n": 10, "search_query_bytes_gz": measured["search_query_bytes_gz"], "search_recall": 0.5}
+    targets = bench_run.partitioned_targets(
+        {
+            "10": {
+                **row,
+                "peak_rss_mb": 1,
+                "wall_over_cpu": 0.5,
+                "edit_one_s": 1,
+                "largest_page_bytes": 1,
+                "largest_file_bytes": 1,
+                "cpu_s_per_report": 0.1,
+            }
+        },
+        {},
+    )
+    assert targets["search_query_bytes_gz_10"]["met"]
+    assert not targets["search_recall_missed_10"]["met"], "a recall below 1 misses the target"

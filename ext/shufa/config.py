@@ -77,6 +77,15 @@ def _partition(app: Sphinx, value: str) -> str:
     return value
 
 
+def _positive(name: str) -> Check:
+    def check(app: Sphinx, value: int) -> int:
+        if value < 1:
+            raise ConfigError(f"{PREFIX}{name}: {value} is too small; expected a whole number of at least 1")
+        return value
+
+    return check
+
+
 @dataclass(frozen=True)
 class ShufaConfig:
     """The options of the archive's plugins (conf.py names them with the ``shufa_`` prefix)."""
