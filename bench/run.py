@@ -1,6 +1,6 @@
 """The benchmark against plain Sphinx: `make bench` (N = 250 and 2,000) or `make bench N=250`.
 
-    python bench/run.py [N ...] [--seed 1] [--repeat 1]
+    python bench/run.py [N ...] [--seed 1] [--repeat 1] [--no-j2]
 
 For each N it generates a synthetic archive of N reports (bench/generate.py)
 into bench/work/n<N>/ (git-ignored) and measures, each Sphinx build a fresh
@@ -225,7 +225,7 @@ def search_cost(site: Path, seed: int) -> dict[str, Any]:
     }
 
 
-def bench_size(n: int, seed: int, repeat: int, snap: Snapshot) -> dict[str, Any]:
+def bench_size(n: int, seed: int, repeat: int, snap: Snapshot, j2: bool = True) -> dict[str, Any]:
     root = WORK / f"n{n}"
     if root.exists():
         shutil.rmtree(root)
@@ -269,7 +269,8 @@ def bench_size(n: int, seed: int, repeat: int, snap: Snapshot) -> dict[str, Any]
 
     full("ours", ours(1, "ours"))
     full("floor", floor_build)
-    full("ours_j2", ours(2, "ours_j2"))
+    if j2:
+        full("ours_j2", ours(2, "ours_j2"))
 
     def again(name: str) -> dict[str, Any]:
         args = sphinx_args(root / "ours-src", root / "ours-html", quiet=False, data=data)
@@ -309,7 +310,7 @@ def bench_size(n: int, seed: int, repeat: int, snap: Snapshot) -> dict[str, Any]
         "largest_file": file,
         "largest_file_bytes": file_bytes,
         "ours_full_s": builds["ours"]["wall_s"],
-        "ours_full_j2_s": builds["ours_j2"]["wall_s"],
+        "ours_full_j2_s": builds["ours_j2"]["wall_s"] if j2 else None,
         "floor_full_s": builds["floor"]["wall_s"],
         "noop_s": builds["noop"]["wall_s"],
         "edit_one_s": builds["edit_one"]["wall_s"],
@@ -323,7 +324,7 @@ def bench_size(n: int, seed: int, repeat: int, snap: Snapshot) -> dict[str, Any]
         "noop_reread": len(builds["noop"]["reread"]),
         "floor_noop_s": floor_noop["wall_s"],
         "peak_rss_mb": max(builds[b]["rss_mb"] for b in ("ours", "noop", "edit_one", "add_year")),
-        "peak_rss_mb_j2_per_process": builds["ours_j2"]["rss_mb"],
+        "peak_rss_mb_j2_per_process": builds["ours_j2"]["rss_mb"] if j2 else None,
         "floor_peak_rss_mb": builds["floor"]["rss_mb"],
         "ours_full_cpu_s": builds["ours"]["cpu_s"],
         "floor_full_cpu_s": builds["floor"]["cpu_s"],
@@ -346,7 +347,8 @@ def bench_size(n: int, seed: int, repeat: int, snap: Snapshot) -> dict[str, Any]
     }
     result["ours_over_floor"] = round(result["ours_full_s"] / result["floor_full_s"], 3)
     result["ours_over_floor_cpu"] = round(result["ours_full_cpu_s"] / result["floor_full_cpu_s"], 3)
-    result["j2_over_j1"] = round(result["ours_full_j2_s"] / result["ours_full_s"], 3)
+    if j2:
+        result["j2_over_j1"] = round(result["ours_full_j2_s"] / result["ours_full_s"], 3)
     result["s_per_report"] = round(result["ours_full_s"] / n, 5)
     result["cpu_s_per_report"] = round(result["ours_full_cpu_s"] / n, 5)
     result["floor_s_per_report"] = round(result["floor_full_s"] / n, 5)
@@ -620,6 +622,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[250, 2000], help="numbers of reports")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1, help="full builds per kind; the best counts")
+    parser.add_argument(
+        "--no-j2", dest="j2", action="store_false", help="skip the -j 2 build of the single-run sizes"
+    )
     args = parser.parse_args(argv)
     if importlib.util.find_spec("jieba") is None:
         # without it Sphinx's zh search indexes no Chinese, and the floor would be another floor
@@ -635,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         if n >= PARTITIONED_FROM:
             sizes[str(n)] = bench_partitioned(n, args.seed, snap)
         else:
-            sizes[str(n)] = bench_size(n, args.seed, args.repeat, snap)
+            sizes[str(n)] = bench_size(n, args.seed, args.repeat, snap, args.j2)
     info["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
 
     RESULTS.mkdir(exist_ok=True)
