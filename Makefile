@@ -98,9 +98,9 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: the benchmark against plain Sphinx (N=250 runs one size)
+## bench: the benchmark against plain Sphinx (N=250 runs one size; BENCHOPTS=--no-j2 skips -j 2)
 bench: $(VENV)/.installed-bench
-	$(BIN)/python bench/run.py $(N)
+	$(BIN)/python bench/run.py $(N) $(BENCHOPTS)
 
 ## serve: serve _build/html on http://127.0.0.1:8000
 serve: html
