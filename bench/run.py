@@ -54,7 +54,7 @@ sys.path.insert(0, str(HERE))
 
 import floor  # noqa: E402
 import generate  # noqa: E402
-import search_bytes as search_bytes_script  # noqa: E402
+import search_bytes as search_script  # noqa: E402
 
 WORK = HERE / "work"
 RESULTS = HERE / "results"
@@ -203,10 +203,14 @@ def search_cost(site: Path, seed: int) -> dict[str, Any]:
     ``search_query_bytes_gz`` is the median of the index bytes (gzip) a query downloads
     until its first results are shown; ``search_recall`` the lowest recall of the queries.
     """
-    if not Path(search_bytes_script.CHROMIUM).exists():
-        print(f"  search: not measured ({search_bytes_script.CHROMIUM} is missing: apt-get install chromium)")
+    if not Path(search_script.CHROMIUM).exists():
+        print(f"  search: not measured ({search_script.CHROMIUM} is missing: apt-get install chromium)")
         return {"search_query_bytes_gz": None, "search_recall": None}
-    measured = search_bytes_script.run(site, SEARCH_QUERIES, seed)
+    # (a process of its own: Playwright's sync API cannot run where an event loop already runs)
+    out = site.parent / f"{site.name}-search.json"
+    args = [sys.executable, str(HERE / "search_bytes.py"), str(site), "--queries", str(SEARCH_QUERIES)]
+    subprocess.run([*args, "--seed", str(seed), "--json", str(out)], check=True, stdout=subprocess.DEVNULL)
+    measured = json.loads(out.read_text(encoding="utf-8"))
     print(
         f"  search         {measured['median_index_bytes']:>8,.0f} B gzip per query (median of "
         f"{len(measured['queries'])}, max {measured['max_index_bytes']:,}), first results "
