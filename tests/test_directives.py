@@ -126,3 +126,28 @@ def test_unresolved_reference_warns_with_location(tmp_path):
     warnings = app.warning.getvalue()
     assert "index.md:" in warnings
     assert "unresolved report reference 'hexi/shufa/2023/s9'" in warnings
+
+
+def test_our_events_run_their_handlers_by_priority_and_fail_as_sphinx_would() -> None:
+    from types import SimpleNamespace
+
+    from sphinx.errors import ExtensionError
+    from sphinx.events import EventManager
+
+    from shufa.envstore import emit
+
+    app = SimpleNamespace(pdb=False)
+    events = EventManager(app)  # type: ignore[arg-type]
+    events.add("shufa-test")
+    seen = []
+    events.connect("shufa-test", lambda a, x: seen.append(("late", a is app, x)) or "late", priority=700)
+    events.connect("shufa-test", lambda a, x: seen.append(("early", a is app, x)) or "early", priority=100)
+    assert emit(events, "shufa-test", 7) == ["early", "late"]
+    assert seen == [("early", True, 7), ("late", True, 7)]
+
+    def broken(app, x):
+        raise ValueError("bad")
+
+    events.connect("shufa-test", broken, priority=500)
+    with pytest.raises(ExtensionError, match=r"broken.*shufa-test"):
+        emit(events, "shufa-test", 1)

@@ -33,6 +33,7 @@ from .core.series import section_topics, topic_anchors
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
 from .domain import report_ref
+from .envstore import emit
 from .markup import internal_link, span
 
 logger = logging.getLogger(__name__)
@@ -240,7 +241,7 @@ def add_topic_table(
         row = nodes.row()
         label = topics[key].label if key in topics else key
         heading = nodes.paragraph(label, label)
-        env.events.emit("shufa-topic-row", directive, county, kind, key, heading)
+        emit(env.events, "shufa-topic-row", directive, county, kind, key, heading)
         row += nodes.entry("", heading)
         for report in reports:
             target = report.section_for_topic(key)
@@ -257,7 +258,7 @@ def add_topic_table(
                         nodes.inline("", part_name(target.anchor)),
                     ),
                 )
-                env.events.emit("shufa-topic-cell", directive, report, target, cell)
+                emit(env.events, "shufa-topic-cell", directive, report, target, cell)
             row += nodes.entry("", cell)
         body += row
     caption = nodes.paragraph("", f"{kind.name}：各主题在历年报告中的位置", classes=["topic-table-caption"])

@@ -36,6 +36,7 @@ from .core.parts import CLOSING_HEADINGS
 from .core.problems import Code
 from .data import get_archive, get_load_result, note_model_dependency
 from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
+from .envstore import emit
 from .inline import paragraphs, text_nodes
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ class ReportPartDirective(SphinxDirective):
         pages = self.env.temp_data.setdefault("shufa_marks", {})
         if report.key not in pages:
             grouped: dict[tuple[str, str], list] = {}
-            for found in self.env.events.emit("shufa-report-marks", self, report):
+            for found in emit(self.env.events, "shufa-report-marks", self, report):
                 for at, name, start, end, node in found or ():
                     grouped.setdefault((at, name), []).append((start, end, node))
             pages[report.key] = grouped
@@ -134,7 +135,7 @@ class ReportPartDirective(SphinxDirective):
             block += para
             block += self.items(report, item.items, depth + 1)
             self.register(report, item.anchor, item.ids[1:], "item")
-            self.env.events.emit("shufa-report-item", self, report, item, block)
+            emit(self.env.events, "shufa-report-item", self, report, item, block)
             out.append(block)
         return out
 
@@ -167,7 +168,7 @@ class ReportDirective(ReportPartDirective):
         header = report_header(classes=["report-header"])
         header += self.breadcrumbs(report)
         header += self.header(report)
-        self.env.events.emit("shufa-report-header", self, report, header)
+        emit(self.env.events, "shufa-report-header", self, report, header)
         section += header
         if report.preamble:
             section += nodes.container(
@@ -296,7 +297,7 @@ class SectionDirective(ReportPartDirective):
         if section.text:
             node += self.field_paragraphs(report, section.anchor, "text", section.text)
         self.register(report, section.anchor, section.ids[1:], "section")
-        self.env.events.emit("shufa-report-part", self, report, section, node)
+        emit(self.env.events, "shufa-report-part", self, report, section, node)
         return node
 
 
@@ -331,7 +332,7 @@ class ClosingDirective(ReportPartDirective):
             node += self.field_paragraphs(report, part.anchor, "text", part.text)
         node += self.items(report, part.items)
         self.register(report, part.anchor, part.ids[1:], "section")
-        self.env.events.emit("shufa-report-part", self, report, part, node)
+        emit(self.env.events, "shufa-report-part", self, report, part, node)
         return [node]
 
 

@@ -1,14 +1,44 @@
 """What plugins keep in the Sphinx environment: dicts that live across builds, per-document
-stores that follow Sphinx's purges and parallel merges, and the pages plugins write themselves."""
+stores that follow Sphinx's purges and parallel merges, the pages plugins write themselves,
+and the emitting of the plugins' own events."""
 
 from __future__ import annotations
 
 import os
 import weakref
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError, SphinxError
+from sphinx.events import EventManager
+
+
+def emit(events: EventManager, name: str, *args: Any) -> list[Any]:
+    """Emit one of our own events (``shufa-…``): :meth:`EventManager.emit` without its debug line.
+
+    Sphinx logs every event it emits at debug level with the ``repr`` of its arguments, and its
+    logger passes each record on to the handlers that drop it. Ours are emitted for every part,
+    item and table cell of every report, with the report (whose ``repr`` is its whole text)
+    among the arguments: at N = 2,000 that was 138,000 debug records, 5 % of a profiled build.
+    Handlers run in the same order (priority) and fail the same way as under Sphinx's emit.
+    """
+    results = []
+    for listener in sorted(events.listeners[name], key=attrgetter("priority")):
+        try:
+            results.append(listener.handler(events._app, *args))
+        except SphinxError:
+            raise
+        except Exception as exc:
+            if events._reraise_errors:
+                raise
+            module = getattr(listener.handler, "__module__", None)
+            raise ExtensionError(
+                f"Handler {listener.handler!r} for event {name!r} threw an exception", exc, modname=module
+            ) from exc
+    return results
 
 
 def env_dict(env: BuildEnvironment, attribute: str) -> dict:

@@ -23,6 +23,7 @@ from .core.model import Archive, County, Report
 from .core.summary import ReportStub, Summary
 from .data import get_archive, get_summary, note_model_dependency
 from .domain import doc_ref, report_ref
+from .envstore import emit
 from .inline import paragraphs, text_nodes
 
 
@@ -262,7 +263,7 @@ class CountyPageDirective(ListingDirective):
                     para += text_nodes(report.title)
                     items += nodes.list_item("", para)
                 section += items
-            self.env.events.emit("shufa-county-kind", self, county, kind, reports, section)
+            emit(self.env.events, "shufa-county-kind", self, county, kind, reports, section)
             page += section
         return [page]
 

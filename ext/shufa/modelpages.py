@@ -35,7 +35,7 @@ from .core.files import write_if_changed
 from .core.fingerprints import current_fingerprint
 from .core.model import Archive
 from .data import get_archive
-from .envstore import note_extra_pages
+from .envstore import emit, note_extra_pages
 from .markup import encode
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def model_pages(app: Sphinx, archive: Archive) -> Iterator[ModelPage]:
             reports = archive.reports_of(county.slug, kind.slug)
             if not reports:
                 continue
-            for found in app.events.emit("shufa-model-pages", county, kind, reports):
+            for found in emit(app.events, "shufa-model-pages", county, kind, reports):
                 yield from found or ()
 
 

@@ -41,7 +41,7 @@ from .core.files import write_if_changed
 from .core.model import Report
 from .core.partitions import HUB
 from .data import Run, get_run
-from .envstore import claimed, extra_pages
+from .envstore import claimed, emit, extra_pages
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def _generate(app: Sphinx) -> None:
     run = get_run(app.env)
     pages = generated_pages(run)
     # Other plugins add their own generated pages (the metric pages …) to the same set.
-    app.events.emit("shufa-generate-pages", run, pages)
+    emit(app.events, "shufa-generate-pages", run, pages)
     written, removed = write_pages(Path(app.srcdir), pages)
     if written or removed:
         logger.info(f"shufa: {written} generated page(s) written, {removed} removed")

@@ -73,8 +73,17 @@ class Summary:
     #: metric → ``county/kind`` → years with a value
     metric_years: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
+    #: county → its reports in the order of the summary; made on first use, made again when
+    #: reports were added (a listing asks for one county at a time: without it, a province's
+    #: topic page read the whole summary once per county)
+    _by_county: dict[str, list[ReportStub]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
+
     def merge(self, other: Summary) -> None:
         self.reports.update(other.reports)
+        self._indexed = -1
         for metric, counties in other.metric_years.items():
             self.metric_years.setdefault(metric, {}).update(counties)
 
@@ -83,8 +92,13 @@ class Summary:
 
     def of_counties(self, counties: Iterable[str]) -> Iterator[ReportStub]:
         """The reports of *counties*, in the order of the summary (county, kind, year)."""
+        if self._indexed != len(self.reports):
+            self._by_county = {}
+            for report in self.reports.values():
+                self._by_county.setdefault(report.county, []).append(report)
+            self._indexed = len(self.reports)
         wanted = set(counties)
-        return (r for r in self.reports.values() if r.county in wanted)
+        return (r for county, reports in self._by_county.items() if county in wanted for r in reports)
 
     def count(self, key: Any, reports: Iterable[ReportStub] | None = None) -> Counter:
         """How many reports fall under each value of ``key(report)``."""
