@@ -371,7 +371,9 @@ WORKERS = 2
 
 
 def largest_file(out: Path, pattern: str = "*") -> tuple[str, int]:
-    found = max((p for p in out.rglob(pattern) if p.is_file()), key=lambda p: p.stat().st_size)
+    """The largest file of the site in *out* (Sphinx's doctrees, kept there by a plain build, are not)."""
+    files = (p for p in out.rglob(pattern) if p.is_file() and ".doctrees" not in p.relative_to(out).parts)
+    found = max(files, key=lambda p: p.stat().st_size)
     return found.relative_to(out).as_posix(), found.stat().st_size
 
 
