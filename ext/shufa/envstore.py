@@ -22,7 +22,8 @@ def emit(events: EventManager, name: str, *args: Any) -> list[Any]:
     Sphinx logs every event it emits at debug level with the ``repr`` of its arguments, and its
     logger passes each record on to the handlers that drop it. Ours are emitted for every part,
     item and table cell of every report, with the report (whose ``repr`` is its whole text)
-    among the arguments: at N = 2,000 that was 138,000 debug records, 5 % of a profiled build.
+    among the arguments: at N = 2,000 they made 82,000 of the build's 138,000 debug records,
+    about 1.5 % of a profiled build.
     Handlers run in the same order (priority) and fail the same way as under Sphinx's emit.
     """
     results = []
