@@ -126,9 +126,28 @@ def _differences(mine: dict[str, bytes], clean: dict[str, bytes]) -> list[str]:
     return found
 
 
+#: Appended to the test's copy of conf.py: with STOP_WRITING set, the build stops itself (SIGSTOP)
+#: as it writes its first page, so that the test kills it mid-write for certain (watching its
+#: progress output raced: a busy machine let the build finish its few pages before the kill).
+STOP_HOOK = """
+
+def setup(app):
+    import os
+    import signal
+
+    def stop(app, pagename, templatename, context, doctree):
+        if os.environ.pop("STOP_WRITING", None):
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+    app.connect("html-page-context", stop)
+"""
+
+
 def test_a_build_killed_while_writing_is_made_good_by_the_next(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
     src = archive_source(tmp_path)
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(STOP_HOOK)
     out = tmp_path / "out"
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_DATE}
     subprocess.run(_sphinx(src, out, data), check=True, env=env, capture_output=True)
@@ -136,26 +155,20 @@ def test_a_build_killed_while_writing_is_made_good_by_the_next(tmp_path: Path) -
     path.write_text(
         path.read_text(encoding="utf-8").replace('title: "', 'title: "（修订）', 1), encoding="utf-8"
     )
-    # the next build is killed once it has started writing pages
-    # (unbuffered, so that the progress line arrives as it is printed, not when the pipe's buffer fills);
-    # the build is stopped at once, shown to be mid-write by its marker, then killed
-    args = [a for a in _sphinx(src, out, data) if a != "-q"]
+    # the next build stops as it writes its first page, is shown to be mid-write by its marker,
+    # and is killed
     process = subprocess.Popen(
-        args,
-        env={**env, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
+        _sphinx(src, out, data), env={**env, "STOP_WRITING": "1"}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    for line in process.stdout:
-        if line.startswith("writing output... ["):  # (not the catalogues' bare "writing output...")
-            process.send_signal(signal.SIGSTOP)
-            break
-    assert (out / ".doctrees/shufa-writing.json").exists(), "the build was stopped while writing pages"
+    )  # fmt: skip
+    _, status = os.waitpid(process.pid, os.WUNTRACED)
+    assert os.WIFSTOPPED(status), "the build stopped itself while writing pages"
+    assert (out / ".doctrees/shufa-writing.json").exists()
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL
     subprocess.run(_sphinx(src, out, data), check=True, env=env, capture_output=True)
+    assert not (out / ".doctrees/shufa-writing.json").exists()
     assert _differences(_site(out), _clean_build(tmp_path, data)) == []
 
 
