@@ -57,6 +57,7 @@ from .core.problems import Code
 from .data import get_archive, loaded_run
 from .directives import report_closing, report_header, report_item, report_page, report_section
 from .envstore import claim, per_document_store
+from .markup import add_html_node
 
 logger = logging.getLogger(__name__)
 
@@ -297,10 +298,6 @@ def visit_print_citation(self: HTML5Translator, node: print_citation) -> None:
     raise nodes.SkipNode
 
 
-def skip(self: Any, node: nodes.Element) -> None:
-    raise nodes.SkipNode
-
-
 # --- downloads and the build's memory --------------------------------------------------------
 
 
@@ -334,22 +331,8 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, remo
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.data")
     app.setup_extension("shufa.config")
-    app.add_node(
-        cite_control,
-        html=(visit_cite_control, None),
-        latex=(skip, None),
-        text=(skip, None),
-        man=(skip, None),
-        texinfo=(skip, None),
-    )
-    app.add_node(
-        print_citation,
-        html=(visit_print_citation, None),
-        latex=(skip, None),
-        text=(skip, None),
-        man=(skip, None),
-        texinfo=(skip, None),
-    )
+    add_html_node(app, cite_control, visit_cite_control)
+    add_html_node(app, print_citation, visit_print_citation)
     app.setup_extension("shufa.assets")
     per_document_store(app, "shufa_citations")
     app.connect("env-get-outdated", _outdated)

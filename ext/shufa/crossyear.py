@@ -34,7 +34,7 @@ from .data import get_archive, note_model_dependency
 from .directives import section_topic
 from .domain import report_ref
 from .envstore import emit
-from .markup import internal_link, span
+from .markup import add_html_node, internal_link, span
 
 logger = logging.getLogger(__name__)
 
@@ -130,10 +130,6 @@ def visit_topic_years_html(self: HTML5Translator, node: topic_years) -> None:
         for href, text, title in node.get("links", [])
     )
     self.body.append(f'<p class="topic-years">{caption}{" · ".join(parts)}{more}</p>\n')
-    raise nodes.SkipNode
-
-
-def skip(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
@@ -271,9 +267,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.listings")
     app.add_event("shufa-topic-cell")  # (directive, report, section, cell paragraph)
     app.add_event("shufa-topic-row")  # (directive, county, kind, topic key, the row's label paragraph)
-    others = {name: (skip, None) for name in ("latex", "text", "man", "texinfo")}
-    app.add_node(year_switcher, html=(visit_year_switcher_html, None), **others)
-    app.add_node(topic_years, html=(visit_topic_years_html, None), **others)
+    add_html_node(app, year_switcher, visit_year_switcher_html)
+    add_html_node(app, topic_years, visit_topic_years_html)
     app.connect("shufa-report-header", add_year_switcher)
     app.connect("shufa-report-part", add_topic_years)
     app.connect("shufa-county-kind", add_topic_table)

@@ -18,7 +18,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .core.figures import Spans
 from .core.redaction import REDACTION, REDACTION_TITLE
-from .markup import encode
+from .markup import OTHER_BUILDERS, encode
 
 
 class redaction(nodes.inline):
@@ -136,6 +136,6 @@ def visit_figure_text(self: Any, node: figure_value) -> None:
 def setup(app: Sphinx) -> dict[str, object]:
     # Other builders fall back to their visit_inline (Sphinx dispatches along the MRO).
     app.add_node(redaction, html=(visit_redaction_html, None))
-    others = {name: (visit_figure_text, None) for name in ("latex", "text", "man", "texinfo")}
+    others = {name: (visit_figure_text, None) for name in OTHER_BUILDERS}
     app.add_node(figure_value, html=(visit_figure_html, None), **others)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

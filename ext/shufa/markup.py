@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
 _ENCODE = HTML5Translator.special_characters
@@ -23,3 +25,16 @@ def internal_link(builder: Any, from_page: str, docname: str, anchor: str, title
     """A link from page *from_page* to *docname*#*anchor* as Sphinx writes a resolved reference."""
     uri = builder.get_relative_uri(from_page, docname) + (f"#{anchor}" if anchor else "")
     return f'<a class="reference internal" href="{encode(uri)}" title="{encode(title)}">{inner}</a>'
+
+
+#: The builders other than HTML that Sphinx ships: a node only HTML shows is left out of them.
+OTHER_BUILDERS = ("latex", "text", "man", "texinfo")
+
+
+def _leave_out(self: Any, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+def add_html_node(app: Sphinx, node: type[nodes.Element], visit: Any) -> None:
+    """Register *node*, written by *visit* in HTML and left out by every other builder."""
+    app.add_node(node, html=(visit, None), **{name: (_leave_out, None) for name in OTHER_BUILDERS})
