@@ -27,7 +27,6 @@ that writes the county, and depend on nothing else.
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,7 +39,7 @@ from sphinx.util.osutil import relative_uri
 from .assets import RULES_FILE
 from .compare import side_html
 from .core.exporting import reading_file
-from .core.files import write_if_changed
+from .core.files import script_json, write_if_changed
 from .core.fingerprints import current_fingerprint
 from .core.labels import cited_names
 from .core.metrics import chart
@@ -403,7 +402,7 @@ class ComparePickerPage(SeriesPage):
             "counties": {c.slug: {"name": c.name, "years": years} for c, years in self.neighbours()},
             "topics": {t.key: t.label for t in self.archive.topics.values()},
         }
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+        return script_json(document)
 
     def body(self) -> str:
         years = [r.year for r in self.reports]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .figures import find_figures, marked_fields
+from .files import script_json
 from .model import Archive, ClosingPart, County, Item, Report, Section
 from .originals import site_name
 from .parts import CLOSING_HEADINGS
@@ -311,7 +312,7 @@ def reading_document(archive: Archive, report: Report, url_of: UrlOf) -> dict[st
 def reading_script(document: dict[str, Any]) -> str:
     """The reading file: *document* set in ``ShufaReports`` by its key. Nothing in it can end a
     script element (``<`` is escaped)."""
-    payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    payload = script_json(document)
     key = json.dumps(document["key"])
     return f"(window.{READING_GLOBAL} = window.{READING_GLOBAL} || {{}})[{key}] = {payload};\n"
 

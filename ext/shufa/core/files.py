@@ -8,9 +8,11 @@ through :func:`write_if_changed` instead: a temporary file renamed over the old 
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -36,3 +38,10 @@ def write_if_changed(path: Path, text: str) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def script_json(value: Any, *, sort_keys: bool = False) -> str:
+    """*value* as compact JSON that is safe inside a script element or a ``.js`` file the site
+    loads: ``<`` is written ``\\u003c``, so that no text in it can end the element (``</script>``)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+    return text.replace("<", "\\u003c")

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .files import write_if_changed
+from .files import script_json, write_if_changed
 from .model import Archive
 from .searchterms import (
     INDEX_VERSION,
@@ -310,10 +310,8 @@ def _record(docname: str, text: PageText, meta: DocMeta) -> dict[str, Any]:
 
 
 def _json(value: Any) -> str:
-    # "<" escaped: "</script>" in a page can never close a script element holding the index
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace(
-        "<", "\\u003c"
-    )
+    # (keys sorted: the same index gives the same bytes, and digests, whatever the order of building)
+    return script_json(value, sort_keys=True)
 
 
 def _digest(text: str) -> str:
