@@ -7,6 +7,7 @@ import json
 import random
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,6 +23,7 @@ from shufa.core.loading import load_archive
 from shufa.core.model import Archive
 from shufa.core.searchindex import (
     BLOCK_MAX,
+    BUCKETS,
     CHUNK,
     INLINE,
     SHARD_TARGET,
@@ -32,6 +34,8 @@ from shufa.core.searchindex import (
     describe_page,
     merge_pieces,
     read_script,
+    update_piece,
+    write_pages,
     write_piece,
 )
 from shufa.core.searchquery import Site, href, run, run_all
@@ -845,3 +849,56 @@ def test_random_substrings_are_drawn_from_report_text() -> None:
     found = search_bytes.phrases(texts, 5, seed=1)
     assert all(f in "法治政府建设，行政复议" and 2 <= len(f) <= 8 for f in found)
     assert random.Random(1).random() == random.Random(1).random()
+
+
+# --- a piece patched after an edit -----------------------------------------------------------------
+
+
+def _piece_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _edited(page: SearchPage, extra: str, drop: str = "") -> SearchPage:
+    text = page.text
+    parts = [Part(p.anchor, p.label, p.text.replace(drop, "") if drop else p.text) for p in text.parts]
+    parts[-1] = Part(parts[-1].anchor, parts[-1].label, parts[-1].text + extra)
+    return SearchPage(PageText(text.title, text.report, parts, text.digest + extra + drop), page.meta)
+
+
+def test_a_piece_patched_after_an_edit_is_the_piece_built_whole(generated, tmp_path: Path) -> None:
+    """An edit of some pages patches the piece (only the terms that changed, in their buckets) and
+    gives, file for file, what building the whole piece again gives; long posting lists in
+    blocks included."""
+    archive, _ = generated
+    pages = model_pages(archive)
+    patched, whole = tmp_path / "patched", tmp_path / "whole"
+    write_piece(build_piece(pages, "p"), patched)
+    write_pages(pages, patched)
+    assert update_piece(pages, "p", patched) == 0  # nothing changed, nothing written
+    reports = sorted(d for d in pages if pages[d].meta.tier == 0)
+    edited = dict(pages)
+    # a sentence added, a common phrase taken out (a term that leaves a long list in blocks), a
+    # topic moved: the terms, the texts and the doc records of three pages change
+    edited[reports[0]] = _edited(pages[reports[0]], "县里新设了一个公共法律服务驿站，全年接待群众咨询九百余人次。")
+    edited[reports[7]] = _edited(pages[reports[7]], "", drop="法治")
+    meta = pages[reports[12]].meta
+    moved = dict(meta.topics)
+    first = next(iter(moved))
+    moved[first] = next(t for t in archive.topics if t != moved[first])
+    edited[reports[12]] = SearchPage(pages[reports[12]].text, replace(meta, topics=moved))
+    written = update_piece(edited, "p", patched)
+    assert written is not None and 0 < written < 200
+    write_piece(build_piece(edited, "p"), whole)
+    write_pages(edited, whole)
+    got, wanted = _piece_files(patched), _piece_files(whole)
+    assert sorted(got) == sorted(wanted)
+    assert [name for name in wanted if got[name] != wanted[name]] == []
+    common = PieceReader(whole).bucket(term_hash("法治") % BUCKETS)["法治"][0]
+    assert isinstance(common[1], list) and len(common[1]) > 1, "a long list, in blocks"
+    # the site merged from the patched piece answers as one from the piece built whole
+    site = site_of(merged(tmp_path / "m", {"": edited}, archive))
+    assert found_pages(site, "公共法律服务驿站") == {reports[0]}
+    # pages added, removed or reordered: no patch, the piece is built whole
+    fewer = {d: p for d, p in edited.items() if d != reports[3]}
+    assert update_piece(fewer, "p", patched) is None
+    assert update_piece(edited, "another", patched) is None

@@ -22,8 +22,11 @@ The partitioned build (``shufa_partition``): a partition's run writes its *piece
 ``<outdir>/_shufa/search/``; the hub's run (``hub``) merges every partition's
 piece (``<shufa_partitions_dir>/*/_shufa/search/``) and its own into the site's
 files, without tokenising them again and rebuilding only the shards whose
-buckets changed; the single run (``""``) does both. A piece is rebuilt only when
-the searchable text or the metadata of one of its pages changed.
+buckets changed; the single run (``""``) does both. A piece is written only when
+the searchable text or the metadata of one of its pages changed, and then only the
+terms, texts and records of those pages are patched
+(:func:`~shufa.core.searchindex.update_piece`); it is built whole when pages come,
+go or move in rank order.
 
 Sphinx's own searchindex.js keeps only the pages outside ``reports/`` (so it
 does not grow with the archive) and no terms: the ``zh`` search language
@@ -60,6 +63,8 @@ from .core.searchindex import (
     build_piece,
     describe_page,
     merge_pieces,
+    update_piece,
+    write_pages,
     write_piece,
 )
 from .core.searchterms import INDEX_VERSION, PageText, Part, redacted, title_only
@@ -192,11 +197,18 @@ def _piece(app: Sphinx, folder: Path, partition: str) -> PieceReader:
             return PieceReader(folder)
     except (FileNotFoundError, ValueError):
         pass
-    piece = build_piece(pages, partition)
-    written = write_piece(piece, folder)
+    # after an edit, only the terms of the pages that changed; the whole piece when pages came,
+    # went or moved in rank order
+    written = update_piece(pages, partition, folder)
+    how = "patched"
+    if written is None:
+        written = write_piece(build_piece(pages, partition), folder)
+        write_pages(pages, folder)
+        how = "built"
     write_if_changed(stamp, digest)
     logger.info(
-        f"shufa: search piece {partition or '(whole archive)'}: {len(pages):,} pages, {written} files written"
+        f"shufa: search piece {partition or '(whole archive)'} {how}: {len(pages):,} pages, "
+        f"{written} files written"
     )
     return PieceReader(folder)
 

@@ -13,7 +13,7 @@ The steps are modules of their own: :mod:`~shufa.core.registries`,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,6 +159,17 @@ def _scope(only: set[str] | None, registered: set[str]) -> Callable[[Path], bool
     return lambda rel: rel.parts[0] not in registered
 
 
+def _paths(data_dir: Path, in_scope: Callable[[Path], bool]) -> Iterator[Path]:
+    """Every path under *data_dir* in the scope, in sorted order; the folders of counties out of
+    scope are not walked at all (a partition of a national archive reads 1/30 of its folders)."""
+    for top in sorted(data_dir.iterdir()):
+        if not in_scope(Path(top.name)):
+            continue
+        yield top
+        if top.is_dir() and not top.is_symlink():
+            yield from sorted(top.rglob("*"))
+
+
 def _report_files(
     data_dir: Path, problems: list[Problem], in_scope: Callable[[Path], bool] = lambda rel: True
 ) -> list[Path]:
@@ -170,12 +181,10 @@ def _report_files(
         return []
     found = []
     root = data_dir.resolve()
-    for path in sorted(data_dir.rglob("*")):
+    for path in _paths(data_dir, in_scope):
         rel = path.relative_to(data_dir)
         if len(rel.parts) == 1 and (rel.name in TOP_LEVEL_FILES or rel.name == LOCK_NAME):
             continue  # read by their own readers, which refuse a link, a folder or a FIFO
-        if not in_scope(rel):
-            continue
         if path.is_symlink():
             problems.append(
                 Problem(

@@ -74,16 +74,63 @@ def redirected(entry: str, archive: Archive, current: set[str]) -> bool:
 def read_lock(path: Path) -> list[tuple[int, str]]:
     """(line number, entry) of every entry in the lock file; none when there is no lock.
 
-    Raises :class:`~shufa.core.problems.DataError` when the file cannot be read as text."""
+    Raises :class:`~shufa.core.problems.DataError` when the file cannot be read as text. The
+    entries of the file last read are kept while its size, time and inode stay the same: a
+    national archive's lock has some 700,000 lines, and a run checks it twice."""
     if not os.path.lexists(path):
         return []
+    try:
+        stat = os.stat(path)
+        key: tuple = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    except OSError:
+        key = ()
+    if key and _READ and _READ[0][0] == key:
+        return list(_READ[0][1])
     text = read_text_file(path, limit=MAX_LOCK_BYTES, kind="a text file of lock entries")
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if line and not line.startswith("#"):
             entries.append((number, line))
+    if key:
+        _READ[:] = [(key, tuple(entries))]
     return entries
+
+
+#: The lock file last read and its entries (see :func:`read_lock`).
+_READ: list[tuple[tuple, tuple[tuple[int, str], ...]]] = []
+
+
+def _by_page(owns: Callable[[str], bool]) -> Callable[[str], bool]:
+    """*owns* asked once per page (a report page has dozens of locked anchors)."""
+    known: dict[str, bool] = {}
+
+    def owns_page(page: str) -> bool:
+        found = known.get(page)
+        if found is None:
+            found = known[page] = owns(page)
+        return found
+
+    return owns_page
+
+
+def unloaded_reports(
+    result: LoadResult, data: Path, owns: Callable[[str], bool] | None = None
+) -> list[str]:
+    """Keys (``<county>/<kind>/<year>``) of report files that are there but did not load (their
+    problems are listed as such), among the reports whose pages this run writes (*owns*)."""
+    found = []
+    for county in sorted(os.listdir(data)) if data.is_dir() else ():
+        folder = data / county
+        if county.startswith(".") or not folder.is_dir():
+            continue
+        if owns is not None and not owns(f"reports/{county}/index"):
+            continue
+        for path in folder.glob("*/*.yaml"):
+            key = f"{county}/{path.parent.name}/{path.stem}"
+            if key not in result.archive.reports:
+                found.append(key)
+    return sorted(found)
 
 
 def entry_problem(entry: str) -> str | None:
@@ -112,20 +159,19 @@ def broken_entries(
     archive = result.archive
     if result.failed_registries & {"counties", "kinds", "topics"}:
         return []
-    failed_years = set()
-    failed_pages = set()
-    for path in data.glob("*/*/*.yaml"):
-        key = path.relative_to(data).with_suffix("").as_posix()
-        if key not in archive.reports:
-            failed_pages.add(f"reports/{key}.html")
-            failed_years.add(f"years/{path.stem}.html")
+    owns_page = _by_page(owns) if owns is not None else None
+    unloaded = unloaded_reports(result, data, owns_page)
+    explained = {f"reports/{key}.html" for key in unloaded}
+    explained |= {f"years/{key.rpartition('/')[2]}.html" for key in unloaded}
     current = published_anchors(archive, years)
     broken = []
     for number, entry in entries:
-        if owns is not None and not owns(entry.split("#", 1)[0].removesuffix(".html")):
-            continue  # another run's page: that run checks it
+        if entry in current:
+            continue
         page = entry.split("#", 1)[0]
-        if entry in current or redirected(entry, archive, current) or page in failed_pages | failed_years:
+        if owns_page is not None and not owns_page(page.removesuffix(".html")):
+            continue  # another run's page: that run checks it
+        if redirected(entry, archive, current) or page in explained:
             continue
         broken.append((number, entry))
     return broken
@@ -136,17 +182,14 @@ def unbuilt_pages(result: LoadResult, data: Path, owns: Callable[[str], bool] | 
     (listed as such). No lock problem names them, and the build must fail all the same, even
     where warnings do not fail it: a published page may not go missing quietly."""
     lock = data / LOCK_NAME
+    unloaded = unloaded_reports(result, data, _by_page(owns) if owns is not None else None)
+    if not unloaded:
+        return []
     try:
         locked = {entry.split("#", 1)[0] for _, entry in read_lock(lock)} if lock.is_file() else set()
     except DataError:
         return []
-    found = []
-    for path in data.glob("*/*/*.yaml"):
-        key = path.relative_to(data).with_suffix("").as_posix()
-        page = f"reports/{key}.html"
-        if key not in result.archive.reports and page in locked and (owns is None or owns(f"reports/{key}")):
-            found.append(page)
-    return sorted(found)
+    return sorted(page for key in unloaded if (page := f"reports/{key}.html") in locked)
 
 
 def write_lock(path: Path, entries: Iterable[str]) -> None:

@@ -51,6 +51,7 @@ from .model import Archive
 from .searchterms import (
     INDEX_VERSION,
     PageText,
+    Part,
     Posting,
     decode_postings,
     facet_term,
@@ -250,41 +251,46 @@ class Piece:
         return files
 
 
+def page_postings(text: PageText, meta: DocMeta) -> dict[str, tuple[int, ...]]:
+    """The terms of one page: each term with the numbers of the parts holding it (a term indexed
+    by page, :func:`~shufa.core.searchterms.is_page_term`, with none)."""
+    by_term: dict[str, list[int]] = {}
+    chars: set[str] = set()
+    for number, part in enumerate(text.parts):
+        normal = searchable(part.text)
+        for token in index_tokens(normal):
+            found = by_term.get(token)
+            if found is None:
+                by_term[token] = [number]
+            else:
+                found.append(number)
+        chars.update(page_chars(normal))
+        topic = meta.topics.get(part.anchor) if number else None
+        if topic:
+            by_term.setdefault(facet_term("t", topic), []).append(number)
+    terms = {term: tuple(numbers) for term, numbers in by_term.items()}
+    for term in (*chars, *facet_terms(meta.record)):
+        terms[term] = ()
+    return terms
+
+
+def _order(pages: Mapping[str, SearchPage]) -> list[str]:
+    return sorted(pages, key=lambda d: (pages[d].meta.tier, pages[d].meta.rank, d))
+
+
 def build_piece(pages: Mapping[str, SearchPage], partition: str) -> Piece:
     """Tokenise a partition's pages into its piece: doc table, postings and texts."""
-    order = sorted(pages, key=lambda d: (pages[d].meta.tier, pages[d].meta.rank, d))
     docs: dict[int, list[dict[str, Any]]] = {t: [] for t in TIERS}
     raw: dict[int, dict[str, list[Posting]]] = {t: {} for t in TIERS}
     texts: dict[str, list[list[str]]] = {}
-    for docname in order:
+    for docname in _order(pages):
         text, meta = pages[docname]
         local = len(docs[meta.tier])
         docs[meta.tier].append(_record(docname, text, meta))
         texts[docname] = [[p.anchor, p.text] for p in text.parts]
-        by_term: dict[str, list[int]] = {}
-        chars: set[str] = set()
-        for number, part in enumerate(text.parts):
-            normal = searchable(part.text)
-            for token in index_tokens(normal):
-                found = by_term.get(token)
-                if found is None:
-                    by_term[token] = [number]
-                else:
-                    found.append(number)
-            chars.update(page_chars(normal))
-            topic = meta.topics.get(part.anchor) if number else None
-            if topic:
-                by_term.setdefault(facet_term("t", topic), []).append(number)
         target = raw[meta.tier]
-        for term, numbers in by_term.items():
-            posting = (local, tuple(numbers))
-            found_list = target.get(term)
-            if found_list is None:
-                target[term] = [posting]
-            else:
-                found_list.append(posting)
-        for term in (*chars, *facet_terms(meta.record)):
-            posting = (local, ())
+        for term, numbers in page_postings(text, meta).items():
+            posting = (local, numbers)
             found_list = target.get(term)
             if found_list is None:
                 target[term] = [posting]
@@ -368,6 +374,131 @@ def write_piece(piece: Piece, folder: Path) -> int:
     for old in [*folder.glob("buckets/*.json"), *folder.glob("text/**/*.json")]:
         if old.relative_to(folder).as_posix() not in files:
             old.unlink()
+    return written
+
+
+# --- a piece patched after an edit ---------------------------------------------------------
+
+#: In a piece's folder: each page's text digest and metadata, as the piece holds them.
+PAGES_FILE = "pages.json"
+
+
+def _page_key(page: SearchPage) -> str:
+    meta = page.meta
+    return json.dumps(
+        [page.text.digest, meta.tier, list(meta.rank), dict(meta.record), dict(meta.topics)],
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def write_pages(pages: Mapping[str, SearchPage], folder: Path) -> None:
+    """Record what the piece in *folder* was made of (for :func:`update_piece`)."""
+    write_if_changed(folder / PAGES_FILE, _json({d: _page_key(p) for d, p in pages.items()}))
+
+
+def _decode(data: str | list[list[Any]] | None, by_part: bool) -> list[Posting]:
+    """A segment's postings of a term, from its code or its blocks (see :func:`_cut`)."""
+    if data is None:
+        return []
+    if isinstance(data, str):
+        return decode_postings(data, by_part)
+    postings: list[Posting] = []
+    for first, code in data:
+        postings += decode_postings(code, by_part, first - 1)
+    return postings
+
+
+def update_piece(pages: Mapping[str, SearchPage], partition: str, folder: Path) -> int | None:
+    """Patch the piece in *folder* for the pages whose text or metadata changed: the terms of
+    those pages that changed, in their buckets, their doc records and their texts. The files
+    come out as :func:`build_piece` and :func:`write_piece` would write them.
+
+    Returns the number of files written, or None when the piece must be built whole: no
+    record of its pages, another version, or pages added, removed or moved in rank order
+    (their local numbers, and every posting after them, would change)."""
+    try:
+        reader = PieceReader(folder)
+        known = json.loads((folder / PAGES_FILE).read_text(encoding="utf-8"))
+        docs = reader.docs()
+    except (OSError, ValueError, KeyError):
+        return None
+    if reader.partition != partition or not isinstance(known, dict) or set(known) != set(pages):
+        return None
+    order = _order(pages)
+    where: dict[str, tuple[int, int]] = {}
+    for tier in TIERS:
+        for local, record in enumerate(docs.get(tier, [])):
+            where[record["n"]] = (tier, local)
+    if order != [r["n"] for t in TIERS for r in docs.get(t, [])]:
+        return None
+    keys = {d: _page_key(p) for d, p in pages.items()}
+    changed = [d for d in order if known[d] != keys[d]]
+    if any(pages[d].meta.tier != where[d][0] for d in changed):
+        return None
+    # the postings that change: term → [(tier, local page, its part numbers or None)]
+    edits: dict[str, list[tuple[int, int, tuple[int, ...] | None]]] = defaultdict(list)
+    for docname in changed:
+        tier, local = where[docname]
+        _text, tier_, rank, record, topics = json.loads(known[docname])
+        parts = [Part(anchor, "", text) for anchor, text in reader.text(docname)]
+        old = page_postings(PageText("", False, parts, ""), DocMeta(tier_, tuple(rank), record, topics))
+        new = page_postings(*pages[docname])
+        for term in old.keys() | new.keys():
+            if old.get(term) != new.get(term):
+                edits[term].append((tier, local, new.get(term)))
+    manifest = reader.manifest
+    files: dict[str, str | None] = {}
+    by_bucket: dict[int, list[str]] = defaultdict(list)
+    for term in edits:
+        by_bucket[term_hash(term) % BUCKETS].append(term)
+    for bucket, terms in by_bucket.items():
+        entries = reader.bucket(bucket)
+        for term in terms:
+            by_part = not is_page_term(term)
+            tiers = entries.get(term, {})
+            for tier, local, numbers in edits[term]:
+                postings = [p for p in _decode(tiers.get(tier, [0, None])[1], by_part) if p[0] != local]
+                if numbers is not None:
+                    postings.append((local, numbers))
+                    postings.sort()
+                if postings:
+                    tiers[tier] = [len(postings), _cut(postings, by_part)]
+                else:
+                    tiers.pop(tier, None)
+            if tiers:
+                entries[term] = tiers
+            else:
+                entries.pop(term, None)
+        name = f"buckets/{bucket}.json"
+        if entries:
+            text = _json(entries)
+            files[name] = text
+            manifest["buckets"][str(bucket)] = _digest(text)
+            manifest["sizes"][str(bucket)] = _dictionary_size(entries)
+        else:
+            files[name] = None
+            manifest["buckets"].pop(str(bucket), None)
+            manifest["sizes"].pop(str(bucket), None)
+    for docname in changed:
+        tier, local = where[docname]
+        text, meta = pages[docname]
+        docs[tier][local] = _record(docname, text, meta)
+        page_text = _json([[p.anchor, p.text] for p in text.parts])
+        files[f"text/{docname}.json"] = page_text
+        manifest["texts"][docname] = _digest(page_text)
+    if changed:
+        all_docs = _json({str(t): docs.get(t, []) for t in TIERS})
+        files["docs.json"] = all_docs
+        manifest["docs"] = _digest(all_docs)
+    files["manifest.json"] = _json(manifest)
+    written = 0
+    for name, text in files.items():
+        if text is None:
+            (folder / name).unlink(missing_ok=True)
+        else:
+            written += write_if_changed(folder / name, text)
+    write_pages(pages, folder)
     return written
 
 

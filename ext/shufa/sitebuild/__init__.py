@@ -30,7 +30,7 @@ from pathlib import Path
 from ..core.partitions import HUB
 from .merge import forget, publish
 from .plan import Plan, Spec, hub_fingerprint, make_plan
-from .tasks import Outcome, build_partition, run_sphinx
+from .tasks import Outcome, build_partition, run_sphinx, up_to_date
 
 __all__ = ["Options", "build"]
 
@@ -54,6 +54,9 @@ class Options:
 def build(options: Options, say: Callable[[str], None] = print) -> int:
     """Build the site; returns the exit status (0: built; 1: a run reported problems)."""
     started = time.monotonic()
+    # what the runs write from now on has a later change time (less a margin: the file system's
+    # clock is coarser than this one)
+    since_ns = time.time_ns() - 1_000_000_000
     plan = make_plan(
         options.confdir.resolve(),
         options.docs.resolve(),
@@ -92,7 +95,9 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
         return 1
     outputs = {s.name: Path(s.outdir) for s in plan.specs} | {HUB: Path(plan.hub.outdir)}
     built = {o.name for o in [*outcomes, hub] if o.status == "built"}
-    files, placed, removed = publish(options.site, plan.archive, outputs, built, options.workdir / "runs")
+    files, placed, removed = publish(
+        options.site, plan.archive, outputs, built, options.workdir / "runs", since_ns
+    )
     record["files"] = files
     _record(options, record, started)
     say(
@@ -153,7 +158,30 @@ def _single(options: Options, say: Callable[[str], None]) -> int:
 
 
 def run_partitions(plan: Plan, options: Options, say: Callable[[str], None]) -> list[Outcome]:
-    """Every partition's run, as tasks on Dask; progress is said as each one ends."""
+    """Every partition's run, as tasks on Dask; progress is said as each one ends.
+
+    Partitions whose inputs are unchanged are told apart first and not sent at all (each task
+    checks again, under the partition's lock). With no scheduler given, a single partition to
+    build runs here, without a cluster: starting one costs more than it gives for one task."""
+    total = len(plan.specs)
+    outcomes = [Outcome(s.name, "skipped") for s in plan.specs if up_to_date(s)]
+    for done, outcome in enumerate(outcomes, 1):
+        say(f"[{done}/{total}] {outcome.name}: unchanged, not built again")
+    unchanged = {o.name for o in outcomes}
+    # The largest partitions first: the last to start are then the quickest to end.
+    specs = sorted((s for s in plan.specs if s.name not in unchanged), key=lambda s: -s.reports)
+    if not specs:
+        return outcomes
+    if len(specs) == 1 and not options.scheduler:
+        outcome = Outcome(**build_partition(specs[0].to_json()))
+        say(_progress(total, total, specs[0], outcome))
+        return [*outcomes, outcome]
+    return [*outcomes, *_on_dask(specs, options, say, len(outcomes), total)]
+
+
+def _on_dask(
+    specs: list[Spec], options: Options, say: Callable[[str], None], done: int, total: int
+) -> list[Outcome]:
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -162,7 +190,7 @@ def run_partitions(plan: Plan, options: Options, say: Callable[[str], None]) -> 
     else:
         workers = options.workers or os.cpu_count() or 1
         cluster = LocalCluster(
-            n_workers=min(workers, len(plan.specs)),
+            n_workers=min(workers, len(specs)),
             threads_per_worker=1,
             processes=True,
             # the worker's share of this machine; its Sphinx runs are held to it, or to the
@@ -175,8 +203,6 @@ def run_partitions(plan: Plan, options: Options, say: Callable[[str], None]) -> 
         client = Client(cluster)
     try:
         _check_shared_folder(client, options.workdir)
-        # The largest partitions first: the last to start are then the quickest to end.
-        specs = sorted(plan.specs, key=lambda s: -s.reports)
         futures = {
             client.submit(
                 build_partition, spec.to_json(), key=f"partition-{spec.name}", retries=2, pure=False
@@ -184,14 +210,14 @@ def run_partitions(plan: Plan, options: Options, say: Callable[[str], None]) -> 
             for spec in specs
         }
         outcomes = []
-        for done, future in enumerate(as_completed(futures), 1):
+        for done, future in enumerate(as_completed(futures), done + 1):
             spec = futures[future]
             try:
                 outcome = Outcome(**future.result())
             except Exception as exc:  # the task could not run at all, even on retry
                 outcome = Outcome(spec.name, "failed", [f"{spec.name}: the build task failed: {exc}"])
             outcomes.append(outcome)
-            say(_progress(done, len(futures), spec, outcome))
+            say(_progress(done, total, spec, outcome))
         return outcomes
     finally:
         client.close()

@@ -35,35 +35,49 @@ MARK = ".shufa-site"
 LIST = "files.json"
 
 
-def _files(root: Path) -> dict[str, Path]:
-    """Every file under *root* by its ``/``-separated path, ``_shufa/`` left out."""
-    found = {}
-    for folder, dirs, names in os.walk(root):
-        if folder == str(root):
-            dirs[:] = [d for d in dirs if d != PRIVATE]
-        rel_folder = os.path.relpath(folder, root)
-        for name in names:
-            rel = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
-            found[rel] = Path(folder, name)
+def _files(root: Path) -> dict[str, tuple[str, int]]:
+    """Every file under *root* by its ``/``-separated path, with its full path and its inode's
+    change time (ns); ``_shufa/`` left out."""
+    found: dict[str, tuple[str, int]] = {}
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if prefix or entry.name != PRIVATE:
+                        stack.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    found[prefix + entry.name] = (entry.path, entry.stat(follow_symlinks=False).st_ctime_ns)
     return found
 
 
-def run_files(archive: Archive, name: str, out: Path) -> dict[str, Path]:
-    """The site's files that run *name* gives (site path → the file in its output)."""
+def run_files(archive: Archive, name: str, out: Path) -> dict[str, tuple[str, int]]:
+    """The site's files that run *name* gives (site path → the file in its output, its ctime)."""
     wanted = {}
-    for rel, path in _files(out).items():
+    for rel, found in _files(out).items():
         if name != HUB and rel == "objects.inv":
-            wanted[f"inventories/{name}/objects.inv"] = path
+            wanted[f"inventories/{name}/objects.inv"] = found
         elif owner_of_file(archive, rel) == name:
-            wanted[rel] = path
+            wanted[rel] = found
     return wanted
 
 
 def publish(
-    site: Path, archive: Archive, outputs: dict[str, Path], built: set[str], runs: Path
+    site: Path,
+    archive: Archive,
+    outputs: dict[str, Path],
+    built: set[str],
+    runs: Path,
+    since_ns: int = 0,
 ) -> tuple[int, int, int]:
     """Make *site* hold the files of every run of *outputs* (name → output folder); the runs not
-    in *built* are taken as they were last published. Returns (files, placed, removed)."""
+    in *built* are taken as they were last published. Returns (files, placed, removed).
+
+    A file of a built run that the site had already and that nothing has touched since
+    *since_ns* (the build's start: its inode's change time is older) is the file the site links
+    to, and is not looked at again. A publish that does not finish leaves the site unknown, so
+    that the next one makes it whole from every run's output."""
     site.mkdir(parents=True, exist_ok=True)
     mark = site / MARK
     record = runs / "site.json"
@@ -71,12 +85,14 @@ def publish(
         known = json.loads(record.read_text(encoding="utf-8")) == mark.read_text(encoding="utf-8")
     except (OSError, ValueError):
         known = False
+    record.unlink(missing_ok=True)  # written again once the site is whole
     if not known:  # another site folder, or one made by hand: every run is published anew
         built = set(outputs)
-        for path in _files(site).values():
-            path.unlink()
+        since_ns = 0
+        for path, _ in _files(site).values():
+            os.unlink(path)
     old: dict[str, list[str]] = {}
-    new: dict[str, dict[str, Path] | list[str]] = {}
+    new: dict[str, dict[str, tuple[str, int]] | list[str]] = {}
     for name, out in outputs.items():
         listing = runs / name / LIST
         try:
@@ -86,25 +102,48 @@ def publish(
         new[name] = run_files(archive, name, out) if name in built else old[name]
     keep = {rel for files in new.values() for rel in files}
     removed = 0
-    for files in old.values():
+    emptied: set[Path] = set()
+    for name, files in old.items():
+        if name not in built and known:
+            continue  # a run not built again gives the files it gave
         for rel in set(files) - keep:
             (site / rel).unlink(missing_ok=True)
+            emptied.add((site / rel).parent)
             removed += 1
     placed = 0
     for name, files in new.items():
         if name not in built:
             continue
-        for rel, source in files.items():  # type: ignore[union-attr]
+        had = set(old[name]) if since_ns else set()
+        for rel, (source, changed) in files.items():  # type: ignore[union-attr]
+            if changed < since_ns and rel in had:
+                continue
             placed += _place(site / rel, source)
         write_if_changed(runs / name / LIST, json.dumps(sorted(files), ensure_ascii=False))
-    for folder, dirs, names in os.walk(site, topdown=False):
-        if not dirs and not names and folder != str(site):
-            Path(folder).rmdir()
+    if known:
+        _remove_empty(site, emptied)
+    else:  # made anew: whatever folder the old content left empty goes
+        for folder, dirs, names in os.walk(site, topdown=False):
+            if not dirs and not names and folder != str(site):
+                Path(folder).rmdir()
+    token = mark.read_text(encoding="utf-8") if known else secrets.token_hex(8)
     if not known:
-        token = secrets.token_hex(8)
         mark.write_text(token, encoding="utf-8")
-        write_if_changed(record, json.dumps(token))
+    write_if_changed(record, json.dumps(token))
     return len(keep), placed, removed
+
+
+def _remove_empty(site: Path, folders: set[Path]) -> None:
+    """Remove the folders of *folders* left empty, and their parents left empty, up to *site*
+    (only where files were removed: the site has 100,000 folders at national scale)."""
+    for folder in sorted(folders, key=lambda f: -len(f.parts)):
+        while folder != site and site in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty, or gone already
+                if folder.exists():
+                    break
+            folder = folder.parent
 
 
 def _place(target: Path, source: Path) -> int:

@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import importlib.metadata
 import json
+import os
 import re
 import sys
 from dataclasses import asdict, dataclass, field
@@ -112,22 +113,49 @@ def code_digest(confdir: Path, docs: Path) -> str:
     return digest.hexdigest()
 
 
-def data_digest(datadir: Path, counties: tuple[str, ...]) -> str:
-    """A digest of the registries, the lock and every file in the folders of *counties*."""
+def stat_lines(root: Path, prune: frozenset[str] = frozenset()) -> list[str]:
+    """``<path>:<size>:<mtime ns>`` of every file under *root* (paths relative to it, sorted),
+    the top-level folders in *prune* not walked. Sizes and times, not contents: the digests of
+    a national archive's 20,000 data files are taken at every build, a no-op one included."""
+    lines = []
+    for folder, dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        if rel == ".":
+            dirs[:] = [d for d in dirs if d not in prune]
+            rel = ""
+        else:
+            rel = rel.replace(os.sep, "/") + "/"
+        for name in names:
+            with contextlib.suppress(FileNotFoundError):
+                stat = os.stat(os.path.join(folder, name))
+                lines.append(f"{rel}{name}:{stat.st_size}:{stat.st_mtime_ns}\n")
+    lines.sort()
+    return lines
+
+
+def registries_digest(datadir: Path) -> str:
+    """A digest of the registries and the lock (inputs of every run)."""
     digest = hashlib.sha1()
     for name in sorted({*TOP_LEVEL_FILES, LOCK}):
         path = datadir / name
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for county in counties:
+    return digest.hexdigest()
+
+
+def county_digests(datadir: Path) -> tuple[dict[str, str], dict[str, int]]:
+    """A digest of each county folder's files (name, size, time) and its number of report
+    files, from one walk of the data folder."""
+    digests: dict[str, str] = {}
+    reports: dict[str, int] = {}
+    for county in sorted(os.listdir(datadir)) if datadir.is_dir() else ():
         folder = datadir / county
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                digest.update(f"{path.relative_to(datadir)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+        lines = stat_lines(folder)
+        digests[county] = hashlib.sha1("".join(lines).encode()).hexdigest()
+        reports[county] = sum(1 for line in lines if line.count("/") == 1 and line.split(":")[0].endswith(".yaml"))
+    return digests, reports
 
 
 def make_plan(
@@ -146,13 +174,13 @@ def make_plan(
     partitions = plan(archive)
     code = code_digest(confdir, docs)
     options = " ".join(sphinx_options)
-    reports = _reports_per_county(datadir)
+    digests, reports = county_digests(datadir)
+    registries_ = registries_digest(datadir)
     specs = []
     for partition in partitions:
         name = partition.name
-        fingerprint = hashlib.sha1(
-            f"{code}\n{options}\n{data_digest(datadir, partition.counties)}".encode()
-        ).hexdigest()
+        counties = "".join(f"\n{c}:{digests.get(c, '-')}" for c in partition.counties)
+        fingerprint = hashlib.sha1(f"{code}\n{options}\n{registries_}{counties}".encode()).hexdigest()
         specs.append(
             Spec(
                 name=partition.name,
@@ -195,23 +223,25 @@ def hub_fingerprint(plan: Plan, sphinx_options: list[str]) -> str:
     digest.update(
         f"{code_digest(Path(spec.confdir), Path(spec.docsdir))}\n{' '.join(sphinx_options)}\n".encode()
     )
-    digest.update(data_digest(Path(spec.datadir), ()).encode())
-    generated = {"reports", "years", "topics", "metrics", "provinces", "_build"}
-    for root in (Path(spec.docsdir), *(Path(s.outdir) / "_shufa" for s in plan.specs)):
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root)
-            if path.is_file() and rel.parts[0] not in generated:
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    digest.update(registries_digest(Path(spec.datadir)).encode())
+    # the pages the hub generates itself are not walked (a national archive has 100,000 of them)
+    digest.update("".join(stat_lines(Path(spec.docsdir), GENERATED)).encode())
+    for partition in plan.specs:
+        digest.update(f"\n{partition.name}\n".encode())
+        for handed in HANDED:
+            path = Path(partition.outdir, handed)
+            stat = path.stat() if path.is_file() else None
+            digest.update(f"{handed}:{stat and (stat.st_size, stat.st_mtime_ns)}\n".encode())
     return digest.hexdigest()
 
 
-def _reports_per_county(datadir: Path) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for path in datadir.glob("*/*/*.yaml"):
-        county = path.parts[-3]
-        found[county] = found.get(county, 0) + 1
-    return found
+#: What a partition hands the hub: its summary, and its search piece's manifest (which holds the
+#: digest of every other file of the piece, and is rewritten whenever one of them changes).
+HANDED = ("_shufa/summary.json", "_shufa/search/manifest.json")
+
+
+#: Folders of the hub's source folder written by the build itself (and the build folder).
+GENERATED = frozenset({"reports", "years", "topics", "metrics", "provinces", "_build"})
 
 
 _TITLE = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)

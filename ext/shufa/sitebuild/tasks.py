@@ -19,6 +19,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -107,6 +108,19 @@ def _watch_memory(process: subprocess.Popen, limit: int, over: threading.Event) 
         return
 
 
+def up_to_date(spec: Spec, state: dict | None = None) -> bool:
+    """Whether the last build of *spec* finished with the inputs it has now (and left what it
+    hands on: a partition's summary, the hub's output)."""
+    state = read_state(Path(spec.workdir)) if state is None else state
+    handed = Path(spec.outdir, "_shufa", "summary.json") if spec.name != HUB else Path(spec.outdir)
+    return bool(
+        spec.fingerprint
+        and state.get("status") == "built"
+        and state.get("fingerprint") == spec.fingerprint
+        and handed.exists()
+    )
+
+
 def build_partition(payload: str) -> dict:
     """The Dask task: build one partition (a :class:`Spec` as JSON) unless it is up to date.
 
@@ -120,13 +134,7 @@ def build_partition(payload: str) -> dict:
     with open(workdir / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         state = read_state(workdir)
-        handed = Path(spec.outdir, "_shufa", "summary.json") if spec.name != HUB else Path(spec.outdir)
-        if (
-            spec.fingerprint
-            and state.get("status") == "built"
-            and state.get("fingerprint") == spec.fingerprint
-            and handed.exists()
-        ):
+        if up_to_date(spec, state):
             return Outcome(spec.name, "skipped", worker=worker).to_dict()
         fresh = state.get("status") == "building"  # the last build was killed before it finished
         write_if_changed(workdir / STATE, json.dumps({"status": "building", "fingerprint": spec.fingerprint}))
@@ -145,6 +153,8 @@ def build_partition(payload: str) -> dict:
 def _worker_memory_limit() -> int:
     """The memory limit of the Dask worker running this task (``dask worker --memory-limit``, or the
     LocalCluster's share of this machine), which the Sphinx child is then held to; 0 outside Dask."""
+    if "distributed" not in sys.modules:
+        return 0  # not in a Dask worker (the hub's run, or a single partition run here)
     try:
         from distributed import get_worker
 
@@ -154,6 +164,8 @@ def _worker_memory_limit() -> int:
 
 
 def _worker_name() -> str:
+    if "distributed" not in sys.modules:
+        return "local"
     try:
         from distributed import get_worker
 
