@@ -855,7 +855,9 @@ def test_random_substrings_are_drawn_from_report_text() -> None:
 
 
 def _piece_files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _edited(page: SearchPage, extra: str, drop: str = "") -> SearchPage:
@@ -879,7 +881,9 @@ def test_a_piece_patched_after_an_edit_is_the_piece_built_whole(generated, tmp_p
     edited = dict(pages)
     # a sentence added, a common phrase taken out (a term that leaves a long list in blocks), a
     # topic moved: the terms, the texts and the doc records of three pages change
-    edited[reports[0]] = _edited(pages[reports[0]], "县里新设了一个公共法律服务驿站，全年接待群众咨询九百余人次。")
+    edited[reports[0]] = _edited(
+        pages[reports[0]], "县里新设了一个公共法律服务驿站，全年接待群众咨询九百余人次。"
+    )
     edited[reports[7]] = _edited(pages[reports[7]], "", drop="法治")
     meta = pages[reports[12]].meta
     moved = dict(meta.topics)

@@ -10,6 +10,7 @@ entries of the pages it writes, so together they check every entry once.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -22,13 +23,24 @@ from .data import data_dir, get_run, warn
 
 logger = logging.getLogger(__name__)
 
+#: In the doctree folder: the lock's entries of this run's pages, kept between builds.
+KEPT = "shufa-lock.json"
+
 
 def _check_lock(app: Sphinx) -> None:
     run = get_run(app.env)
     years = run.summary.years() if run.partition == HUB else None
     owns = run.owns if run.partition else None
     # the lock file's own problems (missing, unreadable, malformed) once: in the hub or a whole build
-    problems = lock_problems(run.result, data_dir(app), owns, years, whole_file=run.partition in ("", HUB))
+    problems = lock_problems(
+        run.result,
+        data_dir(app),
+        owns,
+        years,
+        whole_file=run.partition in ("", HUB),
+        keep=Path(app.doctreedir, KEPT),
+        scope=run.partition,
+    )
     for problem in problems:
         warn(problem)
     unbuilt = unbuilt_pages(run.result, data_dir(app), owns)

@@ -36,7 +36,7 @@ from .core.loading import LoadResult, load_archive
 from .core.model import Archive
 from .core.partitions import HUB, owner, plan
 from .core.problems import Code, Problem, display_path
-from .core.registries import load_registries
+from .core.registries import TOP_LEVEL_FILES, load_registries
 from .core.summary import Summary, summarize
 from .envstore import env_dict, per_document_store
 
@@ -65,6 +65,8 @@ class Run:
     merged: Summary | None = None
     #: fingerprints of the summary, by key (the summary does not change while a build runs)
     digests: dict[str, str] = field(default_factory=dict)
+    #: in the hub, a digest of the partitions' summaries as read
+    summary_digest: str = ""
 
     @functools.cached_property
     def summary(self) -> Summary:
@@ -90,6 +92,7 @@ def _load(app: Sphinx) -> None:
     only: set[str] | None = None
     problems: list[Problem] = []
     provinces: frozenset[str] = frozenset()
+    registries = None
     if partition:
         registries = load_registries(folder)
         skeleton = Archive(
@@ -118,17 +121,31 @@ def _load(app: Sphinx) -> None:
                     Code.FILE,
                 )
             )
-    result = load_archive(folder, cache=env_dict(env, "shufa_parse_cache"), only=only)
+    result = load_archive(folder, cache=env_dict(env, "shufa_parse_cache"), only=only, registries=registries)
     # figures found in earlier builds (shufa.core.figures), kept with the environment
     env.shufa_builds = getattr(env, "shufa_builds", 0) + 1
     figures.use_cache(env_dict(env, "shufa_figure_cache"), env.shufa_builds)
-    merged = _merged_summaries(app, problems) if partition == HUB else None
+    merged, digest = _merged_summaries(app, problems) if partition == HUB else (None, "")
+    if digest:  # the scopes are cut by province: the registries count too
+        digest = hashlib.sha1(f"{digest}{_registries_stamp(folder)}".encode()).hexdigest()
     if not partition:
         provinces = frozenset(result.archive.provinces)
     result.problems = sorted({*result.problems, *problems})
-    _RUNS[env] = Run(partition, result, provinces, merged)
+    _RUNS[env] = Run(partition, result, provinces, merged, summary_digest=digest)
     for problem in result.problems:
         warn(problem)
+
+
+def _registries_stamp(folder: Path) -> str:
+    """The registries by size and time."""
+    stamp = []
+    for name in sorted(TOP_LEVEL_FILES):
+        try:
+            stat = (folder / name).stat()
+            stamp.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            stamp.append(f"{name}:-")
+    return ";".join(stamp)
 
 
 def warn(problem: Problem) -> None:
@@ -139,9 +156,11 @@ def warn(problem: Problem) -> None:
         logger.warning(f"{problem.path}: {problem.message}", type="shufa", subtype=problem.code)
 
 
-def _merged_summaries(app: Sphinx, problems: list[Problem]) -> Summary:
-    """The summaries the partitions wrote (``<shufa_partitions_dir>/<name>/_shufa/summary.json``)."""
+def _merged_summaries(app: Sphinx, problems: list[Problem]) -> tuple[Summary, str]:
+    """The summaries the partitions wrote (``<shufa_partitions_dir>/<name>/_shufa/summary.json``),
+    merged, and a digest of what was read."""
     merged = Summary()
+    digest = hashlib.sha1()
     root = Path(app.confdir, app.config.shufa_partitions_dir) if app.config.shufa_partitions_dir else None
     if root is None or not root.is_dir():
         problems.append(
@@ -154,10 +173,12 @@ def _merged_summaries(app: Sphinx, problems: list[Problem]) -> Summary:
                 Code.FILE,
             )
         )
-        return merged
+        return merged, ""
     for path in sorted(root.glob(f"*/{SUMMARY_FILE}")):
         try:
-            merged.merge(summaries.load(path.read_text(encoding="utf-8")))
+            text = path.read_text(encoding="utf-8")
+            digest.update(f"{path.parts[-3]}\0{text}\0".encode())
+            merged.merge(summaries.load(text))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             problems.append(
                 Problem(
@@ -169,7 +190,7 @@ def _merged_summaries(app: Sphinx, problems: list[Problem]) -> Summary:
                     Code.FILE,
                 )
             )
-    return merged
+    return merged, digest.hexdigest()
 
 
 def _write_summary(app: Sphinx, exception: Exception | None) -> None:
@@ -267,11 +288,20 @@ WRITING = "shufa-writing.json"
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
     run = _RUNS[env]
+    # In the hub: with the partitions' summaries as they were at the last build, no page's
+    # summary scopes changed (every scope recorded was taken from that summary), and the
+    # 40-odd scopes over the whole country need not be digested again.
+    same = bool(run.summary_digest) and getattr(env, "shufa_summary_digest", None) == run.summary_digest
     stale = [
         docname
         for docname, deps in env.shufa_model_deps.items()
-        if any(_fingerprint(run, key) != digest for key, digest in deps.items())
+        if any(
+            _fingerprint(run, key) != digest
+            for key, digest in deps.items()
+            if not (same and key.startswith("summary:"))
+        )
     ]
+    env.shufa_summary_digest = run.summary_digest
     try:
         unfinished = json.loads(Path(app.doctreedir, WRITING).read_text(encoding="utf-8"))
     except (OSError, ValueError):

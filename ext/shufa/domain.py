@@ -11,7 +11,10 @@ label, so ``{ref}`` and intersphinx's ``std:label`` find it too.
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
 from docutils import nodes
@@ -26,6 +29,7 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
+from .core.files import write_if_changed
 from .core.labels import part_label, report_name
 from .core.partitions import HUB
 from .core.problems import Code
@@ -282,8 +286,52 @@ def _publish_labels(app: Sphinx, env: BuildEnvironment) -> None:
     env.domains["report"].publish_labels()
 
 
+#: In the hub's doctree folder: what its objects.inv was written from.
+INVENTORY_STAMP = "shufa-inventory.sha1"
+
+
+def _inventory_when_changed(app: Sphinx) -> None:
+    """In the hub, objects.inv (170,000 entries at 20,000 reports) is written again only when
+    what it lists can have changed: the partitions' summaries or the registries (the reports,
+    their parts and labels), a page of the hub read again, the project, or the plugins' code."""
+    builder = app.builder
+    dump = getattr(builder, "dump_inventory", None)
+    if dump is None or app.config.shufa_partition != HUB:
+        return
+
+    def dump_if_changed() -> None:
+        run = loaded_run(app.env)
+        code = sorted(
+            (name, Path(module.__file__).stat().st_mtime_ns)
+            for name, module in list(sys.modules.items())
+            if name.startswith("shufa") and getattr(module, "__file__", None)
+        )
+        key = hashlib.sha1(
+            repr(
+                [
+                    run.summary_digest if run is not None else None,
+                    sorted(app.env.all_docs.items()),
+                    app.config.project,
+                    app.config.version,
+                    code,
+                ]
+            ).encode()
+        ).hexdigest()
+        stamp = Path(app.doctreedir, INVENTORY_STAMP)
+        try:
+            if stamp.read_text(encoding="utf-8") == key and Path(builder.outdir, "objects.inv").is_file():
+                return
+        except OSError:
+            pass
+        dump()
+        write_if_changed(stamp, key)
+
+    builder.dump_inventory = dump_if_changed
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(ReportDomain)
+    app.connect("builder-inited", _inventory_when_changed)
     app.connect("warn-missing-reference", _warn_missing)
     app.connect("env-before-read-docs", _withdraw_labels)
     app.connect("env-updated", _publish_labels)

@@ -52,7 +52,7 @@ from .core.fingerprints import current_fingerprint
 from .core.model import Archive
 from .core.partitions import HUB, owner
 from .data import get_archive, get_run
-from .envstore import claim, env_dict, extra_pages
+from .envstore import claim, extra_pages
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,16 @@ def write_exports(app: Sphinx) -> int:
         write_if_changed(outdir / SCHEMA_FILE.name, SCHEMA_FILE.read_text(encoding="utf-8"))
     if run.partition == HUB:
         return 0
-    digests = env_dict(app.env, "shufa_export_digests")
+    # Kept in a file of their own: this runs at build-finished, after Sphinx saved the
+    # environment, where they would be lost and every file worked out again at every build.
+    kept = Path(app.doctreedir, EXPORT_DIGESTS)
+    try:
+        digests = json.loads(kept.read_text(encoding="utf-8"))
+        if not isinstance(digests, dict):
+            digests = {}
+    except (OSError, ValueError):
+        digests = {}
+    now: dict[str, str] = {}
     code = [Path(module.__file__).stat().st_mtime_ns for module in (exporting, reuse)]
     shared = repr((VERSION, config.html_baseurl, code))
     worked = 0
@@ -103,6 +112,7 @@ def write_exports(app: Sphinx) -> int:
             worked += _write_file(
                 outdir / county_file(county.slug),
                 digests,
+                now,
                 repr(parts),
                 lambda county=county: _dump(county_document(archive, county, url_of)),
                 app,
@@ -118,6 +128,7 @@ def write_exports(app: Sphinx) -> int:
                 worked += _write_file(
                     outdir / report_file(report),
                     digests,
+                    now,
                     repr(parts),
                     lambda report=report: _dump(report_document(archive, report, url_of)),
                     app,
@@ -125,21 +136,30 @@ def write_exports(app: Sphinx) -> int:
                 worked += _write_file(
                     outdir / reading_file(report),
                     digests,
+                    now,
                     repr(parts),
                     lambda report=report: reading_script(reading_document(archive, report, url_of)),
                     app,
                 )
+    write_if_changed(kept, json.dumps(now, ensure_ascii=False, sort_keys=True))
     return worked
 
 
-def _write_file(path: Path, digests: dict[str, str], state: str, make: Any, app: Sphinx) -> int:
+#: In the doctree folder: the digest of what each county and report file was worked out from.
+EXPORT_DIGESTS = "shufa-exports.json"
+
+
+def _write_file(
+    path: Path, before: dict[str, str], now: dict[str, str], state: str, make: Any, app: Sphinx
+) -> int:
+    """Write *path* unless it was made from the same *state* (*before*: the last build's
+    digests); its digest goes into *now* (the files of removed reports drop out)."""
     claim(app, path)
     key = path.as_posix()
-    digest = hashlib.sha1(state.encode()).hexdigest()
-    if digests.get(key) == digest and path.is_file():
+    digest = now[key] = hashlib.sha1(state.encode()).hexdigest()
+    if before.get(key) == digest and path.is_file():
         return 0
     write_if_changed(path, make())
-    digests[key] = digest
     return 1
 
 

@@ -44,7 +44,10 @@ class LoadResult:
 
 
 def load_archive(
-    data_dir: Path, cache: dict[str, Any] | None = None, only: set[str] | None = None
+    data_dir: Path,
+    cache: dict[str, Any] | None = None,
+    only: set[str] | None = None,
+    registries: Registries | None = None,
 ) -> LoadResult:
     """Load every file of *data_dir*; problems are collected, never raised.
 
@@ -58,7 +61,8 @@ def load_archive(
     and the hub together report every problem once.
     """
     data_dir = Path(data_dir)
-    registries = load_registries(data_dir)
+    if registries is None:  # (a caller that read them already passes them)
+        registries = load_registries(data_dir)
     problems = list(registries.problems)
     counties, kinds, topics, metrics = (
         registries.counties,

@@ -17,6 +17,7 @@ published reports has a lock: a missing one is an error, not a check turned off.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -114,9 +115,7 @@ def _by_page(owns: Callable[[str], bool]) -> Callable[[str], bool]:
     return owns_page
 
 
-def unloaded_reports(
-    result: LoadResult, data: Path, owns: Callable[[str], bool] | None = None
-) -> list[str]:
+def unloaded_reports(result: LoadResult, data: Path, owns: Callable[[str], bool] | None = None) -> list[str]:
     """Keys (``<county>/<kind>/<year>``) of report files that are there but did not load (their
     problems are listed as such), among the reports whose pages this run writes (*owns*)."""
     found = []
@@ -211,6 +210,8 @@ def lock_problems(
     *,
     creating: bool = False,
     whole_file: bool = True,
+    keep: Path | None = None,
+    scope: str = "",
 ) -> list[Problem]:
     """Every problem of the lock: a missing lock in an archive with reports (unless *creating*
     it), a file that cannot be read, malformed entries, and every locked entry nothing keeps.
@@ -218,7 +219,12 @@ def lock_problems(
     In a partitioned build each run checks the entries of the pages it writes (*owns*, by page
     name); the hub passes the *years* of every report, which its archive does not hold. The
     problems of the file itself (missing, unreadable, malformed lines) are reported by the run
-    that is given *whole_file* (the hub, or a build of the whole archive), once."""
+    that is given *whole_file* (the hub, or a build of the whole archive), once.
+
+    *keep*, a file of the run's own, keeps between builds the entries of the run's pages and the
+    problems of malformed lines, for as long as the lock, the registries and *scope* (what the
+    run builds) stay the same: a national archive's lock has some 700,000 entries, of which a
+    run owns a thirtieth, and the same lines need not be read and matched at every build."""
     lock = data / LOCK_NAME
     shown = display_path(lock)
     if not os.path.lexists(lock):
@@ -235,23 +241,36 @@ def lock_problems(
                 "anchor-lock",
             )
         ]
-    try:
-        entries = read_lock(lock)
-    except DataError as exc:
-        return (
-            [Problem(p.path, p.line, p.col, p.message, "anchor-lock") for p in exc.problems]
-            if whole_file
-            else []
-        )
-    problems = []
-    good = []
-    for number, entry in entries:
-        wrong = entry_problem(entry)
-        if wrong is None:
-            good.append((number, entry))
-        elif whole_file:
-            problems.append(Problem(shown, number, 1, wrong, "anchor-lock"))
-    broken = broken_entries(result, good, data, owns, years)
+    key = _keep_key(lock, data, owns is not None, whole_file, scope) if keep is not None else None
+    kept = _read_kept(keep, key) if keep is not None else None
+    if kept is not None:
+        mine, malformed = kept
+        problems = [Problem(shown, number, 1, message, "anchor-lock") for number, message in malformed]
+    else:
+        try:
+            entries = read_lock(lock)
+        except DataError as exc:
+            return (
+                [Problem(p.path, p.line, p.col, p.message, "anchor-lock") for p in exc.problems]
+                if whole_file
+                else []
+            )
+        problems = []
+        mine = []
+        owns_page = _by_page(owns) if owns is not None else None
+        for number, entry in entries:
+            wrong = entry_problem(entry)
+            if wrong is not None:
+                if whole_file:
+                    problems.append(Problem(shown, number, 1, wrong, "anchor-lock"))
+            elif owns_page is None or owns_page(entry.split("#", 1)[0].removesuffix(".html")):
+                mine.append((number, entry))
+        if keep is not None and key is not None:
+            malformed = [[p.line, p.message] for p in problems]
+            write_if_changed(
+                keep, json.dumps({"key": key, "mine": mine, "malformed": malformed}, ensure_ascii=False)
+            )
+    broken = broken_entries(result, mine, data, owns, years)
     # a page that is gone is one problem, not one per anchor it had
     gone = {entry for _, entry in broken if "#" not in entry}
     anchors: dict[str, int] = {}
@@ -276,6 +295,34 @@ def lock_problems(
             )
         )
     return problems
+
+
+def _keep_key(lock: Path, data: Path, owned: bool, whole_file: bool, scope: str) -> list | None:
+    """What the kept entries of a run depend on: the lock and the registries that say which run
+    owns a page (by size, time and inode), and the run."""
+    found: list = [scope, owned, whole_file]
+    for path in (lock, data / "counties.yaml", data / "provinces.yaml"):
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            found.append(None)
+            continue
+        except OSError:
+            return None
+        found.append([stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino])
+    return found
+
+
+def _read_kept(keep: Path, key: list | None) -> tuple[list[tuple[int, str]], list[list]] | None:
+    if key is None:
+        return None
+    try:
+        kept = json.loads(keep.read_text(encoding="utf-8"))
+        if kept["key"] != key:
+            return None
+        return [(n, e) for n, e in kept["mine"]], kept["malformed"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _has_report_files(data: Path) -> bool:

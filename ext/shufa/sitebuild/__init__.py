@@ -180,7 +180,7 @@ def run_partitions(plan: Plan, options: Options, say: Callable[[str], None]) -> 
 
 
 def _on_dask(
-    specs: list[Spec], options: Options, say: Callable[[str], None], done: int, total: int
+    specs: list[Spec], options: Options, say: Callable[[str], None], before: int, total: int
 ) -> list[Outcome]:
     from distributed import Client, LocalCluster, as_completed
 
@@ -210,7 +210,7 @@ def _on_dask(
             for spec in specs
         }
         outcomes = []
-        for done, future in enumerate(as_completed(futures), done + 1):
+        for done, future in enumerate(as_completed(futures), before + 1):
             spec = futures[future]
             try:
                 outcome = Outcome(**future.result())

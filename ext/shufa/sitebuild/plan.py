@@ -154,7 +154,9 @@ def county_digests(datadir: Path) -> tuple[dict[str, str], dict[str, int]]:
             continue
         lines = stat_lines(folder)
         digests[county] = hashlib.sha1("".join(lines).encode()).hexdigest()
-        reports[county] = sum(1 for line in lines if line.count("/") == 1 and line.split(":")[0].endswith(".yaml"))
+        reports[county] = sum(
+            1 for line in lines if line.count("/") == 1 and line.split(":")[0].endswith(".yaml")
+        )
     return digests, reports
 
 
