@@ -296,7 +296,7 @@ def _inventory_when_changed(app: Sphinx) -> None:
     their parts and labels), a page of the hub read again, the project, or the plugins' code."""
     builder = app.builder
     dump = getattr(builder, "dump_inventory", None)
-    if dump is None or app.config.shufa_partition != HUB:
+    if dump is None or getattr(app.config, "shufa_partition", "") != HUB:  # (the domain alone: no)
         return
 
     def dump_if_changed() -> None:
