@@ -158,6 +158,8 @@ def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behin
     assert build(options, lambda line: None) == 0
     statuses = {o["name"]: o["status"] for o in _record(root)["partitions"]}
     assert sorted(statuses.values()) == ["built", "skipped", "skipped"]
+    # one partition to build: built here, no cluster started for one task
+    assert [o["worker"] for o in _record(root)["partitions"] if o["status"] == "built"] == ["local"]
     assert "这是一句新加的话。" in (site / f"reports/{county}/{kind}/{year}.html").read_text(encoding="utf-8")
     # a report deleted from the data (never published: not in the lock): its page, downloads and
     # data file leave the site

@@ -173,10 +173,22 @@ def run_partitions(plan: Plan, options: Options, say: Callable[[str], None]) -> 
     if not specs:
         return outcomes
     if len(specs) == 1 and not options.scheduler:
-        outcome = Outcome(**build_partition(specs[0].to_json()))
+        spec = specs[0]
+        # held to the share of memory a worker of the local cluster would have
+        spec.memory_limit = spec.memory_limit or _worker_share(options)
+        outcome = Outcome(**build_partition(spec.to_json()))
         say(_progress(total, total, specs[0], outcome))
         return [*outcomes, outcome]
     return [*outcomes, *_on_dask(specs, options, say, len(outcomes), total)]
+
+
+def _worker_share(options: Options) -> int:
+    """This machine's memory divided among the workers a LocalCluster would start (as Dask's
+    ``memory_limit="auto"`` does)."""
+    import psutil
+
+    workers = options.workers or os.cpu_count() or 1
+    return int(psutil.virtual_memory().total / workers)
 
 
 def _on_dask(
