@@ -22,13 +22,14 @@ import os
 import secrets
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.partitions import HUB
-from .merge import forget, publish
+from .merge import Publication, forget
 from .plan import Plan, Spec, hub_fingerprint, make_plan
 from .tasks import Outcome, build_partition, run_sphinx, up_to_date
 
@@ -85,19 +86,27 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
         say(f"shufa: partition(s) with problems: {', '.join(failed)}; the site is not updated")
         return 1
     plan.hub.fingerprint = hub_fingerprint(plan, options.sphinx_options)
-    hub = Outcome(**build_partition(plan.hub.to_json()))
+    # The hub's run uses one core; the partitions' files are placed in the site meanwhile.
+    hub_result: list[dict] = []
+    hub_run = threading.Thread(target=lambda: hub_result.append(build_partition(plan.hub.to_json())))
+    hub_run.start()
+    publication = Publication(options.site, plan.archive, options.workdir / "runs", since_ns)
+    built = {o.name for o in outcomes if o.status == "built"}
+    publication.publish({s.name: Path(s.outdir) for s in plan.specs}, built)
+    hub_run.join()
+    hub = Outcome(**hub_result[0]) if hub_result else Outcome(HUB, "failed", ["hub: the run did not start"])
     record["hub"] = hub.to_dict()
     for line in hub.warnings:
         say(line)
     if hub.status == "failed":
         _record(options, record, started)
-        say("shufa: the hub's run reported problems; the site is not updated")
+        say(
+            "shufa: the hub's run reported problems; the pages across provinces are not updated "
+            "(the partitions' pages are: the next build makes the site whole again)"
+        )
         return 1
-    outputs = {s.name: Path(s.outdir) for s in plan.specs} | {HUB: Path(plan.hub.outdir)}
-    built = {o.name for o in [*outcomes, hub] if o.status == "built"}
-    files, placed, removed = publish(
-        options.site, plan.archive, outputs, built, options.workdir / "runs", since_ns
-    )
+    publication.publish({HUB: Path(plan.hub.outdir)}, {HUB} if hub.status == "built" else set())
+    files, placed, removed = publication.close()
     record["files"] = files
     _record(options, record, started)
     say(
@@ -215,11 +224,17 @@ def _on_dask(
         client = Client(cluster)
     try:
         _check_shared_folder(client, options.workdir)
+        # in this order (Dask's scheduler does not keep the order of submission by itself)
         futures = {
             client.submit(
-                build_partition, spec.to_json(), key=f"partition-{spec.name}", retries=2, pure=False
+                build_partition,
+                spec.to_json(),
+                key=f"partition-{spec.name}",
+                retries=2,
+                pure=False,
+                priority=len(specs) - i,
             ): spec
-            for spec in specs
+            for i, spec in enumerate(specs)
         }
         outcomes = []
         for done, future in enumerate(as_completed(futures), before + 1):

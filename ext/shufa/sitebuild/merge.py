@@ -63,74 +63,87 @@ def run_files(archive: Archive, name: str, out: Path) -> dict[str, tuple[str, in
     return wanted
 
 
-def publish(
-    site: Path,
-    archive: Archive,
-    outputs: dict[str, Path],
-    built: set[str],
-    runs: Path,
-    since_ns: int = 0,
-) -> tuple[int, int, int]:
-    """Make *site* hold the files of every run of *outputs* (name → output folder); the runs not
-    in *built* are taken as they were last published. Returns (files, placed, removed).
+class Publication:
+    """The site made from the runs' outputs, in steps: the partitions' files can be placed while
+    the hub still builds, then the hub's (:meth:`publish` once per group of runs, :meth:`close`
+    at the end).
 
     A file of a built run that the site had already and that nothing has touched since
     *since_ns* (the build's start: its inode's change time is older) is the file the site links
-    to, and is not looked at again. A publish that does not finish leaves the site unknown, so
-    that the next one makes it whole from every run's output."""
-    site.mkdir(parents=True, exist_ok=True)
-    mark = site / MARK
-    record = runs / "site.json"
-    try:
-        known = json.loads(record.read_text(encoding="utf-8")) == mark.read_text(encoding="utf-8")
-    except (OSError, ValueError):
-        known = False
-    record.unlink(missing_ok=True)  # written again once the site is whole
-    if not known:  # another site folder, or one made by hand: every run is published anew
-        built = set(outputs)
-        since_ns = 0
-        for path, _ in _files(site).values():
-            os.unlink(path)
-    old: dict[str, list[str]] = {}
-    new: dict[str, dict[str, tuple[str, int]] | list[str]] = {}
-    for name, out in outputs.items():
-        listing = runs / name / LIST
+    to, and is not looked at again. A publication that does not close leaves the site unknown,
+    so that the next one makes it whole from every run's output."""
+
+    def __init__(self, site: Path, archive: Archive, runs: Path, since_ns: int = 0) -> None:
+        self.site, self.archive, self.runs = site, archive, runs
+        site.mkdir(parents=True, exist_ok=True)
+        self.mark = site / MARK
+        self.record = runs / "site.json"
         try:
-            old[name] = json.loads(listing.read_text(encoding="utf-8"))
+            known = json.loads(self.record.read_text(encoding="utf-8")) == self.mark.read_text(
+                encoding="utf-8"
+            )
         except (OSError, ValueError):
-            old[name], built = [], built | {name}
-        new[name] = run_files(archive, name, out) if name in built else old[name]
-    keep = {rel for files in new.values() for rel in files}
-    removed = 0
-    emptied: set[Path] = set()
-    for name, files in old.items():
-        if name not in built and known:
-            continue  # a run not built again gives the files it gave
-        for rel in set(files) - keep:
-            (site / rel).unlink(missing_ok=True)
-            emptied.add((site / rel).parent)
-            removed += 1
-    placed = 0
-    for name, files in new.items():
-        if name not in built:
-            continue
-        had = set(old[name]) if since_ns else set()
-        for rel, (source, changed) in files.items():  # type: ignore[union-attr]
-            if changed < since_ns and rel in had:
+            known = False
+        self.known = known
+        self.record.unlink(missing_ok=True)  # written again once the site is whole
+        self.since_ns = since_ns if known else 0
+        if not known:  # another site folder, or one made by hand: every run is published anew
+            for path, _ in _files(site).values():
+                os.unlink(path)
+        #: every file the runs published so far give (a file may move from one run to another)
+        self.kept: set[str] = set()
+        self.files = self.placed = self.removed = 0
+        self.emptied: set[Path] = set()
+
+    def publish(self, outputs: dict[str, Path], built: set[str]) -> None:
+        """Place the files of the runs of *outputs* (name → output folder); the runs not in
+        *built* are taken as they were last published."""
+        site, runs = self.site, self.runs
+        if not self.known:
+            built = set(outputs)
+        old: dict[str, list[str]] = {}
+        new: dict[str, dict[str, tuple[str, int]] | list[str]] = {}
+        for name, out in outputs.items():
+            listing = runs / name / LIST
+            try:
+                old[name] = json.loads(listing.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                old[name], built = [], built | {name}
+            new[name] = run_files(self.archive, name, out) if name in built else old[name]
+        keep = {rel for files in new.values() for rel in files}
+        self.kept |= keep
+        self.files += len(keep)
+        for name, files in old.items():
+            if name not in built and self.known:
+                continue  # a run not built again gives the files it gave
+            for rel in set(files) - keep - self.kept:
+                (site / rel).unlink(missing_ok=True)
+                self.emptied.add((site / rel).parent)
+                self.removed += 1
+        for name, files in new.items():
+            if name not in built:
                 continue
-            placed += _place(site / rel, source)
-        write_if_changed(runs / name / LIST, json.dumps(sorted(files), ensure_ascii=False))
-    if known:
-        _remove_empty(site, emptied)
-    else:  # made anew: whatever folder the old content left empty goes
-        for folder, dirs, names in os.walk(site, topdown=False):
-            if not dirs and not names and folder != str(site):
-                Path(folder).rmdir()
-    token = mark.read_text(encoding="utf-8") if known else secrets.token_hex(8)
-    if not known:
-        mark.write_text(token, encoding="utf-8")
-    write_if_changed(record, json.dumps(token))
-    return len(keep), placed, removed
+            had = set(old[name]) if self.since_ns else set()
+            for rel, (source, changed) in files.items():  # type: ignore[union-attr]
+                if changed < self.since_ns and rel in had:
+                    continue
+                self.placed += _place(site / rel, source)
+            write_if_changed(runs / name / LIST, json.dumps(sorted(files), ensure_ascii=False))
+
+    def close(self) -> tuple[int, int, int]:
+        """The site is whole: its mark recorded. Returns (files, placed, removed)."""
+        site = self.site
+        if self.known:
+            _remove_empty(site, self.emptied)
+            token = self.mark.read_text(encoding="utf-8")
+        else:  # made anew: whatever folder the old content left empty goes
+            for folder, dirs, names in os.walk(site, topdown=False):
+                if not dirs and not names and folder != str(site):
+                    Path(folder).rmdir()
+            token = secrets.token_hex(8)
+            self.mark.write_text(token, encoding="utf-8")
+        write_if_changed(self.record, json.dumps(token))
+        return self.files, self.placed, self.removed
 
 
 def _remove_empty(site: Path, folders: set[Path]) -> None:
