@@ -237,21 +237,30 @@ def _on_dask(
         client = Client(cluster)
     try:
         _check_shared_folder(client, options.workdir)
-        # in this order (Dask's scheduler does not keep the order of submission by itself)
-        futures = {
-            client.submit(
-                build_partition,
-                spec.to_json(),
-                key=f"partition-{spec.name}",
-                retries=2,
-                pure=False,
-                priority=len(specs) - i,
-            ): spec
-            for i, spec in enumerate(specs)
-        }
+        # As many partitions in flight as the cluster has threads, the next (largest left) sent
+        # as one ends: submitted all at once, the scheduler placed them on workers up front and
+        # left a worker idle for a minute at a time (N = 20,000: 1,015 and 875 s of builds on
+        # the two workers in 1,253 s).
+        capacity = max(1, sum(client.nthreads().values()))  # type: ignore[attr-defined]
+        waiting = list(specs)
+        futures: dict = {}
+        running = as_completed()
+
+        def send(spec: Spec) -> None:
+            future = client.submit(
+                build_partition, spec.to_json(), key=f"partition-{spec.name}", retries=2, pure=False
+            )
+            futures[future] = spec
+            running.add(future)
+
+        for spec in waiting[:capacity]:
+            send(spec)
+        waiting = waiting[capacity:]
         outcomes = []
-        for done, future in enumerate(as_completed(futures), before + 1):
+        for done, future in enumerate(running, before + 1):
             spec = futures[future]
+            if waiting:
+                send(waiting.pop(0))
             try:
                 outcome = Outcome(**future.result())
             except Exception as exc:  # the task could not run at all, even on retry
