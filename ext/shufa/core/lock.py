@@ -75,31 +75,16 @@ def redirected(entry: str, archive: Archive, current: set[str]) -> bool:
 def read_lock(path: Path) -> list[tuple[int, str]]:
     """(line number, entry) of every entry in the lock file; none when there is no lock.
 
-    Raises :class:`~shufa.core.problems.DataError` when the file cannot be read as text. The
-    entries of the file last read are kept while its size, time and inode stay the same: a
-    national archive's lock has some 700,000 lines, and a run checks it twice."""
+    Raises :class:`~shufa.core.problems.DataError` when the file cannot be read as text."""
     if not os.path.lexists(path):
         return []
-    try:
-        stat = os.stat(path)
-        key: tuple = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    except OSError:
-        key = ()
-    if key and _READ and _READ[0][0] == key:
-        return list(_READ[0][1])
     text = read_text_file(path, limit=MAX_LOCK_BYTES, kind="a text file of lock entries")
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if line and not line.startswith("#"):
             entries.append((number, line))
-    if key:
-        _READ[:] = [(key, tuple(entries))]
     return entries
-
-
-#: The lock file last read and its entries (see :func:`read_lock`).
-_READ: list[tuple[tuple, tuple[tuple[int, str], ...]]] = []
 
 
 def _by_page(owns: Callable[[str], bool]) -> Callable[[str], bool]:
@@ -150,7 +135,8 @@ def broken_entries(
     owns: Callable[[str], bool] | None = None,
     years: Iterable[int] | None = None,
 ) -> list[tuple[int, str]]:
-    """Locked entries that nothing keeps.
+    """Locked entries of *entries* that nothing keeps (*entries*: those of the pages this run
+    writes, as :func:`lock_problems` selects them; *owns* says which report files are its own).
 
     Entries that a data problem already explains are left to that problem's message: the
     pages of a report whose file exists but did not load, the year pages of such a year, and
@@ -158,8 +144,7 @@ def broken_entries(
     archive = result.archive
     if result.failed_registries & {"counties", "kinds", "topics"}:
         return []
-    owns_page = _by_page(owns) if owns is not None else None
-    unloaded = unloaded_reports(result, data, owns_page)
+    unloaded = unloaded_reports(result, data, owns)
     explained = {f"reports/{key}.html" for key in unloaded}
     explained |= {f"years/{key.rpartition('/')[2]}.html" for key in unloaded}
     current = published_anchors(archive, years)
@@ -168,8 +153,6 @@ def broken_entries(
         if entry in current:
             continue
         page = entry.split("#", 1)[0]
-        if owns_page is not None and not owns_page(page.removesuffix(".html")):
-            continue  # another run's page: that run checks it
         if redirected(entry, archive, current) or page in explained:
             continue
         broken.append((number, entry))
@@ -181,7 +164,7 @@ def unbuilt_pages(result: LoadResult, data: Path, owns: Callable[[str], bool] | 
     (listed as such). No lock problem names them, and the build must fail all the same, even
     where warnings do not fail it: a published page may not go missing quietly."""
     lock = data / LOCK_NAME
-    unloaded = unloaded_reports(result, data, _by_page(owns) if owns is not None else None)
+    unloaded = unloaded_reports(result, data, owns)
     if not unloaded:
         return []
     try:
@@ -241,6 +224,7 @@ def lock_problems(
                 "anchor-lock",
             )
         ]
+    owns_page = _by_page(owns) if owns is not None else None
     key = _keep_key(lock, data, owns is not None, whole_file, scope) if keep is not None else None
     kept = _read_kept(keep, key) if keep is not None else None
     if kept is not None:
@@ -257,7 +241,6 @@ def lock_problems(
             )
         problems = []
         mine = []
-        owns_page = _by_page(owns) if owns is not None else None
         for number, entry in entries:
             wrong = entry_problem(entry)
             if wrong is not None:
@@ -270,7 +253,7 @@ def lock_problems(
             write_if_changed(
                 keep, json.dumps({"key": key, "mine": mine, "malformed": malformed}, ensure_ascii=False)
             )
-    broken = broken_entries(result, mine, data, owns, years)
+    broken = broken_entries(result, mine, data, owns_page, years)
     # a page that is gone is one problem, not one per anchor it had
     gone = {entry for _, entry in broken if "#" not in entry}
     anchors: dict[str, int] = {}

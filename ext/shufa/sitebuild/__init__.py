@@ -191,15 +191,15 @@ def run_partitions(plan: Plan, options: Options, say: Callable[[str], None]) -> 
     return [*outcomes, *_on_dask(specs, options, say, len(outcomes), total)]
 
 
-#: Dask settings of the local cluster. A worker is given a partition only when it is free
-#: (saturation 1.0: by default each worker also queues a second task, and at the end of a
-#: build one worker was left with two partitions while the other stood idle, 180 s at
-#: N = 20,000); the workers do not sample their own stacks (Dask's profiler, 4 % of a core
-#: each, which nothing here reads).
-LOCAL_CLUSTER = {
-    "distributed.scheduler.worker-saturation": 1.0,
-    "distributed.worker.profile.enabled": False,
-}
+#: Dask settings of the local cluster: the workers do not sample their own stacks (Dask's
+#: profiler, 4 % of a core each, which nothing here reads). Which worker builds what is decided
+#: by sending partitions as workers free up (:func:`_on_dask`).
+LOCAL_CLUSTER = {"distributed.worker.profile.enabled": False}
+
+
+def _local_workers(options: Options) -> int:
+    """Workers of the local cluster: as many as asked, else one per core."""
+    return options.workers or os.cpu_count() or 1
 
 
 def _worker_share(options: Options) -> int:
@@ -207,8 +207,7 @@ def _worker_share(options: Options) -> int:
     ``memory_limit="auto"`` does)."""
     import psutil
 
-    workers = options.workers or os.cpu_count() or 1
-    return int(psutil.virtual_memory().total / workers)
+    return int(psutil.virtual_memory().total / _local_workers(options))
 
 
 def _on_dask(
@@ -221,10 +220,9 @@ def _on_dask(
     if options.scheduler:
         client = Client(options.scheduler, timeout="30s")
     else:
-        workers = options.workers or os.cpu_count() or 1
         with dask.config.set(LOCAL_CLUSTER):
             cluster = LocalCluster(
-                n_workers=min(workers, len(specs)),
+                n_workers=min(_local_workers(options), len(specs)),
                 threads_per_worker=1,
                 processes=True,
                 # the worker's share of this machine; its Sphinx runs are held to it, or to the
