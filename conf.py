@@ -12,25 +12,25 @@ language = "zh_CN"
 extensions = [
     "myst_parser",
     "sphinx_design",
-    "shufa.data",  # the model: load and validate data/
-    "shufa.pages",  # generate the thin report, county and year pages
-    "shufa.domain",  # the `report` domain: targets, roles, objects.inv
-    "shufa.directives",  # report page blocks built from the model
-    "shufa.listings",  # home, county and year listings
-    "shufa.crossyear",  # year switcher, topics across years, topic × year tables
-    "shufa.compare",  # text reuse rates and year-to-year comparison pages
-    "shufa.metrics",  # figures marked in the text, series and charts, metric index
-    "shufa.anchors",  # the anchor lock: published anchors must keep resolving
-    "shufa.redirects",  # redirect pages at former county slugs, keeping the #fragment
-    "shufa.theme",  # CJK typography, chrome translations, bounded navigation
-    "shufa.schemadoc",  # the data-format reference, rendered from the schema
-    "shufa.memory",  # keep the garbage collector from rescanning the whole build
-    "shufa.citation",  # GB/T 7714 cite controls, BibTeX and CSL-JSON downloads
-    "shufa.sources",  # the original file of each report, offered as 原文 with its checksum
-    "shufa.search",  # Chinese search that finds phrases, places and figures, by section
-    "shufa.export",  # archive.json, sitemap.xml, page descriptions and Open Graph
-    "shufa.series",  # a county's years, latest, any two years compared, topic histories
-    "shufa.feeds",  # Atom feeds of new reports, the archive's and each county's
+    "shufa.plugins.data",  # the model: load and validate data/
+    "shufa.plugins.pages",  # generate the thin report, county and year pages
+    "shufa.plugins.domain",  # the `report` domain: targets, roles, objects.inv
+    "shufa.plugins.directives",  # report page blocks built from the model
+    "shufa.plugins.listings",  # home, county and year listings
+    "shufa.plugins.crossyear",  # year switcher, topics across years, topic × year tables
+    "shufa.plugins.compare",  # text reuse rates and year-to-year comparison pages
+    "shufa.plugins.metrics",  # figures marked in the text, series and charts, metric index
+    "shufa.plugins.anchors",  # the anchor lock: published anchors must keep resolving
+    "shufa.plugins.redirects",  # redirect pages at former county slugs, keeping the #fragment
+    "shufa.plugins.theme",  # CJK typography, chrome translations, bounded navigation
+    "shufa.plugins.schemadoc",  # the data-format reference, rendered from the schema
+    "shufa.plugins.memory",  # keep the garbage collector from rescanning the whole build
+    "shufa.plugins.citation",  # GB/T 7714 cite controls, BibTeX and CSL-JSON downloads
+    "shufa.plugins.sources",  # the original file of each report, offered as 原文 with its checksum
+    "shufa.plugins.search",  # Chinese search that finds phrases, places and figures, by section
+    "shufa.plugins.export",  # archive.json, sitemap.xml, page descriptions and Open Graph
+    "shufa.plugins.series",  # a county's years, latest, any two years compared, topic histories
+    "shufa.plugins.feeds",  # Atom feeds of new reports, the archive's and each county's
 ]
 
 shufa_data_dir = "data"

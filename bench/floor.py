@@ -394,7 +394,7 @@ def overview(archive: Archive) -> str:
 def shufa_directives(ext: Path = REPO / "ext" / "shufa") -> set[str]:
     """Names of the directives our plugins register (read from their setup())."""
     names: set[str] = set()
-    for module in ext.glob("*.py"):
+    for module in (ext / "plugins").glob("*.py"):
         names.update(re.findall(r"add_directive\(\s*\"([^\"]+)\"", module.read_text(encoding="utf-8")))
     return names
 
@@ -460,7 +460,7 @@ def write_floor(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
     shutil.copy(conf, src / "_repo_conf.py")
-    (src / "conf.py").write_text(FLOOR_CONF.format(static=str(ext / "static")), encoding="utf-8")
+    (src / "conf.py").write_text(FLOOR_CONF.format(static=str(ext / "plugins" / "static")), encoding="utf-8")
     return len(pages)
 
 

@@ -37,13 +37,13 @@ from run import WORK, ours_source  # noqa: E402
 
 #: Phases: label → (file suffix, function name); cumulative time of the function.
 PHASES = [
-    ("shufa: load data/ (shufa.data._load)", "shufa/data.py", "_load"),
-    ("shufa: generate pages (shufa.pages._generate)", "shufa/pages.py", "_generate"),
+    ("shufa: load data/ (shufa.data._load)", "shufa/plugins/data.py", "_load"),
+    ("shufa: generate pages (shufa.pages._generate)", "shufa/plugins/pages.py", "_generate"),
     ("read sources (Builder.read)", "sphinx/builders/__init__.py", "read"),
     ("  myst parse (MystParser.parse)", "myst_parser/parsers/sphinx_.py", "parse"),
-    ("  our report directive (ReportDirective.run)", "shufa/directives.py", "run"),
+    ("  our report directive (ReportDirective.run)", "shufa/plugins/directives.py", "run"),
     ("  pickle doctrees (write_doctree)", "sphinx/builders/__init__.py", "write_doctree"),
-    ("  env-get-outdated handlers (shufa.data._outdated)", "shufa/data.py", "_outdated"),
+    ("  env-get-outdated handlers (shufa.data._outdated)", "shufa/plugins/data.py", "_outdated"),
     ("write output (Builder.write)", "sphinx/builders/__init__.py", "write"),
     (
         "  resolve references (apply_post_transforms)",

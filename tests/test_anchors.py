@@ -13,7 +13,7 @@ from conftest import DATA, archive_source, build_archive, copy_data
 from shufa.commands import main
 from shufa.core.loading import load_archive
 from shufa.core.lock import published_anchors, read_lock
-from shufa.redirects import redirect_pages
+from shufa.plugins.redirects import redirect_pages
 
 SAMPLE = load_archive(DATA).archive
 
@@ -144,7 +144,7 @@ def test_comparison_pages_of_a_renamed_county_redirect_too(tmp_path: Path) -> No
 
 
 def test_redirect_titles_are_escaped(tmp_path: Path) -> None:
-    from shufa.redirects import render_redirect
+    from shufa.plugins.redirects import render_redirect
 
     html = render_redirect(
         "reports/a/x/2020.html", "reports/b/x/2020.html", '<script>alert("x")</script>', "注"

@@ -11,8 +11,8 @@ from sphinx.testing.util import SphinxTestApp
 
 from conftest import DATA, archive_source, copy_data, run_sphinx
 from shufa.core.loading import load_archive
-from shufa.data import Run
-from shufa.pages import generated_pages, write_pages
+from shufa.plugins.data import Run
+from shufa.plugins.pages import generated_pages, write_pages
 
 SAMPLE = load_archive(DATA).archive
 

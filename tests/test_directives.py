@@ -134,7 +134,7 @@ def test_our_events_run_their_handlers_by_priority_and_fail_as_sphinx_would() ->
     from sphinx.errors import ExtensionError
     from sphinx.events import EventManager
 
-    from shufa.envstore import emit
+    from shufa.plugins.shared.envstore import emit
 
     app = SimpleNamespace(pdb=False)
     events = EventManager(app)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from conftest import DATA, REPO, run_sphinx
 from shufa.core.labels import part_name
 from shufa.core.loading import load_archive
 from shufa.core.numerals import chinese_number
-from shufa.domain import expand_target
+from shufa.plugins.domain import expand_target
 
 SAMPLE = load_archive(DATA).archive
 

@@ -49,7 +49,7 @@ def test_layer_loads_no_sphinx_and_no_docutils(layer: str) -> None:
 
 def test_a_plugin_does_load_sphinx() -> None:
     # the check above can fail: importing a plugin loads Sphinx
-    assert "sphinx.application" in loaded_after_importing(["shufa.directives"])
+    assert "sphinx.application" in loaded_after_importing(["shufa.plugins.directives"])
 
 
 def imports_of(module: str) -> set[str]:
@@ -122,11 +122,11 @@ def test_python_m_shufa_knows_every_command(tmp_path: Path) -> None:
 def test_browser_code_takes_the_rules_from_the_core() -> None:
     # the digit table, the closing headings and the unit of search terms are written into
     # _static/shufa-rules.js from the core at build time, never copied into the scripts
-    from shufa.assets import rules
+    from shufa.plugins.assets import rules
 
     written = rules()
     assert written["numerals"][105] == "一百零五" and ["shortcomings", "存在的不足"] in written["closing"]
-    for script in (PACKAGE / "static").glob("*.js"):
+    for script in (PACKAGE / "plugins" / "static").glob("*.js"):
         text = script.read_text(encoding="utf-8")
         for copy in ("零一二三", "存在的不足", "下一步打算", "[0-9]+(?:"):
             assert copy not in text, (script.name, copy)

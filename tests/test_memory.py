@@ -44,10 +44,10 @@ def test_the_site_is_the_same_without_the_memory_plugin(tmp_path: Path, sample_s
     src = archive_source(tmp_path)
     conf = src / "conf.py"
     text = conf.read_text(encoding="utf-8")
-    assert '"shufa.memory",' in text
-    conf.write_text(text.replace('"shufa.memory",', ""), encoding="utf-8")
+    assert '"shufa.plugins.memory",' in text
+    conf.write_text(text.replace('"shufa.plugins.memory",', ""), encoding="utf-8")
     app = run_sphinx(src, confoverrides={"shufa_data_dir": str(DATA)})
-    assert "shufa.memory" not in app.extensions
+    assert "shufa.plugins.memory" not in app.extensions
     out = Path(app.outdir)
     compared = 0
     for page in sorted(sample_site.rglob("*.html")):
@@ -60,7 +60,7 @@ def test_the_site_is_the_same_without_the_memory_plugin(tmp_path: Path, sample_s
 
 
 def test_a_dismantled_doctree_holds_no_links() -> None:
-    from shufa.memory import dismantle
+    from shufa.plugins.memory import dismantle
 
     document = nodes.document(None, None)
     section = nodes.section("", nodes.title("", "标题"), nodes.paragraph("", "正文"))

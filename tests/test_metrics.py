@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from conftest import DATA
 from shufa.core.loading import load_archive
-from shufa.core.metrics import assign_metric, chart, qualifier_words, report_figures, series
+from shufa.core.metricseries import assign_metric, chart, qualifier_words, report_figures, series
 
 SAMPLE = load_archive(DATA).archive
 SVG = "{http://www.w3.org/2000/svg}"
@@ -210,7 +210,7 @@ def test_a_paragraph_full_of_figures_is_worked_out_in_linear_time() -> None:
 
 def test_clauses_answer_as_the_searches_did() -> None:
     """The looked-up clause and phrase agree with a plain search, wherever the figure is."""
-    from shufa.core.metrics import _CLAUSE_END, Clauses
+    from shufa.core.metricseries import _CLAUSE_END, Clauses
 
     text = "开展普法活动12场，出庭应诉率100%；收到复议申请，复议申请52件（含撤回）办结复议复议案件"
     clauses = Clauses(text)
@@ -231,7 +231,7 @@ def _marking_seconds(units: int) -> float:
 
     from docutils import nodes
 
-    from shufa.inline import paragraphs
+    from shufa.plugins.inline import paragraphs
 
     text = "\n".join([_DENSE] * units)  # one paragraph a line, a redaction and figures in each
     placed = [(m.start(), m.end(), nodes.inline()) for m in re.finditer(r"[0-9.]+[件场%份]", text)]

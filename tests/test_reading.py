@@ -18,8 +18,8 @@ from sphinx.testing.util import SphinxTestApp
 from conftest import DATA, archive_source, build_archive, run_sphinx
 from shufa.core.exporting import READING_GLOBAL
 from shufa.core.loading import load_archive
+from shufa.core.reportseries import series_topics, topic_anchors
 from shufa.core.reuse import baseline, comparisons, percent
-from shufa.core.series import series_topics, topic_anchors
 
 SAMPLE = load_archive(DATA).archive
 BASE = "https://fazhi.example.org/"

@@ -52,7 +52,7 @@ from shufa.core.searchterms import (
     searchable,
     term_hash,
 )
-from shufa.search import SearchChinese
+from shufa.plugins.search import SearchChinese
 
 sys.path.insert(0, str(REPO / "bench"))
 import generate as bench_generate

@@ -9,7 +9,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-LOCALE = Path(__file__).parents[1] / "ext/shufa/locale/zh_CN/LC_MESSAGES"
+LOCALE = Path(__file__).parents[1] / "ext/shufa/plugins/locale/zh_CN/LC_MESSAGES"
 
 
 def test_compiled_catalog_matches_its_source() -> None:

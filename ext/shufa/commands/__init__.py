@@ -17,10 +17,10 @@ from importlib import import_module
 COMMANDS: dict[str, str] = {
     "check": "shufa.commands.check",
     "import": "shufa.commands.import_",
-    "lock": "shufa.commands.lock",
-    "figures": "shufa.commands.figures",
+    "lock": "shufa.commands.lock_anchors",
+    "figures": "shufa.commands.list_figures",
     "check-links": "shufa.commands.check_links",
-    "export": "shufa.commands.export",
+    "export": "shufa.commands.export_archive",
     "build": "shufa.commands.build",
 }
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .metrics import series
+from .metricseries import series
 from .model import Archive
 
 #: Bump when the summary's shape changes (a hub refuses summaries of another version).

@@ -26,6 +26,6 @@ The pipeline, one module per step:
 
 from __future__ import annotations
 
-from .sources import FORMATS, ImportFailure, SourceText, read_source
+from .formats import FORMATS, ImportFailure, SourceText, read_source
 
 __all__ = ["FORMATS", "ImportFailure", "SourceText", "read_source"]

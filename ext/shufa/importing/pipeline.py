@@ -24,12 +24,12 @@ from ..core.validation import validate
 from ..core.yamlfile import YamlDocument, oversize, read_yaml
 from .artefacts import Artefact, Cleaned, remove_artefacts
 from .document import Built, build_document
+from .formats import ImportFailure, SourceText, read_source
+from .importsummary import Summary, TopicNote, UnplacedNote
 from .metadata import Metadata, detect
 from .provenance import Keeping, keep_original, plan_original
 from .roundtrip import first_difference, reading_text
-from .sources import ImportFailure, SourceText, read_source
 from .structure import Node, Outline, parse
-from .summary import Summary, TopicNote, UnplacedNote
 from .topics import TopicChoice, suggest_topic
 from .writing import dump_report, write_atomically
 

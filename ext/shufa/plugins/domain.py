@@ -29,10 +29,10 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from .core.files import write_if_changed
-from .core.labels import part_label, report_name
-from .core.partitions import HUB
-from .core.problems import Code
+from ..core.files import write_if_changed
+from ..core.labels import part_label, report_name
+from ..core.partitions import HUB
+from ..core.problems import Code
 from .data import loaded_archive, loaded_run
 
 logger = logging.getLogger(__name__)

@@ -52,9 +52,8 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
-from .assets import RULES_FILE
-from .core.files import write_if_changed
-from .core.searchindex import (
+from ..core.files import write_if_changed
+from ..core.searchindex import (
     META_FILE,
     SITE_DIR,
     MergeReport,
@@ -67,11 +66,12 @@ from .core.searchindex import (
     write_pages,
     write_piece,
 )
-from .core.searchterms import INDEX_VERSION, PageText, Part, redacted, title_only
+from ..core.searchterms import INDEX_VERSION, PageText, Part, redacted, title_only
+from .assets import RULES_FILE
 from .data import loaded_archive
 from .directives import report_item, report_page
-from .envstore import extra_pages, per_document_store
 from .inline import redaction
+from .shared.envstore import extra_pages, per_document_store
 
 logger = logging.getLogger(__name__)
 
@@ -334,14 +334,14 @@ class SearchChinese(SearchLanguage):
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.config")
+    app.setup_extension("shufa.plugins.config")
     app.add_search_language(SearchChinese)
     per_document_store(app, "shufa_search")
     app.connect("doctree-read", _read)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("html-page-context", _page_context)
     app.connect("builder-inited", _builder_inited)
-    app.setup_extension("shufa.assets")
+    app.setup_extension("shufa.plugins.assets")
     return {
         "version": "1",
         "env_version": INDEX_VERSION,

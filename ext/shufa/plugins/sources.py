@@ -22,10 +22,10 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .core.model import Report
-from .core.originals import original_path, site_name
+from ..core.model import Report
+from ..core.originals import original_path, site_name
 from .data import data_dir, loaded_archive
-from .envstore import claim
+from .shared.envstore import claim
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def copy_originals(app: Sphinx, exception: BaseException | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.directives")
+    app.setup_extension("shufa.plugins.directives")
     app.connect("shufa-report-header", add_original)
     app.connect("build-finished", copy_originals)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

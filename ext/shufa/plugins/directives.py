@@ -30,14 +30,14 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .core.labels import part_label, report_name
-from .core.model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
-from .core.parts import CLOSING_HEADINGS
-from .core.problems import Code
+from ..core.labels import part_label, report_name
+from ..core.model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
+from ..core.parts import CLOSING_HEADINGS
+from ..core.problems import Code
 from .data import get_archive, get_load_result, note_model_dependency
 from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
-from .envstore import emit
 from .inline import paragraphs, text_nodes
+from .shared.envstore import emit
 
 logger = logging.getLogger(__name__)
 
@@ -337,9 +337,9 @@ class ClosingDirective(ReportPartDirective):
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.data")
-    app.setup_extension("shufa.inline")
-    app.setup_extension("shufa.domain")
+    app.setup_extension("shufa.plugins.data")
+    app.setup_extension("shufa.plugins.inline")
+    app.setup_extension("shufa.plugins.domain")
     # Other plugins add to a report page through these events (crossyear links, citations …):
     # each handler gets the directive, the report, the model part and the node it may extend.
     app.add_event("shufa-report-header")  # (directive, report, header container)

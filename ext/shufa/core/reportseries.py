@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .metrics import PlacedFigure, report_figures
+from .metricseries import PlacedFigure, report_figures
 from .model import Archive, Report, Section
 from .reuse import baseline, inline_diff, printed_lines
 

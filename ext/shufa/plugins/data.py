@@ -28,17 +28,17 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .core import figures
-from .core import summary as summaries
-from .core.files import write_if_changed
-from .core.fingerprints import current_fingerprint
-from .core.loading import LoadResult, load_archive
-from .core.model import Archive
-from .core.partitions import HUB, owner, plan
-from .core.problems import Code, Problem, display_path
-from .core.registries import TOP_LEVEL_FILES, load_registries
-from .core.summary import Summary, summarize
-from .envstore import env_dict, per_document_store
+from ..core import figures
+from ..core import summary as summaries
+from ..core.files import write_if_changed
+from ..core.fingerprints import current_fingerprint
+from ..core.loading import LoadResult, load_archive
+from ..core.model import Archive
+from ..core.partitions import HUB, owner, plan
+from ..core.problems import Code, Problem, display_path
+from ..core.registries import TOP_LEVEL_FILES, load_registries
+from ..core.summary import Summary, summarize
+from .shared.envstore import env_dict, per_document_store
 
 logger = logging.getLogger(__name__)
 
@@ -327,7 +327,7 @@ def _written(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.config")
+    app.setup_extension("shufa.plugins.config")
     app.connect("builder-inited", _load, priority=300)
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _write_summary)

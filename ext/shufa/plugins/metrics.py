@@ -1,6 +1,6 @@
 """Sphinx plugin: figures over time — marked in the report text, as series on county pages, indexed.
 
-The figures, their metrics and series are :mod:`shufa.core.metrics`'s. In the
+The figures, their metrics and series are :mod:`shufa.core.metricseries`'s. In the
 text each figure becomes a ``<data>`` element with its value and, in words, its
 qualifier (160余场 → 至少 160 场), with its id (``f-<metric>``). County pages get,
 per report kind, a table of each metric across years with a small SVG chart
@@ -16,16 +16,16 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from . import tables
-from .core import metrics
-from .core.metrics import PlacedFigure, chart, format_value, report_figures, series, spoken
-from .core.model import Archive, County, Kind, Report
-from .core.partitions import HUB
+from ..core import metricseries
+from ..core.metricseries import PlacedFigure, chart, format_value, report_figures, series, spoken
+from ..core.model import Archive, County, Kind, Report
+from ..core.partitions import HUB
 from .data import Run, get_archive, note_model_dependency
 from .domain import doc_ref, report_ref
-from .envstore import env_dict
 from .inline import figure_value
 from .listings import ListingDirective
+from .shared import tables
+from .shared.envstore import env_dict
 
 
 def figure_node(archive: Archive, placed: PlacedFigure) -> figure_value:
@@ -224,15 +224,15 @@ def _keep_figures(app: Sphinx) -> None:
     reports = get_archive(app.env).reports
     for key in [k for k in store if k not in reports]:
         del store[key]
-    metrics.use_store(store)
+    metricseries.use_store(store)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.directives")
+    app.setup_extension("shufa.plugins.directives")
     # after the data is loaded (300), before pages are generated (400): they ask for the summary
     app.connect("builder-inited", _keep_figures, priority=350)
-    app.setup_extension("shufa.listings")
-    app.setup_extension("shufa.pages")
+    app.setup_extension("shufa.plugins.listings")
+    app.setup_extension("shufa.plugins.pages")
     app.connect("shufa-report-marks", report_marks)
     app.connect("shufa-report-header", _register_report_figures)
     app.connect("shufa-county-kind", add_metric_series)

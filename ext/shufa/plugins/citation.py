@@ -39,7 +39,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 
-from .core.citing import (
+from ..core.citing import (
     ACCESSED,
     URL,
     ReportReferences,
@@ -49,15 +49,15 @@ from .core.citing import (
     issued_date,
     report_author,
 )
-from .core.files import write_if_changed
-from .core.labels import cited_names
-from .core.model import Archive, Report
-from .core.partitions import HUB
-from .core.problems import Code
+from ..core.files import write_if_changed
+from ..core.labels import cited_names
+from ..core.model import Archive, Report
+from ..core.partitions import HUB
+from ..core.problems import Code
 from .data import get_archive, loaded_run
 from .directives import report_closing, report_header, report_item, report_page, report_section
-from .envstore import claim, per_document_store
-from .markup import add_html_node
+from .shared.envstore import claim, per_document_store
+from .shared.markup import add_html_node
 
 logger = logging.getLogger(__name__)
 
@@ -329,11 +329,11 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, remo
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.data")
-    app.setup_extension("shufa.config")
+    app.setup_extension("shufa.plugins.data")
+    app.setup_extension("shufa.plugins.config")
     add_html_node(app, cite_control, visit_cite_control)
     add_html_node(app, print_citation, visit_print_citation)
-    app.setup_extension("shufa.assets")
+    app.setup_extension("shufa.plugins.assets")
     per_document_store(app, "shufa_citations")
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", add_cite_controls)

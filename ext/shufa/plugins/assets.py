@@ -20,11 +20,11 @@ from typing import Any, NamedTuple
 
 from sphinx.application import Sphinx
 
-from .core import parts, reuse
-from .core.files import script_json, write_if_changed
-from .core.numerals import chinese_number
-from .core.schema import SLUG_PATTERN
-from .core.searchterms import CJK, UNIT_PATTERN
+from ..core import parts, reuse
+from ..core.files import script_json, write_if_changed
+from ..core.numerals import chinese_number
+from ..core.schema import SLUG_PATTERN
+from ..core.searchterms import CJK, UNIT_PATTERN
 
 STATIC = Path(__file__).parent / "static"
 RULES_FILE = "shufa-rules.js"
@@ -41,13 +41,13 @@ class Asset(NamedTuple):
 
 
 ASSETS = (
-    Asset("shufa.theme", "shufa.css", {}),
-    Asset("shufa.theme", "shufa-print.css", {"media": "print"}),
-    Asset("shufa.crossyear", "shufa-years.js", {"loading_method": "defer"}),
-    Asset("shufa.citation", "citation.js", {"defer": "defer"}),
-    Asset("shufa.citation", "citation.css", {}),
+    Asset("shufa.plugins.theme", "shufa.css", {}),
+    Asset("shufa.plugins.theme", "shufa-print.css", {"media": "print"}),
+    Asset("shufa.plugins.crossyear", "shufa-years.js", {"loading_method": "defer"}),
+    Asset("shufa.plugins.citation", "citation.js", {"defer": "defer"}),
+    Asset("shufa.plugins.citation", "citation.css", {}),
     # the page of any two years loads it with the reading files it compares
-    Asset("shufa.series", "shufa-compare.js", {}, everywhere=False),
+    Asset("shufa.plugins.series", "shufa-compare.js", {}, everywhere=False),
 )
 
 #: Chinese numerals written into the rules, for the ordinals of parts (第一百二十部分 at most).

@@ -1,7 +1,7 @@
 """Sphinx plugin: a county's reports of one kind read as a series — its years, the newest year,
 any two years side by side, and each topic through the years.
 
-Under ``reports/<county>/<kind>/`` (page names are :mod:`shufa.core.series`'s):
+Under ``reports/<county>/<kind>/`` (page names are :mod:`shufa.core.reportseries`'s):
 
 - ``index.html`` — the years, newest first, and the ways in below;
 - ``latest.html`` — leads to the newest year and keeps the ``#fragment``: a topic's key
@@ -36,16 +36,13 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from .assets import RULES_FILE
-from .compare import side_html
-from .core.exporting import reading_file
-from .core.files import script_json, write_if_changed
-from .core.fingerprints import current_fingerprint
-from .core.labels import cited_names
-from .core.metrics import chart
-from .core.model import Archive, County, Kind, Report, Section
-from .core.reuse import band, compare_docname, percent
-from .core.series import (
+from ..core.exporting import reading_file
+from ..core.files import script_json, write_if_changed
+from ..core.fingerprints import current_fingerprint
+from ..core.labels import cited_names
+from ..core.metricseries import chart
+from ..core.model import Archive, County, Kind, Report, Section
+from ..core.reportseries import (
     compare_page,
     history_page,
     latest_page,
@@ -56,12 +53,15 @@ from .core.series import (
     year_id,
     years_page,
 )
+from ..core.reuse import band, compare_docname, percent
+from .assets import RULES_FILE
+from .compare import side_html
 from .crossyear import topic_years, year_switcher
 from .data import get_archive, get_run, note_model_dependency
-from .envstore import claim
 from .inline import text_html
-from .markup import encode, span
 from .modelpages import heading
+from .shared.envstore import claim
+from .shared.markup import encode, span
 
 _TEMPLATES = Environment(
     loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
@@ -156,8 +156,8 @@ class SeriesPage:
         links.append(self.link(latest_page(county, kind), f"最新一份（{newest.year}年）", latest))
         if compare:
             links.append(self.link(compare_page(county, kind), "任选两年对照"))
-        if "shufa.feeds" in self.app.extensions:
-            from .core.feeds import county_feed
+        if "shufa.plugins.feeds" in self.app.extensions:
+            from ..core.atomfeeds import county_feed
 
             page = self.app.builder.get_target_uri(self.pagename)
             links.append(_a(relative_uri(page, county_feed(county)), span("订阅本县新收录的报告")))
@@ -589,12 +589,12 @@ def link_topic_row(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.data")
-    app.setup_extension("shufa.crossyear")
-    app.setup_extension("shufa.compare")
-    app.setup_extension("shufa.modelpages")
-    app.setup_extension("shufa.export")  # the reading files the page of any two years reads
-    app.setup_extension("shufa.assets")
+    app.setup_extension("shufa.plugins.data")
+    app.setup_extension("shufa.plugins.crossyear")
+    app.setup_extension("shufa.plugins.compare")
+    app.setup_extension("shufa.plugins.modelpages")
+    app.setup_extension("shufa.plugins.export")  # the reading files the page of any two years reads
+    app.setup_extension("shufa.plugins.assets")
     app.connect("shufa-model-pages", series_pages)
     app.connect("build-finished", write_latest)
     # after the year switcher and 本主题在其他年份 (shufa.crossyear, at the default priority)

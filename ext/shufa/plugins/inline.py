@@ -16,9 +16,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
-from .core.figures import Spans
-from .core.redaction import REDACTION, REDACTION_TITLE
-from .markup import OTHER_BUILDERS, encode
+from ..core.figures import Spans
+from ..core.redaction import REDACTION, REDACTION_TITLE
+from .shared.markup import OTHER_BUILDERS, encode
 
 
 class redaction(nodes.inline):

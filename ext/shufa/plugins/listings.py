@@ -19,12 +19,12 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
-from .core.model import Archive, County, Report
-from .core.summary import ReportStub, Summary
+from ..core.model import Archive, County, Report
+from ..core.summary import ReportStub, Summary
 from .data import get_archive, get_summary, note_model_dependency
 from .domain import doc_ref, report_ref
-from .envstore import emit
 from .inline import paragraphs, text_nodes
+from .shared.envstore import emit
 
 
 def card_grid(cards: list[nodes.Element], columns: int = 3) -> nodes.Element:
@@ -416,8 +416,8 @@ class TopicProvinceDirective(ListingDirective):
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.data")
-    app.setup_extension("shufa.domain")
+    app.setup_extension("shufa.plugins.data")
+    app.setup_extension("shufa.plugins.domain")
     app.setup_extension("sphinx_design")
     app.add_event("shufa-county-kind")  # (directive, county, kind, its reports, section node)
     app.add_directive("archive-overview", ArchiveOverviewDirective)

@@ -19,10 +19,10 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .core.fingerprints import current_fingerprint
-from .core.labels import part_label, part_name, report_name
-from .core.model import Archive, ClosingPart, County, Kind, Report, Section
-from .core.reuse import (
+from ..core.fingerprints import current_fingerprint
+from ..core.labels import part_label, part_name, report_name
+from ..core.model import Archive, ClosingPart, County, Kind, Report, Section
+from ..core.reuse import (
     band,
     baseline,
     compare_docname,
@@ -34,8 +34,8 @@ from .core.reuse import (
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
 from .inline import text_html
-from .markup import encode, internal_link, span
 from .modelpages import heading
+from .shared.markup import encode, internal_link, span
 
 logger = logging.getLogger(__name__)
 
@@ -247,10 +247,10 @@ def comparison_pages(app: Sphinx, county: County, kind: Kind, reports: list[Repo
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.pages")
-    app.setup_extension("shufa.directives")
-    app.setup_extension("shufa.crossyear")
-    app.setup_extension("shufa.modelpages")
+    app.setup_extension("shufa.plugins.pages")
+    app.setup_extension("shufa.plugins.directives")
+    app.setup_extension("shufa.plugins.crossyear")
+    app.setup_extension("shufa.plugins.modelpages")
     app.connect("shufa-model-pages", comparison_pages)
     app.connect("shufa-report-header", add_report_reuse)
     app.connect("shufa-report-part", add_section_reuse)

@@ -18,11 +18,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .core.files import write_if_changed
-from .core.model import Archive
-from .core.partitions import HUB
+from ..core.files import write_if_changed
+from ..core.model import Archive
+from ..core.partitions import HUB
 from .data import get_run
-from .envstore import claim, extra_pages
+from .shared.envstore import claim, extra_pages
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,6 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.data")
+    app.setup_extension("shufa.plugins.data")
     app.connect("build-finished", _write)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

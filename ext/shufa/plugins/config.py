@@ -3,7 +3,7 @@
 The myst-parser pattern: :class:`ShufaConfig` is a dataclass whose fields are the
 options (``data_dir`` is ``shufa_data_dir``); each field carries its default, the
 types it accepts, what a change rebuilds, its help text and its check. Plugins
-set this module up (``app.setup_extension("shufa.config")``) instead of declaring
+set this module up (``app.setup_extension("shufa.plugins.config")``) instead of declaring
 options themselves; the options are checked once, at ``config-inited``, and a
 wrong value stops the build with a message that says what was expected. The
 reference page 参考 › 配置项 is rendered from the same declaration.
@@ -22,7 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from .core.citing import DEFAULT_STYLE
+from ..core.citing import DEFAULT_STYLE
 
 PREFIX = "shufa_"
 

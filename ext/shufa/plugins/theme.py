@@ -35,5 +35,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # "Color mode" and friends untranslated): see sphinx.locale.init's fallback chain.
     app.add_message_catalog("sphinx", str(HERE / "locale"))
     app.connect("config-inited", _configure)
-    app.setup_extension("shufa.assets")
+    app.setup_extension("shufa.plugins.assets")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

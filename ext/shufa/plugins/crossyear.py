@@ -25,16 +25,16 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
-from . import tables
-from .core.labels import part_label, part_name, report_name
-from .core.model import County, Kind, Report, Section
-from .core.problems import Code
-from .core.series import section_topics, topic_anchors
+from ..core.labels import part_label, part_name, report_name
+from ..core.model import County, Kind, Report, Section
+from ..core.problems import Code
+from ..core.reportseries import section_topics, topic_anchors
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
 from .domain import report_ref
-from .envstore import emit
-from .markup import add_html_node, internal_link, span
+from .shared import tables
+from .shared.envstore import emit
+from .shared.markup import add_html_node, internal_link, span
 
 logger = logging.getLogger(__name__)
 
@@ -263,8 +263,8 @@ def add_topic_table(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.directives")
-    app.setup_extension("shufa.listings")
+    app.setup_extension("shufa.plugins.directives")
+    app.setup_extension("shufa.plugins.listings")
     app.add_event("shufa-topic-cell")  # (directive, report, section, cell paragraph)
     app.add_event("shufa-topic-row")  # (directive, county, kind, topic key, the row's label paragraph)
     add_html_node(app, year_switcher, visit_year_switcher_html)
@@ -272,5 +272,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-header", add_year_switcher)
     app.connect("shufa-report-part", add_topic_years)
     app.connect("shufa-county-kind", add_topic_table)
-    app.setup_extension("shufa.assets")
+    app.setup_extension("shufa.plugins.assets")
     return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,8 +17,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from . import config, tables
-from .core.schema import PATTERN_FORMS, SCHEMAS
+from ..core.schema import PATTERN_FORMS, SCHEMAS
+from . import config
+from .shared import tables
 
 _CODE = re.compile(r"`([^`]+)`")
 

@@ -33,9 +33,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .citation import site_url
-from .core import exporting, reuse
-from .core.exporting import (
+from ..core import exporting, reuse
+from ..core.exporting import (
     SCHEMA_FILE,
     VERSION,
     archive_index,
@@ -47,12 +46,13 @@ from .core.exporting import (
     report_document,
     report_file,
 )
-from .core.files import write_if_changed
-from .core.fingerprints import current_fingerprint
-from .core.model import Archive
-from .core.partitions import HUB, owner
+from ..core.files import write_if_changed
+from ..core.fingerprints import current_fingerprint
+from ..core.model import Archive
+from ..core.partitions import HUB, owner
+from .citation import site_url
 from .data import get_archive, get_run
-from .envstore import claim, extra_pages
+from .shared.envstore import claim, extra_pages
 
 logger = logging.getLogger(__name__)
 
@@ -325,8 +325,8 @@ def _finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.data")
-    app.setup_extension("shufa.citation")
+    app.setup_extension("shufa.plugins.data")
+    app.setup_extension("shufa.plugins.citation")
     app.add_directive("archive-json-schema", ArchiveSchemaDirective)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _finished)

@@ -31,12 +31,12 @@ from typing import Any, Protocol
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .core.files import write_if_changed
-from .core.fingerprints import current_fingerprint
-from .core.model import Archive
+from ..core.files import write_if_changed
+from ..core.fingerprints import current_fingerprint
+from ..core.model import Archive
 from .data import get_archive
-from .envstore import emit, note_extra_pages
-from .markup import encode
+from .shared.envstore import emit, note_extra_pages
+from .shared.markup import encode
 
 logger = logging.getLogger(__name__)
 
@@ -245,7 +245,7 @@ class Shell:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.data")
+    app.setup_extension("shufa.plugins.data")
     # (county, kind, reports) → the pages a plugin writes for that county and kind
     app.add_event("shufa-model-pages")
     app.connect("builder-inited", _register_pages, priority=600)

@@ -7,7 +7,7 @@
 
 Every page names the archive's feed as ``<link rel="alternate" type="application/atom+xml">``,
 and the pages under ``reports/<county>/`` (its page, reports, comparisons and the series'
-pages) the county's as well. The feeds themselves are :mod:`shufa.core.feeds`'s.
+pages) the county's as well. The feeds themselves are :mod:`shufa.core.atomfeeds`'s.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from urllib.parse import quote
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
-from .core.feeds import ARCHIVE_FEED, MEDIA_TYPE, Feed, atom, county_feed, newest
-from .core.files import write_if_changed
-from .core.partitions import HUB
+from ..core.atomfeeds import ARCHIVE_FEED, MEDIA_TYPE, Feed, atom, county_feed, newest
+from ..core.files import write_if_changed
+from ..core.partitions import HUB
 from .data import get_run, loaded_run
-from .envstore import claim
+from .shared.envstore import claim
 
 #: The titles of the feeds' links in <head> (a county's says no name: the same on every page).
 ARCHIVE_LINK = "订阅：新收录的报告"
@@ -94,8 +94,8 @@ def _head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.data")
-    app.setup_extension("shufa.config")
+    app.setup_extension("shufa.plugins.data")
+    app.setup_extension("shufa.plugins.config")
     app.connect("build-finished", write_feeds)
     app.connect("html-page-context", _head)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

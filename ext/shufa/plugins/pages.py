@@ -37,11 +37,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import docname_join, logging
 from sphinx.util.nodes import make_refnode
 
-from .core.files import write_if_changed
-from .core.model import Report
-from .core.partitions import HUB
+from ..core.files import write_if_changed
+from ..core.model import Report
+from ..core.partitions import HUB
 from .data import Run, get_run
-from .envstore import claimed, emit, extra_pages
+from .shared.envstore import claimed, emit, extra_pages
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ def _register_suffix(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("shufa.data")
+    app.setup_extension("shufa.plugins.data")
     app.connect("config-inited", _register_suffix)
     app.add_event("shufa-generate-pages")  # (run, pages: relative path → content)
     app.connect("builder-inited", _generate, priority=400)
