@@ -8,30 +8,9 @@ author = "县域法治报告库编辑组"
 copyright = "2026, 县域法治报告库编辑组（样例数据为虚构）"
 language = "zh_CN"
 
-# Our plugins, one concern each (a project that does not want one leaves it out).
-extensions = [
-    "myst_parser",
-    "sphinx_design",
-    "shufa.plugins.data",  # the model: load and validate data/
-    "shufa.plugins.pages",  # generate the thin report, county and year pages
-    "shufa.plugins.domain",  # the `report` domain: targets, roles, objects.inv
-    "shufa.plugins.directives",  # report page blocks built from the model
-    "shufa.plugins.listings",  # home, county and year listings
-    "shufa.plugins.crossyear",  # year switcher, topics across years, topic × year tables
-    "shufa.plugins.compare",  # text reuse rates and year-to-year comparison pages
-    "shufa.plugins.metrics",  # figures marked in the text, series and charts, metric index
-    "shufa.plugins.anchors",  # the anchor lock: published anchors must keep resolving
-    "shufa.plugins.redirects",  # redirect pages at former county slugs, keeping the #fragment
-    "shufa.plugins.theme",  # CJK typography, chrome translations, bounded navigation
-    "shufa.plugins.schemadoc",  # the data-format reference, rendered from the schema
-    "shufa.plugins.memory",  # keep the garbage collector from rescanning the whole build
-    "shufa.plugins.citation",  # GB/T 7714 cite controls, BibTeX and CSL-JSON downloads
-    "shufa.plugins.sources",  # the original file of each report, offered as 原文 with its checksum
-    "shufa.plugins.search",  # Chinese search that finds phrases, places and figures, by section
-    "shufa.plugins.export",  # archive.json, sitemap.xml, page descriptions and Open Graph
-    "shufa.plugins.series",  # a county's years, latest, any two years compared, topic histories
-    "shufa.plugins.feeds",  # Atom feeds of new reports, the archive's and each county's
-]
+# Our plugins (shufa.plugins.PLUGINS says what each does). A project that wants only some lists
+# those instead: "shufa.plugins.domain" (or by its former name, "shufa.domain").
+extensions = ["myst_parser", "sphinx_design", "shufa"]
 
 shufa_data_dir = "data"
 

@@ -1,4 +1,5 @@
-"""The layers hold: the core, the importer and the commands never load Sphinx or docutils,
+"""The layers hold: the core, the importer, the commands and the site build never load Sphinx or
+docutils, each layer imports only the layers below it, the folders of ext/shufa/ are the layers,
 and no module of ext/ imports, directly or through others, a module that imports it back."""
 
 from __future__ import annotations
@@ -97,15 +98,44 @@ def test_no_import_cycle() -> None:
     assert cycles == []
 
 
-def test_commands_and_the_build_import_no_plugin() -> None:
-    # commands: the core, the importer, the build's orchestration; the orchestration: the core
-    allowed = ("shufa.core", "shufa.importing", "shufa.commands", "shufa.sitebuild")
-    core = {name for name in modules() if name.startswith(allowed)}
-    for name in modules("commands"):
-        assert imports_of(name) <= core | {"shufa"}, name
-    plain = {name for name in modules() if name.startswith(("shufa.core", "shufa.sitebuild"))}
-    for name in modules("sitebuild"):
-        assert imports_of(name) <= plain | {"shufa"}, name
+#: What each layer may import of the package (besides ``shufa`` itself: its version).
+ALLOWED = {
+    "core": ("shufa.core",),
+    "importing": ("shufa.core", "shufa.importing"),
+    "sitebuild": ("shufa.core", "shufa.sitebuild"),
+    "commands": ("shufa.core", "shufa.importing", "shufa.commands", "shufa.sitebuild"),
+    "plugins": ("shufa.core", "shufa.plugins"),
+}
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_each_layer_imports_only_the_layers_below_it(layer: str) -> None:
+    # the plugins build on the core, never on the commands, the importer or the site build; the
+    # core, the importer, the commands and the site build never import a plugin
+    allowed = {name for name in modules() if name.startswith(ALLOWED[layer])} | {"shufa"}
+    found = {name: imports_of(name) - allowed for name in modules(layer)}
+    assert {name: sorted(wrong) for name, wrong in found.items() if wrong} == {}
+
+
+def test_the_folders_alone_tell_the_layers_apart() -> None:
+    # at the top of the package: the package itself, `python -m shufa` and one folder per layer
+    top = {p.name for p in PACKAGE.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()}
+    assert top == {"__init__.py", "__main__.py", *ALLOWED}
+    # every module directly in plugins/ is a plugin (the former names depend on it); their helpers
+    # are in plugins/shared/
+    for path in sorted((PACKAGE / "plugins").glob("*.py")):
+        assert path.name == "__init__.py" or "\ndef setup(app" in path.read_text(encoding="utf-8"), path.name
+    for path in sorted((PACKAGE / "plugins" / "shared").glob("*.py")):
+        assert "\ndef setup(app" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_no_two_modules_share_a_file_name() -> None:
+    names: dict[str, list[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "__init__.py":
+            names.setdefault(path.name, []).append(str(path.relative_to(PACKAGE)))
+    assert len(names) > 80
+    assert {name: paths for name, paths in names.items() if len(paths) > 1} == {}
 
 
 def test_python_m_shufa_knows_every_command(tmp_path: Path) -> None:

@@ -253,7 +253,7 @@ def _inside(start: int, end: int, spans: Spans) -> bool:
 
 
 #: The figures of every text parsed, by a digest of the text, with the number of the build
-#: that last asked for them. shufa.data keeps this with the Sphinx environment, so a
+#: that last asked for them. shufa.plugins.data keeps this with the Sphinx environment, so a
 #: build parses only text that changed (the metric index and archive.json ask for all).
 FOUND: dict[bytes, tuple[tuple[Figure, ...], int]] = {}
 GENERATION = [0]

@@ -1,7 +1,7 @@
 """Digests of the model parts a page shows, for incremental builds.
 
 A page records the parts of the model it shows (``note_model_dependency`` in
-:mod:`shufa.data`); the next build compares each part's digest and re-reads the
+:mod:`shufa.plugins.data`); the next build compares each part's digest and re-reads the
 page only when one changed. The parts, by key:
 
 - ``registries`` — the names and labels of the counties, provinces, kinds, topics and metrics

@@ -5,7 +5,7 @@ structure. Section 三 is ``s3``; its second item ``s3-2``; that item's first
 nested item ``s3-2-1``. The closing parts are ``shortcomings`` (存在的不足) and
 ``next-steps`` (下一步), their items ``shortcomings-1`` …. These ids are the
 stable links of the archive (see the anchor lock); the browser code gets this
-scheme from here at build time (``shufa.assets``).
+scheme from here at build time (``shufa.plugins.assets``).
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 
+from .. import __version__
 from ..core.citing import (
     ACCESSED,
     URL,
@@ -54,6 +55,7 @@ from ..core.labels import cited_names
 from ..core.model import Archive, Report
 from ..core.partitions import HUB
 from ..core.problems import Code
+from . import Order
 from .data import get_archive, loaded_run
 from .directives import report_closing, report_header, report_item, report_page, report_section
 from .shared.envstore import claim, per_document_store
@@ -339,5 +341,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", add_cite_controls)
     app.connect("build-finished", write_downloads)
     app.connect("html-page-context", _head)
-    app.connect("builder-inited", _warn_without_baseurl, priority=900)
-    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("builder-inited", _warn_without_baseurl, priority=Order.AFTER_SETUP)
+    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

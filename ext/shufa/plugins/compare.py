@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .. import __version__
 from ..core.fingerprints import current_fingerprint
 from ..core.labels import part_label, part_name, report_name
 from ..core.model import Archive, ClosingPart, County, Kind, Report, Section
@@ -107,7 +108,7 @@ def add_cell_reuse(
 
 # --- comparison pages ---------------------------------------------------------------------------
 #
-# Written from the model at write time by shufa.modelpages, not as Sphinx documents (a comparison
+# Written from the model at write time by shufa.plugins.modelpages, not as Sphinx documents (a comparison
 # has no cross-reference, index entry or toctree that needs the document pipeline); their HTML is
 # made here, in the same markup docutils writes, every text escaped.
 
@@ -255,4 +256,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-header", add_report_reuse)
     app.connect("shufa-report-part", add_section_reuse)
     app.connect("shufa-topic-cell", add_cell_reuse)
-    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

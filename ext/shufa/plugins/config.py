@@ -22,7 +22,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
+from .. import __version__
 from ..core.citing import DEFAULT_STYLE
+from . import Order
 
 PREFIX = "shufa_"
 
@@ -179,5 +181,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for spec in options():
         types = frozenset(spec.metadata["types"])
         app.add_config_value(PREFIX + spec.name, spec.default, spec.metadata["rebuild"], types=types)
-    app.connect("config-inited", _check, priority=100)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("config-inited", _check, priority=Order.CHECK_OPTIONS)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,6 +25,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
+from .. import __version__
 from ..core.labels import part_label, part_name, report_name
 from ..core.model import County, Kind, Report, Section
 from ..core.problems import Code
@@ -273,4 +274,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-part", add_topic_years)
     app.connect("shufa-county-kind", add_topic_table)
     app.setup_extension("shufa.plugins.assets")
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,6 +28,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from .. import __version__
 from ..core import figures
 from ..core import summary as summaries
 from ..core.files import write_if_changed
@@ -38,6 +39,7 @@ from ..core.partitions import HUB, owner, plan
 from ..core.problems import Code, Problem, display_path
 from ..core.registries import TOP_LEVEL_FILES, load_registries
 from ..core.summary import Summary, summarize
+from . import Order
 from .shared.envstore import env_dict, per_document_store
 
 logger = logging.getLogger(__name__)
@@ -328,10 +330,10 @@ def _written(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.config")
-    app.connect("builder-inited", _load, priority=300)
+    app.connect("builder-inited", _load, priority=Order.LOAD_MODEL)
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _write_summary)
-    app.connect("env-before-read-docs", _note_writing, priority=900)
-    app.connect("build-finished", _written, priority=990)
+    app.connect("env-before-read-docs", _note_writing, priority=Order.NOTE_WRITING)
+    app.connect("build-finished", _written, priority=Order.FINISHED)
     per_document_store(app, "shufa_model_deps")
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -30,6 +30,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .. import __version__
 from ..core.labels import part_label, report_name
 from ..core.model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
 from ..core.parts import CLOSING_HEADINGS
@@ -351,4 +352,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("report", ReportDirective)
     app.add_directive("report-section", SectionDirective)
     app.add_directive("report-closing", ClosingDirective)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

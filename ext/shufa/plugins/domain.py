@@ -29,6 +29,7 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
+from .. import __version__
 from ..core.files import write_if_changed
 from ..core.labels import part_label, report_name
 from ..core.partitions import HUB
@@ -335,4 +336,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("warn-missing-reference", _warn_missing)
     app.connect("env-before-read-docs", _withdraw_labels)
     app.connect("env-updated", _publish_labels)
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

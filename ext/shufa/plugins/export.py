@@ -33,6 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .. import __version__
 from ..core import exporting, reuse
 from ..core.exporting import (
     SCHEMA_FILE,
@@ -330,4 +331,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("archive-json-schema", ArchiveSchemaDirective)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _finished)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

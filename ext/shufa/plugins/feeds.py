@@ -20,6 +20,7 @@ from urllib.parse import quote
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
+from .. import __version__
 from ..core.atomfeeds import ARCHIVE_FEED, MEDIA_TYPE, Feed, atom, county_feed, newest
 from ..core.files import write_if_changed
 from ..core.partitions import HUB
@@ -98,4 +99,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.config")
     app.connect("build-finished", write_feeds)
     app.connect("html-page-context", _head)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,6 +16,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
+from .. import __version__
 from ..core.figures import Spans
 from ..core.redaction import REDACTION, REDACTION_TITLE
 from .shared.markup import OTHER_BUILDERS, encode
@@ -138,4 +139,4 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_node(redaction, html=(visit_redaction_html, None))
     others = {name: (visit_figure_text, None) for name in OTHER_BUILDERS}
     app.add_node(figure_value, html=(visit_figure_html, None), **others)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,7 +4,7 @@ Every page lists a bounded number of things: the pages across the archive (the
 provinces, a year's or a topic's provinces) show counts and link to a page per
 province, which lists that province's counties, reports or sections. So no page
 grows with the whole archive. The pages across provinces are drawn from the
-summary of the reports (:func:`shufa.data.get_summary`), which a partitioned build
+summary of the reports (:func:`shufa.plugins.data.get_summary`), which a partitioned build
 merges from its partitions. Each directive records the model parts it shows
 (``note_model_dependency``), so adding a report re-reads exactly the lists that show it.
 """
@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
+from .. import __version__
 from ..core.model import Archive, County, Report
 from ..core.summary import ReportStub, Summary
 from .data import get_archive, get_summary, note_model_dependency
@@ -430,4 +431,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("topics-index", TopicsIndexDirective)
     app.add_directive("topic-page", TopicPageDirective)
     app.add_directive("topic-province", TopicProvinceDirective)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -29,6 +29,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from .. import __version__
+from . import Order
+
 
 def dismantle(doctree: nodes.document) -> None:
     """Cut every parent/child link of *doctree* so that reference counting frees it (once)."""
@@ -115,10 +118,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
             written.hold(doctree)
             getattr(app.env, "_pickled_doctree_cache", {}).pop(docname, None)
 
-    app.connect("builder-inited", _settle, priority=900)
-    app.connect("doctree-read", lambda app, doctree: read.hold(doctree), priority=999)
-    app.connect("source-read", before_document, priority=100)
-    app.connect("env-updated", after_reading, priority=900)
-    app.connect("doctree-resolved", resolved, priority=900)
-    app.connect("build-finished", written.release, priority=100)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("builder-inited", _settle, priority=Order.AFTER_SETUP)
+    app.connect("doctree-read", lambda app, doctree: read.hold(doctree), priority=Order.HOLD_READ)
+    app.connect("source-read", before_document, priority=Order.BEFORE_READING)
+    app.connect("env-updated", after_reading, priority=Order.AFTER_READING)
+    app.connect("doctree-resolved", resolved, priority=Order.AFTER_READING)
+    app.connect("build-finished", written.release, priority=Order.RELEASE_WRITTEN)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

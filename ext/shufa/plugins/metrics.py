@@ -16,10 +16,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from .. import __version__
 from ..core import metricseries
 from ..core.metricseries import PlacedFigure, chart, format_value, report_figures, series, spoken
 from ..core.model import Archive, County, Kind, Report
 from ..core.partitions import HUB
+from . import Order
 from .data import Run, get_archive, note_model_dependency
 from .domain import doc_ref, report_ref
 from .inline import figure_value
@@ -229,8 +231,7 @@ def _keep_figures(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.directives")
-    # after the data is loaded (300), before pages are generated (400): they ask for the summary
-    app.connect("builder-inited", _keep_figures, priority=350)
+    app.connect("builder-inited", _keep_figures, priority=Order.USE_MODEL)
     app.setup_extension("shufa.plugins.listings")
     app.setup_extension("shufa.plugins.pages")
     app.connect("shufa-report-marks", report_marks)
@@ -240,4 +241,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("metric-index", MetricIndexDirective)
     app.add_directive("metric-page", MetricPageDirective)
     app.add_directive("metric-province", MetricProvinceDirective)
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,9 +31,11 @@ from typing import Any, Protocol
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .. import __version__
 from ..core.files import write_if_changed
 from ..core.fingerprints import current_fingerprint
 from ..core.model import Archive
+from . import Order
 from .data import get_archive
 from .shared.envstore import emit, note_extra_pages
 from .shared.markup import encode
@@ -248,6 +250,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.data")
     # (county, kind, reports) → the pages a plugin writes for that county and kind
     app.add_event("shufa-model-pages")
-    app.connect("builder-inited", _register_pages, priority=600)
+    app.connect("builder-inited", _register_pages, priority=Order.REGISTER_MODEL_PAGES)
     app.connect("html-collect-pages", collect_pages)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -37,9 +37,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import docname_join, logging
 from sphinx.util.nodes import make_refnode
 
+from .. import __version__
 from ..core.files import write_if_changed
 from ..core.model import Report
 from ..core.partitions import HUB
+from . import Order
 from .data import Run, get_run
 from .shared.envstore import claimed, emit, extra_pages
 
@@ -142,7 +144,7 @@ def _generate(app: Sphinx) -> None:
         logger.info(f"shufa: {written} generated page(s) written, {removed} removed")
 
 
-#: Output folders whose every file is a page or a claimed file (:func:`shufa.envstore.claim`).
+#: Output folders whose every file is a page or a claimed file (:func:`shufa.plugins.shared.envstore.claim`).
 SWEPT_DIRS = (*GENERATED_DIRS, "sitemaps")
 
 
@@ -195,7 +197,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.data")
     app.connect("config-inited", _register_suffix)
     app.add_event("shufa-generate-pages")  # (run, pages: relative path → content)
-    app.connect("builder-inited", _generate, priority=400)
+    app.connect("builder-inited", _generate, priority=Order.GENERATE_PAGES)
     app.connect("missing-reference", _link_across_runs)
-    app.connect("build-finished", _sweep, priority=950)  # after every plugin wrote its files
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("build-finished", _sweep, priority=Order.SWEEP_OUTPUT)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

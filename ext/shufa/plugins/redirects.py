@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .. import __version__
 from ..core.files import write_if_changed
 from ..core.model import Archive
 from ..core.partitions import HUB
@@ -94,4 +95,4 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.data")
     app.connect("build-finished", _write)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

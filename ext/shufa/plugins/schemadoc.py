@@ -4,7 +4,7 @@
 as dotted paths such as ``sections[].items[].label``), whether it is required,
 its type and its description, from the JSON Schemas of :mod:`shufa.core.schema`
 that the loader validates against. ``{shufa-config}`` lists every ``shufa_*``
-option of conf.py from :class:`shufa.config.ShufaConfig`.
+option of conf.py from :class:`shufa.plugins.config.ShufaConfig`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from .. import __version__
 from ..core.schema import PATTERN_FORMS, SCHEMAS
 from . import config
 from .shared import tables
@@ -141,4 +142,4 @@ class ConfigDirective(SchemaDirective):
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("shufa-schema", SchemaDirective)
     app.add_directive("shufa-config", ConfigDirective)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

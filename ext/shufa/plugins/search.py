@@ -35,7 +35,7 @@ registered here splits nothing, and the section titles and domain objects
 lists pages found by their title only (default: none); a page with
 ``nosearch`` metadata is left out too. Pages a plugin writes itself (the
 year-to-year comparisons, which repeat two reports:
-:func:`shufa.envstore.note_extra_pages`) are found by their title.
+:func:`shufa.plugins.shared.envstore.note_extra_pages`) are found by their title.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
+from .. import __version__
 from ..core.files import write_if_changed
 from ..core.searchindex import (
     META_FILE,
@@ -343,7 +344,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _builder_inited)
     app.setup_extension("shufa.plugins.assets")
     return {
-        "version": "1",
+        "version": __version__,
         "env_version": INDEX_VERSION,
         "parallel_read_safe": True,
         "parallel_write_safe": True,

@@ -10,12 +10,12 @@ Under ``reports/<county>/<kind>/`` (page names are :mod:`shufa.core.reportseries
 - ``compare.html?from=2021&to=2024`` (or ``#from=2021&to=2024``, which works from
   ``file://`` too) — any two years, or a year of another county of the province
   (``to=beiting/2023``), set side by side in the browser from the reports' reading files
-  (``<year>.js``, written by :mod:`shufa.export`): no page per pair of years;
+  (``<year>.js``, written by :mod:`shufa.plugins.export`): no page per pair of years;
 - ``topics/<topic>.html`` — a topic's history: its section in every year, oldest first, with
   its changes against the year before marked and its reuse rate, and the series of the
   metrics its sections report (legislation.gov.uk's "changes over time", per topic).
 
-All but ``latest.html`` are written from the model at write time by :mod:`shufa.modelpages`
+All but ``latest.html`` are written from the model at write time by :mod:`shufa.plugins.modelpages`
 (the topic histories share their diffs with the comparison pages of the same county and
 kind); ``latest.html`` is a small page of its own, written when the build ends. Report pages
 link the series' pages from their header, each section its topic's history (at the end of
@@ -36,6 +36,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
+from .. import __version__
 from ..core.exporting import reading_file
 from ..core.files import script_json, write_if_changed
 from ..core.fingerprints import current_fingerprint
@@ -54,6 +55,7 @@ from ..core.reportseries import (
     years_page,
 )
 from ..core.reuse import band, compare_docname, percent
+from . import Order
 from .assets import RULES_FILE
 from .compare import side_html
 from .crossyear import topic_years, year_switcher
@@ -450,7 +452,7 @@ class ComparePickerPage(SeriesPage):
 
 
 def series_pages(app: Sphinx, county: County, kind: Kind, reports: list[Report]) -> list[Any]:
-    """The pages of one county's reports of one kind (handed to shufa.modelpages)."""
+    """The pages of one county's reports of one kind (handed to shufa.plugins.modelpages)."""
     archive = get_archive(app.env)
     args = (app, archive, county, kind, reports, {})
     pages: list[Any] = [YearsPage(*args), ComparePickerPage(*args)]
@@ -597,9 +599,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.assets")
     app.connect("shufa-model-pages", series_pages)
     app.connect("build-finished", write_latest)
-    # after the year switcher and 本主题在其他年份 (shufa.crossyear, at the default priority)
-    app.connect("shufa-report-header", add_report_links, priority=600)
-    app.connect("shufa-report-part", add_history_link, priority=600)
-    app.connect("shufa-county-kind", add_county_links, priority=600)
+    app.connect("shufa-report-header", add_report_links, priority=Order.AFTER_CROSSYEAR)
+    app.connect("shufa-report-part", add_history_link, priority=Order.AFTER_CROSSYEAR)
+    app.connect("shufa-county-kind", add_county_links, priority=Order.AFTER_CROSSYEAR)
     app.connect("shufa-topic-row", link_topic_row)
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

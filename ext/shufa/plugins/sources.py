@@ -22,6 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .. import __version__
 from ..core.model import Report
 from ..core.originals import original_path, site_name
 from .data import data_dir, loaded_archive
@@ -78,4 +79,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.directives")
     app.connect("shufa-report-header", add_original)
     app.connect("build-finished", copy_originals)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,6 +15,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .. import __version__
+
 HERE = Path(__file__).parent
 
 #: Generated pages get no primary sidebar: their navigation is the breadcrumb
@@ -36,4 +38,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_message_catalog("sphinx", str(HERE / "locale"))
     app.connect("config-inited", _configure)
     app.setup_extension("shufa.plugins.assets")
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,10 +1,10 @@
 extensions = [
     "myst_parser",
-    "shufa.plugins.data",
-    "shufa.plugins.pages",
-    "shufa.plugins.domain",
-    "shufa.plugins.directives",
-    "shufa.plugins.listings",
+    "shufa.data",
+    "shufa.pages",
+    "shufa.domain",
+    "shufa.directives",
+    "shufa.listings",
 ]
 shufa_data_dir = "data"
 language = "zh_CN"

@@ -15,6 +15,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError, SphinxError
 from sphinx.events import EventManager
 
+from .. import Order
+
 
 def emit(events: EventManager, name: str, *args: Any) -> list[Any]:
     """Emit one of our own events (``shufa-…``): :meth:`EventManager.emit` without its debug line.
@@ -82,7 +84,7 @@ def per_document_store(app: Sphinx, attribute: str) -> None:
             if docname in theirs:
                 mine[docname] = theirs[docname]
 
-    app.connect("builder-inited", create, priority=250)
+    app.connect("builder-inited", create, priority=Order.CREATE_STORES)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
 

@@ -1,0 +1,114 @@
+"""The umbrella extension ``shufa``: one table sets every plugin up, the plugins' former names
+(``shufa.data`` …) keep working in other projects' conf.py and imports, every plugin gives the
+package's version, and the handler orders are named in one table."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.metadata
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+import shufa
+from conftest import DATA, REPO, archive_source, run_sphinx
+from shufa.plugins import PLUGINS
+
+#: conf.py's extensions before the plugins moved into shufa.plugins (as other projects list them).
+FORMER_CONF = [
+    "myst_parser",
+    "sphinx_design",
+    *(
+        f"shufa.{name}"
+        for name in [
+            "data",
+            "pages",
+            "domain",
+            "directives",
+            "listings",
+            "crossyear",
+            "compare",
+            "metrics",
+            "anchors",
+            "redirects",
+            "theme",
+            "schemadoc",
+            "memory",
+            "citation",
+            "sources",
+            "search",
+            "export",
+            "series",
+            "feeds",
+        ]
+    ),
+]
+PLUGINS_DIR = REPO / "ext" / "shufa" / "plugins"
+
+
+def listeners(app: SphinxTestApp) -> dict[str, int]:
+    return {event: len(found) for event, found in app.events.listeners.items()}
+
+
+def test_the_umbrella_sets_up_every_plugin_once_with_the_package_version(sample_build: SphinxTestApp) -> None:
+    assert set(PLUGINS) == {p.stem for p in PLUGINS_DIR.glob("*.py")} - {"__init__"}
+    ours = {name: ext for name, ext in sample_build.extensions.items() if name.startswith("shufa")}
+    assert set(ours) == {"shufa", "shufa.plugins", *(f"shufa.plugins.{name}" for name in PLUGINS)}
+    assert shufa.__version__ == importlib.metadata.version("shufa") != "1"
+    assert {name: ext.version for name, ext in ours.items() if ext.version != shufa.__version__} == {}
+    # one handler per plugin and event: the model is loaded once
+    loads = [x for x in sample_build.events.listeners["builder-inited"] if x.handler.__name__ == "_load"]
+    assert len(loads) == 1
+
+
+def test_a_conf_py_that_names_the_plugins_by_their_former_names_builds_the_same_site(
+    tmp_path: Path, sample_build: SphinxTestApp, sample_site: Path
+) -> None:
+    src = archive_source(tmp_path)
+    conf = src / "conf.py"
+    umbrella = 'extensions = ["myst_parser", "sphinx_design", "shufa"]'
+    text = conf.read_text(encoding="utf-8")
+    assert umbrella in text
+    conf.write_text(text.replace(umbrella, f"extensions = {FORMER_CONF!r}"), encoding="utf-8")
+    app = run_sphinx(src, confoverrides={"shufa_data_dir": str(DATA)})
+    assert app.statuscode == 0
+    assert set(FORMER_CONF) <= set(app.extensions)
+    assert {f"shufa.plugins.{name}" for name in PLUGINS} <= set(app.extensions)
+    # each plugin set up once, though named both ways (the plugins name each other by the new name)
+    assert listeners(app) == listeners(sample_build)
+    out = Path(app.outdir)
+    compared = 0
+    for page in sorted(sample_site.rglob("*.html")):
+        rel = page.relative_to(sample_site)
+        assert (out / rel).read_bytes() == page.read_bytes(), rel
+        compared += 1
+    assert compared > 100
+
+
+def test_a_former_name_is_the_plugin_for_imports_too() -> None:
+    former = importlib.import_module("shufa.data")
+    plugin = importlib.import_module("shufa.plugins.data")
+    assert former.get_archive is plugin.get_archive and former.Run is plugin.Run
+    from shufa.search import SearchChinese
+
+    assert SearchChinese is importlib.import_module("shufa.plugins.search").SearchChinese
+    with pytest.raises(AttributeError):
+        former.no_such_thing  # noqa: B018
+    # only plugins have former names: no helper, no module that never was
+    for name in ("shufa.shared", "shufa.envstore", "shufa.no_such_plugin", "shufa.plugins.no_such_plugin"):
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(name)
+
+
+def test_handler_orders_are_named_in_one_table() -> None:
+    # no plugin connects a handler with a number of its own: each names its point in Order
+    numbered = []
+    for path in sorted(PLUGINS_DIR.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "connect":
+                for keyword in node.keywords:
+                    if keyword.arg == "priority" and not isinstance(keyword.value, ast.Attribute):
+                        numbered.append(f"{path.name}:{node.lineno}")
+    assert numbered == []
