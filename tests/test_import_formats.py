@@ -26,8 +26,8 @@ from conftest import archive_source, build_archive, only_citation_warnings, warn
 from shufa.commands import main
 from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import without
-from shufa.importing.formats import FORMATS, read_source
 from shufa.importing.pipeline import Options, load_registries, prepare
+from shufa.importing.reading import FORMATS, read_source
 from shufa.importing.roundtrip import reading_text, squeeze
 
 WEB = FIXTURES / "web"

@@ -12,11 +12,11 @@ from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import Line, remove_artefacts, without
 from shufa.importing.decoding import decode, plausibility
 from shufa.importing.document import build_document
-from shufa.importing.formats import ImportFailure
 from shufa.importing.genre import date_of, is_signature, next_steps_cue, shortcomings_cue, subtitle_facts
 from shufa.importing.markers import inline_markers, line_marker
 from shufa.importing.metadata import detect
 from shufa.importing.pipeline import load_registries
+from shufa.importing.reading import ImportFailure
 from shufa.importing.structure import parse
 from shufa.importing.writing import dump_report, quoted, write_atomically
 

@@ -20,8 +20,8 @@ from test_import_fixtures import FIXTURES
 from shufa.importing.artefacts import remove_artefacts, without
 from shufa.importing.decoding import decode
 from shufa.importing.document import build_document
-from shufa.importing.formats import ImportFailure, SourceText
 from shufa.importing.pipeline import Options, load_registries, prepare_text, write
+from shufa.importing.reading import ImportFailure, SourceText
 from shufa.importing.roundtrip import reading_text, squeeze
 from shufa.importing.structure import parse
 

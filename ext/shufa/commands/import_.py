@@ -15,10 +15,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..importing.formats import FORMATS, ImportFailure, sha256_of
 from ..importing.importsummary import excerpt
 from ..importing.pipeline import Options, Prepared, Registries, load_registries, prepare, write
 from ..importing.progress import Progress, format_table
+from ..importing.reading import FORMATS, ImportFailure, sha256_of
 
 HELP = "import published reports (.txt, .docx, .html, .pdf, or folders of them) into data files"
 

@@ -26,6 +26,6 @@ The pipeline, one module per step:
 
 from __future__ import annotations
 
-from .formats import FORMATS, ImportFailure, SourceText, read_source
+from .reading import FORMATS, ImportFailure, SourceText, read_source
 
 __all__ = ["FORMATS", "ImportFailure", "SourceText", "read_source"]

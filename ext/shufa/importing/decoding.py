@@ -17,7 +17,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .formats import ImportFailure, SourceText, read_bytes
+from .reading import ImportFailure, SourceText, read_bytes
 
 #: The format's name in a data file's ``source.original.format``.
 FORMAT = "txt"

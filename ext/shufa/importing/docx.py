@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.numerals import DIGITS, chinese_number
-from .formats import ImportFailure, SourceText
+from .reading import ImportFailure, SourceText
 
 #: The format's name in a data file's ``source.original.format``.
 FORMAT = "docx"

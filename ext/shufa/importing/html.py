@@ -36,7 +36,7 @@ from typing import Any
 
 from .artefacts import Artefact
 from .decoding import decode
-from .formats import ImportFailure, SourceText, read_bytes
+from .reading import ImportFailure, SourceText, read_bytes
 
 #: The format's name in a data file's ``source.original.format``.
 FORMAT = "html"

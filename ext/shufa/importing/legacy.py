@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .formats import ImportFailure, SourceText
+from .reading import ImportFailure, SourceText
 
 #: No format name: nothing of this kind is ever kept as an original.
 FORMAT = ""

@@ -24,8 +24,8 @@ from ..core.model import County, Kind
 from ..core.numerals import CN_DIGITS, YEAR_DIGITS
 from ..core.redaction import REDACTION
 from .artefacts import Cleaned
-from .formats import ImportFailure
 from .genre import byline_name, byline_role, date_of, heading_like, subtitle_facts
+from .reading import ImportFailure
 from .structure import Outline
 
 

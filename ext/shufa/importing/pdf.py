@@ -17,7 +17,7 @@ pdfminer.six), then
   instead of importing mojibake, and a PDF without a text layer (a scan: no OCR).
 
 Positions in messages are pages. Bounds are checked before the work: the file
-size (by :mod:`~shufa.importing.formats`), the number of pages, the characters.
+size (by :mod:`~shufa.importing.reading`), the number of pages, the characters.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from pathlib import Path
 
 from .artefacts import Artefact
 from .decoding import PLAUSIBLE, plausibility
-from .formats import ImportFailure, SourceText
 from .markers import line_marker
+from .reading import ImportFailure, SourceText
 
 #: The format's name in a data file's ``source.original.format``.
 FORMAT = "pdf"

@@ -24,10 +24,10 @@ from ..core.validation import validate
 from ..core.yamlfile import YamlDocument, oversize, read_yaml
 from .artefacts import Artefact, Cleaned, remove_artefacts
 from .document import Built, build_document
-from .formats import ImportFailure, SourceText, read_source
 from .importsummary import Summary, TopicNote, UnplacedNote
 from .metadata import Metadata, detect
 from .provenance import Keeping, keep_original, plan_original
+from .reading import ImportFailure, SourceText, read_source
 from .roundtrip import first_difference, reading_text
 from .structure import Node, Outline, parse
 from .topics import TopicChoice, suggest_topic

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..core.originals import keep_path, sha256_file
 from ..core.problems import display_path
-from .formats import ImportFailure
+from .reading import ImportFailure
 from .writing import _make_parents, _sync_dir
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.schema import DATE_PATTERN, REPORT, SLUG_PATTERN
-from .formats import ImportFailure
+from .reading import ImportFailure
 
 Path_ = tuple[str | int, ...]
 
