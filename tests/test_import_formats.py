@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -22,12 +25,13 @@ import pytest
 from bs4 import BeautifulSoup
 from test_import_fixtures import FIXTURES, outline
 
-from conftest import archive_source, build_archive, only_citation_warnings, warnings_of
+from conftest import REPO, archive_source, build_archive, only_citation_warnings, warnings_of
 from shufa.commands import main
+from shufa.core.formats import FORMATS
 from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import without
 from shufa.importing.pipeline import Options, load_registries, prepare
-from shufa.importing.reading import FORMATS, read_source
+from shufa.importing.reading import format_of, read_source, supported
 from shufa.importing.roundtrip import reading_text, squeeze
 
 WEB = FIXTURES / "web"
@@ -62,9 +66,68 @@ def round_trip(prepared) -> None:
 # --- the table of formats ----------------------------------------------------------------------------
 
 
-def test_formats_are_an_explicit_table():
-    assert {FORMATS[s] for s in (".html", ".htm")} == {"shufa.importing.html"}
-    assert FORMATS[".pdf"] == "shufa.importing.pdf" and FORMATS[".doc"] == "shufa.importing.legacy"
+def test_formats_are_an_explicit_table(tmp_path):
+    assert [f.name for f in FORMATS] == ["txt", "docx", "html", "pdf"]
+    assert {format_of(tmp_path / name).reader for name in ("a.html", "b.HTM")} == {"shufa.importing.html"}
+    assert format_of(tmp_path / "a.pdf").reader == "shufa.importing.pdf"
+    assert format_of(tmp_path / "a.unknown").name == "txt"  # no row: plain text
+    assert supported(tmp_path / "a.doc") and not supported(tmp_path / "a.unknown")
+
+
+#: The reader of a format added by the test below: the file is a plain-text report after a mark.
+FAKE_READER = """
+from .reading import SourceText
+
+
+def read(path):
+    text = path.read_bytes().decode("utf-8").removeprefix("FAKE-ODF\\n")
+    return SourceText(text=text, format="a fake ODF file", unit="paragraph")
+"""
+
+
+def test_a_new_format_is_a_reader_module_and_one_row(tmp_path):
+    # the developer guide's recipe, followed in a copy of the package: a reader module in
+    # importing/ and one row in core/formats.py; the importer, the data format, the command's
+    # help and the report page's 原文 label all know the new format
+    ext = tmp_path / "ext"
+    shutil.copytree(REPO / "ext" / "shufa", ext / "shufa", ignore=shutil.ignore_patterns("__pycache__"))
+    (ext / "shufa" / "importing" / "odt.py").write_text(FAKE_READER, encoding="utf-8")
+    table = ext / "shufa" / "core" / "formats.py"
+    last = '    Format("pdf", "PDF", (".pdf",), "shufa.importing.pdf"),\n'
+    text = table.read_text(encoding="utf-8")
+    assert text.count(last) == 1
+    row = '    Format("odt", "ODF 文档", (".odt",), "shufa.importing.odt"),\n'
+    table.write_text(text.replace(last, last + row), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ext)}
+
+    def python(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args], env=env, cwd=tmp_path, capture_output=True, text=True)
+
+    assert python("-c", "import shufa; print(shufa.__file__)").stdout.startswith(str(ext))
+    help_text = python("-m", "shufa", "import", "--help").stdout
+    assert ".txt, .docx, .html, .pdf or .odt files" in " ".join(help_text.split())
+    data = tmp_path / "data"
+    shutil.copytree(REGISTRY, data)
+    source = tmp_path / "青禾县2020年述法报告.odt"
+    source.write_bytes(b"FAKE-ODF\n" + (FIXTURES / "qinghe-shufa-2020.txt").read_bytes())
+    done = python("-m", "shufa", "import", str(source), "--data-dir", "data")
+    assert done.returncode == 0, done.stderr
+    assert "read as: a fake ODF file" in done.stdout
+    record = read_yaml(data / "qinghe/shufa/2020.yaml").value["source"]["original"]
+    assert record["format"] == "odt" and record["path"] == "sources/qinghe/shufa/2020.odt"
+    assert (tmp_path / "sources/qinghe/shufa/2020.odt").read_bytes() == source.read_bytes()
+    # the data format takes it (only what the text cannot tell is left: the source's address)
+    assert python("-m", "shufa", "lock", "data").returncode == 0
+    checked = python("-m", "shufa", "check", "data")
+    assert checked.returncode == 1 and only_citation_warnings(checked.stdout), checked.stdout
+    shown = python(
+        "-c",
+        "from shufa.core.schema import REPORT\n"
+        "from shufa.plugins.sources import format_label\n"
+        "original = REPORT['properties']['source']['properties']['original']['properties']\n"
+        "print(original['format']['enum'], format_label('odt'))",
+    )
+    assert shown.stdout.split() == ["['txt',", "'docx',", "'html',", "'pdf',", "'odt']", "ODF", "文档"]
 
 
 def test_a_page_saved_with_a_txt_suffix_is_read_as_html(tmp_path):

@@ -1,6 +1,6 @@
 """``shufa import SRC... [--county SLUG] [--kind KIND] [--year YEAR] [-o OUT | --data-dir DIR] [--force]``.
 
-Each SRC (a .txt, .docx, .html or .pdf file, or a folder of them, searched
+Each SRC (a file of a format of :mod:`shufa.core.formats`, or a folder of them, searched
 recursively) becomes data/<county>/<kind>/<year>.yaml (or OUT; ``-o -`` prints
 it), and its original is kept as sources/<county>/<kind>/<year>.<ext>.
 Registries (counties, kinds, topics) come from the data folder. A file that
@@ -15,12 +15,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.formats import usual_suffixes
 from ..importing.importsummary import excerpt
 from ..importing.pipeline import Options, Prepared, Registries, load_registries, prepare, write
 from ..importing.progress import Progress, format_table
-from ..importing.reading import FORMATS, ImportFailure, sha256_of
+from ..importing.reading import ImportFailure, sha256_of, supported
 
-HELP = "import published reports (.txt, .docx, .html, .pdf, or folders of them) into data files"
+HELP = f"import published reports ({usual_suffixes(', ')}, or folders of them) into data files"
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +29,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         "sources",
         nargs="+",
         metavar="SRC",
-        help="published report(s): .txt, .docx, .html or .pdf files, or folders holding them",
+        help=f"published report(s): {usual_suffixes()} files, or folders holding them",
     )
     parser.add_argument("--county", metavar="SLUG", help="county slug of counties.yaml (default: detected)")
     parser.add_argument("--kind", metavar="KIND", help="report kind of kinds.yaml (default: detected)")
@@ -66,7 +67,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], dict[str, int]]:
                 continue
             if found.name.startswith(".") or not found.is_file():
                 continue
-            if found.suffix.lower() in FORMATS:
+            if supported(found):
                 files.append(found)
             else:
                 key = found.suffix.lower() or "(no suffix)"
@@ -77,9 +78,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], dict[str, int]]:
 def run(args: argparse.Namespace) -> int:
     sources, skipped = expand([Path(s) for s in args.sources])
     if not sources:
-        print(
-            "error: no .txt, .docx, .html or .pdf file found in " + ", ".join(args.sources), file=sys.stderr
-        )
+        print(f"error: no {usual_suffixes()} file found in " + ", ".join(args.sources), file=sys.stderr)
         return 1
     if args.output is not None and len(sources) > 1:
         print("error: -o/--output takes a single SRC; use --data-dir for several files", file=sys.stderr)

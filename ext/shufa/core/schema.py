@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .formats import FORMATS
 from .parts import CLOSING, PART_ANCHOR
 
 SCHEMA_VERSION = 1
@@ -37,8 +38,6 @@ URL_PATTERN = whole(r"https?://[^\s/\$.?#][^\s]*")
 CODE_PATTERN = whole(r"[0-9]{6}")
 #: A repository-relative path of a kept original: plain segments, none starting with a dot.
 ORIGINAL_PATH_PATTERN = whole(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*")
-#: The formats a kept original can have (the importer's readers).
-ORIGINAL_FORMATS = ("txt", "docx", "html", "pdf")
 #: A SHA-256 digest, written in hex.
 SHA256_PATTERN = whole(r"[0-9a-f]{64}")
 #: Each pattern's form in words, for the message about a value that does not have it.
@@ -285,9 +284,9 @@ REPORT: dict[str, Any] = {
                         },
                         "name": _text("The file's name as received (`青禾县2023年述法报告.pdf`)."),
                         "format": {
-                            "enum": list(ORIGINAL_FORMATS),
+                            "enum": [f.name for f in FORMATS],
                             "description": "The original's format: "
-                            + ", ".join(f"`{f}`" for f in ORIGINAL_FORMATS)
+                            + ", ".join(f"`{f.name}`" for f in FORMATS)
                             + ".",
                         },
                         "sha256": {

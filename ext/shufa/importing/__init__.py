@@ -2,12 +2,11 @@
 
 The pipeline, one module per step:
 
-``sources``    the table of input formats (suffix → reader module) and :class:`ImportFailure`
+``reading``    a source file read by the reader of its format (:mod:`shufa.core.formats`); refusals
 ``decoding``   plain text: detect the encoding, refuse binary files and mojibake
 ``docx``       Word files: paragraphs and list numbering rendered as printed, bounded unpacking
 ``html``       saved web pages (county portals, WeChat articles): the article among the chrome
 ``pdf``        PDF text layers: page numbers and running headers out, broken lines joined
-``legacy``     formats refused with what to do instead (.doc, .wps, .rtf, .mht)
 ``provenance`` the kept original: where it goes, its checksum, copied atomically
 ``artefacts``  remove paywall markers, site chrome, watermark URLs; report each
 ``markers``    numbering markers of the genre (一、 （一） 1. （1） 第一， 一是)
@@ -19,13 +18,12 @@ The pipeline, one module per step:
 ``roundtrip``  the reading order of text fields: what "nothing lost" means
 ``writing``    YAML in the style of data/, written atomically, never overwriting
 ``pipeline``   one source file through all of the above
-``summary``    what the user is told after an import
+``importsummary`` what the user is told after an import
 ``progress``   progress bar and result table for several files
-``command``    the ``shufa import`` subcommand
 """
 
 from __future__ import annotations
 
-from .reading import FORMATS, ImportFailure, SourceText, read_source
+from .reading import ImportFailure, SourceText, read_source
 
-__all__ = ["FORMATS", "ImportFailure", "SourceText", "read_source"]
+__all__ = ["ImportFailure", "SourceText", "read_source"]

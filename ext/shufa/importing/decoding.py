@@ -19,9 +19,6 @@ from pathlib import Path
 
 from .reading import ImportFailure, SourceText, read_bytes
 
-#: The format's name in a data file's ``source.original.format``.
-FORMAT = "txt"
-
 #: Share of characters that must look like real text for a decoding to be accepted.
 PLAUSIBLE = 0.9
 

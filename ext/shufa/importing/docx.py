@@ -17,9 +17,6 @@ from typing import Any
 from ..core.numerals import DIGITS, chinese_number
 from .reading import ImportFailure, SourceText
 
-#: The format's name in a data file's ``source.original.format``.
-FORMAT = "docx"
-
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 

@@ -38,9 +38,6 @@ from .artefacts import Artefact
 from .decoding import decode
 from .reading import ImportFailure, SourceText, read_bytes
 
-#: The format's name in a data file's ``source.original.format``.
-FORMAT = "html"
-
 #: More blocks than this is not an article page (refused before looking for the article).
 MAX_BLOCKS = 50_000
 

@@ -34,9 +34,6 @@ from .decoding import PLAUSIBLE, plausibility
 from .markers import line_marker
 from .reading import ImportFailure, SourceText
 
-#: The format's name in a data file's ``source.original.format``.
-FORMAT = "pdf"
-
 MAX_PAGES = 300
 MAX_CHARS = 2_000_000
 #: Share of unmapped glyphs above which the text layer is refused as garbage.

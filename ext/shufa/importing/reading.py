@@ -1,11 +1,10 @@
-"""Input formats: an explicit table of the modules that turn a source file into text.
+"""Reading a source file: by the reader of its format, or refused with what to do instead.
 
-:data:`FORMATS` maps a file suffix to the module that reads it, like the command
-table of ``shufa.commands``. Each reader module has ``FORMAT`` (the short name
-recorded in a data file's ``source.original.format``: txt, docx, html, pdf) and
-``read(path) -> SourceText``; a module that only refuses (old .doc files) raises
-:class:`ImportFailure` from ``read``. A new format is a new module plus one line
-of the table.
+The formats and their readers are the rows of :data:`shufa.core.formats.FORMATS` (a suffix
+names the row; a file of another suffix is read as plain text, or as a web page when it is
+one saved with another suffix). Each reader module has ``read(path) -> SourceText``.
+:data:`REFUSED` names the formats the importer recognises but does not read, with what
+to do instead.
 
 Whatever the reader, every removal it makes (page chrome around a web article,
 page numbers and running headers of a PDF) is an :class:`~shufa.importing.artefacts.Artefact`
@@ -21,28 +20,27 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.formats import Format, format_named, format_of_suffix, usual_suffixes
+
 if TYPE_CHECKING:  # pragma: no cover
     from .artefacts import Artefact
 
-#: File suffix (lower case, with the dot) → the module that reads it.
-FORMATS: dict[str, str] = {
-    ".txt": "shufa.importing.decoding",
-    ".text": "shufa.importing.decoding",
-    ".docx": "shufa.importing.docx",
-    ".docm": "shufa.importing.docx",
-    ".dotx": "shufa.importing.docx",
-    ".html": "shufa.importing.html",
-    ".htm": "shufa.importing.html",
-    ".xhtml": "shufa.importing.html",
-    ".mhtml": "shufa.importing.legacy",
-    ".mht": "shufa.importing.legacy",
-    ".pdf": "shufa.importing.pdf",
-    ".doc": "shufa.importing.legacy",
-    ".wps": "shufa.importing.legacy",
-    ".rtf": "shufa.importing.legacy",
+#: Suffix → why it is refused and what to do: an old Word 97–2003 ``.doc`` (or a WPS ``.wps``)
+#: is a binary OLE file whose text cannot be read reliably without Word, and saving it as
+#: ``.docx`` keeps the list numbering the structure parser needs; RTF and single-file web
+#: archives (``.mht``) are refused the same way.
+REFUSED = {
+    ".doc": "an old Word 97–2003 .doc file, which cannot be read reliably; open it in Word or WPS "
+    "and save it as .docx (文件 › 另存为 › Word 文档 .docx), then import the .docx",
+    ".wps": "a WPS .wps file; open it in WPS and save it as .docx (另存为 › .docx), then import the .docx",
+    ".rtf": "an RTF file; open it in Word or WPS and save it as .docx, then import the .docx",
+    ".mht": "a single-file web archive (.mht); open it in a browser and save it as a web page "
+    "(.html), then import the .html",
+    ".mhtml": "a single-file web archive (.mhtml); open it in a browser and save it as a web page "
+    "(.html), then import the .html",
 }
-#: The reader of a file whose suffix is not in the table (read as plain text).
-FALLBACK = "shufa.importing.decoding"
+#: The format of a file whose suffix no row names, and of a web page saved with another suffix.
+PLAIN_TEXT, WEB_PAGE = "txt", "html"
 
 #: A source larger than this is not a report; refuse it before reading.
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -72,7 +70,7 @@ class SourceText:
     where: list[int] = field(default_factory=list)
     #: What the file says about itself: ``title``, ``url``, ``published``, ``source`` (the unit).
     meta: dict[str, str] = field(default_factory=dict)
-    #: The short name of the format (``FORMAT`` of the reader module), set by :func:`read_source`.
+    #: The name of the format (a row of :data:`shufa.core.formats.FORMATS`), set by :func:`read_source`.
     kind: str = ""
 
     def locate(self, line: int) -> int:
@@ -82,39 +80,41 @@ class SourceText:
         return line
 
 
-def reader_module(path: Path):
-    """The reader module for *path*: by its suffix, or plain text (a saved page: HTML)."""
-    suffix = path.suffix.lower()
-    name = FORMATS.get(suffix)
-    if name is None or name == FALLBACK:
-        name = FORMATS[".html"] if _looks_like_html(path) else name or FALLBACK
-    return import_module(name)
+def format_of(path: Path) -> Format:
+    """The format *path* is read as: by its suffix, or plain text (a saved page: HTML)."""
+    found = format_of_suffix(path.suffix)
+    if found is None or found.name == PLAIN_TEXT:
+        return format_named(WEB_PAGE) if _looks_like_html(path) else found or format_named(PLAIN_TEXT)
+    return found
 
 
 def supported(path: Path) -> bool:
-    """Is *path* a file the table names (read or refused with a reason)?"""
-    return path.suffix.lower() in FORMATS
+    """Is *path* of a suffix the importer knows (read, or refused with a reason)?"""
+    return format_of_suffix(path.suffix) is not None or path.suffix.lower() in REFUSED
 
 
 def read_source(path: Path) -> SourceText:
-    """The text of *path*, read by the reader of its suffix; :class:`ImportFailure` when it cannot be."""
+    """The text of *path*, read by the reader of its format; :class:`ImportFailure` when it cannot be."""
     path = Path(path)
     if not path.exists():
         raise ImportFailure(f"{path}: no such file")
     if not path.is_file():
-        raise ImportFailure(f"{path}: not a file; expected a .txt, .docx, .html or .pdf report")
+        raise ImportFailure(f"{path}: not a file; expected a {usual_suffixes()} report")
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
-    module = reader_module(path)
-    if size > MAX_SOURCE_BYTES and module.FORMAT:
+    refused = REFUSED.get(path.suffix.lower())
+    if refused is not None:
+        raise ImportFailure(f"{path}: {refused}")
+    found = format_of(path)
+    if size > MAX_SOURCE_BYTES:
         raise ImportFailure(
             f"{path}: file is {size / 1048576:.1f} MB; a report is expected to be at most "
             f"{MAX_SOURCE_BYTES // 1048576} MB"
         )
-    source = module.read(path)
-    source.kind = module.FORMAT
+    source = import_module(found.reader).read(path)
+    source.kind = found.name
     return source
 
 

@@ -23,6 +23,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
+from ..core.formats import format_named
 from ..core.model import Report
 from ..core.originals import original_path, site_name
 from .data import data_dir, loaded_archive
@@ -30,8 +31,11 @@ from .shared.envstore import claim
 
 logger = logging.getLogger(__name__)
 
-#: How each format is named on the page.
-FORMAT_NAMES = {"txt": "纯文本", "docx": "Word 文档", "html": "网页", "pdf": "PDF"}
+
+def format_label(name: str) -> str:
+    """How the page names the format a data file calls *name* (``PDF``, ``Word 文档``)."""
+    found = format_named(name)
+    return found.label if found is not None else name
 
 
 def add_original(app: Sphinx, directive: SphinxDirective, report: Report, header: nodes.Element) -> None:
@@ -43,7 +47,7 @@ def add_original(app: Sphinx, directive: SphinxDirective, report: Report, header
     line = nodes.paragraph(classes=["report-original"])
     line += nodes.Text("原文：")
     line += nodes.reference("", "", nodes.inline("", original.name), refuri=uri, internal=True)
-    line += nodes.Text(f"（{FORMAT_NAMES.get(original.format, original.format)}，SHA-256 ")
+    line += nodes.Text(f"（{format_label(original.format)}，SHA-256 ")
     line += nodes.literal(original.sha256, original.sha256, classes=["sha256"])
     line += nodes.Text("）")
     header += line
