@@ -104,7 +104,7 @@ def test_word_list_numbering_is_rendered_as_printed(tmp_path):
     assert "二、规范行政执法" in lines and "（一）开展案卷评查。评查案卷240卷，合格率97%以上。" in lines
     assert "执法案件  1860件" in lines  # a table row
     assert "三、存在的不足" in lines and "四、下一步工作打算" in lines
-    assert source.unit == "paragraph" and source.format == "Word .docx"
+    assert source.unit == "paragraph" and source.read_as == "Word .docx"
 
 
 def test_a_docx_report_is_imported_and_passes_check(tmp_path, data, capsys):

@@ -81,7 +81,7 @@ from .reading import SourceText
 
 def read(path):
     text = path.read_bytes().decode("utf-8").removeprefix("FAKE-ODF\\n")
-    return SourceText(text=text, format="a fake ODF file", unit="paragraph")
+    return SourceText(text=text, read_as="a fake ODF file", unit="paragraph")
 """
 
 
@@ -133,7 +133,7 @@ def test_a_new_format_is_a_reader_module_and_one_row(tmp_path):
 def test_a_page_saved_with_a_txt_suffix_is_read_as_html(tmp_path):
     copy = tmp_path / "page.txt"
     copy.write_bytes((WEB / "qinghe-fzzf-2023.html").read_bytes())
-    assert read_source(copy).format.startswith("web page (HTML)")
+    assert read_source(copy).read_as.startswith("web page (HTML)")
 
 
 # --- web pages ----------------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ def test_a_pdf_loses_its_page_numbers_and_running_heads_and_keeps_its_paragraphs
     round_trip(prepared)
     source = prepared.source_text
     pages = max(source.where)
-    assert pages >= 2 and source.format == f"PDF text layer, {pages} pages"
+    assert pages >= 2 and source.read_as == f"PDF text layer, {pages} pages"
     kinds = [(a.line, a.kind, a.text) for a in prepared.summary.removed]
     assert [k for k in kinds if k[1] == "page number"] == [
         (n, "page number", f"— {n} —") for n in range(1, pages + 1)

@@ -55,7 +55,7 @@ _NAMES = {
 def read(path: Path) -> SourceText:
     """A plain-text report in any of the encodings above."""
     text, how = decode(read_bytes(path), str(path))
-    return SourceText(text=text, format=f"plain text, {how}", unit="line")
+    return SourceText(text=text, read_as=f"plain text, {how}", unit="line")
 
 
 def decode(raw: bytes, shown: str = "input") -> tuple[str, str]:

@@ -79,7 +79,7 @@ def read(path: Path) -> SourceText:
                     if value and (not cells or cells[-1] != value):
                         cells.append(value)
                 lines.append("  ".join(cells))
-    return SourceText(text="\n".join(lines), format="Word .docx", unit="paragraph")
+    return SourceText(text="\n".join(lines), read_as="Word .docx", unit="paragraph")
 
 
 def preflight(path: Path) -> None:

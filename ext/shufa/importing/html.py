@@ -130,7 +130,7 @@ def read(path: Path) -> SourceText:
     shown = "WeChat article" if _is_wechat(root) else "web page"
     return SourceText(
         text="\n".join(lines),
-        format=f"{shown} (HTML), {how}",
+        read_as=f"{shown} (HTML), {how}",
         unit="paragraph",
         removed=removed,
         meta={k: v for k, v in meta.items() if v},

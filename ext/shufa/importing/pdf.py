@@ -103,7 +103,7 @@ def read(path: Path) -> SourceText:
         )
     return SourceText(
         text=text,
-        format=f"PDF text layer, {len(pages)} page{'s' if len(pages) != 1 else ''}",
+        read_as=f"PDF text layer, {len(pages)} page{'s' if len(pages) != 1 else ''}",
         unit="page",
         removed=removed,
         where=where,

@@ -95,7 +95,7 @@ def prepare(path: Path, registries: Registries, options: Options) -> Prepared:
     (``sources/<county>/<kind>/<year>.<ext>``, recorded under ``source.original``)."""
     path = Path(path)
     source = read_source(path)
-    keep = options.output is None and bool(source.kind)
+    keep = options.output is None and bool(source.format_name)
     return prepare_text(source, registries, options, path=path, keep_original=keep)
 
 
@@ -146,7 +146,7 @@ def prepare_text(
     keeping = None
     if keep_original and path is not None:
         keeping = plan_original(
-            path, registries.data_dir, meta.county.value, meta.kind.value, meta.year.value, source.kind
+            path, registries.data_dir, meta.county.value, meta.kind.value, meta.year.value, source.format_name
         )
         meta.source["original"] = keeping.record
         meta.source.setdefault("retrieved", keeping.retrieved)
@@ -278,7 +278,7 @@ def _summary(
     return Summary(
         source=shown,
         target=str(target) if target == "-" else display_path(Path(target)),
-        read_as=source.format,
+        read_as=source.read_as,
         unit=source.unit,
         county=f"{meta.county.value} ({meta.county.how})",
         kind=f"{meta.kind.value} ({meta.kind.how})",

@@ -59,7 +59,7 @@ class SourceText:
 
     text: str
     #: How the file was read, for the summary: ``plain text, GB18030 (detected)``.
-    format: str
+    read_as: str
     #: What a position in the text is called in messages: ``line``, ``paragraph`` or ``page``.
     unit: str = "line"
     notes: list[str] = field(default_factory=list)
@@ -70,8 +70,9 @@ class SourceText:
     where: list[int] = field(default_factory=list)
     #: What the file says about itself: ``title``, ``url``, ``published``, ``source`` (the unit).
     meta: dict[str, str] = field(default_factory=dict)
-    #: The name of the format (a row of :data:`shufa.core.formats.FORMATS`), set by :func:`read_source`.
-    kind: str = ""
+    #: The name of its format (a row of :data:`shufa.core.formats.FORMATS`), set by :func:`read_source`;
+    #: empty for text not read from a file.
+    format_name: str = ""
 
     def locate(self, line: int) -> int:
         """The position of *line* (1-based) in the reader's unit."""
@@ -114,7 +115,7 @@ def read_source(path: Path) -> SourceText:
             f"{MAX_SOURCE_BYTES // 1048576} MB"
         )
     source = import_module(found.reader).read(path)
-    source.kind = found.name
+    source.format_name = found.name
     return source
 
 
