@@ -24,7 +24,7 @@ from shufa.core.figures import report_marks
 from shufa.core.yamlfile import YamlDocument
 from shufa.importing.artefacts import remove_artefacts, without
 from shufa.importing.decoding import decode
-from shufa.importing.pipeline import Options, load_registries, prepare
+from shufa.importing.pipeline import Options, checked_registries, prepare
 from shufa.importing.roundtrip import reading_text, squeeze, text_fields
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -113,7 +113,7 @@ def test_there_are_at_least_eight_fixture_reports():
 @pytest.mark.parametrize("name", NAMES)
 def test_fixture_is_read_as_expected(name, tmp_path):
     exp = expected(name)
-    registries = load_registries(data_dir(tmp_path, exp.get("register")))
+    registries = checked_registries(data_dir(tmp_path, exp.get("register")))
     prepared = prepare(FIXTURES / f"{name}.txt", registries, options(exp["args"]))
     doc = prepared.document
     assert f"{doc['county']}/{doc['kind']}/{doc['year']}.yaml" == exp["target"]
@@ -143,7 +143,7 @@ def test_fixture_is_read_as_expected(name, tmp_path):
 def test_fixture_loses_nothing(name, tmp_path):
     """The text fields in reading order are the input minus the removed artefacts (whitespace aside)."""
     exp = expected(name)
-    registries = load_registries(data_dir(tmp_path, exp.get("register")))
+    registries = checked_registries(data_dir(tmp_path, exp.get("register")))
     source = FIXTURES / f"{name}.txt"
     prepared = prepare(source, registries, options(exp["args"]))
     text, _ = decode(source.read_bytes())

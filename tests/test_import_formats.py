@@ -30,7 +30,7 @@ from shufa.commands import main
 from shufa.core.formats import FORMATS
 from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import without
-from shufa.importing.pipeline import Options, load_registries, prepare
+from shufa.importing.pipeline import Options, checked_registries, prepare
 from shufa.importing.reading import format_of, read_source, supported
 from shufa.importing.roundtrip import reading_text, squeeze
 
@@ -208,7 +208,7 @@ PAGES = {
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_a_saved_page_gives_the_article_and_every_removal_is_listed(name, tmp_path):
     exp = PAGES[name]
-    registries = load_registries(shutil.copytree(REGISTRY, tmp_path / "data"))
+    registries = checked_registries(shutil.copytree(REGISTRY, tmp_path / "data"))
     prepared = prepare(WEB / name, registries, Options())
     doc = prepared.document
     assert f"{doc['county']}/{doc['kind']}/{doc['year']}.yaml" == exp["target"]
@@ -227,7 +227,7 @@ def test_a_saved_page_gives_the_article_and_every_removal_is_listed(name, tmp_pa
 
 
 def test_the_portal_page_reads_like_the_report(tmp_path):
-    registries = load_registries(shutil.copytree(REGISTRY, tmp_path / "data"))
+    registries = checked_registries(shutil.copytree(REGISTRY, tmp_path / "data"))
     doc = prepare(WEB / "qinghe-fzzf-2023.html", registries, Options()).document
     assert doc["title"] == "青禾县人民政府关于2023年度法治政府建设情况的报告"
     assert doc["subtitle"] == "——2024年1月26日在县第十八届人民代表大会常务委员会第十五次会议上"
@@ -334,7 +334,7 @@ def pdfs(browser, tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.browser
 def test_a_pdf_loses_its_page_numbers_and_running_heads_and_keeps_its_paragraphs(pdfs, tmp_path):
-    registries = load_registries(shutil.copytree(REGISTRY, tmp_path / "data"))
+    registries = checked_registries(shutil.copytree(REGISTRY, tmp_path / "data"))
     prepared = prepare(pdfs["report"], registries, Options())
     round_trip(prepared)
     source = prepared.source_text

@@ -15,12 +15,12 @@ from shufa.importing.document import build_document
 from shufa.importing.genre import date_of, is_signature, next_steps_cue, shortcomings_cue, subtitle_facts
 from shufa.importing.markers import inline_markers, line_marker
 from shufa.importing.metadata import detect
-from shufa.importing.pipeline import load_registries
+from shufa.importing.pipeline import checked_registries
 from shufa.importing.reading import ImportFailure
 from shufa.importing.structure import parse
 from shufa.importing.writing import dump_report, quoted, write_atomically
 
-REGISTRIES = load_registries(FIXTURES / "data")
+REGISTRIES = checked_registries(FIXTURES / "data")
 
 
 def outline_of(text: str):

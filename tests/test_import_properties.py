@@ -20,12 +20,12 @@ from test_import_fixtures import FIXTURES
 from shufa.importing.artefacts import remove_artefacts, without
 from shufa.importing.decoding import decode
 from shufa.importing.document import build_document
-from shufa.importing.pipeline import Options, load_registries, prepare_text, write
+from shufa.importing.pipeline import Options, checked_registries, prepare_text, write
 from shufa.importing.reading import ImportFailure, SourceText
 from shufa.importing.roundtrip import reading_text, squeeze
 from shufa.importing.structure import parse
 
-REGISTRIES = load_registries(FIXTURES / "data")
+REGISTRIES = checked_registries(FIXTURES / "data")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: Pieces of the genre, so that generated text exercises markers, closing cues and artefacts.

@@ -184,3 +184,13 @@ def test_every_warning_code_written_in_the_code_is_one_of_the_enum() -> None:
                 found[literal] = path.name
     assert len(found) >= 5
     assert {code: where for code, where in found.items() if code not in known} == {}
+
+
+def test_the_registries_have_one_class_and_one_loader() -> None:
+    # the importer reads the registries with the core's loader, into the core's class
+    defined: dict[str, list[str]] = {"Registries": [], "load_registries": []}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and node.name in defined:
+                defined[node.name].append(str(path.relative_to(PACKAGE)))
+    assert defined == {"Registries": ["core/registries.py"], "load_registries": ["core/registries.py"]}

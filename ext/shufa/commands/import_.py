@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 
 from ..core.formats import usual_suffixes
+from ..core.registries import Registries
 from ..importing.importsummary import excerpt
-from ..importing.pipeline import Options, Prepared, Registries, load_registries, prepare, write
+from ..importing.pipeline import Options, Prepared, checked_registries, prepare, write
 from ..importing.progress import Progress, format_table
 from ..importing.reading import ImportFailure, sha256_of, supported
 
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         print("error: -o/--output takes a single SRC; use --data-dir for several files", file=sys.stderr)
         return 1
     try:
-        registries = load_registries(Path(args.data_dir))
+        registries = checked_registries(Path(args.data_dir))
     except ImportFailure as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

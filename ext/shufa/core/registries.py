@@ -38,6 +38,8 @@ class Registries:
     #: Registry files that could not be used (their problems are listed): checks that refer to
     #: them are skipped, so one broken registry gives one message, not one per report.
     failed: set[str] = field(default_factory=set)
+    #: The data folder they were read from.
+    data_dir: Path = field(default_factory=Path)
 
 
 def load_registries(data_dir: Path) -> Registries:
@@ -66,7 +68,9 @@ def load_registries(data_dir: Path) -> Registries:
             provinces = loaded
             _place_counties(data_dir / "counties.yaml", counties, provinces, problems)
     _check_county_aliases(data_dir / "counties.yaml", counties, problems)
-    return Registries(counties, kinds, topics, metrics, problems, provinces=provinces, failed=failed)
+    return Registries(
+        counties, kinds, topics, metrics, problems, provinces=provinces, failed=failed, data_dir=data_dir
+    )
 
 
 def _place_counties(

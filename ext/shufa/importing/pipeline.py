@@ -16,9 +16,8 @@ from typing import Any
 from ..core.building import build_report
 from ..core.checks import check_report
 from ..core.figures import report_marks
-from ..core.model import County, Kind, Topic
 from ..core.problems import DataError, display_path
-from ..core.registries import load_registries as load_registry_files
+from ..core.registries import Registries, load_registries
 from ..core.schema import REPORT
 from ..core.validation import validate
 from ..core.yamlfile import YamlDocument, oversize, read_yaml
@@ -34,30 +33,21 @@ from .topics import TopicChoice, suggest_topic
 from .writing import dump_report, write_atomically
 
 
-@dataclass
-class Registries:
-    """What the importer needs from data/: counties, kinds and topics."""
-
-    data_dir: Path
-    counties: dict[str, County]
-    kinds: dict[str, Kind]
-    topics: dict[str, Topic]
-    metrics: dict[str, Any] = field(default_factory=dict)
-
-
-def load_registries(data_dir: Path) -> Registries:
-    """The registries of *data_dir*, loaded by the project's loader; :class:`ImportFailure` if broken."""
+def checked_registries(data_dir: Path) -> Registries:
+    """The registries of *data_dir* (read by the core's loader, no report parsed), for the importer:
+    :class:`ImportFailure` when the folder is missing, a registry has problems, or no topic is
+    registered."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise ImportFailure(f"{data_dir}: data folder not found; pass --data-dir DIR")
-    found = load_registry_files(data_dir)  # the registries only: no report file is parsed
+    found = load_registries(data_dir)
     if found.problems:
         raise ImportFailure(
             "the registries of the data folder have problems:\n" + "\n".join(f"  {p}" for p in found.problems)
         )
     if not found.topics:
         raise ImportFailure(f"{display_path(data_dir / 'topics.yaml')}: no topics; at least one is needed")
-    return Registries(data_dir, found.counties, found.kinds, found.topics, found.metrics)
+    return found
 
 
 @dataclass
