@@ -327,3 +327,40 @@ def test_parse_cache_reuses_unchanged_files(data_dir: Path) -> None:
     path.unlink()
     assert load_archive(data_dir, cache=cache).archive.reports == {}
     assert str(path) not in cache
+
+
+def test_sections_and_closing_parts_are_one_part_model(tmp_path: Path) -> None:
+    # one Part: the same fields, ids and reading order, built by one builder; the kinds differ
+    # only in the opening paragraph's name and where the unnumbered text stands
+    from shufa.core.building import build_report
+    from shufa.core.model import ClosingPart, Part, Section
+    from shufa.core.schema import CLOSING_PART, SECTION
+    from shufa.core.yamlfile import YamlDocument
+
+    doc = {
+        "schema": 1,
+        "county": "qinghe",
+        "kind": "shufa",
+        "year": 2023,
+        "title": "标题",
+        "sections": [{"ordinal": 1, "marker": "一、", "heading": "甲。", "topic": "study", "lead": "引。",
+                      "text": "尾。", "aliases": ["old-1"], "items": [{"ordinal": 1, "marker": "一是", "text": "项。"}]}],
+        "closing": {"next_steps": {"ordinal": 2, "marker": "二、", "heading": "下一步。", "intro": "引。",
+                                   "text": "尾。", "items": [{"ordinal": 1, "marker": "一是", "text": "项。"}]}},
+    }  # fmt: skip
+    report = build_report(YamlDocument(tmp_path / "2023.yaml", doc))
+    section, closing = report.parts
+    assert isinstance(section, Section) and isinstance(closing, ClosingPart) and isinstance(section, Part)
+    assert (section.ids, closing.ids) == (["s1", "old-1"], ["s2", "next-steps"])
+    assert [i.ids for i in closing.items] == [["s2-1", "next-steps-1"]]
+    assert [f.name for f in section.fields(())] == ["marker", "heading", "lead", "marker", "text", "text"]
+    assert [f.name for f in closing.fields(())] == ["marker", "heading", "intro", "text", "marker", "text"]
+    assert (section.opening, closing.opening, closing.usual_heading) == ("引。", "引。", "下一步打算")
+    # the data format names the same fields, the opening paragraph by the model's name for it
+    shared = ["ordinal", "marker", "heading", "text", "aliases", "items"]
+    assert [k for k in SECTION["properties"] if k not in ("topic", "lead")] == shared
+    assert [k for k in CLOSING_PART["properties"] if k != "intro"] == shared
+    assert (Section.OPENING in SECTION["properties"], ClosingPart.OPENING in CLOSING_PART["properties"]) == (
+        True,
+        True,
+    )

@@ -6,11 +6,13 @@ so that later checks and warnings can point at it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from .model import ClosingPart, FigureAssignment, Item, Original, Report, Section
+from .model import ClosingPart, FigureAssignment, Item, Original, Part, Report, Section
 from .parts import CLOSING, item_anchor, section_anchor
 from .yamlfile import YamlDocument
+
+P = TypeVar("P", bound=Part)
 
 
 def build_report(doc: YamlDocument) -> Report:
@@ -21,18 +23,7 @@ def build_report(doc: YamlDocument) -> Report:
     source = v.get("source", {})
     closing = v.get("closing", {})
     sections = [
-        Section(
-            anchor=section_anchor(s["ordinal"]),
-            ordinal=s["ordinal"],
-            marker=s["marker"],
-            heading=s["heading"],
-            topic=s["topic"],
-            lead=s.get("lead", ""),
-            text=s.get("text", ""),
-            aliases=list(s.get("aliases", [])),
-            items=_items(doc, s.get("items", []), section_anchor(s["ordinal"]), ("sections", i, "items")),
-            line=doc.where(("sections", i))[0],
-        )
+        _part(doc, Section, s, ("sections", i), section_anchor(s["ordinal"]), topic=s["topic"])
         for i, s in enumerate(v["sections"])
     ]
     parts = {}
@@ -41,19 +32,8 @@ def build_report(doc: YamlDocument) -> Report:
             p = closing[key]
             ordinal = p.get("ordinal", 0)
             anchor = section_anchor(ordinal) if ordinal else role
-            parts[key] = ClosingPart(
-                role=role,
-                anchor=anchor,
-                ordinal=ordinal,
-                marker=p.get("marker", ""),
-                heading=p.get("heading", ""),
-                intro=p.get("intro", ""),
-                text=p.get("text", ""),
-                aliases=list(p.get("aliases", [])),
-                items=_items(
-                    doc, p.get("items", []), anchor, ("closing", key, "items"), role if ordinal else ""
-                ),
-                line=doc.where(("closing", key))[0],
+            parts[key] = _part(
+                doc, ClosingPart, p, ("closing", key), anchor, role if ordinal else "", role=role
             )
     return Report(
         county=v["county"],
@@ -86,6 +66,31 @@ def build_report(doc: YamlDocument) -> Report:
             )
             for i, f in enumerate(v.get("figures", []))
         ],
+    )
+
+
+def _part(
+    doc: YamlDocument,
+    kind: type[P],
+    raw: dict[str, Any],
+    at: tuple,
+    anchor: str,
+    role_parent: str = "",
+    **own: Any,
+) -> P:
+    """A section or a closing part (*kind*) of the document at *at*, with its *anchor*; *own* are
+    the fields only that kind has (a section's topic, a closing part's role)."""
+    return kind(
+        anchor=anchor,
+        ordinal=raw.get("ordinal", 0),
+        marker=raw.get("marker", ""),
+        heading=raw.get("heading", ""),
+        text=raw.get("text", ""),
+        aliases=list(raw.get("aliases", [])),
+        items=_items(doc, raw.get("items", []), anchor, (*at, "items"), role_parent),
+        line=doc.where(at)[0],
+        **{kind.OPENING: raw.get(kind.OPENING, "")},
+        **own,
     )
 
 

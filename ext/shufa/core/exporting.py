@@ -27,9 +27,8 @@ from typing import Any
 
 from .figures import find_figures, marked_fields
 from .files import script_json
-from .model import Archive, ClosingPart, County, Item, Report, Section
+from .model import Archive, ClosingPart, County, Item, Part, Report, Section
 from .originals import site_name
-from .parts import CLOSING_HEADINGS
 from .reuse import printed_lines
 from .summary import Summary
 
@@ -173,10 +172,7 @@ def report_document(archive: Archive, report: Report, url_of: UrlOf) -> dict[str
         },
         "preamble": report.preamble,
         "figures": figures["preamble"],
-        "parts": [
-            *(_section(s, url, figures) for s in report.sections),
-            *(_closing(p, url, figures) for p in report.closing_parts),
-        ],
+        "parts": [_part(p, url, figures) for p in report.parts],
         "signature": report.signature,
         "date_line": report.date_line,
     }
@@ -195,37 +191,30 @@ def _original(report: Report, url_of: UrlOf) -> dict[str, str] | None:
     }
 
 
-def _section(section: Section, url: str, figures: Figures) -> dict[str, Any]:
-    return {
-        "kind": "section",
-        "anchor": section.anchor,
-        "ids": section.ids,
-        "url": f"{url}#{section.anchor}",
-        "ordinal": section.ordinal,
-        "marker": section.marker,
-        "heading": section.heading,
-        "topic": section.topic,
-        "lead": section.lead,
-        "text": section.text,
-        "figures": figures[section.anchor],
-        "items": _items(section.items, url, section.topic, figures),
-    }
+def _kind_and_topic(part: Part) -> tuple[str, str | None]:
+    """What the documents call a part's kind (``section``, or a closing part's role) and its
+    topic (None for a closing part)."""
+    if isinstance(part, Section):
+        return "section", part.topic
+    assert isinstance(part, ClosingPart)
+    return part.role, None
 
 
-def _closing(part: ClosingPart, url: str, figures: Figures) -> dict[str, Any]:
+def _part(part: Part, url: str, figures: Figures) -> dict[str, Any]:
+    kind, topic = _kind_and_topic(part)
     return {
-        "kind": part.role,
+        "kind": kind,
         "anchor": part.anchor,
         "ids": part.ids,
         "url": f"{url}#{part.anchor}",
         "ordinal": part.ordinal or None,
         "marker": part.marker,
         "heading": part.heading,
-        "topic": None,
-        "intro": part.intro,
+        "topic": topic,
+        part.OPENING: part.opening,
         "text": part.text,
         "figures": figures[part.anchor],
-        "items": _items(part.items, url, None, figures),
+        "items": _items(part.items, url, topic, figures),
     }
 
 
@@ -265,29 +254,18 @@ def reading_document(archive: Archive, report: Report, url_of: UrlOf) -> dict[st
             around = after
         elif field.printed:
             around.append(field.text)
-    parts: list[dict[str, Any]] = [
+    parts = [
         {
-            "kind": "section",
-            "anchor": s.anchor,
-            "ids": s.ids,
-            "topic": s.topic,
-            "marker": s.marker,
-            "heading": s.heading,
-            "printed": printed_lines(s),
-        }
-        for s in report.sections
-    ]
-    parts += [
-        {
-            "kind": p.role,
+            "kind": kind,
             "anchor": p.anchor,
             "ids": p.ids,
-            "topic": None,
+            "topic": topic,
             "marker": p.marker,
-            "heading": p.heading or CLOSING_HEADINGS[p.role],
+            "heading": p.heading or p.usual_heading,
             "printed": printed_lines(p),
         }
-        for p in report.closing_parts
+        for p in report.parts
+        for kind, topic in [_kind_and_topic(p)]
     ]
     return {
         "format": "shufa-reading",

@@ -46,7 +46,7 @@ def cited_names(report: Report) -> dict[str, str]:
     heading by its usual one, ``存在的不足``); an item by its part's name and its place in it
     (``… 第二项``, ``… 第二项第一小项``). Aliases name the same part."""
     names: dict[str, str] = {}
-    for part in (*report.sections, *report.closing_parts):
+    for part in report.parts:
         heading = part.heading or CLOSING_HEADINGS.get(getattr(part, "role", ""), "")
         name = f"{part.marker}{heading}".strip() or part_name(part.anchor)
         for anchor in part.ids:

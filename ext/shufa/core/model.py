@@ -14,9 +14,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
-from .parts import CLOSING, NEXT_STEPS, SHORTCOMINGS
+from .parts import CLOSING, CLOSING_HEADINGS, NEXT_STEPS, SHORTCOMINGS
 
 __all__ = [
     "NEXT_STEPS",
@@ -31,6 +31,7 @@ __all__ = [
     "Kind",
     "Metric",
     "Original",
+    "Part",
     "Province",
     "Report",
     "Section",
@@ -169,44 +170,78 @@ class Item:
 
 
 @dataclass(repr=False)
-class Section:
+class Part:
+    """A part of a report: a numbered section (:class:`Section`) or a closing part
+    (:class:`ClosingPart`, 存在的不足 or 下一步).
+
+    Both have an anchor (``s3``; ``shortcomings``, or ``s6`` when the report numbers the part),
+    the numbering and the heading as printed, an opening paragraph, items and unnumbered text.
+    They differ in what a data file calls the opening paragraph (:attr:`OPENING`: a section's
+    ``lead``, a closing part's ``intro``) and in where the unnumbered text is printed (after a
+    section's items, before a closing part's): :attr:`ORDER` names the fields in reading order,
+    ``items`` standing for the items.
+    """
+
+    OPENING: ClassVar[str]
+    ORDER: ClassVar[tuple[str, ...]]
+
     anchor: str
-    ordinal: int
-    marker: str
-    heading: str
-    topic: str
-    lead: str = ""
+    ordinal: int = 0
+    marker: str = ""
+    heading: str = ""
     text: str = ""
     aliases: list[str] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     line: int = 0
 
     def __repr__(self) -> str:
-        return f"Section({self.anchor})"
+        return f"{type(self).__name__}({self.anchor})"
 
     @property
     def ids(self) -> list[str]:
-        """Its anchor and its aliases: every id the section answers to."""
+        """Its anchor and its aliases: every id the part answers to."""
         return [self.anchor, *self.aliases]
+
+    @property
+    def opening(self) -> str:
+        """The opening paragraph (a section's lead, a closing part's intro)."""
+        return getattr(self, self.OPENING)
+
+    @property
+    def usual_heading(self) -> str:
+        """The heading the page shows when the report prints none."""
+        return ""
 
     def all_items(self) -> Iterator[Item]:
         for item in self.items:
             yield from item.walk()
 
     def fields(self, path: ValuePath) -> Iterator[Field]:
-        """The section's text fields in reading order: marker, heading, lead, items, text."""
-        named = (("marker", self.marker), ("heading", self.heading), ("lead", self.lead))
-        yield from _fields(self.anchor, path, named)
-        yield from _item_fields(self.items, (*path, "items"))
-        yield from _fields(self.anchor, path, (("text", self.text),))
+        """The part's text fields in reading order (:attr:`ORDER`), its items' included."""
+        for name in self.ORDER:
+            if name == "items":
+                yield from _item_fields(self.items, (*path, "items"))
+            else:
+                yield from _fields(self.anchor, path, ((name, getattr(self, name)),))
 
     def texts(self) -> Iterator[str]:
-        """The section's text in reading order."""
+        """The part's text in reading order."""
         return (f.text for f in self.fields(()))
 
 
 @dataclass(repr=False)
-class ClosingPart:
+class Section(Part):
+    """A numbered section (``一、…``), on a topic of data/topics.yaml."""
+
+    OPENING = "lead"
+    ORDER = ("marker", "heading", "lead", "items", "text")
+
+    topic: str = ""
+    lead: str = ""
+
+
+@dataclass(repr=False)
+class ClosingPart(Part):
     """存在的不足 (*role* ``shortcomings``) or 下一步 (``next-steps``).
 
     A report that numbers its closing parts like sections (``三、存在的不足和原因``)
@@ -214,23 +249,11 @@ class ClosingPart:
     ``s3-1``) and the role's id (``shortcomings``) is a second id of the same part.
     """
 
-    role: str
-    anchor: str
-    ordinal: int = 0
-    marker: str = ""
-    heading: str = ""
+    OPENING = "intro"
+    ORDER = ("marker", "heading", "intro", "text", "items")
+
+    role: str = ""
     intro: str = ""
-    text: str = ""
-    aliases: list[str] = field(default_factory=list)
-    items: list[Item] = field(default_factory=list)
-    line: int = 0
-
-    def all_items(self) -> Iterator[Item]:
-        for item in self.items:
-            yield from item.walk()
-
-    def __repr__(self) -> str:
-        return f"ClosingPart({self.anchor})"
 
     @property
     def key(self) -> str:
@@ -242,20 +265,9 @@ class ClosingPart:
         """Its anchor, the role's id when the part is numbered, and its aliases."""
         return [self.anchor, *([self.role] if self.anchor != self.role else []), *self.aliases]
 
-    def fields(self, path: ValuePath) -> Iterator[Field]:
-        """The part's text fields in reading order: marker, heading, intro, text, items."""
-        named = (
-            ("marker", self.marker),
-            ("heading", self.heading),
-            ("intro", self.intro),
-            ("text", self.text),
-        )
-        yield from _fields(self.anchor, path, named)
-        yield from _item_fields(self.items, (*path, "items"))
-
-    def texts(self) -> Iterator[str]:
-        """The part's text in reading order."""
-        return (f.text for f in self.fields(()))
+    @property
+    def usual_heading(self) -> str:
+        return CLOSING_HEADINGS[self.role]
 
 
 @dataclass(frozen=True)
@@ -323,9 +335,14 @@ class Report:
     def closing_parts(self) -> list[ClosingPart]:
         return [p for p in (self.shortcomings, self.next_steps) if p is not None]
 
-    def anchors(self) -> Iterator[tuple[str, Section | Item | ClosingPart]]:
+    @property
+    def parts(self) -> list[Part]:
+        """Its sections, then its closing parts: the parts in printed order."""
+        return [*self.sections, *self.closing_parts]
+
+    def anchors(self) -> Iterator[tuple[str, Part | Item]]:
         """Every anchor of the report's parts (ids and aliases) with the part it names."""
-        for part in (*self.sections, *self.closing_parts):
+        for part in self.parts:
             for anchor in part.ids:
                 yield anchor, part
             for item in part.all_items():

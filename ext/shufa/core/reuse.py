@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
-from .model import Archive, ClosingPart, Report, Section
+from .model import Archive, Part, Report
 
 #: Length of the character runs compared (8 characters: longer than a stock phrase such as
 #: 法治政府建设, short enough to catch a sentence copied with one word changed).
@@ -204,7 +204,7 @@ def inline_diff(before: str, after: str) -> list[tuple[str, str]]:
     return runs
 
 
-def printed_lines(part: Section | ClosingPart) -> str:
+def printed_lines(part: Part) -> str:
     """A part as printed, from its fields in reading order: the heading on its marker's line,
     each item on one line (marker, label and text), lead and closing text on lines of their own."""
     lines: list[str] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .formats import FORMATS
+from .model import ClosingPart, Part, Section
 from .parts import CLOSING, PART_ANCHOR
 
 SCHEMA_VERSION = 1
@@ -60,17 +61,29 @@ def _text(description: str) -> dict[str, Any]:
     return {**_TEXT, "description": description}
 
 
+def _ordinal(description: str) -> dict[str, Any]:
+    return {"type": "integer", "minimum": 1, "description": description}
+
+
+def _aliases(description: str) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "items": {"type": "string", "pattern": ANCHOR_PATTERN},
+        "uniqueItems": True,
+        "description": description,
+    }
+
+
+#: The items of a part, or of an item.
+_ITEMS: dict[str, Any] = {"type": "array", "items": {"$ref": "#/$defs/item"}}
+
 ITEM: dict[str, Any] = {
     "type": "object",
     "description": "A numbered item of a section (一是…, （一）…, 1. …), possibly with nested items.",
     "required": ["ordinal", "marker", "text"],
     "additionalProperties": False,
     "properties": {
-        "ordinal": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "Position of the item within its parent, 1, 2, 3 …; gives the anchor `s3-2`.",
-        },
+        "ordinal": _ordinal("Position of the item within its parent, 1, 2, 3 …; gives the anchor `s3-2`."),
         "marker": _text("The numbering as printed: `一是`, `（一）`, `1.`, `第一，`."),
         "label": _text(
             "Optional run-in label: the short phrase up to and including the first `。` "
@@ -82,76 +95,67 @@ ITEM: dict[str, Any] = {
             "pattern": SLUG_PATTERN,
             "description": "Optional topic key when the item's topic differs from its section's.",
         },
-        "aliases": {
-            "type": "array",
-            "items": {"type": "string", "pattern": ANCHOR_PATTERN},
-            "uniqueItems": True,
-            "description": "Former anchors of this item that must keep working (`s3-4`).",
-        },
-        "items": {
-            "type": "array",
-            "items": {"$ref": "#/$defs/item"},
-            "description": "Nested items (`（一）` → `1.` → `（1）`).",
-        },
+        "aliases": _aliases("Former anchors of this item that must keep working (`s3-4`)."),
+        "items": {**_ITEMS, "description": "Nested items (`（一）` → `1.` → `（1）`)."},
     },
 }
 
-SECTION: dict[str, Any] = {
-    "type": "object",
-    "description": "A numbered section of the report (`一、…`).",
-    "required": ["ordinal", "marker", "heading", "topic"],
-    "additionalProperties": False,
-    "properties": {
-        "ordinal": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "1, 2, 3 … in the order printed; gives the anchor `s3`.",
-        },
-        "marker": _text("The numbering as printed: `一、`, `第一，`."),
-        "heading": _text("The section's heading sentence as printed."),
-        "topic": {
-            "type": "string",
-            "pattern": SLUG_PATTERN,
-            "description": "A key of data/topics.yaml: links this section to the same topic in other years.",
-        },
-        "lead": _text("Optional lead paragraph before the items."),
-        "text": _text("Optional text after the items (a paragraph that is not an item)."),
-        "aliases": {
-            "type": "array",
-            "items": {"type": "string", "pattern": ANCHOR_PATTERN},
-            "uniqueItems": True,
-            "description": "Former anchors of this section that must keep working.",
-        },
-        "items": {"type": "array", "items": {"$ref": "#/$defs/item"}},
-    },
-}
 
-CLOSING_PART: dict[str, Any] = {
-    "type": "object",
-    "description": "A closing part: what fell short (存在的不足) or what comes next (下一步).",
-    "additionalProperties": False,
-    "minProperties": 1,
-    "properties": {
-        "ordinal": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "When the report numbers the part like a section (`三、存在的不足`): its "
-            "number, which continues the sections'. The part's anchor is then `s3` (items `s3-1`), "
-            "and `shortcomings` / `next-steps` is a second id of it.",
-        },
-        "marker": _text("The numbering as printed when the part is numbered like a section."),
-        "heading": _text("The heading as printed (`存在的不足`, `下一步工作打算`)."),
-        "intro": _text("The opening sentence (`……主要表现在：`, `2024年，我将……`)."),
-        "text": _text("Unnumbered text of the part."),
-        "aliases": {
-            "type": "array",
-            "items": {"type": "string", "pattern": ANCHOR_PATTERN},
-            "uniqueItems": True,
-            "description": "Former anchors of this part that must keep working.",
-        },
-        "items": {"type": "array", "items": {"$ref": "#/$defs/item"}},
+def _part(
+    kind: type[Part],
+    description: str,
+    ordinal: str,
+    marker: str,
+    heading: str,
+    opening: str,
+    text: str,
+    aliases: str,
+    *,
+    topic: dict[str, Any] | None = None,
+    **shape: Any,
+) -> dict[str, Any]:
+    """The schema of a part of the model (a section or a closing part): its fields, in the order
+    a data file writes them, each with its description; *shape* says what the part requires."""
+    properties = {"ordinal": _ordinal(ordinal), "marker": _text(marker), "heading": _text(heading)}
+    if topic is not None:
+        properties["topic"] = topic
+    properties[kind.OPENING] = _text(opening)
+    properties.update(text=_text(text), aliases=_aliases(aliases), items=_ITEMS)
+    return {"type": "object", "description": description, **shape, "properties": properties}
+
+
+SECTION = _part(
+    Section,
+    "A numbered section of the report (`一、…`).",
+    "1, 2, 3 … in the order printed; gives the anchor `s3`.",
+    "The numbering as printed: `一、`, `第一，`.",
+    "The section's heading sentence as printed.",
+    "Optional lead paragraph before the items.",
+    "Optional text after the items (a paragraph that is not an item).",
+    "Former anchors of this section that must keep working.",
+    topic={
+        "type": "string",
+        "pattern": SLUG_PATTERN,
+        "description": "A key of data/topics.yaml: links this section to the same topic in other years.",
     },
-}
+    required=["ordinal", "marker", "heading", "topic"],
+    additionalProperties=False,
+)
+
+CLOSING_PART = _part(
+    ClosingPart,
+    "A closing part: what fell short (存在的不足) or what comes next (下一步).",
+    "When the report numbers the part like a section (`三、存在的不足`): its number, which continues "
+    "the sections'. The part's anchor is then `s3` (items `s3-1`), and `shortcomings` / `next-steps` "
+    "is a second id of it.",
+    "The numbering as printed when the part is numbered like a section.",
+    "The heading as printed (`存在的不足`, `下一步工作打算`).",
+    "The opening sentence (`……主要表现在：`, `2024年，我将……`).",
+    "Unnumbered text of the part.",
+    "Former anchors of this part that must keep working.",
+    additionalProperties=False,
+    minProperties=1,
+)
 
 FIGURE: dict[str, Any] = {
     "type": "object",

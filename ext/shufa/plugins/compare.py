@@ -22,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 from .. import __version__
 from ..core.fingerprints import current_fingerprint
 from ..core.labels import part_label, part_name, report_name
-from ..core.model import Archive, ClosingPart, County, Kind, Report, Section
+from ..core.model import Archive, County, Kind, Part, Report, Section
 from ..core.reuse import (
     band,
     baseline,
@@ -69,9 +69,7 @@ def add_report_reuse(app: Sphinx, directive: SphinxDirective, report: Report, he
     header += line
 
 
-def part_reuse(
-    directive: SphinxDirective, report: Report, part: Section | ClosingPart
-) -> tuple[float, int] | None:
+def part_reuse(directive: SphinxDirective, report: Report, part: Part) -> tuple[float, int] | None:
     """How much of *part* repeats the previous year's report, and that year (None: no such
     year, or no text); records that the page depends on the previous report's text."""
     earlier = previous_report(get_archive(directive.env), report)
@@ -83,7 +81,7 @@ def part_reuse(
 
 
 def add_section_reuse(
-    app: Sphinx, directive: SphinxDirective, report: Report, part: Section | ClosingPart, node: nodes.Element
+    app: Sphinx, directive: SphinxDirective, report: Report, part: Part, node: nodes.Element
 ) -> None:
     found = part_reuse(directive, report, part)
     if found is None:

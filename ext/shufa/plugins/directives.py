@@ -32,8 +32,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
 from ..core.labels import part_label, report_name
-from ..core.model import NEXT_STEPS, SHORTCOMINGS, ClosingPart, Item, Report, Section
-from ..core.parts import CLOSING_HEADINGS
+from ..core.model import ClosingPart, Item, Part, Report, Section
 from ..core.problems import Code
 from .data import get_archive, get_load_result, note_model_dependency
 from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
@@ -259,82 +258,98 @@ class ReportDirective(ReportPartDirective):
         return [nodes.container("", *lines, classes=["report-signature"])]
 
 
-class SectionDirective(ReportPartDirective):
-    """One numbered section: a real document section with id ``s<ordinal>``."""
+class PartDirective(ReportPartDirective):
+    """One part of the report (:class:`~shufa.core.model.Part`): a real document section with
+    the part's ids, its heading (the marker, then the heading as printed or the usual one), then
+    its fields in the model's reading order."""
 
     required_arguments = 1
+    #: The node of the part, and what the argument names ("section 3", "closing part next-steps").
+    node_type: type[nodes.section]
+    what: str
 
     def run(self) -> list[nodes.Node]:
         report = self.report_for(self.env.ref_context.get(CURRENT_REPORT))
         if report is None:
             return []
-        try:
-            section = report.sections[int(self.arguments[0]) - 1]
-        except (ValueError, IndexError):
-            self.warn_missing(f"report {report.key} has no section {self.arguments[0]!r}")
-            return []
-        return [self.build(report, section)]
-
-    def build(self, report: Report, section: Section) -> nodes.section:
-        archive = get_archive(self.env)
-        node = report_section(ids=section.ids, classes=["report-section"])
-        node += nodes.title(
-            "",
-            "",
-            nodes.inline(section.marker, section.marker, classes=["marker"]),
-            *self.field_nodes(report, section.anchor, "heading", section.heading),
-        )
-        topic = archive.topics.get(section.topic)
-        if topic is not None:
-            tag = section_topic(classes=["section-topic"])
-            tag += nodes.inline("", "主题：", classes=["topic-caption"])
-            tag += report_ref(
-                self.env, "topic", topic.key, nodes.inline(topic.label, topic.label, classes=["topic-label"])
-            )
-            node += tag
-        if section.lead:
-            node += self.field_paragraphs(report, section.anchor, "lead", section.lead, ["lead"])
-        node += self.items(report, section.items)
-        if section.text:
-            node += self.field_paragraphs(report, section.anchor, "text", section.text)
-        self.register(report, section.anchor, section.ids[1:], "section")
-        emit(self.env.events, "shufa-report-part", self, report, section, node)
-        return node
-
-
-class ClosingDirective(ReportPartDirective):
-    """A closing part: ``shortcomings`` (存在的不足) or ``next-steps`` (下一步)."""
-
-    required_arguments = 1
-
-    def run(self) -> list[nodes.Node]:
-        report = self.report_for(self.env.ref_context.get(CURRENT_REPORT))
-        if report is None:
-            return []
-        which = self.arguments[0]
-        part: ClosingPart | None = {SHORTCOMINGS: report.shortcomings, NEXT_STEPS: report.next_steps}.get(
-            which
-        )
+        part = self.part_of(report, self.arguments[0])
         if part is None:
-            self.warn_missing(f"report {report.key} has no closing part {which!r}")
+            self.warn_missing(f"report {report.key} has no {self.what} {self.arguments[0]!r}")
             return []
-        node = report_closing(ids=part.ids, classes=["report-closing", part.role])
-        heading = part.heading or CLOSING_HEADINGS[part.role]
+        return [self.build(report, part)]
+
+    def part_of(self, report: Report, argument: str) -> Part | None:
+        raise NotImplementedError
+
+    def classes(self, part: Part) -> list[str]:
+        raise NotImplementedError
+
+    def under_heading(self, part: Part) -> list[nodes.Node]:
+        """What stands between the heading and the text (a section's topic)."""
+        return []
+
+    def build(self, report: Report, part: Part) -> nodes.section:
+        node = self.node_type(ids=part.ids, classes=self.classes(part))
         title = nodes.title()
         if part.marker:
             title += nodes.inline(part.marker, part.marker, classes=["marker"])
-        title += (
-            self.field_nodes(report, part.anchor, "heading", heading) if part.heading else text_nodes(heading)
-        )
+        if part.heading:
+            title += self.field_nodes(report, part.anchor, "heading", part.heading)
+        else:
+            title += text_nodes(part.usual_heading)
         node += title
-        if part.intro:
-            node += self.field_paragraphs(report, part.anchor, "intro", part.intro, ["lead"])
-        if part.text:
-            node += self.field_paragraphs(report, part.anchor, "text", part.text)
-        node += self.items(report, part.items)
+        node += self.under_heading(part)
+        for name in part.ORDER[2:]:  # after the marker and the heading
+            if name == "items":
+                node += self.items(report, part.items)
+            elif text := getattr(part, name):
+                classes = ["lead"] if name == part.OPENING else None
+                node += self.field_paragraphs(report, part.anchor, name, text, classes)
         self.register(report, part.anchor, part.ids[1:], "section")
         emit(self.env.events, "shufa-report-part", self, report, part, node)
-        return [node]
+        return node
+
+
+class SectionDirective(PartDirective):
+    """One numbered section: id ``s<ordinal>``, under its heading the line that names its topic."""
+
+    node_type = report_section
+    what = "section"
+
+    def part_of(self, report: Report, argument: str) -> Section | None:
+        try:
+            return report.sections[int(argument) - 1]
+        except (ValueError, IndexError):
+            return None
+
+    def classes(self, part: Part) -> list[str]:
+        return ["report-section"]
+
+    def under_heading(self, part: Part) -> list[nodes.Node]:
+        assert isinstance(part, Section)
+        topic = get_archive(self.env).topics.get(part.topic)
+        if topic is None:
+            return []
+        tag = section_topic(classes=["section-topic"])
+        tag += nodes.inline("", "主题：", classes=["topic-caption"])
+        tag += report_ref(
+            self.env, "topic", topic.key, nodes.inline(topic.label, topic.label, classes=["topic-label"])
+        )
+        return [tag]
+
+
+class ClosingDirective(PartDirective):
+    """A closing part: ``shortcomings`` (存在的不足) or ``next-steps`` (下一步)."""
+
+    node_type = report_closing
+    what = "closing part"
+
+    def part_of(self, report: Report, argument: str) -> ClosingPart | None:
+        return next((p for p in report.closing_parts if p.role == argument), None)
+
+    def classes(self, part: Part) -> list[str]:
+        assert isinstance(part, ClosingPart)
+        return ["report-closing", part.role]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -344,7 +359,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Other plugins add to a report page through these events (crossyear links, citations …):
     # each handler gets the directive, the report, the model part and the node it may extend.
     app.add_event("shufa-report-header")  # (directive, report, header container)
-    app.add_event("shufa-report-part")  # (directive, report, Section | ClosingPart, section node)
+    app.add_event("shufa-report-part")  # (directive, report, Part: Section | ClosingPart, section node)
     app.add_event("shufa-report-item")  # (directive, report, Item, item container)
     # (directive, report) → [(anchor, field, start, end, node)]: nodes placed over spans of
     # the report's text fields (the field's text[start:end]), each used once
