@@ -11,6 +11,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from conftest import DATA, archive_source, copy_data, run_sphinx
 from shufa.core.loading import load_archive
+from shufa.core.partitions import WHOLE_ARCHIVE
 from shufa.plugins.data import Run
 from shufa.plugins.pages import generated_pages, write_pages
 
@@ -84,7 +85,7 @@ def test_navigation_stays_bounded(sample_site: Path) -> None:
 
 def test_generated_pages_are_written_only_when_changed(tmp_path: Path) -> None:
     result = load_archive(DATA)
-    pages = generated_pages(Run("", result, frozenset(result.archive.provinces)))
+    pages = generated_pages(Run(WHOLE_ARCHIVE, result, frozenset(result.archive.provinces)))
     assert write_pages(tmp_path, pages) == (len(pages), 0)
     report_page = tmp_path / "reports/qinghe/shufa/2023.rst"
     stamp = report_page.stat().st_mtime_ns

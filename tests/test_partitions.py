@@ -295,3 +295,52 @@ def test_a_run_over_its_memory_limit_is_stopped_with_a_clear_message(tmp_path: P
     text = "\n".join(said)
     assert "stopped after passing the memory limit of 40 MB" in text
     assert "Traceback" not in text
+
+
+# --- the run's scope -------------------------------------------------------------------------------
+
+
+def test_the_run_s_scope_is_one_value_with_named_predicates() -> None:
+    from shufa.core.loading import load_archive
+    from shufa.core.partitions import HUB, WHOLE_ARCHIVE, Scope
+
+    archive = load_archive(REPO / "data").archive
+    hub, part = Scope(HUB), Scope("jianglan")
+    table = {
+        str(s): (s.is_whole, s.is_hub, s.is_partition, s.spans_partitions, s.writes_counties)
+        for s in (WHOLE_ARCHIVE, hub, part)
+    }
+    assert table == {
+        "(whole archive)": (True, False, False, True, True),
+        "hub": (False, True, False, True, False),
+        "jianglan": (False, False, True, False, True),
+    }
+    pages = (
+        "index",
+        "years/2023",
+        "years/2023/jianglan",
+        "reports/qinghe/index",
+        "reports/qinghe/shufa/2023",
+    )
+    assert [p for p in pages if WHOLE_ARCHIVE.owns(archive, p)] == list(pages)
+    assert [p for p in pages if hub.owns(archive, p)] == ["index", "years/2023"]
+    assert [p for p in pages if part.owns(archive, p)] == list(pages[2:])
+
+
+def test_no_plugin_compares_partition_names() -> None:
+    # which run this is, plugins ask the scope (Scope's predicates), never the option's text
+    import ast
+
+    found = []
+    for path in sorted((REPO / "ext" / "shufa" / "plugins").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare):
+                sides = [node.left, *node.comparators]
+                names = {getattr(s, "id", getattr(s, "attr", None)) for s in ast.walk(node)}
+                if {"HUB", "partition", "shufa_partition"} & names or any(
+                    isinstance(s, ast.Constant) and s.value == "hub" for s in sides
+                ):
+                    found.append(f"{path.name}:{node.lineno}")
+            if isinstance(node, ast.Attribute) and node.attr == "shufa_partition":
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []

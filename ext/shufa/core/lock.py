@@ -26,6 +26,7 @@ from pathlib import Path
 from .files import write_if_changed
 from .loading import LoadResult
 from .model import Archive
+from .partitions import WHOLE_ARCHIVE, Scope
 from .problems import DataError, Problem, display_path
 from .registries import LOCK_NAME
 from .yamlfile import read_text_file
@@ -159,10 +160,11 @@ def broken_entries(
     return broken
 
 
-def unbuilt_pages(result: LoadResult, data: Path, owns: Callable[[str], bool] | None = None) -> list[str]:
+def unbuilt_pages(result: LoadResult, data: Path, scope: Scope = WHOLE_ARCHIVE) -> list[str]:
     """Locked report pages that this build cannot make: their data file is there but has problems
     (listed as such). No lock problem names them, and the build must fail all the same, even
     where warnings do not fail it: a published page may not go missing quietly."""
+    owns = _owner_of_pages(result, scope)
     lock = data / LOCK_NAME
     unloaded = unloaded_reports(result, data, owns)
     if not unloaded:
@@ -188,26 +190,26 @@ def write_lock(path: Path, entries: Iterable[str]) -> None:
 def lock_problems(
     result: LoadResult,
     data: Path,
-    owns: Callable[[str], bool] | None = None,
-    years: Iterable[int] | None = None,
+    scope: Scope = WHOLE_ARCHIVE,
     *,
+    years: Iterable[int] | None = None,
     creating: bool = False,
-    whole_file: bool = True,
     keep: Path | None = None,
-    scope: str = "",
 ) -> list[Problem]:
     """Every problem of the lock: a missing lock in an archive with reports (unless *creating*
     it), a file that cannot be read, malformed entries, and every locked entry nothing keeps.
 
-    In a partitioned build each run checks the entries of the pages it writes (*owns*, by page
-    name); the hub passes the *years* of every report, which its archive does not hold. The
-    problems of the file itself (missing, unreadable, malformed lines) are reported by the run
-    that is given *whole_file* (the hub, or a build of the whole archive), once.
+    In a partitioned build each run (its *scope*) checks the entries of the pages it writes; the
+    hub passes the *years* of every report, which its archive does not hold. The problems of the
+    file itself (missing, unreadable, malformed lines) are reported once, by the run that spans
+    the partitions (the hub, or a build of the whole archive).
 
     *keep*, a file of the run's own, keeps between builds the entries of the run's pages and the
-    problems of malformed lines, for as long as the lock, the registries and *scope* (what the
-    run builds) stay the same: a national archive's lock has some 700,000 entries, of which a
-    run owns a thirtieth, and the same lines need not be read and matched at every build."""
+    problems of malformed lines, for as long as the lock, the registries and the scope stay the
+    same: a national archive's lock has some 700,000 entries, of which a run owns a thirtieth,
+    and the same lines need not be read and matched at every build."""
+    owns = _owner_of_pages(result, scope)
+    whole_file = scope.spans_partitions
     lock = data / LOCK_NAME
     shown = display_path(lock)
     if not os.path.lexists(lock):
@@ -225,7 +227,7 @@ def lock_problems(
             )
         ]
     owns_page = _by_page(owns) if owns is not None else None
-    key = _keep_key(lock, data, owns is not None, whole_file, scope) if keep is not None else None
+    key = _keep_key(lock, data, scope) if keep is not None else None
     kept = _read_kept(keep, key) if keep is not None else None
     if kept is not None:
         mine, malformed = kept
@@ -280,10 +282,10 @@ def lock_problems(
     return problems
 
 
-def _keep_key(lock: Path, data: Path, owned: bool, whole_file: bool, scope: str) -> list | None:
+def _keep_key(lock: Path, data: Path, scope: Scope) -> list | None:
     """What the kept entries of a run depend on: the lock and the registries that say which run
     owns a page (by size, time and inode), and the run."""
-    found: list = [scope, owned, whole_file]
+    found: list = [scope.name]
     for path in (lock, data / "counties.yaml", data / "provinces.yaml"):
         try:
             stat = os.stat(path)
@@ -306,6 +308,13 @@ def _read_kept(keep: Path, key: list | None) -> tuple[list[tuple[int, str]], lis
         return [(n, e) for n, e in kept["mine"]], kept["malformed"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _owner_of_pages(result: LoadResult, scope: Scope) -> Callable[[str], bool] | None:
+    """Which pages the run writes, by page name (None: every page, the whole archive's run)."""
+    if scope.is_whole:
+        return None
+    return lambda page: scope.owns(result.archive, page)
 
 
 def _has_report_files(data: Path) -> bool:

@@ -30,6 +30,52 @@ PROVINCE_SCOPED = ("provinces", "years", "topics", "metrics")
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What one Sphinx run builds (``shufa_partition``): the whole archive in one run (no name),
+    the hub (:data:`HUB`), or one partition (its name). Plugins ask its predicates, never the name."""
+
+    name: str = ""
+
+    @property
+    def is_whole(self) -> bool:
+        """The whole archive in one run (no partitions)."""
+        return not self.name
+
+    @property
+    def is_hub(self) -> bool:
+        """The hub of a partitioned build: what spans the partitions."""
+        return self.name == HUB
+
+    @property
+    def is_partition(self) -> bool:
+        """One partition of a partitioned build: its provinces and their counties."""
+        return bool(self.name) and self.name != HUB
+
+    @property
+    def spans_partitions(self) -> bool:
+        """Whether the run writes what spans the partitions (the whole archive or the hub): the
+        home page, the listings and indices across provinces, the archive's own files (its index,
+        feed and sitemap index), and the problems of the anchor lock file itself."""
+        return not self.is_partition
+
+    @property
+    def writes_counties(self) -> bool:
+        """Whether the run writes provinces' and counties' pages (the whole archive or a partition)."""
+        return not self.is_hub
+
+    def owns(self, archive: Archive, docname: str) -> bool:
+        """Whether this run writes page *docname* (:func:`owner`)."""
+        return self.is_whole or owner(archive, docname) == self.name
+
+    def __str__(self) -> str:
+        return self.name or "(whole archive)"
+
+
+#: The scope of a build of the whole archive in one run.
+WHOLE_ARCHIVE = Scope()
+
+
+@dataclass(frozen=True)
 class Partition:
     """One Sphinx run of a national build: its provinces and their counties."""
 
@@ -69,6 +115,11 @@ def owner(archive: Archive, docname: str) -> str:
     if parts[0] == "provinces" and len(parts) == 2 and parts[1] in archive.provinces:
         return archive.provinces[parts[1]].partition
     return HUB
+
+
+def spans_provinces(archive: Archive, docname: str) -> bool:
+    """Whether page *docname* is one of the pages across provinces (the hub's in a partitioned build)."""
+    return owner(archive, docname) == HUB
 
 
 def _county_slugs(archive: Archive) -> set[str]:

@@ -18,7 +18,6 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..core.lock import lock_problems, unbuilt_pages
-from ..core.partitions import HUB
 from ..core.problems import Code
 from . import Order
 from .data import data_dir, get_run, warn
@@ -31,21 +30,14 @@ KEPT = "shufa-lock.json"
 
 def _check_lock(app: Sphinx) -> None:
     run = get_run(app.env)
-    years = run.summary.years() if run.partition == HUB else None
-    owns = run.owns if run.partition else None
-    # the lock file's own problems (missing, unreadable, malformed) once: in the hub or a whole build
+    # the hub's archive holds no report: the years come from the partitions' summaries
+    years = run.summary.years() if run.scope.is_hub else None
     problems = lock_problems(
-        run.result,
-        data_dir(app),
-        owns,
-        years,
-        whole_file=run.partition in ("", HUB),
-        keep=Path(app.doctreedir, KEPT),
-        scope=run.partition,
+        run.result, data_dir(app), run.scope, years=years, keep=Path(app.doctreedir, KEPT)
     )
     for problem in problems:
         warn(problem)
-    unbuilt = unbuilt_pages(run.result, data_dir(app), owns)
+    unbuilt = unbuilt_pages(run.result, data_dir(app), run.scope)
     if unbuilt:
         shown = ", ".join(unbuilt[:5]) + (" …" if len(unbuilt) > 5 else "")
         logger.warning(

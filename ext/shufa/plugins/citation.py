@@ -53,9 +53,8 @@ from ..core.citing import (
 from ..core.files import write_if_changed
 from ..core.labels import cited_names
 from ..core.model import Archive, Report
-from ..core.partitions import HUB
 from ..core.problems import Code
-from . import Order
+from . import Order, config
 from .data import get_archive, loaded_run
 from .directives import report_closing, report_header, report_item, report_page, report_section
 from .shared.envstore import claim, per_document_store
@@ -65,7 +64,7 @@ logger = logging.getLogger(__name__)
 
 
 def access_date(app: Sphinx, report: Report) -> str:
-    return report.retrieved or app.config.shufa_citation_accessed or build_date()
+    return report.retrieved or config.get(app.config).citation_accessed or build_date()
 
 
 def site_url(app: Sphinx, docname: str) -> str:
@@ -78,7 +77,8 @@ def site_url(app: Sphinx, docname: str) -> str:
 
 
 def _settings(app: Sphinx) -> tuple[str, str, str]:
-    return (app.config.html_baseurl, app.config.shufa_citation_style, app.config.shufa_citation_accessed)
+    options = config.get(app.config)
+    return (app.config.html_baseurl, options.citation_style, options.citation_accessed)
 
 
 # --- the cite control --------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     archive = get_archive(env)
     url = site_url(app, env.docname)
     item = csl_item(archive, report, url, access_date(app, report))
-    references = ReportReferences(item, app.config.shufa_citation_style, cited_names(report))
+    references = ReportReferences(item, config.get(app.config).citation_style, cited_names(report))
     own_url = not app.config.html_baseurl
     published = csl_item(archive, report, url, "")
     env.shufa_citations[env.docname] = Record(report.key, published, highwire(archive, report, url))
@@ -234,7 +234,7 @@ def _head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree:
 def _warn_without_baseurl(app: Sphinx) -> None:
     """Once per site (the whole archive's run, or the hub's): no html_baseurl."""
     run = loaded_run(app.env)
-    if not _is_html(app) or app.config.html_baseurl or run is None or run.partition not in ("", HUB):
+    if not _is_html(app) or app.config.html_baseurl or run is None or not run.scope.spans_partitions:
         return
     logger.warning(
         "html_baseurl is not set: copied citations take the address the page is read at, and "

@@ -4,15 +4,17 @@ The myst-parser pattern: :class:`ShufaConfig` is a dataclass whose fields are th
 options (``data_dir`` is ``shufa_data_dir``); each field carries its default, the
 types it accepts, what a change rebuilds, its help text and its check. Plugins
 set this module up (``app.setup_extension("shufa.plugins.config")``) instead of declaring
-options themselves; the options are checked once, at ``config-inited``, and a
-wrong value stops the build with a message that says what was expected. The
-reference page 参考 › 配置项 is rendered from the same declaration.
+options themselves, and read them with :func:`get` (``get(app.config).feed_length``); the
+options are checked once, at ``config-inited``, and a wrong value stops the build with a
+message that says what was expected. The reference page 参考 › 配置项 is rendered from the
+same declaration.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,7 @@ from sphinx.errors import ConfigError
 
 from .. import __version__
 from ..core.citing import DEFAULT_STYLE
+from ..core.partitions import Scope
 from . import Order
 
 PREFIX = "shufa_"
@@ -149,6 +152,11 @@ class ShufaConfig:
         "Page names (glob patterns such as `guide/*`) that search finds by their title only.",
     )
 
+    @property
+    def scope(self) -> Scope:
+        """What this run builds: the whole archive, the hub or a partition (``partition``)."""
+        return Scope(self.partition)
+
 
 def options() -> list[dataclasses.Field]:
     """The fields of :class:`ShufaConfig`, in declaration order."""
@@ -170,11 +178,22 @@ def _check(app: Sphinx, config: Config) -> None:
         check = spec.metadata["check"]
         if check is not None:
             setattr(config, name, check(app, value))
+    _CHECKED[config] = _read(config)
+
+
+#: The options of each configuration, as checked at config-inited (they do not change after).
+_CHECKED: weakref.WeakKeyDictionary[Config, ShufaConfig] = weakref.WeakKeyDictionary()
+
+
+def _read(config: Config) -> ShufaConfig:
+    return ShufaConfig(**{spec.name: getattr(config, PREFIX + spec.name) for spec in options()})
 
 
 def get(config: Config) -> ShufaConfig:
-    """The checked options of *config* as one object."""
-    return ShufaConfig(**{spec.name: getattr(config, PREFIX + spec.name) for spec in options()})
+    """The checked options of *config* as one object: the one way plugins read them
+    (``get(app.config).data_dir``)."""
+    found = _CHECKED.get(config)
+    return found if found is not None else _read(config)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -35,18 +35,18 @@ from ..core.files import write_if_changed
 from ..core.fingerprints import current_fingerprint
 from ..core.loading import LoadResult, load_archive
 from ..core.model import Archive
-from ..core.partitions import HUB, owner, plan
+from ..core.partitions import Scope, plan
 from ..core.problems import Code, Problem, display_path
 from ..core.registries import TOP_LEVEL_FILES, load_registries
 from ..core.summary import Summary, summarize
-from . import Order
+from . import Order, config
 from .shared.envstore import env_dict, per_document_store
 
 logger = logging.getLogger(__name__)
 
 
 def data_dir(app: Sphinx) -> Path:
-    return Path(app.confdir, app.config.shufa_data_dir).resolve()
+    return Path(app.confdir, config.get(app.config).data_dir).resolve()
 
 
 #: Where a partition writes its summary for the hub, in its output folder (never published).
@@ -57,8 +57,8 @@ SUMMARY_FILE = "_shufa/summary.json"
 class Run:
     """What this Sphinx run builds, and the model it builds it from."""
 
-    #: ``""`` (the whole archive), :data:`~shufa.core.partitions.HUB`, or a partition's name
-    partition: str
+    #: the whole archive, the hub, or a partition (:class:`~shufa.core.partitions.Scope`)
+    scope: Scope
     result: LoadResult
     #: the provinces whose pages this run writes
     provinces: frozenset[str] = frozenset()
@@ -77,9 +77,7 @@ class Run:
 
     def owns(self, docname: str) -> bool:
         """Whether this run writes page *docname*."""
-        if not self.partition:
-            return True
-        return owner(self.result.archive, docname) == self.partition
+        return self.scope.owns(self.result.archive, docname)
 
 
 #: The run of each build, by environment: built anew at every build start, so kept out of
@@ -90,12 +88,12 @@ _RUNS: weakref.WeakKeyDictionary[BuildEnvironment, Run] = weakref.WeakKeyDiction
 def _load(app: Sphinx) -> None:
     env = app.env
     folder = data_dir(app)
-    partition = app.config.shufa_partition
+    scope = config.get(app.config).scope
     only: set[str] | None = None
     problems: list[Problem] = []
     provinces: frozenset[str] = frozenset()
     registries = None
-    if partition:
+    if not scope.is_whole:
         registries = load_registries(folder)
         skeleton = Archive(
             registries.counties,
@@ -106,11 +104,11 @@ def _load(app: Sphinx) -> None:
             registries.provinces,
         )
         parts = {p.name: p for p in plan(skeleton)}
-        if partition == HUB:
+        if scope.is_hub:
             only = set()
-        elif partition in parts:
-            only = set(parts[partition].counties)
-            provinces = frozenset(parts[partition].provinces)
+        elif scope.name in parts:
+            only = set(parts[scope.name].counties)
+            provinces = frozenset(parts[scope.name].provinces)
         else:
             only = set()
             problems.append(
@@ -118,7 +116,7 @@ def _load(app: Sphinx) -> None:
                     display_path(folder / "provinces.yaml"),
                     0,
                     0,
-                    f"no partition `{partition}` with counties in this archive; expected one of: "
+                    f"no partition `{scope.name}` with counties in this archive; expected one of: "
                     f"{', '.join(parts) or 'none'} (shufa_partition)",
                     Code.FILE,
                 )
@@ -127,13 +125,13 @@ def _load(app: Sphinx) -> None:
     # figures found in earlier builds (shufa.core.figures), kept with the environment
     env.shufa_builds = getattr(env, "shufa_builds", 0) + 1
     figures.use_cache(env_dict(env, "shufa_figure_cache"), env.shufa_builds)
-    merged, digest = _merged_summaries(app, problems) if partition == HUB else (None, "")
+    merged, digest = _merged_summaries(app, problems) if scope.is_hub else (None, "")
     if digest:  # the scopes are cut by province: the registries count too
         digest = hashlib.sha1(f"{digest}{_registries_stamp(folder)}".encode()).hexdigest()
-    if not partition:
+    if scope.is_whole:
         provinces = frozenset(result.archive.provinces)
     result.problems = sorted({*result.problems, *problems})
-    _RUNS[env] = Run(partition, result, provinces, merged, summary_digest=digest)
+    _RUNS[env] = Run(scope, result, provinces, merged, summary_digest=digest)
     for problem in result.problems:
         warn(problem)
 
@@ -163,7 +161,8 @@ def _merged_summaries(app: Sphinx, problems: list[Problem]) -> tuple[Summary, st
     merged, and a digest of what was read."""
     merged = Summary()
     digest = hashlib.sha1()
-    root = Path(app.confdir, app.config.shufa_partitions_dir) if app.config.shufa_partitions_dir else None
+    folder = config.get(app.config).partitions_dir
+    root = Path(app.confdir, folder) if folder else None
     if root is None or not root.is_dir():
         problems.append(
             Problem(
@@ -197,7 +196,7 @@ def _merged_summaries(app: Sphinx, problems: list[Problem]) -> tuple[Summary, st
 
 def _write_summary(app: Sphinx, exception: Exception | None) -> None:
     run = _RUNS.get(app.env)
-    if exception is None and run is not None and run.partition not in ("", HUB):
+    if exception is None and run is not None and run.scope.is_partition:
         write_if_changed(Path(app.outdir, SUMMARY_FILE), summaries.dump(run.summary))
 
 

@@ -32,8 +32,8 @@ from sphinx.util.nodes import make_refnode
 from .. import __version__
 from ..core.files import write_if_changed
 from ..core.labels import part_label, report_name
-from ..core.partitions import HUB
 from ..core.problems import Code
+from . import config
 from .data import loaded_archive, loaded_run
 
 logger = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ class ReportDomain(Domain):
         """In the hub's run, the reports and their sections and closing parts of every partition
         (from the partitions' summaries): what the hub's pages cite and its objects.inv lists."""
         run = loaded_run(self.env)
-        if run is None or run.partition != HUB:
+        if run is None or not run.scope.is_hub:
             return {}
         cached = getattr(self, "_summary_objects", None)
         if cached is not None and cached[0] is run:
@@ -297,7 +297,8 @@ def _inventory_when_changed(app: Sphinx) -> None:
     their parts and labels), a page of the hub read again, the project, or the plugins' code."""
     builder = app.builder
     dump = getattr(builder, "dump_inventory", None)
-    if dump is None or getattr(app.config, "shufa_partition", "") != HUB:  # (the domain alone: no)
+    # (the domain alone, without the options, is never the hub)
+    if dump is None or config.__name__ not in app.extensions or not config.get(app.config).scope.is_hub:
         return
 
     def dump_if_changed() -> None:

@@ -50,7 +50,7 @@ from ..core.exporting import (
 from ..core.files import write_if_changed
 from ..core.fingerprints import current_fingerprint
 from ..core.model import Archive
-from ..core.partitions import HUB, owner
+from ..core.partitions import spans_provinces
 from .citation import site_url
 from .data import get_archive, get_run
 from .shared.envstore import claim, extra_pages
@@ -86,13 +86,13 @@ def write_exports(app: Sphinx) -> int:
     url_of = _url_of(app)
     outdir = Path(app.outdir)
     config = app.config
-    if run.partition in ("", HUB):
+    if run.scope.spans_partitions:
         index = archive_index(
             archive, run.summary, url_of, config.html_title or config.project, config.html_baseurl
         )
         write_if_changed(outdir / "archive.json", _dump(index))
         write_if_changed(outdir / SCHEMA_FILE.name, SCHEMA_FILE.read_text(encoding="utf-8"))
-    if run.partition == HUB:
+    if not run.scope.writes_counties:
         return 0
     # Kept in a file of their own: this runs at build-finished, after Sphinx saved the
     # environment, where they would be lost and every file worked out again at every build.
@@ -191,8 +191,7 @@ def write_sitemaps(app: Sphinx) -> None:
     for docname in sorted({*app.env.found_docs, *extra_pages(app.env)}):
         if not run.owns(docname):
             continue
-        where = owner(archive, docname)
-        if where == HUB:
+        if spans_provinces(archive, docname):
             pages.setdefault("site", []).append(docname)
         else:
             province = _province_of_page(archive, docname)
@@ -202,7 +201,7 @@ def write_sitemaps(app: Sphinx) -> None:
         path = outdir / SITEMAPS / f"{name}.xml"
         claim(app, path)
         write_if_changed(path, _urlset(app, docnames))
-    if run.partition in ("", HUB):
+    if run.scope.spans_partitions:
         base = app.config.html_baseurl.rstrip("/")
         names = ["site", *archive.provinces]
         lines = [

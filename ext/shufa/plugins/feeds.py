@@ -23,7 +23,7 @@ from sphinx.util.osutil import relative_uri
 from .. import __version__
 from ..core.atomfeeds import ARCHIVE_FEED, MEDIA_TYPE, Feed, atom, county_feed, newest
 from ..core.files import write_if_changed
-from ..core.partitions import HUB
+from . import config
 from .data import get_run, loaded_run
 from .shared.envstore import claim
 
@@ -33,9 +33,9 @@ COUNTY_LINK = "订阅：本县新收录的报告"
 
 
 def _feed(app: Sphinx, path: str, title: str, home: str) -> Feed:
-    config = app.config
-    site = config.html_title or config.project
-    return Feed(path, title, site, config.html_baseurl, config.author or site, home)
+    settings = app.config
+    site = settings.html_title or settings.project
+    return Feed(path, title, site, settings.html_baseurl, settings.author or site, home)
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
@@ -43,15 +43,15 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return
     run = get_run(app.env)
     archive, summary = run.result.archive, run.summary
-    limit = app.config.shufa_feed_length
+    limit = config.get(app.config).feed_length
     outdir = Path(app.outdir)
-    if run.partition in ("", HUB):
+    if run.scope.spans_partitions:
         site = app.config.html_title or app.config.project
         feed = _feed(app, ARCHIVE_FEED, f"{site}：新收录的报告", "index.html")
         path = outdir / ARCHIVE_FEED
         claim(app, path)
         write_if_changed(path, atom(feed, newest(summary.reports.values(), limit)).decode("utf-8"))
-    if run.partition == HUB:
+    if not run.scope.writes_counties:
         return
     for province in sorted(run.provinces):
         for county in archive.counties_in(province):

@@ -20,7 +20,6 @@ from .. import __version__
 from ..core import metricseries
 from ..core.metricseries import PlacedFigure, chart, format_value, report_figures, series, spoken
 from ..core.model import Archive, County, Kind, Report
-from ..core.partitions import HUB
 from . import Order
 from .data import Run, get_archive, note_model_dependency
 from .domain import doc_ref, report_ref
@@ -205,11 +204,11 @@ def metric_pages(app: Sphinx, run: Run, pages: dict[str, str]) -> None:
     from .pages import SUFFIX, block, page
 
     archive, summary = run.result.archive, run.summary
-    if run.partition in ("", HUB):
+    if run.scope.spans_partitions:
         pages[f"metrics/index{SUFFIX}"] = page(block("metric-index"), "data/metrics.yaml")
         for key in archive.metrics:
             pages[f"metrics/{key}{SUFFIX}"] = page(block("metric-page", key), "data/metrics.yaml")
-    if run.partition == HUB:
+    if not run.scope.writes_counties:
         return
     for province in sorted(run.provinces):
         counties = {c.slug for c in archive.counties_in(province)}

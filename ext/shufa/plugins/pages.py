@@ -40,7 +40,6 @@ from sphinx.util.nodes import make_refnode
 from .. import __version__
 from ..core.files import write_if_changed
 from ..core.model import Report
-from ..core.partitions import HUB
 from . import Order
 from .data import Run, get_run
 from .shared.envstore import claimed, emit, extra_pages
@@ -92,13 +91,13 @@ def generated_pages(run: Run) -> dict[str, str]:
     def add(docname: str, directive: str, argument: str, source: str) -> None:
         pages[f"{docname}{SUFFIX}"] = page(block(directive, argument), source)
 
-    if run.partition in ("", HUB):
+    if run.scope.spans_partitions:
         for year in summary.years():
             add(f"years/{year}", "year-page", str(year), "data/")
         add("topics/index", "topics-index", "", "data/topics.yaml")
         for topic in archive.topics:
             add(f"topics/{topic}", "topic-page", topic, "data/topics.yaml")
-    if run.partition == HUB:
+    if not run.scope.writes_counties:
         return pages
     for province in sorted(run.provinces):
         counties = archive.counties_in(province)

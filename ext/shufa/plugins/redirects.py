@@ -21,7 +21,6 @@ from sphinx.util import logging
 from .. import __version__
 from ..core.files import write_if_changed
 from ..core.model import Archive
-from ..core.partitions import HUB
 from .data import get_run
 from .shared.envstore import claim, extra_pages
 
@@ -83,7 +82,7 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
     archive = run.result.archive
     counties = {c.slug for p in run.provinces for c in archive.counties_in(p)}
     pages = redirect_pages(archive, extra_pages(app.env), counties)
-    if run.partition in ("", HUB):
+    if run.scope.spans_partitions:
         pages.update(MOVED)
     for old, (new, title, note) in pages.items():
         claim(app, outdir / old)

@@ -54,6 +54,7 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..core.files import write_if_changed
+from ..core.partitions import Scope
 from ..core.searchindex import (
     META_FILE,
     SITE_DIR,
@@ -68,6 +69,7 @@ from ..core.searchindex import (
     write_piece,
 )
 from ..core.searchterms import INDEX_VERSION, PageText, Part, redacted, title_only
+from . import config
 from .assets import RULES_FILE
 from .data import loaded_archive
 from .directives import report_item, report_page
@@ -155,7 +157,7 @@ def _read(app: Sphinx, doctree: nodes.document) -> None:
         env.shufa_search.pop(env.docname, None)
         return
     page = page_text(doctree)
-    if any(fnmatch.fnmatchcase(env.docname, p) for p in app.config.shufa_search_exclude):
+    if any(fnmatch.fnmatchcase(env.docname, p) for p in config.get(app.config).search_exclude):
         page = title_only(page.title)
     env.shufa_search[env.docname] = page
 
@@ -184,9 +186,10 @@ def _pages(app: Sphinx) -> dict[str, SearchPage]:
     return {d: SearchPage(t, describe_page(d, archive)) for d, t in texts.items()}
 
 
-def _piece(app: Sphinx, folder: Path, partition: str) -> PieceReader:
+def _piece(app: Sphinx, folder: Path, scope: Scope) -> PieceReader:
     """This run's piece, written into *folder*; rebuilt only when a page or its metadata changed."""
     pages = _pages(app)
+    partition = scope.name  # the piece's name in the index (none for the whole archive's)
     digest = hashlib.sha1(
         repr(
             [INDEX_VERSION, partition, sorted((d, p.text.digest, p.meta) for d, p in pages.items())]
@@ -207,10 +210,7 @@ def _piece(app: Sphinx, folder: Path, partition: str) -> PieceReader:
         write_pages(pages, folder)
         how = "built"
     write_if_changed(stamp, digest)
-    logger.info(
-        f"shufa: search piece {partition or '(whole archive)'} {how}: {len(pages):,} pages, "
-        f"{written} files written"
-    )
+    logger.info(f"shufa: search piece {scope} {how}: {len(pages):,} pages, {written} files written")
     return PieceReader(folder)
 
 
@@ -233,14 +233,15 @@ def write_index(app: Sphinx) -> MergeReport | None:
     """
     if not _enabled(app):
         return None
-    partition = app.config.shufa_partition
-    if partition not in ("", "hub"):
-        _piece(app, Path(app.outdir) / PIECE_DIR, partition)
+    options = config.get(app.config)
+    scope = options.scope
+    if scope.is_partition:
+        _piece(app, Path(app.outdir) / PIECE_DIR, scope)
         return None
     work = Path(app.doctreedir) / "shufa-search"
-    pieces = [_piece(app, work / "piece", partition)]
-    if partition == "hub":
-        folder = app.config.shufa_partitions_dir
+    pieces = [_piece(app, work / "piece", scope)]
+    if scope.is_hub:
+        folder = options.partitions_dir
         root = Path(app.confdir, folder) if folder else None
         if root is None or not root.is_dir():
             logger.warning(
