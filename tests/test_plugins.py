@@ -112,3 +112,32 @@ def test_handler_orders_are_named_in_one_table() -> None:
                     if keyword.arg == "priority" and not isinstance(keyword.value, ast.Attribute):
                         numbered.append(f"{path.name}:{node.lineno}")
     assert numbered == []
+
+
+def test_plugins_read_their_options_one_way() -> None:
+    # config.get(app.config), checked once at config-inited; never app.config.shufa_… directly
+    def is_config(node: ast.AST) -> bool:
+        return getattr(node, "attr", getattr(node, "id", None)) == "config"
+
+    direct = []
+    for path in sorted(PLUGINS_DIR.rglob("*.py")):
+        if path.name == "config.py":  # the one reader
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("shufa_") and is_config(node.value):
+                direct.append(f"{path.name}:{node.lineno}")
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") == "getattr"
+                and is_config(node.args[0])
+            ):
+                direct.append(f"{path.name}:{node.lineno}")
+    assert direct == []
+
+
+def test_options_read_through_config_get_are_the_checked_ones(sample_build: SphinxTestApp) -> None:
+    from shufa.plugins import config
+
+    options = config.get(sample_build.config)
+    assert options is config.get(sample_build.config)  # kept from config-inited
+    assert options.data_dir == str(DATA) and options.scope.is_whole and options.feed_length == 50
