@@ -18,7 +18,7 @@ from shufa.importing.metadata import detect
 from shufa.importing.pipeline import checked_registries
 from shufa.importing.reading import ImportFailure
 from shufa.importing.structure import parse
-from shufa.importing.writing import dump_report, quoted, write_atomically
+from shufa.importing.writing import dump_report, quoted, write_new_file
 
 REGISTRIES = checked_registries(FIXTURES / "data")
 
@@ -331,12 +331,12 @@ def test_dump_reads_back_the_same(tmp_path):
     assert read_yaml(path).value == doc
 
 
-def test_write_atomically_refuses_an_existing_file(tmp_path):
+def test_write_new_file_refuses_an_existing_file(tmp_path):
     target = tmp_path / "a" / "b.yaml"
-    write_atomically(target, "x: 1\n")
+    write_new_file(target, "x: 1\n")
     with pytest.raises(ImportFailure, match="exists; not overwritten"):
-        write_atomically(target, "x: 2\n")
-    write_atomically(target, "x: 3\n", force=True)
+        write_new_file(target, "x: 2\n")
+    write_new_file(target, "x: 3\n", force=True)
     assert target.read_text() == "x: 3\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["b.yaml"]
 
@@ -346,5 +346,5 @@ def test_a_new_folder_goes_when_the_check_fails(tmp_path):
         raise ImportFailure("no")
 
     with pytest.raises(ImportFailure):
-        write_atomically(tmp_path / "new" / "deeper" / "c.yaml", "x: 1\n", check=refuse)
+        write_new_file(tmp_path / "new" / "deeper" / "c.yaml", "x: 1\n", check=refuse)
     assert list(tmp_path.iterdir()) == []

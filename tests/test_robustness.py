@@ -146,7 +146,7 @@ _CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from shufa.importing.writing import write_atomically
+    from shufa.importing.writing import write_new_file
 
     target, ready = Path(sys.argv[1]), Path(sys.argv[2])
 
@@ -154,7 +154,7 @@ _CHILD = textwrap.dedent(
         ready.write_text(str(tmp))
         time.sleep(60)
 
-    write_atomically(target, "schema: 1\\ntitle: 新内容\\n" * 20000, force=True, check=stall)
+    write_new_file(target, "schema: 1\\ntitle: 新内容\\n" * 20000, force=True, check=stall)
     """
 )
 

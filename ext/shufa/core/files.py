@@ -1,25 +1,119 @@
-"""Writing output files: only when their bytes change, and all at once.
+"""Writing files: all at once (one way, :func:`write_atomically`), and only when their bytes change.
 
-Sphinx has ``sphinx.util.osutil.FileAvoidWrite`` for the first half; it rewrites the
+Sphinx has ``sphinx.util.osutil.FileAvoidWrite`` for the second half; it rewrites the
 file in place, so a build killed while writing can leave a truncated file behind that
 a later build compares against and keeps. Every file the plugins write themselves goes
-through :func:`write_if_changed` instead: a temporary file renamed over the old one.
+through :func:`write_if_changed` instead; the importer's data files and kept originals and
+the site the partitioned build publishes go through :func:`write_atomically` too.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-import tempfile
+import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+
+def new_file(path: Path) -> BinaryIO:
+    """*path* created and opened for writing: a new file (never an existing one, never through a
+    symbolic link), readable by its owner only until its mode is set."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+
+
+def write_atomically(
+    path: Path,
+    content: bytes | Callable[[Path], None],
+    *,
+    replace: bool = True,
+    mode: int | None = 0o644,
+    durable: bool = False,
+    check: Callable[[Path], None] | None = None,
+    temporary: Path | None = None,
+) -> None:
+    """Put a new file at *path* all at once: so that *path* is always the old file or the new.
+
+    The new file is made beside *path* under a temporary name: *content* is its bytes, or a
+    function that makes the file at the (not yet existing) temporary path it is given. *check*
+    may refuse the made file (what it raises propagates). Then the file takes *path*'s place in
+    one step: renamed over whatever is there (*replace*), or else linked in only where nothing
+    is (:class:`FileExistsError` when something is). Nothing is written through a symbolic link:
+    the temporary file is new, and a link at *path* is replaced, not followed.
+
+    *mode* is set on the new file (None: it keeps the mode it was made with). *durable*: its bytes
+    and the folder's entry are on the disk (fsync) when this returns. *temporary* is a fixed
+    temporary name (one a killed run left is replaced, never kept); by default a new one. No
+    temporary file is left behind, whatever happens.
+    """
+    path = Path(path)
+    if temporary is None:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    else:
+        tmp = Path(temporary)
+        tmp.unlink(missing_ok=True)
+    try:
+        if isinstance(content, bytes):
+            with new_file(tmp) as handle:
+                handle.write(content)
+        else:
+            content(tmp)
+        if durable:
+            _sync_file(tmp)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        if check is not None:
+            check(tmp)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
+        if durable:
+            _sync_folder(path.parent)
+    finally:
+        tmp.unlink(missing_ok=True)  # gone after a rename; a second name after a link
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """*tmp* linked at *path* only if nothing is there (a hard link fails when the name exists)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links on this file system: look, then rename
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+        os.replace(tmp, path)
+
+
+def _sync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # a folder cannot be opened everywhere (Windows); the rename itself is atomic
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def write_if_changed(path: Path, text: str) -> bool:
     """Write *text* to *path* (UTF-8) unless it holds exactly that already; True if written.
 
-    The new content replaces the old in one rename, so the file is always either the old
-    one or the new one; missing folders are made.
+    The new content replaces the old in one rename (:func:`write_atomically`), so the file is
+    always either the old one or the new one; missing folders are made.
     """
     path = Path(path)
     data = text.encode("utf-8")
@@ -28,15 +122,7 @@ def write_if_changed(path: Path, text: str) -> bool:
             return False
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; these are ordinary site and project files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)  # 0644: ordinary site and project files
     return True
 
 

@@ -30,7 +30,7 @@ from .reading import ImportFailure, SourceText, read_source
 from .roundtrip import first_difference, reading_text
 from .structure import Node, Outline, parse
 from .topics import TopicChoice, suggest_topic
-from .writing import dump_report, write_atomically
+from .writing import dump_report, write_new_file
 
 
 def checked_registries(data_dir: Path) -> Registries:
@@ -235,7 +235,7 @@ def _write_data(prepared: Prepared, registries: Registries, *, force: bool = Fal
         if doc.value != prepared.document:
             raise ImportFailure("internal error: the written file reads back differently; nothing written")
 
-    write_atomically(Path(prepared.target), prepared.text, force=force, check=check)
+    write_new_file(Path(prepared.target), prepared.text, force=force, check=check)
 
 
 def _summary(

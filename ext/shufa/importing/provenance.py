@@ -7,7 +7,8 @@ parent, so ``data/`` and ``sources/`` sit side by side (see
 :mod:`shufa.core.originals`, which ``shufa check`` uses to verify them).
 ``source.retrieved`` is the day the file was saved (its modification time).
 
-The copy is atomic (a temporary file in the same folder, linked into place)
+The copy is atomic (:func:`shufa.core.files.write_atomically`: a temporary file in the
+same folder, linked into place)
 and never replaces a different file without ``--force``; the same file again
 is left as it is. If the data file then fails, :meth:`Keeping.undo` takes the
 original back, so a failed import leaves nothing behind.
@@ -23,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.files import new_file, write_atomically
 from ..core.originals import keep_path, sha256_file
 from ..core.problems import display_path
 from .reading import ImportFailure
-from .writing import _make_parents, _sync_dir
+from .writing import make_parents
 
 
 @dataclass
@@ -86,36 +88,30 @@ def keep_original(keeping: Keeping, *, force: bool = False):
                 f"{display_path(target)} exists and is a different file; not overwritten "
                 "(pass --force to replace it)"
             )
-    keeping._created = _make_parents(target.parent)
-    tmp = None
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        tmp = Path(name)
-        with os.fdopen(fd, "wb") as out, keeping.source.open("rb") as src:
+    keeping._created = make_parents(target.parent)
+
+    def copy(tmp: Path) -> None:
+        with new_file(tmp) as out, keeping.source.open("rb") as src:
             shutil.copyfileobj(src, out, 1 << 20)
-            out.flush()
-            os.fsync(out.fileno())
+
+    def unchanged(tmp: Path) -> None:
         if sha256_file(tmp) != keeping.record["sha256"]:
             raise ImportFailure(f"{keeping.source}: changed while it was being imported; import it again")
+
+    try:
         if target.exists():  # --force: keep the old one aside until the data file is written
             fd_bak, bak = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
             os.close(fd_bak)
             keeping._backup = Path(bak)
             os.replace(target, keeping._backup)
-        try:
-            os.link(tmp, target)
-        except FileExistsError:
-            raise ImportFailure(f"{display_path(target)} exists; not overwritten (pass --force)") from None
-        except OSError:
-            os.replace(tmp, target)
+        # never over a file that appeared meanwhile; as mkstemp made it (owner only), on the disk
+        write_atomically(target, copy, replace=False, mode=None, durable=True, check=unchanged)
         keeping._placed = True
-        _sync_dir(target.parent)
     except BaseException as exc:
         keeping.undo()
+        if isinstance(exc, FileExistsError):
+            raise ImportFailure(f"{display_path(target)} exists; not overwritten (pass --force)") from None
         if isinstance(exc, OSError):
             raise ImportFailure(f"cannot keep the original at {target}: {exc.strerror or exc}") from None
         raise
-    finally:
-        if tmp is not None and tmp.exists():
-            tmp.unlink()
     return keeping.undo

@@ -7,19 +7,20 @@ literal ``|-`` block, one paragraph per line).
 
 Writing goes to a temporary file next to the target, which is checked (by the
 caller's *check*, normally: read back with the project's loader and validated)
-and then linked into place: a crash or a failed check leaves no half-written
-file, and an existing file is never replaced unless ``force`` is given.
+and then linked into place (:func:`shufa.core.files.write_atomically`): a crash or
+a failed check leaves no half-written file, and an existing file is never replaced
+unless ``force`` is given.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core.files import write_atomically
 from ..core.schema import DATE_PATTERN, REPORT, SLUG_PATTERN
 from .reading import ImportFailure
 
@@ -149,10 +150,11 @@ def exists_message(path: Path) -> str:
     return f"{path} exists; not overwritten (pass --force to replace it)"
 
 
-def write_atomically(
+def write_new_file(
     path: Path, text: str, *, force: bool = False, check: Callable[[Path], None] | None = None
 ) -> None:
-    """Write *text* to *path* all at once, after *check* accepted the written copy.
+    """Write *text* to *path* all at once (:func:`shufa.core.files.write_atomically`: on the disk,
+    with the mode of the file it replaces), after *check* accepted the written copy.
 
     Raises :class:`ImportFailure` when *path* exists and *force* is false, or when the
     system refuses the write (no space, no permission); whatever *check* raises
@@ -161,52 +163,27 @@ def write_atomically(
     path = Path(path)
     if path.exists() and not force:
         raise ImportFailure(exists_message(path))
-    created = _make_parents(path.parent)
-    tmp = None
+    created = make_parents(path.parent)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        tmp = Path(name)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _mode_for(path))
-        if check is not None:
-            check(tmp)
-        if force:
-            os.replace(tmp, path)
-        else:
-            _link_new(tmp, path)
-        _sync_dir(path.parent)
+        write_atomically(
+            path, text.encode("utf-8"), replace=force, mode=_mode_for(path), durable=True, check=check
+        )
     except BaseException as exc:
-        if tmp is not None and tmp.exists():
-            tmp.unlink()
         for folder in reversed(created):  # folders made for this file go too
             try:
                 folder.rmdir()
             except OSError:
                 break
+        if isinstance(exc, FileExistsError):
+            raise ImportFailure(exists_message(path)) from None
         if isinstance(exc, OSError):
             raise ImportFailure(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
-    finally:
-        if tmp is not None and tmp.exists():
-            tmp.unlink()
 
 
-def _link_new(tmp: Path, path: Path) -> None:
-    """Put *tmp* at *path* only if nothing is there (a hard link fails when the name exists)."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise ImportFailure(exists_message(path)) from None
-    except OSError:  # no hard links on this file system: check, then rename
-        if path.exists():
-            raise ImportFailure(exists_message(path)) from None
-        os.replace(tmp, path)
-
-
-def _make_parents(folder: Path) -> list[Path]:
+def make_parents(folder: Path) -> list[Path]:
+    """*folder* and its missing parents made; the ones made, outermost first (to remove them
+    again when the write fails). :class:`ImportFailure` when they cannot be."""
     missing = []
     probe = folder
     while not probe.exists():
@@ -227,16 +204,3 @@ def _mode_for(path: Path) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
-
-
-def _sync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # not possible everywhere (Windows); the rename itself is atomic
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

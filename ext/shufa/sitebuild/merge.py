@@ -24,7 +24,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from ..core.files import write_if_changed
+from ..core.files import write_atomically, write_if_changed
 from ..core.model import Archive
 from ..core.partitions import HUB, owner_of_file
 
@@ -166,13 +166,15 @@ def _place(target: Path, source: Path) -> int:
             return 0
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.publishing")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(source, tmp)
-    except OSError:  # another file system, or no hard links: a copy
-        shutil.copy2(source, tmp)
-    os.replace(tmp, target)
+
+    def link(tmp: Path) -> None:
+        try:
+            os.link(source, tmp)
+        except OSError:  # another file system, or no hard links: a copy
+            shutil.copy2(source, tmp)
+
+    # the run's file itself, its mode untouched; one temporary name (a killed publication's goes)
+    write_atomically(target, link, mode=None, temporary=target.with_name(f".{target.name}.publishing"))
     return 1
 
 
