@@ -13,10 +13,10 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import DATA, REPO, archive_source, build_archive, copy_data, warnings_of
-from shufa import export
 from shufa.core.exporting import SCHEMA_FILE
 from shufa.core.figures import find_figures
 from shufa.core.loading import load_archive
+from shufa.plugins import export
 
 SAMPLE = load_archive(DATA).archive
 SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
@@ -91,6 +91,23 @@ def test_every_data_file_is_valid_against_the_schema(sample_site: Path) -> None:
     }
     shipped = json.loads((sample_site / "archive.schema.json").read_text(encoding="utf-8"))
     assert shipped == SCHEMA
+
+
+def test_the_schema_file_is_the_one_the_core_makes() -> None:
+    # archive.schema.json is written from the core (python -m shufa.core.exportschema): its anchor
+    # pattern is the anchor scheme's, its formats of originals the format table's
+    from shufa.core.exportschema import archive_schema, schema_text
+    from shufa.core.formats import FORMATS
+    from shufa.core.parts import PART_ANCHOR
+
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text()
+    schema = archive_schema()
+    assert schema["$defs"]["anchor"]["pattern"] == f"^(?:{PART_ANCHOR}|preamble)$"
+    original = schema["$defs"]["report"]["properties"]["original"]["oneOf"][1]
+    assert original["properties"]["format"]["enum"] == [f.name for f in FORMATS]
+    pattern = re.compile(schema["$defs"]["anchor"]["pattern"])
+    assert all(pattern.match(a) for a in ("s3", "s3-2-1", "shortcomings", "next-steps-2", "preamble"))
+    assert not any(pattern.match(a) for a in ("s", "id1", "shortcomings-", "report"))
 
 
 def test_schema_rejects_what_it_should(sample_site: Path) -> None:

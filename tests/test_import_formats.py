@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -122,12 +123,16 @@ def test_a_new_format_is_a_reader_module_and_one_row(tmp_path):
     assert checked.returncode == 1 and only_citation_warnings(checked.stdout), checked.stdout
     shown = python(
         "-c",
+        "import json\n"
+        "from shufa.core.exportschema import archive_schema\n"
         "from shufa.core.schema import REPORT\n"
         "from shufa.plugins.sources import format_label\n"
-        "original = REPORT['properties']['source']['properties']['original']['properties']\n"
-        "print(original['format']['enum'], format_label('odt'))",
+        "data = REPORT['properties']['source']['properties']['original']['properties']['format']\n"
+        "export = archive_schema()['$defs']['report']['properties']['original']['oneOf'][1]\n"
+        "print(json.dumps([data['enum'], export['properties']['format']['enum'], format_label('odt')]))",
     )
-    assert shown.stdout.split() == ["['txt',", "'docx',", "'html',", "'pdf',", "'odt']", "ODF", "文档"]
+    formats = ["txt", "docx", "html", "pdf", "odt"]
+    assert json.loads(shown.stdout) == [formats, formats, "ODF 文档"], shown.stderr
 
 
 def test_a_page_saved_with_a_txt_suffix_is_read_as_html(tmp_path):
