@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ("sphinx.testing.fixtures",)
@@ -65,6 +69,13 @@ def build_testroot(name: str, dest: Path, **kwargs) -> SphinxTestApp:
     return run_sphinx(src, **kwargs)
 
 
+def page_soup(site: Path, page: str) -> BeautifulSoup:
+    """A page of the built site *site*, parsed: by its path (``reports/qinghe/index.html``; the
+    ``.html`` may be left out)."""
+    path = site / (page if page.endswith(".html") else f"{page}.html")
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
 def warnings_of(app: SphinxTestApp) -> str:
     return app.warning.getvalue()
 
@@ -80,6 +91,122 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
 def sample_site(sample_build: SphinxTestApp) -> Path:
     """The output folder of the sample build."""
     return Path(sample_build.outdir)
+
+
+# --- the importer --------------------------------------------------------------------------
+
+#: The importer's fixtures: fictional reports as published (with what must be found in each),
+#: saved web pages under web/, and the registries of their counties under data/.
+IMPORT_FIXTURES = REPO / "tests" / "fixtures" / "import"
+
+
+def import_data(tmp_path: Path, register: dict[str, str] | None = None) -> Path:
+    """A data folder with the importer's registries (and the extra counties *register* names:
+    slug → name) and no reports."""
+    target = tmp_path / "data"
+    shutil.copytree(IMPORT_FIXTURES / "data", target)
+    if register:
+        with (target / "counties.yaml").open("a", encoding="utf-8") as handle:
+            for slug, name in register.items():
+                handle.write(f"{slug}:\n  name: {name}\n")
+    return target
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """:func:`import_data`, for the tests of `shufa import`."""
+    return import_data(tmp_path)
+
+
+def run_import(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
+    """`shufa import ARGS` as a user runs it: (exit status, stdout, stderr); never a traceback."""
+    from shufa.commands import main
+
+    code = main(["import", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def files_in(folder: Path) -> list[str]:
+    """Every file and folder under *folder*, hidden ones included."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def _head(text: str, n: int = 12) -> str:
+    first = text.split("\n")[0]
+    return first[:n] + ("…" if len(first) > n else "")
+
+
+def _items(items: list[dict[str, Any]], parent: str, out: list[str]) -> None:
+    for i, item in enumerate(items, 1):
+        anchor = f"{parent}-{i}"
+        label = f" [{item['label']}]" if item.get("label") else ""
+        out.append(f"{anchor} {item['marker']}{label} {_head(item['text'])}")
+        _items(item.get("items", []), anchor, out)
+
+
+def outline(doc: dict[str, Any]) -> list[str]:
+    """One line per part: anchor, marker, heading or [label] and the start of the text."""
+    out = [f"title: {doc['title']}"]
+    if doc.get("preamble"):
+        out.append(f"preamble: {_head(doc['preamble'])}")
+    for i, section in enumerate(doc["sections"], 1):
+        out.append(f"s{i} {section['marker']} {section['heading']} <{section['topic']}>")
+        if section.get("lead"):
+            out.append(f"s{i} lead: {_head(section['lead'])}")
+        _items(section.get("items", []), f"s{i}", out)
+        if section.get("text"):
+            out.append(f"s{i} text: {_head(section['text'])}")
+    closing = doc.get("closing", {})
+    for key, anchor in (("shortcomings", "shortcomings"), ("next_steps", "next-steps")):
+        part = closing.get(key)
+        if not part:
+            continue
+        out.append(" ".join(x for x in (anchor, part.get("marker", ""), part.get("heading", "")) if x))
+        if part.get("intro"):
+            out.append(f"{anchor} intro: {_head(part['intro'])}")
+        if part.get("text"):
+            out.append(f"{anchor} text: {_head(part['text'])}")
+        _items(part.get("items", []), anchor, out)
+    for key in ("signature", "date_line"):
+        if closing.get(key):
+            out.append(f"{key}: {closing[key]}")
+    return out
+
+
+#: The site's address of the build with one (html_baseurl): under a path, as a site often is.
+ADDRESS = "https://fazhi.example.org/archive/"
+#: Markup in a report's title (qinghe/shufa/2024) and in a preamble and heading (qinghe/shufa/2023)
+#: of that build: it must reach every output as text.
+MARKUP_IN_TITLE = '<script>alert("x")</script> & {100%} \\ **县'
+MARKUP_IN_TEXT = '<script>alert("x")</script> & "引号" **县'
+#: The report of that build whose data gives neither a date nor a source (cited with warnings).
+UNDATED = "beiting/fzzf/2022"
+
+
+@pytest.fixture(scope="session")
+def site_with_address(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    """The sample built once per session with the site's address (:data:`ADDRESS`) and feeds of two
+    entries; one report without date or source (:data:`UNDATED`), markup in a title and in text."""
+    root = tmp_path_factory.mktemp("addressed")
+    data = copy_data(root)
+    bare = data / f"{UNDATED}.yaml"
+    text = bare.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^date:\n(?:  .*\n)+", "", text)
+    text = re.sub(r"(?m)^source:\n(?:  .*\n)+", "", text)
+    bare.write_text(text, encoding="utf-8")
+    titled = data / "qinghe/shufa/2024.yaml"
+    text = titled.read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^title: ".*"$', lambda _: f"title: {json.dumps(MARKUP_IN_TITLE)}", text, count=1)
+    titled.write_text(text, encoding="utf-8")
+    marked = data / "qinghe/shufa/2023.yaml"
+    text = marked.read_text(encoding="utf-8")
+    escaped = MARKUP_IN_TEXT.replace('"', '\\"')
+    text = re.sub(r'(?m)^preamble: "', lambda m: m.group(0) + escaped, text, count=1)
+    text = re.sub(r'(?m)^    heading: "', lambda m: m.group(0) + escaped, text, count=1)
+    marked.write_text(text, encoding="utf-8")
+    return build_archive(archive_source(root), data, html_baseurl=ADDRESS, shufa_feed_length=2)
 
 
 # --- a real browser ------------------------------------------------------------------------

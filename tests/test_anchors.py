@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
 
 from conftest import DATA, archive_source, build_archive, copy_data
 from shufa.commands import main
@@ -16,10 +15,6 @@ from shufa.core.lock import published_anchors, read_lock
 from shufa.plugins.redirects import redirect_pages
 
 SAMPLE = load_archive(DATA).archive
-
-
-def _build(src: Path, data: Path) -> SphinxTestApp:
-    return build_archive(src, data)
 
 
 def test_the_shipped_lock_covers_everything_published() -> None:
@@ -55,7 +50,7 @@ def broken(tmp_path: Path):
 
 def test_a_dropped_anchor_fails_the_build_naming_it(broken) -> None:
     src, data, _path = broken
-    app = _build(src, data)
+    app = build_archive(src, data)
     warnings = app.warning.getvalue()
     assert app.statuscode == 1, "the build fails even without -W"
     assert re.search(
@@ -88,7 +83,7 @@ def test_declared_aliases_rescue_old_ids(broken) -> None:
     marker = "  - ordinal: 5\n"
     head, tail = text.split(marker, 1)
     path.write_text(head + marker + f"    aliases: [{', '.join(old_ids)}]\n" + tail, encoding="utf-8")
-    app = _build(src, data)
+    app = build_archive(src, data)
     assert app.statuscode == 0
     assert app.warning.getvalue() == ""
     soup = BeautifulSoup(
@@ -103,7 +98,7 @@ def test_removing_a_county_alias_breaks_its_old_urls(tmp_path: Path) -> None:
     counties.write_text(
         counties.read_text(encoding="utf-8").replace("  aliases: [beiting-xian]\n", ""), encoding="utf-8"
     )
-    app = _build(src, data)
+    app = build_archive(src, data)
     assert app.statuscode == 1
     assert "locked page reports/beiting-xian/fzzf/2022.html no longer exists" in app.warning.getvalue()
 
@@ -132,7 +127,7 @@ def test_comparison_pages_of_a_renamed_county_redirect_too(tmp_path: Path) -> No
     counties.write_text(
         text.replace('  code: "990121"\n', '  code: "990121"\n  aliases: [qinghe-old]\n', 1), encoding="utf-8"
     )
-    app = _build(archive_source(tmp_path), data)
+    app = build_archive(archive_source(tmp_path), data)
     site = Path(app.outdir)
     comparisons = sorted(p.name for p in (site / "reports/qinghe/shufa/compare").glob("*.html"))
     assert len(comparisons) >= 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from io import StringIO
 from pathlib import Path
 
@@ -12,13 +11,11 @@ import yaml
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import REPO, archive_source, build_archive, warnings_of
-from shufa.core.loading import load_archive
-
-sys.path.insert(0, str(REPO / "bench"))
 import floor as bench_floor
 import generate as bench_generate
 import run as bench_run
+from conftest import REPO, archive_source, build_archive, warnings_of
+from shufa.core.loading import load_archive
 
 N = 30  # 3 counties × 2 kinds × 5 years
 ANCHOR = re.compile(r"^(report|preamble|s\d+(-\d+)*|shortcomings(-\d+)*|next-steps(-\d+)*)$")

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import DATA, archive_source, build_archive, copy_data, warnings_of
+from conftest import ADDRESS, DATA, MARKUP_IN_TITLE, archive_source, build_archive, page_soup, warnings_of
 from shufa.core.citing import (
     DEFAULT_STYLE,
     ReportReferences,
@@ -25,12 +25,8 @@ from shufa.core.labels import cited_names
 from shufa.core.loading import load_archive
 
 SAMPLE = load_archive(DATA).archive
-BASE = "https://fazhi.example.org/archive/"
-EVIL = '<script>alert("x")</script> & {100%} \\ **县'
-
-
-def soup_of(site: Path, docname: str) -> BeautifulSoup:
-    return BeautifulSoup((site / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+BASE = ADDRESS
+EVIL = MARKUP_IN_TITLE
 
 
 def reference_at(soup: BeautifulSoup, anchor: str) -> str:
@@ -38,24 +34,6 @@ def reference_at(soup: BeautifulSoup, anchor: str) -> str:
     control = soup.select_one(f'details.cite-control[data-anchor="{anchor}"]')
     assert control is not None, anchor
     return control.select_one(".cite-text").get_text()
-
-
-@pytest.fixture(scope="module")
-def odd_build(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
-    """html_baseurl set; one report without date or source, one with markup-like text in it."""
-    root = tmp_path_factory.mktemp("cite")
-    data = copy_data(root)
-    bare = data / "beiting/fzzf/2022.yaml"
-    text = bare.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^date:\n(?:  .*\n)+", "", text)
-    text = re.sub(r"(?m)^source:\n(?:  .*\n)+", "", text)
-    bare.write_text(text, encoding="utf-8")
-    odd = data / "qinghe/shufa/2024.yaml"
-    text = odd.read_text(encoding="utf-8")
-    odd.write_text(
-        re.sub(r'(?m)^title: ".*"$', lambda _: f"title: {json.dumps(EVIL)}", text, count=1), encoding="utf-8"
-    )
-    return build_archive(archive_source(root), data, html_baseurl=BASE)
 
 
 # --- the reference ------------------------------------------------------------------------------
@@ -158,7 +136,7 @@ def test_bibtex_escapes_tex() -> None:
 
 def test_every_report_section_and_item_has_a_cite_control(sample_site: Path) -> None:
     for report in SAMPLE.reports.values():
-        soup = soup_of(sample_site, report.docname)
+        soup = page_soup(sample_site, report.docname)
         assert reference_at(soup, "").endswith(f"{report.docname}.html.")
         after_facts = soup.select_one("dl.report-meta").find_next_sibling()
         assert after_facts.name == "details" and after_facts["data-anchor"] == ""
@@ -175,7 +153,7 @@ def test_every_report_section_and_item_has_a_cite_control(sample_site: Path) -> 
 
 def test_without_a_script_the_access_date_is_the_datas(sample_site: Path) -> None:
     # the page's script puts in the reader's day (tested in the browser below)
-    soup = soup_of(sample_site, "reports/qinghe/shufa/2021")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2021")
     assert reference_at(soup, "s1") == (
         "青禾县人民政府. 青禾县县长2021年度个人述法报告: 一、坚持以上率下，认真履行法治建设第一责任人职责[R/OL]. "
         "(2022-01-20)[2022-03-15]. reports/qinghe/shufa/2021.html#s1."
@@ -187,7 +165,7 @@ def test_without_a_script_the_access_date_is_the_datas(sample_site: Path) -> Non
 
 def test_reader_pages_use_no_developer_words(sample_site: Path) -> None:
     for report in SAMPLE.reports.values():
-        soup = soup_of(sample_site, report.docname)
+        soup = page_soup(sample_site, report.docname)
         article = soup.select_one("article").get_text()
         for word in ("html_baseurl", "conf.py", "构建"):
             assert word not in article, (report.key, word)
@@ -195,7 +173,7 @@ def test_reader_pages_use_no_developer_words(sample_site: Path) -> None:
 
 
 def test_reference_managers_find_citation_meta_tags_and_files(sample_site: Path) -> None:
-    soup = soup_of(sample_site, "reports/qinghe/shufa/2023")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2023")
     meta = {m["name"]: m["content"] for m in soup.select('meta[name^="citation_"]')}
     assert meta == {
         "citation_title": "青禾县县长2023年度述法报告",
@@ -216,11 +194,11 @@ def test_reference_managers_find_citation_meta_tags_and_files(sample_site: Path)
         "application/x-bibtex": "2023.bib",
         "application/vnd.citationstyles.csl+json": "2023.csl.json",
     }
-    assert not soup_of(sample_site, "reports/qinghe/index").select('meta[name^="citation_"]')
+    assert not page_soup(sample_site, "reports/qinghe/index").select('meta[name^="citation_"]')
 
 
 def test_downloads_are_linked_and_hold_the_same_citation(sample_site: Path) -> None:
-    soup = soup_of(sample_site, "reports/qinghe/shufa/2023")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2023")
     links = {a.get_text(): a["href"] for a in soup.select(".cite-downloads a")}
     assert links == {"BibTeX": "2023.bib", "CSL-JSON": "2023.csl.json"}
     folder = sample_site / "reports/qinghe/shufa"
@@ -253,7 +231,7 @@ def test_citing_guide_examples_are_the_built_ones(sample_site: Path) -> None:
     assert len(examples) >= 4
     built = set()
     for report in SAMPLE.reports.values():
-        soup = soup_of(sample_site, report.docname)
+        soup = page_soup(sample_site, report.docname)
         for text in soup.select(".cite-text"):
             text.select_one(".cite-accessed").string = "引用日期"
             built.add(text.get_text())
@@ -267,9 +245,9 @@ def test_citing_guide_examples_are_the_built_ones(sample_site: Path) -> None:
 # --- html_baseurl, bad input, markup in the data -------------------------------------------------------
 
 
-def test_with_html_baseurl_the_urls_are_absolute(odd_build: SphinxTestApp) -> None:
-    site = Path(odd_build.outdir)
-    soup = soup_of(site, "reports/qinghe/shufa/2023")
+def test_with_html_baseurl_the_urls_are_absolute(site_with_address: SphinxTestApp) -> None:
+    site = Path(site_with_address.outdir)
+    soup = page_soup(site, "reports/qinghe/shufa/2023")
     assert reference_at(soup, "s3-2").endswith(f" {BASE}reports/qinghe/shufa/2023.html#s3-2.")
     # the URL is the site's, whatever address the page is read at
     assert not soup.select(".cite-url[data-own]")
@@ -279,8 +257,8 @@ def test_with_html_baseurl_the_urls_are_absolute(odd_build: SphinxTestApp) -> No
     assert item["URL"] == f"{BASE}reports/qinghe/shufa/2023.html"
 
 
-def test_report_without_date_or_source_is_cited_with_a_warning(odd_build: SphinxTestApp) -> None:
-    warnings = warnings_of(odd_build)
+def test_report_without_date_or_source_is_cited_with_a_warning(site_with_address: SphinxTestApp) -> None:
+    warnings = warnings_of(site_with_address)
     warnings = re.sub(r"\x1b\[[0-9;]*m", "", warnings)
     lines = [line for line in warnings.splitlines() if "shufa.citation" in line]
     assert len(lines) == 2, warnings
@@ -288,30 +266,30 @@ def test_report_without_date_or_source_is_cited_with_a_warning(odd_build: Sphinx
     # as `shufa check` prints them: one stream of problems
     assert all(re.search(r"beiting/fzzf/2022\.yaml:\d+:\d+: WARNING: ", line) for line in lines), lines
     assert "no date.issued or date.published" in lines[0] and "no source.url" in lines[1]
-    assert odd_build.statuscode == 0, "a warning: the page is built (only -W fails)"
-    soup = soup_of(Path(odd_build.outdir), "reports/beiting/fzzf/2022")
+    assert site_with_address.statuscode == 0, "a warning: the page is built (only -W fails)"
+    soup = page_soup(Path(site_with_address.outdir), "reports/beiting/fzzf/2022")
     # no (issued date); the access date is the build date (until the page's script sets the reader's)
     assert re.fullmatch(
         r"北亭区人民政府\. 北亭区2022年法治政府建设情况报告: 一、[^\[]+\[R/OL\]\. \[\d{4}-\d{2}-\d{2}\]\. "
         + re.escape(f"{BASE}reports/beiting/fzzf/2022.html#s1."),
         reference_at(soup, "s1"),
     )
-    entry = (Path(odd_build.outdir) / "reports/beiting/fzzf/2022.bib").read_text(encoding="utf-8")
+    entry = (Path(site_with_address.outdir) / "reports/beiting/fzzf/2022.bib").read_text(encoding="utf-8")
     assert "year =" not in entry and "url = {" in entry
 
 
-def test_access_date_is_the_build_date_without_one_in_the_data(odd_build: SphinxTestApp) -> None:
+def test_access_date_is_the_build_date_without_one_in_the_data(site_with_address: SphinxTestApp) -> None:
     from shufa.core.citing import build_date
 
-    soup = soup_of(Path(odd_build.outdir), "reports/beiting/fzzf/2022")
+    soup = page_soup(Path(site_with_address.outdir), "reports/beiting/fzzf/2022")
     assert f"[{build_date()}]" in reference_at(soup, "")
 
 
-def test_report_text_is_never_markup(odd_build: SphinxTestApp) -> None:
-    site = Path(odd_build.outdir)
+def test_report_text_is_never_markup(site_with_address: SphinxTestApp) -> None:
+    site = Path(site_with_address.outdir)
     html = (site / "reports/qinghe/shufa/2024.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html
-    soup = soup_of(site, "reports/qinghe/shufa/2024")
+    soup = page_soup(site, "reports/qinghe/shufa/2024")
     assert reference_at(soup, "s1").startswith(f"青禾县人民政府. {EVIL}: 一、")
     assert soup.select_one('meta[name="citation_title"]')["content"] == EVIL
     entry = (site / "reports/qinghe/shufa/2024.bib").read_text(encoding="utf-8")
@@ -327,12 +305,12 @@ def test_changing_html_baseurl_rewrites_the_citations(tmp_path: Path) -> None:
     lines = [line for line in warnings_of(app).splitlines() if "WARNING" in line]
     assert len(lines) == 1 and "html_baseurl is not set" in lines[0] and "[shufa.baseurl]" in lines[0], lines
     site = Path(app.outdir)
-    assert reference_at(soup_of(site, "reports/qinghe/shufa/2023"), "s1").endswith(
+    assert reference_at(page_soup(site, "reports/qinghe/shufa/2023"), "s1").endswith(
         " reports/qinghe/shufa/2023.html#s1."
     )
     app = build_archive(src, DATA, html_baseurl=BASE)
     assert warnings_of(app) == ""
-    soup = soup_of(site, "reports/qinghe/shufa/2023")
+    soup = page_soup(site, "reports/qinghe/shufa/2023")
     assert reference_at(soup, "s1").endswith(f" {BASE}reports/qinghe/shufa/2023.html#s1.")
     (item,) = json.loads((site / "reports/qinghe/shufa/2023.csl.json").read_text(encoding="utf-8"))
     assert item["URL"].startswith(BASE)
@@ -345,7 +323,7 @@ def test_another_style_and_a_pinned_access_date(tmp_path: Path) -> None:
         shufa_citation_style="china-national-standard-gb-t-7714-2015-author-date",
         shufa_citation_accessed="2030-01-01",
     )
-    soup = soup_of(Path(app.outdir), "reports/beiting/fzzf/2022")
+    soup = page_soup(Path(app.outdir), "reports/beiting/fzzf/2022")
     # the author-date style puts the year after the author
     assert reference_at(soup, "").startswith("北亭区人民政府, 2023. ")
     assert "[2023-04-12]" in reference_at(soup, "")  # the data's date wins over the pinned one

@@ -6,9 +6,8 @@ import itertools
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
-from conftest import DATA
+from conftest import DATA, page_soup
 from shufa.core.loading import load_archive
 from shufa.core.reuse import Baseline, diff, normalise, previous_report
 
@@ -54,10 +53,6 @@ def test_word_level_diff_marks_changes() -> None:
     assert all(k == "" for k, t in left if "常务会议" in t)
 
 
-def _soup(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
-
-
 def test_comparison_pages_for_consecutive_years(sample_site: Path) -> None:
     for county in SAMPLE.counties:
         for kind in SAMPLE.kinds:
@@ -69,7 +64,7 @@ def test_comparison_pages_for_consecutive_years(sample_site: Path) -> None:
 
 
 def test_comparison_page_sets_topics_side_by_side(sample_site: Path) -> None:
-    soup = _soup(sample_site, "reports/qinghe/shufa/compare/2022-2023.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/compare/2022-2023.html")
     earlier, later = SAMPLE.reports["qinghe/shufa/2022"], SAMPLE.reports["qinghe/shufa/2023"]
     both = {s.topic for s in earlier.sections} & {s.topic for s in later.sections}
     for topic in both:
@@ -85,19 +80,19 @@ def test_comparison_page_sets_topics_side_by_side(sample_site: Path) -> None:
 
 
 def test_report_pages_show_reuse_and_link_the_comparison(sample_site: Path) -> None:
-    soup = _soup(sample_site, "reports/qinghe/shufa/2023.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2023.html")
     line = soup.select_one(".report-reuse")
     assert "与2022年报告文字重复" in line.get_text()
     assert line.find("a")["href"] == "compare/2022-2023.html"
     for section in SAMPLE.reports["qinghe/shufa/2023"].sections:
         tag = soup.find(id=section.anchor).select_one(".section-topic .reuse")
         assert tag is not None and tag.get_text().startswith("与2022年报告文字重复")
-    first = _soup(sample_site, "reports/qinghe/shufa/2021.html")
+    first = page_soup(sample_site, "reports/qinghe/shufa/2021.html")
     assert first.select(".reuse") == [], "the first year has nothing to repeat"
 
 
 def test_reuse_in_the_county_table(sample_site: Path) -> None:
-    soup = _soup(sample_site, "reports/qinghe/index.html")
+    soup = page_soup(sample_site, "reports/qinghe/index.html")
     table = soup.find(id="shufa").select_one("table.topic-year-table")
     cells = [
         td for td in table.select("tbody td") if td.find("a") and "shufa/2023.html" in td.find("a")["href"]
@@ -116,7 +111,7 @@ def test_comparison_pages_from_the_shell_are_what_sphinx_renders(
     """The sample site's comparison pages (all but the first written through one rendering
     of the template) are byte for byte the pages Sphinx renders one by one."""
     from conftest import DATA, archive_source, build_archive
-    from shufa import modelpages
+    from shufa.plugins import modelpages
 
     assert "rendered one by one" not in sample_build.status.getvalue(), "the sample used the shell"
     made: list[str] = []

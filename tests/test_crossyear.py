@@ -5,20 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
-from conftest import DATA
+from conftest import DATA, page_soup
 from shufa.core.loading import load_archive
 
 SAMPLE = load_archive(DATA).archive
 
 
-def _soup(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
-
-
 def test_year_switcher_lists_every_year_as_plain_links(sample_site: Path) -> None:
-    soup = _soup(sample_site, "reports/qinghe/shufa/2023.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2023.html")
     nav = soup.select_one("nav.year-switcher")
     assert nav["aria-label"] == "述法报告年份"
     links = {a.get_text(): a["href"] for a in nav.select("ul.year-list a")}
@@ -26,12 +20,12 @@ def test_year_switcher_lists_every_year_as_plain_links(sample_site: Path) -> Non
     assert nav.select_one(".current-year").get_text() == "2023年"
     steps = [a["href"] for a in nav.select(".year-steps a")]
     assert steps == ["2022.html", "2024.html"]
-    first = _soup(sample_site, "reports/qinghe/shufa/2021.html").select_one("nav.year-switcher")
+    first = page_soup(sample_site, "reports/qinghe/shufa/2021.html").select_one("nav.year-switcher")
     assert [a["href"] for a in first.select(".year-steps a")] == ["2022.html"]
 
 
 def test_the_topic_mapping_is_in_the_page(sample_site: Path) -> None:
-    nav = _soup(sample_site, "reports/qinghe/shufa/2023.html").select_one("nav.year-switcher")
+    nav = page_soup(sample_site, "reports/qinghe/shufa/2023.html").select_one("nav.year-switcher")
     mapping = json.loads(nav["data-topics"])
     assert mapping["current"] == "2023"
     for report in SAMPLE.reports_of("qinghe", "shufa"):
@@ -45,7 +39,7 @@ def test_the_topic_mapping_is_in_the_page(sample_site: Path) -> None:
 
 
 def test_a_single_report_has_no_other_years(sample_site: Path) -> None:
-    soup = _soup(sample_site, "reports/qinghe/fzzf/2023.html")
+    soup = page_soup(sample_site, "reports/qinghe/fzzf/2023.html")
     nav = soup.select_one("nav.year-switcher")
     assert nav.select("ul.year-list a") == []
     assert soup.select(".topic-years") == []
@@ -54,7 +48,7 @@ def test_a_single_report_has_no_other_years(sample_site: Path) -> None:
 def test_every_section_links_its_topic_in_other_years(sample_site: Path) -> None:
     series = SAMPLE.reports_of("qinghe", "shufa")
     for report in series:
-        soup = _soup(sample_site, f"reports/qinghe/shufa/{report.year}.html")
+        soup = page_soup(sample_site, f"reports/qinghe/shufa/{report.year}.html")
         for section in report.sections:
             line = soup.find(id=section.anchor).select_one(".topic-years")
             assert line is not None, (report.year, section.anchor)
@@ -71,14 +65,14 @@ def test_every_section_links_its_topic_in_other_years(sample_site: Path) -> None
 
 def test_study_is_absent_in_2024_and_shown_so(sample_site: Path) -> None:
     assert SAMPLE.reports["qinghe/shufa/2024"].section_for_topic("study") is None
-    soup = _soup(sample_site, "reports/qinghe/shufa/2023.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2023.html")
     study = SAMPLE.reports["qinghe/shufa/2023"].section_for_topic("study")
     line = soup.find(id=study.anchor).select_one(".topic-years")
     assert line.select_one(".absent").get_text() == "2024（未涉及）"
 
 
 def test_county_page_topic_year_table(sample_site: Path) -> None:
-    soup = _soup(sample_site, "reports/qinghe/index.html")
+    soup = page_soup(sample_site, "reports/qinghe/index.html")
     table = soup.find(id="shufa").select_one("table.topic-year-table")
     header = [th.get_text(strip=True) for th in table.select("thead th")]
     assert header == ["主题", "2021年", "2022年", "2023年", "2024年"]

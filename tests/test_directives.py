@@ -6,13 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
-from conftest import build_testroot, run_sphinx
-
-
-def _soup(app, docname: str) -> BeautifulSoup:
-    return BeautifulSoup((Path(app.outdir) / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+from conftest import build_testroot, page_soup, run_sphinx
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +20,7 @@ def test_builds_without_warnings(built):
 
 
 def test_sections_and_items_carry_stable_ids(built):
-    soup = _soup(built, "reports/hexi/shufa/2023")
+    soup = page_soup(Path(built.outdir), "reports/hexi/shufa/2023")
     sections = [s["id"] for s in soup.select("section[id]")]
     assert sections == ["report", "s1", "s2", "shortcomings", "next-steps"]
     items = [d["id"] for d in soup.select("div.report-item[id]")]
@@ -50,7 +45,7 @@ def test_sections_appear_in_the_page_toc(built):
 
 
 def test_markers_as_printed_and_labels_in_bold(built):
-    soup = _soup(built, "reports/hexi/shufa/2023")
+    soup = page_soup(Path(built.outdir), "reports/hexi/shufa/2023")
     item = soup.find(id="s1-1")
     assert item.select_one(".marker").get_text() == "一是"
     assert item.select_one("strong.run-in").get_text() == "强化部署。"
@@ -62,7 +57,7 @@ def test_markers_as_printed_and_labels_in_bold(built):
 
 
 def test_redactions_are_marks_not_emphasis(built):
-    soup = _soup(built, "reports/hexi/shufa/2023")
+    soup = page_soup(Path(built.outdir), "reports/hexi/shufa/2023")
     marks = soup.select("span.redaction")
     texts = [m.get_text() for m in marks]
     # preamble **, heading ** and XX, lead * and ×××, author 王**, item **
@@ -77,7 +72,7 @@ def test_redactions_are_marks_not_emphasis(built):
 
 
 def test_report_text_is_never_markup(built):
-    soup = _soup(built, "reports/hexi/shufa/2023")
+    soup = page_soup(Path(built.outdir), "reports/hexi/shufa/2023")
     preamble = soup.find(id="preamble")
     text = preamble.get_text()
     assert "*强调*" in text
@@ -89,29 +84,29 @@ def test_report_text_is_never_markup(built):
 
 
 def test_references_resolve_with_readable_labels(built):
-    soup = _soup(built, "index")
+    soup = page_soup(Path(built.outdir), "index")
     links = {a.get_text(): a["href"] for a in soup.select("a.reference.internal")}
     assert links["禾溪县2023年述法报告 第一部分"] == "reports/hexi/shufa/2023.html#s1"
     assert links["禾溪县2023年述法报告 第二部分第一项"] == "reports/hexi/shufa/2023.html#s2-1"
 
 
 def test_signature_and_closing(built):
-    soup = _soup(built, "reports/hexi/shufa/2023")
+    soup = page_soup(Path(built.outdir), "reports/hexi/shufa/2023")
     assert soup.find(id="shortcomings").find("h2").get_text().rstrip("¶") == "存在的不足"
     assert soup.find(id="next-steps").find("h2").get_text().rstrip("¶") == "下一步打算"
     assert soup.select_one(".report-signature").get_text("|", strip=True) == "禾溪县人民政府|2024年1月10日"
 
 
 def test_county_and_year_pages_link_to_the_report(built):
-    county = _soup(built, "reports/hexi/index")
+    county = page_soup(Path(built.outdir), "reports/hexi/index")
     assert county.find("h1").get_text().startswith("禾溪县")
     hrefs = [a["href"] for a in county.select("ul.report-years a")]
     assert hrefs == ["shufa/2023.html"]
     # a year's page lists the provinces (the implicit one of an archive without provinces.yaml),
     # whose page lists the reports
-    year = _soup(built, "years/2023")
+    year = page_soup(Path(built.outdir), "years/2023")
     assert [a["href"] for a in year.select("ul.year-provinces a")] == ["2023/all.html"]
-    province = _soup(built, "years/2023/all")
+    province = page_soup(Path(built.outdir), "years/2023/all")
     assert [a["href"] for a in province.select("ul.year-reports a")] == ["../../reports/hexi/shufa/2023.html"]
 
 

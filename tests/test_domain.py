@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.util.inventory import InventoryFile
 
-from conftest import DATA, REPO, run_sphinx
+from conftest import DATA, REPO, page_soup, run_sphinx
 from shufa.core.labels import part_name
 from shufa.core.loading import load_archive
 from shufa.core.numerals import chinese_number
@@ -20,10 +20,6 @@ SAMPLE = load_archive(DATA).archive
 
 def _inventory(site: Path) -> dict:
     return {"intersphinx_mapping": {"archive": ("https://archive.example.org/", str(site / "objects.inv"))}}
-
-
-def _soup(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
 
 
 @pytest.mark.parametrize(
@@ -91,9 +87,9 @@ def test_every_section_and_item_is_in_objects_inv(sample_site: Path) -> None:
 
 
 def test_topic_pages_list_every_section_by_province(sample_site: Path) -> None:
-    index = _soup(sample_site, "topics/index.html")
+    index = page_soup(sample_site, "topics/index.html")
     assert [a["href"] for a in index.select("ul.topic-list a")] == [f"{t}.html" for t in SAMPLE.topics]
-    topic = _soup(sample_site, "topics/reconsideration-litigation.html")
+    topic = page_soup(sample_site, "topics/reconsideration-litigation.html")
     assert [a["href"] for a in topic.select("ul.topic-provinces a")] == [
         "reconsideration-litigation/jianglan.html"
     ]
@@ -103,7 +99,7 @@ def test_topic_pages_list_every_section_by_province(sample_site: Path) -> None:
         if page.is_file():
             hrefs += [
                 a["href"]
-                for a in _soup(sample_site, f"topics/{key}/jianglan.html").select("ul.topic-sections a")
+                for a in page_soup(sample_site, f"topics/{key}/jianglan.html").select("ul.topic-sections a")
             ]
     assert len(hrefs) == sum(len(r.sections) for r in SAMPLE.reports.values())
     assert "../../reports/qinghe/shufa/2023.html#s6" in hrefs
@@ -115,10 +111,10 @@ def test_the_old_indices_redirect(sample_site: Path) -> None:
 
 
 def test_section_topic_links_to_its_topic_in_its_province(sample_site: Path) -> None:
-    soup = _soup(sample_site, "reports/qinghe/shufa/2023.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2023.html")
     link = soup.find(id="s6").select_one(".section-topic a")
     assert link["href"] == "../../../topics/reconsideration-litigation/jianglan.html#qinghe"
-    target = _soup(sample_site, "topics/reconsideration-litigation/jianglan.html")
+    target = page_soup(sample_site, "topics/reconsideration-litigation/jianglan.html")
     assert target.find(id="qinghe") is not None
 
 

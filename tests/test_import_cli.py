@@ -8,36 +8,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_import_fixtures import FIXTURES
 
-from conftest import only_citation_warnings
+from conftest import IMPORT_FIXTURES, files_in, only_citation_warnings, run_import
 from shufa.commands import main
 from shufa.core.yamlfile import read_yaml
 from shufa.importing import pipeline, writing
 from shufa.importing.progress import Progress, format_table, width
 
-REGISTRY = FIXTURES / "data"
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
-SHUFA_2020 = FIXTURES / "qinghe-shufa-2020.txt"
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(REGISTRY, target)
-    return target
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(["import", *args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
-def files_in(folder: Path) -> list[str]:
-    """Every file and folder under *folder*, hidden ones included."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+SHUFA_2020 = IMPORT_FIXTURES / "qinghe-shufa-2020.txt"
 
 
 def imported(data: Path, name: str) -> dict:
@@ -66,7 +45,7 @@ def test_encodings_give_the_same_data_file(encoding, prefix, shown, tmp_path, da
     assert main(["import", str(SHUFA_2020), "--data-dir", str(data), "-o", str(reference)]) == 0
     capsys.readouterr()
     out_file = tmp_path / "out.yaml"
-    code, out, _ = run(capsys, str(source), "--data-dir", str(data), "-o", str(out_file))
+    code, out, _ = run_import(capsys, str(source), "--data-dir", str(data), "-o", str(out_file))
     assert code == 0
     assert f"read as: plain text, {shown}" in out
     assert out_file.read_text(encoding="utf-8") == reference.read_text(encoding="utf-8")
@@ -74,8 +53,8 @@ def test_encodings_give_the_same_data_file(encoding, prefix, shown, tmp_path, da
 
 def test_a_gbk_file_with_chrome_is_imported_into_the_data_folder(tmp_path, data, capsys):
     source = tmp_path / "portal-copy.txt"
-    source.write_bytes((FIXTURES / "qinghe-shufa-2019.txt").read_text(encoding="utf-8").encode("gbk"))
-    code, out, _ = run(capsys, str(source), "--data-dir", str(data))
+    source.write_bytes((IMPORT_FIXTURES / "qinghe-shufa-2019.txt").read_text(encoding="utf-8").encode("gbk"))
+    code, out, _ = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 0
     assert "GB" in out.splitlines()[1]
     doc = imported(data, "qinghe/shufa/2019.yaml")
@@ -94,7 +73,7 @@ def test_a_gbk_file_with_chrome_is_imported_into_the_data_folder(tmp_path, data,
 def test_an_encoding_that_cannot_be_told_is_refused_not_guessed(payload, tmp_path, data, capsys):
     source = tmp_path / "unknown.txt"
     source.write_bytes(payload)
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 1
     assert "cannot tell the encoding" in err and "convert the file to UTF-8" in err
     assert files_in(data) == ["counties.yaml", "kinds.yaml", "topics.yaml"]
@@ -129,7 +108,7 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_written(
 ):
     source = tmp_path / name
     source.write_bytes(payload)
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 1
     assert message in err
     assert "nothing written" in err
@@ -137,19 +116,19 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_written(
 
 
 def test_a_missing_source_or_a_folder_is_reported(tmp_path, data, capsys):
-    code, _, err = run(capsys, str(tmp_path / "nowhere.txt"), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(tmp_path / "nowhere.txt"), "--data-dir", str(data))
     assert code == 1 and "no such file" in err
     empty = tmp_path / "empty-folder"
     empty.mkdir()
-    code, _, err = run(capsys, str(empty), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(empty), "--data-dir", str(data))
     assert code == 1 and f"no .txt, .docx, .html or .pdf file found in {empty}" in err
 
 
 def test_a_missing_or_broken_data_folder_is_reported(tmp_path, data, capsys):
-    code, _, err = run(capsys, str(SHUFA_2020), "--data-dir", str(tmp_path / "nodata"))
+    code, _, err = run_import(capsys, str(SHUFA_2020), "--data-dir", str(tmp_path / "nodata"))
     assert code == 1 and "data folder not found" in err
     (data / "topics.yaml").write_text("leadership: [unclosed\n", encoding="utf-8")
-    code, _, err = run(capsys, str(SHUFA_2020), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(SHUFA_2020), "--data-dir", str(data))
     assert code == 1 and "topics.yaml" in err and "YAML" in err
 
 
@@ -159,13 +138,15 @@ def test_given_county_kind_and_year_must_be_registered(data, capsys):
         (["--kind", "gzbg"], "report kind `gzbg` is not in kinds.yaml"),
         (["--year", "1800"], "out of range"),
     ):
-        code, _, err = run(capsys, str(SHUFA_2020), "--data-dir", str(data), *args)
+        code, _, err = run_import(capsys, str(SHUFA_2020), "--data-dir", str(data), *args)
         assert code == 1 and message in err
     assert files_in(data) == ["counties.yaml", "kinds.yaml", "topics.yaml"]
 
 
 def test_given_kind_and_year_win_over_detection(data, capsys):
-    code, out, _ = run(capsys, str(SHUFA_2020), "--data-dir", str(data), "--kind", "fzzf", "--year", "2021")
+    code, out, _ = run_import(
+        capsys, str(SHUFA_2020), "--data-dir", str(data), "--kind", "fzzf", "--year", "2021"
+    )
     assert code == 0
     assert "kind: fzzf (given (--kind)); year: 2021 (given (--year))" in out
     assert imported(data, "qinghe/fzzf/2021.yaml")["year"] == 2021
@@ -183,12 +164,12 @@ def test_an_existing_file_is_never_overwritten_without_force(tmp_path, capsys):
     target = data / "qinghe" / "shufa" / "2023.yaml"
     before = target.read_bytes()
     stamp = target.stat().st_mtime_ns
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 1
     assert "exists; not overwritten (pass --force to replace it)" in err
     assert target.read_bytes() == before and target.stat().st_mtime_ns == stamp
     assert not list(target.parent.glob(".*"))
-    code, out, _ = run(capsys, str(source), "--data-dir", str(data), "--force")
+    code, out, _ = run_import(capsys, str(source), "--data-dir", str(data), "--force")
     assert code == 0 and "imported" in out
     assert target.read_bytes() != before
     assert read_yaml(target).value["title"] == "青禾县县长2023年度述法报告"
@@ -213,7 +194,7 @@ def test_a_failed_write_leaves_nothing_behind(monkeypatch, data, capsys):
 
     monkeypatch.setattr(writing.os, "link", broken)
     monkeypatch.setattr(writing.os, "replace", broken)
-    code, _, err = run(capsys, str(SHUFA_2020), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(SHUFA_2020), "--data-dir", str(data))
     assert code == 1 and "No space left on device" in err and "nothing written" in err
     assert files_in(data) == ["counties.yaml", "kinds.yaml", "topics.yaml"]  # no temp file, no folder
 
@@ -225,7 +206,7 @@ def test_a_file_the_checker_would_refuse_is_not_written(monkeypatch, data, capsy
         return [Problem("data/qinghe/shufa/2020.yaml", 3, 1, "a problem the checker found", "data")]
 
     monkeypatch.setattr(pipeline, "check_report", refuse)
-    code, _, err = run(capsys, str(SHUFA_2020), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(SHUFA_2020), "--data-dir", str(data))
     assert code == 1 and "would not pass `shufa check`" in err and "a problem the checker found" in err
     assert files_in(data) == ["counties.yaml", "kinds.yaml", "topics.yaml"]
 
@@ -241,7 +222,7 @@ def test_the_write_is_a_rename_of_a_complete_file(monkeypatch, data, capsys):
         return real_link(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(writing.os, "link", spy)
-    assert run(capsys, str(SHUFA_2020), "--data-dir", str(data))[0] == 0
+    assert run_import(capsys, str(SHUFA_2020), "--data-dir", str(data))[0] == 0
     target = data / "qinghe" / "shufa" / "2020.yaml"
     assert seen["temp"].parent == target.parent and seen["temp"].name.startswith(".2020.yaml.")
     assert seen["content"] == target.read_text(encoding="utf-8")
@@ -249,7 +230,7 @@ def test_the_write_is_a_rename_of_a_complete_file(monkeypatch, data, capsys):
 
 
 def test_the_file_is_written_in_the_style_of_data(data, capsys):
-    assert run(capsys, str(SHUFA_2020), "--data-dir", str(data))[0] == 0
+    assert run_import(capsys, str(SHUFA_2020), "--data-dir", str(data))[0] == 0
     text = (data / "qinghe" / "shufa" / "2020.yaml").read_text(encoding="utf-8")
     assert text.startswith(
         'schema: 1\ncounty: qinghe\nkind: shufa\nyear: 2020\ntitle: "青禾县县长2020年度述法报告"\n'
@@ -270,14 +251,16 @@ def test_the_file_is_written_in_the_style_of_data(data, capsys):
 
 
 def test_output_to_stdout(data, capsys):
-    code, out, err = run(capsys, str(SHUFA_2020), "--data-dir", str(data), "-o", "-")
+    code, out, err = run_import(capsys, str(SHUFA_2020), "--data-dir", str(data), "-o", "-")
     assert code == 0
     assert out.startswith("schema: 1\n") and "would import" in err
     assert files_in(data) == ["counties.yaml", "kinds.yaml", "topics.yaml"]
 
 
 def test_output_option_takes_one_source(data, capsys):
-    code, _, err = run(capsys, str(SHUFA_2020), str(SHUFA_2020), "--data-dir", str(data), "-o", "x.yaml")
+    code, _, err = run_import(
+        capsys, str(SHUFA_2020), str(SHUFA_2020), "--data-dir", str(data), "-o", "x.yaml"
+    )
     assert code == 1 and "single SRC" in err
 
 
@@ -287,8 +270,8 @@ def test_output_option_takes_one_source(data, capsys):
 def test_several_files_get_progress_and_a_table(tmp_path, data, capsys):
     bad = tmp_path / "empty.txt"
     bad.write_bytes(b"")
-    sources = [str(SHUFA_2020), str(FIXTURES / "chengxi-fzzf-2021.txt"), str(bad)]
-    code, out, err = run(capsys, *sources, "--data-dir", str(data))
+    sources = [str(SHUFA_2020), str(IMPORT_FIXTURES / "chengxi-fzzf-2021.txt"), str(bad)]
+    code, out, err = run_import(capsys, *sources, "--data-dir", str(data))
     assert code == 1  # one of them failed
     assert "[1/3] " in err and "[3/3] " in err  # plain lines when stderr is not a terminal
     table = out[out.index("source") :]
@@ -300,10 +283,10 @@ def test_several_files_get_progress_and_a_table(tmp_path, data, capsys):
 def test_the_same_target_twice_in_one_run_is_refused(tmp_path, data, capsys):
     again = tmp_path / "again.txt"
     again.write_bytes(SHUFA_2020.read_bytes() + b"\n")  # other bytes, the same report
-    code, out, err = run(capsys, str(SHUFA_2020), str(again), "--data-dir", str(data), "--force")
+    code, out, err = run_import(capsys, str(SHUFA_2020), str(again), "--data-dir", str(data), "--force")
     assert code == 1 and "already written from" in err
     assert "1 imported, 1 refused" in out
-    code, out, err = run(capsys, str(SHUFA_2020), str(SHUFA_2020), "--data-dir", str(data), "--force")
+    code, out, err = run_import(capsys, str(SHUFA_2020), str(SHUFA_2020), "--data-dir", str(data), "--force")
     assert code == 1 and "(identical bytes); imported once" in err
 
 
@@ -329,14 +312,16 @@ def test_the_table_aligns_chinese_text():
 
 
 def test_the_summary_lists_what_to_review(data, capsys):
-    code, out, _ = run(capsys, str(FIXTURES / "beiting-fzzf-2021.txt"), "--data-dir", str(data))
+    code, out, _ = run_import(capsys, str(IMPORT_FIXTURES / "beiting-fzzf-2021.txt"), "--data-dir", str(data))
     assert code == 0
     assert "sections: 4, items: 11, closing parts: shortcomings + next steps" in out
     assert "figures: 19, redactions: 0" in out
     assert "topics suggested (4; review them in the file):" in out
     assert "lines not placed with certainty (kept in the nearest field): 2" in out
     assert "line 11: “5.完善公共法律服务体系" in out and "kept in s1-3" in out
-    code, out, _ = run(capsys, str(FIXTURES / "beiting-shufa-2022.txt"), "--data-dir", str(data))
+    code, out, _ = run_import(
+        capsys, str(IMPORT_FIXTURES / "beiting-shufa-2022.txt"), "--data-dir", str(data)
+    )
     assert "artefacts removed: 7" in out and "line 3: paywall marker “##paidbegin##”" in out
     assert "gaps kept (the published copy leaves text out): 1" in out
     assert "stray spaces removed between Chinese characters: 4" in out
@@ -349,7 +334,7 @@ def test_a_section_no_keyword_matches_gets_the_fallback_topic_marked(tmp_path, d
         "二、其他工作\n按时完成上级交办的其他任务。\n",
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, str(source), "--data-dir", str(data))
+    code, out, _ = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 0
     assert "no keyword matched: fallback, please choose" in out
     text = (data / "qinghe/shufa/2022.yaml").read_text(encoding="utf-8")

@@ -7,16 +7,14 @@ properties (or in the paragraph's style), as Word stores them.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from test_import_fixtures import FIXTURES, outline
 
-from conftest import only_citation_warnings
+from conftest import only_citation_warnings, outline
 from shufa.commands import main
 from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import remove_artefacts, without
@@ -83,13 +81,6 @@ def make_report(path: Path) -> Path:
     document.add_paragraph("2025年2月20日")
     document.save(str(path))
     return path
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(FIXTURES / "data", target)
-    return target
 
 
 def test_word_list_numbering_is_rendered_as_printed(tmp_path):

@@ -3,21 +3,20 @@
 Each tests/fixtures/import/<name>.txt is an original, fictional report; its
 <name>.expected.yaml says what the importer must find in it (outline, figures,
 redactions, removed artefacts, gaps, lines it cannot place with certainty).
-The other importer tests use the helpers here (``outline``, ``marks``).
+The helpers the importer tests share (``outline``, ``run_import`` …) are in conftest.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from conftest import only_citation_warnings
+from conftest import IMPORT_FIXTURES, import_data, only_citation_warnings, outline
 from shufa.commands import main
 from shufa.core.building import build_report
 from shufa.core.figures import report_marks
@@ -26,50 +25,6 @@ from shufa.importing.artefacts import remove_artefacts, without
 from shufa.importing.decoding import decode
 from shufa.importing.pipeline import Options, checked_registries, prepare
 from shufa.importing.roundtrip import reading_text, squeeze, text_fields
-
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
-
-
-def _head(text: str, n: int = 12) -> str:
-    first = text.split("\n")[0]
-    return first[:n] + ("…" if len(first) > n else "")
-
-
-def _items(items: list[dict[str, Any]], parent: str, out: list[str]) -> None:
-    for i, item in enumerate(items, 1):
-        anchor = f"{parent}-{i}"
-        label = f" [{item['label']}]" if item.get("label") else ""
-        out.append(f"{anchor} {item['marker']}{label} {_head(item['text'])}")
-        _items(item.get("items", []), anchor, out)
-
-
-def outline(doc: dict[str, Any]) -> list[str]:
-    """One line per part: anchor, marker, heading or [label] and the start of the text."""
-    out = [f"title: {doc['title']}"]
-    if doc.get("preamble"):
-        out.append(f"preamble: {_head(doc['preamble'])}")
-    for i, section in enumerate(doc["sections"], 1):
-        out.append(f"s{i} {section['marker']} {section['heading']} <{section['topic']}>")
-        if section.get("lead"):
-            out.append(f"s{i} lead: {_head(section['lead'])}")
-        _items(section.get("items", []), f"s{i}", out)
-        if section.get("text"):
-            out.append(f"s{i} text: {_head(section['text'])}")
-    closing = doc.get("closing", {})
-    for key, anchor in (("shortcomings", "shortcomings"), ("next_steps", "next-steps")):
-        part = closing.get(key)
-        if not part:
-            continue
-        out.append(" ".join(x for x in (anchor, part.get("marker", ""), part.get("heading", "")) if x))
-        if part.get("intro"):
-            out.append(f"{anchor} intro: {_head(part['intro'])}")
-        if part.get("text"):
-            out.append(f"{anchor} text: {_head(part['text'])}")
-        _items(part.get("items", []), anchor, out)
-    for key in ("signature", "date_line"):
-        if closing.get(key):
-            out.append(f"{key}: {closing[key]}")
-    return out
 
 
 def marks(doc: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -80,23 +35,11 @@ def marks(doc: dict[str, Any]) -> tuple[list[str], list[str]]:
     return figures, redactions
 
 
-NAMES = sorted(p.stem for p in FIXTURES.glob("*.txt"))
-REGISTRY = FIXTURES / "data"
+NAMES = sorted(p.stem for p in IMPORT_FIXTURES.glob("*.txt"))
 
 
 def expected(name: str) -> dict:
-    return yaml.safe_load((FIXTURES / f"{name}.expected.yaml").read_text(encoding="utf-8"))
-
-
-def data_dir(tmp_path: Path, register: dict[str, str] | None = None) -> Path:
-    """A data folder with the test registries (and extra counties) and no reports."""
-    target = tmp_path / "data"
-    shutil.copytree(REGISTRY, target)
-    if register:
-        with (target / "counties.yaml").open("a", encoding="utf-8") as handle:
-            for slug, name in register.items():
-                handle.write(f"{slug}:\n  name: {name}\n")
-    return target
+    return yaml.safe_load((IMPORT_FIXTURES / f"{name}.expected.yaml").read_text(encoding="utf-8"))
 
 
 def options(args: list[str]) -> Options:
@@ -107,14 +50,14 @@ def options(args: list[str]) -> Options:
 def test_there_are_at_least_eight_fixture_reports():
     assert len(NAMES) >= 8
     for name in NAMES:
-        assert (FIXTURES / f"{name}.expected.yaml").is_file(), name
+        assert (IMPORT_FIXTURES / f"{name}.expected.yaml").is_file(), name
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_fixture_is_read_as_expected(name, tmp_path):
     exp = expected(name)
-    registries = checked_registries(data_dir(tmp_path, exp.get("register")))
-    prepared = prepare(FIXTURES / f"{name}.txt", registries, options(exp["args"]))
+    registries = checked_registries(import_data(tmp_path, exp.get("register")))
+    prepared = prepare(IMPORT_FIXTURES / f"{name}.txt", registries, options(exp["args"]))
     doc = prepared.document
     assert f"{doc['county']}/{doc['kind']}/{doc['year']}.yaml" == exp["target"]
     assert outline(doc) == exp["outline"]
@@ -134,7 +77,7 @@ def test_fixture_is_read_as_expected(name, tmp_path):
         "path": f"sources/{exp['target'].removesuffix('.yaml')}.txt",
         "name": f"{name}.txt",
         "format": "txt",
-        "sha256": hashlib.sha256((FIXTURES / f"{name}.txt").read_bytes()).hexdigest(),
+        "sha256": hashlib.sha256((IMPORT_FIXTURES / f"{name}.txt").read_bytes()).hexdigest(),
     }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", retrieved)
 
@@ -143,8 +86,8 @@ def test_fixture_is_read_as_expected(name, tmp_path):
 def test_fixture_loses_nothing(name, tmp_path):
     """The text fields in reading order are the input minus the removed artefacts (whitespace aside)."""
     exp = expected(name)
-    registries = checked_registries(data_dir(tmp_path, exp.get("register")))
-    source = FIXTURES / f"{name}.txt"
+    registries = checked_registries(import_data(tmp_path, exp.get("register")))
+    source = IMPORT_FIXTURES / f"{name}.txt"
     prepared = prepare(source, registries, options(exp["args"]))
     text, _ = decode(source.read_bytes())
     removed = prepared.cleaned.removed  # the artefacts, and the byline (it went to author)
@@ -210,10 +153,12 @@ def test_every_fixture_round_trips_through_shufa_check(tmp_path, capsys):
     register = {}
     for name in NAMES:
         register.update(expected(name).get("register") or {})
-    data = data_dir(tmp_path, register)
+    data = import_data(tmp_path, register)
     for name in NAMES:
         exp = expected(name)
-        assert main(["import", str(FIXTURES / f"{name}.txt"), "--data-dir", str(data), *exp["args"]]) == 0
+        assert (
+            main(["import", str(IMPORT_FIXTURES / f"{name}.txt"), "--data-dir", str(data), *exp["args"]]) == 0
+        )
         assert (data / exp["target"]).is_file()
     assert main(["lock", str(data)]) == 0  # the first reports of the archive: its lock
     capsys.readouterr()
@@ -224,8 +169,8 @@ def test_every_fixture_round_trips_through_shufa_check(tmp_path, capsys):
 
 
 def test_a_county_not_in_counties_yaml_is_reported_and_needs_registration(tmp_path, capsys):
-    data = data_dir(tmp_path)
-    assert main(["import", str(FIXTURES / "songling-fzzf-2022.txt"), "--data-dir", str(data)]) == 1
+    data = import_data(tmp_path)
+    assert main(["import", str(IMPORT_FIXTURES / "songling-fzzf-2022.txt"), "--data-dir", str(data)]) == 1
     err = capsys.readouterr().err
     assert "松岭县" in err and "counties.yaml" in err and "--county" in err
     assert "Traceback" not in err
@@ -234,8 +179,8 @@ def test_a_county_not_in_counties_yaml_is_reported_and_needs_registration(tmp_pa
 
 
 def test_a_redacted_county_is_never_taken(tmp_path, capsys):
-    data = data_dir(tmp_path)
-    src = str(FIXTURES / "redacted-fzzf-2020.txt")
+    data = import_data(tmp_path)
+    src = str(IMPORT_FIXTURES / "redacted-fzzf-2020.txt")
     assert main(["import", src, "--data-dir", str(data)]) == 1
     err = capsys.readouterr().err
     assert "redacted" in err and "**县" in err and "--county" in err

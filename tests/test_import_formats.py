@@ -24,9 +24,18 @@ from pathlib import Path
 import docx
 import pytest
 from bs4 import BeautifulSoup
-from test_import_fixtures import FIXTURES, outline
 
-from conftest import REPO, archive_source, build_archive, only_citation_warnings, warnings_of
+from conftest import (
+    IMPORT_FIXTURES,
+    REPO,
+    archive_source,
+    build_archive,
+    files_in,
+    only_citation_warnings,
+    outline,
+    run_import,
+    warnings_of,
+)
 from shufa.commands import main
 from shufa.core.formats import FORMATS
 from shufa.core.yamlfile import read_yaml
@@ -35,26 +44,7 @@ from shufa.importing.pipeline import Options, checked_registries, prepare
 from shufa.importing.reading import format_of, read_source, supported
 from shufa.importing.roundtrip import reading_text, squeeze
 
-WEB = FIXTURES / "web"
-REGISTRY = FIXTURES / "data"
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(REGISTRY, target)
-    return target
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(["import", *args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
-def files_in(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+WEB = IMPORT_FIXTURES / "web"
 
 
 def round_trip(prepared) -> None:
@@ -108,9 +98,9 @@ def test_a_new_format_is_a_reader_module_and_one_row(tmp_path):
     help_text = python("-m", "shufa", "import", "--help").stdout
     assert ".txt, .docx, .html, .pdf or .odt files" in " ".join(help_text.split())
     data = tmp_path / "data"
-    shutil.copytree(REGISTRY, data)
+    shutil.copytree(IMPORT_FIXTURES / "data", data)
     source = tmp_path / "青禾县2020年述法报告.odt"
-    source.write_bytes(b"FAKE-ODF\n" + (FIXTURES / "qinghe-shufa-2020.txt").read_bytes())
+    source.write_bytes(b"FAKE-ODF\n" + (IMPORT_FIXTURES / "qinghe-shufa-2020.txt").read_bytes())
     done = python("-m", "shufa", "import", str(source), "--data-dir", "data")
     assert done.returncode == 0, done.stderr
     assert "read as: a fake ODF file" in done.stdout
@@ -213,7 +203,7 @@ PAGES = {
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_a_saved_page_gives_the_article_and_every_removal_is_listed(name, tmp_path):
     exp = PAGES[name]
-    registries = checked_registries(shutil.copytree(REGISTRY, tmp_path / "data"))
+    registries = checked_registries(shutil.copytree(IMPORT_FIXTURES / "data", tmp_path / "data"))
     prepared = prepare(WEB / name, registries, Options())
     doc = prepared.document
     assert f"{doc['county']}/{doc['kind']}/{doc['year']}.yaml" == exp["target"]
@@ -232,7 +222,7 @@ def test_a_saved_page_gives_the_article_and_every_removal_is_listed(name, tmp_pa
 
 
 def test_the_portal_page_reads_like_the_report(tmp_path):
-    registries = checked_registries(shutil.copytree(REGISTRY, tmp_path / "data"))
+    registries = checked_registries(shutil.copytree(IMPORT_FIXTURES / "data", tmp_path / "data"))
     doc = prepare(WEB / "qinghe-fzzf-2023.html", registries, Options()).document
     assert doc["title"] == "青禾县人民政府关于2023年度法治政府建设情况的报告"
     assert doc["subtitle"] == "——2024年1月26日在县第十八届人民代表大会常务委员会第十五次会议上"
@@ -339,7 +329,7 @@ def pdfs(browser, tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.browser
 def test_a_pdf_loses_its_page_numbers_and_running_heads_and_keeps_its_paragraphs(pdfs, tmp_path):
-    registries = checked_registries(shutil.copytree(REGISTRY, tmp_path / "data"))
+    registries = checked_registries(shutil.copytree(IMPORT_FIXTURES / "data", tmp_path / "data"))
     prepared = prepare(pdfs["report"], registries, Options())
     round_trip(prepared)
     source = prepared.source_text
@@ -373,7 +363,7 @@ def test_a_pdf_loses_its_page_numbers_and_running_heads_and_keeps_its_paragraphs
 
 @pytest.mark.browser
 def test_a_scan_is_refused_without_ocr(pdfs, data, capsys):
-    code, _, err = run(capsys, str(pdfs["scan"]), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(pdfs["scan"]), "--data-dir", str(data))
     assert code == 1
     assert err == (
         f"import failed: {pdfs['scan']}: no text layer (2 pages of images: a scan); the importer does "
@@ -411,7 +401,7 @@ def garbled_pdf(path: Path) -> Path:
 
 def test_a_pdf_whose_fonts_carry_no_unicode_is_refused_not_imported_as_mojibake(tmp_path, data, capsys):
     source = garbled_pdf(tmp_path / "garbled.pdf")
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 1
     assert err == (
         f"import failed: {source}: page 1: the text layer is garbled: 8 of 8 characters are glyphs "
@@ -517,7 +507,7 @@ def external(kind: str):
 )
 def test_broken_inputs_get_their_exact_message_and_nothing_is_written(make, message, tmp_path, data, capsys):
     source = make(tmp_path)
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 1
     assert err == f"import failed: {message.format(src=source)} (nothing written)\n"
     assert files_in(data) == ["counties.yaml", "kinds.yaml", "topics.yaml"]
@@ -547,10 +537,10 @@ def test_a_folder_of_mixed_formats_with_a_duplicate(pdfs, tmp_path, data, capsys
     (inbox / "portal" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     shutil.copy(WEB / "chengxi-shufa-2022-gbk.html", inbox / "chengxi.htm")
     shutil.copy(WEB / "chengxi-shufa-2022-gbk.html", inbox / "chengxi-copy.htm")  # identical bytes
-    shutil.copy(FIXTURES / "qinghe-shufa-2020.txt", inbox / "qinghe-2020.txt")
+    shutil.copy(IMPORT_FIXTURES / "qinghe-shufa-2020.txt", inbox / "qinghe-2020.txt")
     shutil.copy(pdfs["report"], inbox / "qinghe-fzzf-2023.pdf")  # the portal's report again, as a PDF
     (inbox / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 64)
-    code, out, err = run(capsys, str(inbox), "--data-dir", str(data))
+    code, out, err = run_import(capsys, str(inbox), "--data-dir", str(data))
     assert code == 1  # something was refused
     assert "[1/6] " in err and "[6/6] " in err
     table = out[out.index("source  ") :]
@@ -574,8 +564,8 @@ def test_a_folder_of_mixed_formats_with_a_duplicate(pdfs, tmp_path, data, capsys
 
 def test_the_original_is_kept_and_checked(tmp_path, data, capsys, monkeypatch):
     source = tmp_path / "青禾县2020年述法报告.txt"
-    shutil.copy(FIXTURES / "qinghe-shufa-2020.txt", source)
-    assert run(capsys, str(source), "--data-dir", str(data))[0] == 0
+    shutil.copy(IMPORT_FIXTURES / "qinghe-shufa-2020.txt", source)
+    assert run_import(capsys, str(source), "--data-dir", str(data))[0] == 0
     kept = data.parent / "sources" / "qinghe" / "shufa" / "2020.txt"
     assert kept.read_bytes() == source.read_bytes()
     record = read_yaml(data / "qinghe/shufa/2020.yaml").value["source"]["original"]
@@ -619,11 +609,11 @@ def test_the_original_is_kept_and_checked(tmp_path, data, capsys, monkeypatch):
     # a different original already kept is never replaced without --force
     kept.write_bytes(b"another file")
     before = (data / "qinghe/shufa/2020.yaml").read_bytes()
-    code, _, err = run(capsys, str(source), "--data-dir", str(data), "--force")
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data), "--force")
     assert code == 0 and kept.read_bytes() == source.read_bytes()
     kept.write_bytes(b"another file")
     (data / "qinghe/shufa/2020.yaml").unlink()
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert (
         code == 1 and "sources/qinghe/shufa/2020.txt exists and is a different file; not overwritten" in err
     )
@@ -634,7 +624,14 @@ def test_the_original_is_kept_and_checked(tmp_path, data, capsys, monkeypatch):
 def test_with_output_elsewhere_no_original_is_kept(tmp_path, data, capsys):
     out_file = tmp_path / "out.yaml"
     assert (
-        run(capsys, str(FIXTURES / "qinghe-shufa-2020.txt"), "--data-dir", str(data), "-o", str(out_file))[0]
+        run_import(
+            capsys,
+            str(IMPORT_FIXTURES / "qinghe-shufa-2020.txt"),
+            "--data-dir",
+            str(data),
+            "-o",
+            str(out_file),
+        )[0]
         == 0
     )
     assert "original" not in read_yaml(out_file).value.get("source", {})
@@ -644,7 +641,7 @@ def test_with_output_elsewhere_no_original_is_kept(tmp_path, data, capsys):
 def test_the_report_page_offers_the_original(tmp_path, capsys):
     data = tmp_path / "data"
     shutil.copytree(Path(__file__).resolve().parents[1] / "data", data)
-    assert run(capsys, str(WEB / "chengxi-shufa-2022-gbk.html"), "--data-dir", str(data))[0] == 0
+    assert run_import(capsys, str(WEB / "chengxi-shufa-2022-gbk.html"), "--data-dir", str(data))[0] == 0
     app = build_archive(archive_source(tmp_path), data)
     assert warnings_of(app) == ""
     site = Path(app.outdir)

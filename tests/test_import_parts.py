@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_import_fixtures import FIXTURES
 
+from conftest import IMPORT_FIXTURES
 from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import Line, remove_artefacts, without
 from shufa.importing.decoding import decode, plausibility
@@ -20,7 +20,7 @@ from shufa.importing.reading import ImportFailure
 from shufa.importing.structure import parse
 from shufa.importing.writing import dump_report, quoted, write_new_file
 
-REGISTRIES = checked_registries(FIXTURES / "data")
+REGISTRIES = checked_registries(IMPORT_FIXTURES / "data")
 
 
 def outline_of(text: str):
@@ -239,7 +239,7 @@ def test_control_and_invisible_characters_are_removed():
 
 
 def test_plausibility_tells_text_from_mojibake():
-    text = (FIXTURES / "qinghe-shufa-2020.txt").read_text(encoding="utf-8")
+    text = (IMPORT_FIXTURES / "qinghe-shufa-2020.txt").read_text(encoding="utf-8")
     assert plausibility(text) > 0.99
     assert plausibility(text.encode("utf-8").decode("gb18030", "replace")) < 0.6
     assert plausibility(text.encode("gbk").decode("big5", "replace")) < 0.6

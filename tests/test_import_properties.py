@@ -15,8 +15,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_import_fixtures import FIXTURES
 
+from conftest import IMPORT_FIXTURES
 from shufa.importing.artefacts import remove_artefacts, without
 from shufa.importing.decoding import decode
 from shufa.importing.document import build_document
@@ -25,7 +25,7 @@ from shufa.importing.reading import ImportFailure, SourceText
 from shufa.importing.roundtrip import reading_text, squeeze
 from shufa.importing.structure import parse
 
-REGISTRIES = checked_registries(FIXTURES / "data")
+REGISTRIES = checked_registries(IMPORT_FIXTURES / "data")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: Pieces of the genre, so that generated text exercises markers, closing cues and artefacts.

@@ -194,3 +194,28 @@ def test_the_registries_have_one_class_and_one_loader() -> None:
             if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and node.name in defined:
                 defined[node.name].append(str(path.relative_to(PACKAGE)))
     assert defined == {"Registries": ["core/registries.py"], "load_registries": ["core/registries.py"]}
+
+
+def test_the_tests_share_their_helpers_through_one_module() -> None:
+    # conftest.py holds what several test files need: no test file imports another, puts bench/
+    # on sys.path itself (pyproject's pytest pythonpath does), or defines a helper another defines
+    tests = Path(__file__).parent
+    helpers: dict[str, list[str]] = {}
+    found = []
+    for path in sorted(tests.glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("test_"):
+                found.append(f"{path.name} imports {node.module}")
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "path"
+                and getattr(node.value, "id", "") == "sys"
+            ):
+                found.append(f"{path.name} changes sys.path")
+        for node in tree.body:
+            fixture = any("fixture" in ast.unparse(d) for d in getattr(node, "decorator_list", []))
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("test_") and not fixture:
+                helpers.setdefault(node.name, []).append(path.name)
+    assert found == []
+    assert {name: files for name, files in helpers.items() if len(files) > 1} == {}

@@ -7,18 +7,12 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
-from conftest import DATA
+from conftest import DATA, page_soup
 from shufa.core.loading import load_archive
 from shufa.core.metricseries import assign_metric, chart, qualifier_words, report_figures, series
 
 SAMPLE = load_archive(DATA).archive
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _soup(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
 
 
 def _values(county: str, kind: str) -> dict[str, dict[int, str | None]]:
@@ -135,7 +129,7 @@ def test_svg_chart_is_well_formed_with_one_point_per_reported_year() -> None:
 
 
 def test_figures_are_marked_in_the_report_text(sample_site: Path) -> None:
-    soup = _soup(sample_site, "reports/qinghe/shufa/2023.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2023.html")
     mark = soup.find(id="f-publicity-events")
     assert mark.name == "data"
     assert mark.get_text() == "210余场"
@@ -149,7 +143,7 @@ def test_figures_are_marked_in_the_report_text(sample_site: Path) -> None:
 
 
 def test_county_page_series_table_links_each_value(sample_site: Path) -> None:
-    soup = _soup(sample_site, "reports/qinghe/index.html")
+    soup = page_soup(sample_site, "reports/qinghe/index.html")
     row = soup.find(id="m-shufa-publicity-events")
     links = [a["href"] for a in row.select("a") if "shufa/" in a["href"]]
     assert links == [f"shufa/{y}.html#f-publicity-events" for y in (2021, 2022, 2023, 2024)]
@@ -159,13 +153,13 @@ def test_county_page_series_table_links_each_value(sample_site: Path) -> None:
 
 
 def test_metric_index_page(sample_site: Path) -> None:
-    soup = _soup(sample_site, "metrics/index.html")
+    soup = page_soup(sample_site, "metrics/index.html")
     assert [a["href"] for a in soup.select("ul.metric-list a")] == [f"{k}.html" for k in SAMPLE.metrics]
-    metric = _soup(sample_site, "metrics/court-appearance-rate.html")
+    metric = page_soup(sample_site, "metrics/court-appearance-rate.html")
     assert [a["href"] for a in metric.select("ul.metric-provinces a")] == [
         "court-appearance-rate/jianglan.html"
     ]
-    rate = _soup(sample_site, "metrics/court-appearance-rate/jianglan.html").get_text()
+    rate = page_soup(sample_site, "metrics/court-appearance-rate/jianglan.html").get_text()
     assert "青禾县述法报告：2021、2022、2023、2024" in rate
 
 
@@ -181,7 +175,7 @@ def _figures_seconds(characters: int) -> float:
     import dataclasses
     import time
 
-    from shufa.core import figures, metrics
+    from shufa.core import figures, metricseries
 
     # a new report, not a changed copy: the model is not changed once built (fields are cached)
     report = dataclasses.replace(
@@ -191,7 +185,7 @@ def _figures_seconds(characters: int) -> float:
     for _ in range(3):
         figures.FOUND.clear()
         start = time.perf_counter()
-        placed, _redacted = metrics._work_out_figures(SAMPLE, report)
+        placed, _redacted = metricseries._work_out_figures(SAMPLE, report)
         best = min(best, time.perf_counter() - start)
     assert len(placed) >= 5 * (characters // len(_DENSE))
     return best

@@ -19,13 +19,11 @@ from pathlib import Path
 
 import pytest
 
+import generate as bench_generate
 from conftest import REPO, archive_source, build_archive
 from shufa.commands import main
 from shufa.core.sitecheck import broken_links
 from shufa.sitebuild import Options, build
-
-sys.path.insert(0, str(REPO / "bench"))
-import generate as bench_generate
 
 #: 3 provinces × 2 counties × 2 kinds × 2 years
 COUNTIES_PER_PROVINCE = 2

@@ -15,19 +15,15 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import DATA, archive_source, build_archive, run_sphinx
+from conftest import ADDRESS, DATA, archive_source, build_archive, page_soup, run_sphinx
 from shufa.core.exporting import READING_GLOBAL
 from shufa.core.loading import load_archive
 from shufa.core.reportseries import series_topics, topic_anchors
 from shufa.core.reuse import baseline, comparisons, percent
 
 SAMPLE = load_archive(DATA).archive
-BASE = "https://fazhi.example.org/"
+BASE = ADDRESS
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def soup_of(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
 
 
 def reading_document(site: Path, key: str) -> dict:
@@ -36,13 +32,6 @@ def reading_document(site: Path, key: str) -> dict:
     prefix = f"(window.{READING_GLOBAL} = window.{READING_GLOBAL} || {{}})[{json.dumps(key)}] = "
     assert text.startswith(prefix) and text.endswith(";\n")
     return json.loads(text[len(prefix) : -2])
-
-
-@pytest.fixture(scope="module")
-def addressed(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
-    """The sample with the site's address, and feeds of two entries."""
-    root = tmp_path_factory.mktemp("addressed")
-    return build_archive(archive_source(root), DATA, html_baseurl=BASE, shufa_feed_length=2)
 
 
 # --- the pages of a series --------------------------------------------------------------------------
@@ -74,7 +63,7 @@ def test_no_page_per_pair_of_years(sample_site: Path) -> None:
 
 
 def test_the_years_page_lists_the_years_newest_first(sample_site: Path) -> None:
-    soup = soup_of(sample_site, "reports/qinghe/shufa/index.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/index.html")
     years = [a.get_text() for a in soup.select("ul.series-years a")]
     assert years == ["2024年", "2023年", "2022年", "2021年"]
     links = {a.get_text(): a["href"] for a in soup.select("p.series-links a")}
@@ -86,7 +75,7 @@ def test_the_years_page_lists_the_years_newest_first(sample_site: Path) -> None:
 
 
 def test_reports_and_county_pages_lead_to_the_series(sample_site: Path) -> None:
-    soup = soup_of(sample_site, "reports/qinghe/shufa/2023.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2023.html")
     links = {a.get_text(): a["href"] for a in soup.select("p.series-links a")}
     assert links == {
         "历年报告": "index.html",
@@ -96,7 +85,7 @@ def test_reports_and_county_pages_lead_to_the_series(sample_site: Path) -> None:
     # each section: its topic's history, at this year
     more = soup.select_one("#s3 p.topic-years a.topic-years-more")
     assert more["href"] == "topics/law-enforcement.html#y2023" and more.get_text() == "本主题历年变化"
-    county = soup_of(sample_site, "reports/qinghe/index.html")
+    county = page_soup(sample_site, "reports/qinghe/index.html")
     rows = {a.get_text(): a["href"] for a in county.select("#shufa table.topic-year-table td:first-child a")}
     assert rows["严格规范公正文明执法"] == "shufa/topics/law-enforcement.html"
     series = [p for p in county.select("p.series-links") if "shufa/index.html" in str(p)]
@@ -104,7 +93,7 @@ def test_reports_and_county_pages_lead_to_the_series(sample_site: Path) -> None:
 
 
 def test_a_topics_history_sets_its_years_in_order_with_changes_and_rates(sample_site: Path) -> None:
-    soup = soup_of(sample_site, "reports/qinghe/shufa/topics/law-enforcement.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/topics/law-enforcement.html")
     years = [s["id"] for s in soup.select("section#topic-history > section[id^=y]")]
     assert years == ["y2021", "y2022", "y2023", "y2024"]
     first = soup.select_one("#y2021")
@@ -128,7 +117,7 @@ def test_a_topics_history_sets_its_years_in_order_with_changes_and_rates(sample_
 
 
 def test_a_topics_history_has_its_metrics(sample_site: Path) -> None:
-    soup = soup_of(sample_site, "reports/qinghe/shufa/topics/law-enforcement.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/topics/law-enforcement.html")
     table = soup.select_one("#metrics table.metric-table")
     assert table is not None
     heads = [th.get_text() for th in table.select("thead th")]
@@ -139,7 +128,7 @@ def test_a_topics_history_has_its_metrics(sample_site: Path) -> None:
 
 
 def test_a_year_without_the_topic_says_so(sample_site: Path) -> None:
-    soup = soup_of(sample_site, "reports/qinghe/shufa/topics/study.html")
+    soup = page_soup(sample_site, "reports/qinghe/shufa/topics/study.html")
     assert "2024年报告没有这一主题的部分" in soup.select_one("#y2024").get_text()
 
 
@@ -265,7 +254,7 @@ def test_consecutive_years_agree_with_their_comparison_page(
     # the browser's reuse rates are the build's
     page.goto(f"{site_server}/reports/qinghe/shufa/compare.html?from=2022&to=2023")
     found = _compared(page)
-    built = soup_of(sample_site, "reports/qinghe/shufa/compare/2022-2023.html")
+    built = page_soup(sample_site, "reports/qinghe/shufa/compare/2022-2023.html")
     assert found["rates"] == [r.get_text() for r in built.select("p.compare-rate .reuse")]
     assert found["topics"] == [f"topic-{s['id']}" for s in built.select("section#compare > section[id]")]
 
@@ -362,7 +351,7 @@ def test_a_countys_feed_has_its_reports(sample_site: Path) -> None:
 
 def test_pages_name_their_feeds(sample_site: Path) -> None:
     def feeds(page: str) -> dict[str, str]:
-        soup = soup_of(sample_site, page)
+        soup = page_soup(sample_site, page)
         return {
             a["href"]: a["title"]
             for a in soup.select('head link[rel="alternate"][type="application/atom+xml"]')
@@ -380,8 +369,8 @@ def test_pages_name_their_feeds(sample_site: Path) -> None:
     assert "atom.xml" in feeds("reports/qinghe/index.html")
 
 
-def test_with_the_sites_address_feeds_are_absolute_and_bounded(addressed: SphinxTestApp) -> None:
-    site = Path(addressed.outdir)
+def test_with_the_sites_address_feeds_are_absolute_and_bounded(site_with_address: SphinxTestApp) -> None:
+    site = Path(site_with_address.outdir)
     feed = feedparser.parse((site / "atom.xml").read_text(encoding="utf-8"))
     assert len(feed.entries) == 2, "shufa_feed_length"
     assert feed.entries[0].id == feed.entries[0].link == f"{BASE}reports/qinghe/shufa/2024.html"
@@ -472,7 +461,7 @@ def test_printing_a_report(page, site_server: str, tmp_path: Path) -> None:
 def test_series_pages_from_the_shell_are_what_sphinx_renders(
     tmp_path: Path, sample_build, sample_site: Path, monkeypatch
 ) -> None:
-    from shufa import modelpages
+    from shufa.plugins import modelpages
 
     assert "rendered one by one" not in sample_build.status.getvalue(), "the sample used the shell"
 
@@ -493,12 +482,8 @@ def test_series_pages_from_the_shell_are_what_sphinx_renders(
 
 
 def test_a_new_year_reaches_latest_the_feeds_and_the_series_pages(tmp_path: Path) -> None:
-    import sys
-
-    from conftest import REPO, copy_data
-
-    sys.path.insert(0, str(REPO / "bench"))
     import generate as bench_generate
+    from conftest import copy_data
 
     data = copy_data(tmp_path)
     src = archive_source(tmp_path)
@@ -514,9 +499,9 @@ def test_a_new_year_reaches_latest_the_feeds_and_the_series_pages(tmp_path: Path
     assert county.entries[0].link == "shufa/2025.html"
     archive = feedparser.parse((site / "atom.xml").read_text(encoding="utf-8"))
     assert archive.entries[0].link == "reports/qinghe/shufa/2025.html"
-    history = soup_of(site, "reports/qinghe/shufa/topics/leadership.html")
+    history = page_soup(site, "reports/qinghe/shufa/topics/leadership.html")
     assert history.select_one("#y2025") is not None
-    newest = soup_of(site, "reports/qinghe/shufa/index.html").select_one("ul.series-years a")
+    newest = page_soup(site, "reports/qinghe/shufa/index.html").select_one("ul.series-years a")
     assert newest.get_text() == "2025年"
     assert 'value="2025"' in (site / "reports/qinghe/shufa/compare.html").read_text(encoding="utf-8")
     # another county's pages are not written again, but for the page of any two years, which offers

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import sys
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
@@ -17,7 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import DATA, REPO, archive_source, build_archive, copy_data
+import generate as bench_generate
+import search_bytes
+from conftest import DATA, archive_source, build_archive, copy_data
 from shufa.core.labels import part_name
 from shufa.core.loading import load_archive
 from shufa.core.model import Archive
@@ -53,10 +54,6 @@ from shufa.core.searchterms import (
     term_hash,
 )
 from shufa.plugins.search import SearchChinese
-
-sys.path.insert(0, str(REPO / "bench"))
-import generate as bench_generate
-import search_bytes
 
 SAMPLE = load_archive(DATA).archive
 
