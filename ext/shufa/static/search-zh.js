@@ -38,6 +38,10 @@ const ShufaSearch = (() => {
     ["t", "主题"],
   ];
 
+  /** The value *object* holds under *key* itself, never one it inherits (`toString`, `__proto__`). */
+  const own = (object, key) =>
+    object !== null && object !== undefined && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+
   const normalize = (text) => text.normalize("NFKC").toLowerCase();
   const isNumber = (unit) => unit[0] >= "0" && unit[0] <= "9";
 
@@ -216,7 +220,7 @@ const ShufaSearch = (() => {
   const entry = async (term) => {
     const shard = termHash(term) % meta.shards;
     const entries = await load(`d/${shard}.js`);
-    return Object.prototype.hasOwnProperty.call(entries, term) ? entries[term] : null;
+    return own(entries, term) ?? null;
   };
 
   const doc = async (gid) => {
@@ -487,9 +491,10 @@ const ShufaSearch = (() => {
   };
 
   const facetValue = (facet, value, record) => {
-    if (facet === "k") return (meta.kinds && meta.kinds[value]) || value;
+    // (a value from the address or the data is a key of no prototype: t=toString is no label)
+    if (facet === "k") return own(meta.kinds, value) || value;
     if (facet === "y") return `${value}年`;
-    if (facet === "t") return (meta.topics && meta.topics[value]) || value;
+    if (facet === "t") return own(meta.topics, value) || value;
     if (facet === "c") return record ? record.cn : value;
     return value;
   };
