@@ -1,7 +1,7 @@
 """What a search costs a reader: bytes downloaded, time to first results, recall and precision.
 
     .venv/bin/python bench/search_bytes.py SITE [--queries 24] [--seed 7] [--shortest 2]
-        [--query PHRASE …] [--json OUT]
+        [--numbers 0] [--query PHRASE …] [--json OUT]
 
 SITE is a built archive (``_build/html`` or a benchmark output folder). The script
 serves it on 127.0.0.1 with gzip (as a static server with compression does: every
@@ -26,7 +26,8 @@ a fresh chromium context (cold cache) on ``search.html?q=…``. For each query i
 Queries are random 2–8-character substrings of report text (a random part of a random
 report page, cut where the text has no space or redaction mark, and not through a number
 or a Latin word: those are whole units of search), seeded; ``--shortest`` raises the
-shortest length drawn, and ``--query`` adds queries of one's own (``意见521``).
+shortest length drawn, ``--numbers`` adds phrases of two characters and a number of one
+report (:func:`number_phrases`), and ``--query`` adds queries of one's own.
 """
 
 from __future__ import annotations
@@ -144,6 +145,25 @@ def phrases(
     return found
 
 
+_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_NUMBER = re.compile(r"(?<![0-9.])[0-9]+(?![0-9.])")
+
+
+def number_phrases(texts: dict[str, list[str]], count: int, seed: int) -> list[str]:
+    """*count* phrases of two characters and a number of one report's text, joined (``意见521``):
+    what a reader who remembers a figure types, and the phrases whose terms (``意见``, ``521``)
+    are found apart far more often than together."""
+    rng = random.Random(seed)
+    names = sorted(n for n in texts if re.fullmatch(r"reports/[^/]+/[^/]+/\d+", n))
+    found: list[str] = []
+    while len(found) < count:
+        text = "\n".join(texts[rng.choice(names)])
+        words, numbers = _PAIR.findall(text), _NUMBER.findall(text)
+        if words and numbers and (phrase := rng.choice(words) + rng.choice(numbers)) not in found:
+            found.append(phrase)
+    return found
+
+
 def occurs(phrase: str) -> re.Pattern[str]:
     """*phrase* where the text holds it as a phrase: not as a piece of a longer number or
     Latin word (``51`` is not in ``151`` nor in ``1.51``, ``5`` not in ``5.1``; ``2023`` is in
@@ -219,12 +239,13 @@ def measure(browser: Any, base: str, query: str, filters: str = "") -> dict[str,
 
 
 def run(
-    site: Path, queries: int, seed: int, shortest: int = 2, extra: list[str] | None = None
+    site: Path, queries: int, seed: int, shortest: int = 2, extra: list[str] | None = None, numbers: int = 0
 ) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     texts = page_texts(site)
-    chosen = [*phrases(texts, queries, seed, shortest=shortest), *(extra or [])]
+    chosen = [*phrases(texts, queries, seed, shortest=shortest), *number_phrases(texts, numbers, seed)]
+    chosen += extra or []
     base, server = serve(site)
     rows = []
     try:
@@ -292,11 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--shortest", type=int, default=2, help="the shortest phrase drawn (2–8 characters)")
     parser.add_argument(
+        "--numbers", type=int, default=0, help="phrases of two characters and a number of one report to add"
+    )
+    parser.add_argument(
         "--query", action="append", default=[], help="a query of one's own (repeat the option)"
     )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    result = run(args.site, args.queries, args.seed, args.shortest, args.query)
+    result = run(args.site, args.queries, args.seed, args.shortest, args.query, args.numbers)
     print(
         f"median {result['median_index_bytes']:,.0f} B (max {result['max_index_bytes']:,}) of index and "
         f"snippets per query; first results median {result['median_first_results_ms']:.0f} ms "

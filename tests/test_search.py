@@ -386,18 +386,9 @@ def test_recall_is_complete_on_a_generated_archive(generated_index) -> None:
 
 
 def number_phrases(pages: dict[str, SearchPage], count: int, seed: int) -> list[str]:
-    """Two characters of a report's text and a number of the same report, joined (``意见521``):
-    the phrases whose terms are found apart far more often than together."""
-    rng = random.Random(seed)
-    reports = sorted(d for d, p in pages.items() if p.meta.tier == 0)
-    found: list[str] = []
-    while len(found) < count:
-        text = searchable("\n".join(p.text for p in pages[rng.choice(reports)].text.parts))
-        words = re.findall(r"[\u4e00-\u9fff]{2}", text)
-        numbers = re.findall(r"(?<![0-9.])[0-9]+(?![0-9.])", text)
-        if words and numbers:
-            found.append(rng.choice(words) + rng.choice(numbers))
-    return found
+    """Phrases of two characters and a number of one report (bench/search_bytes.py's)."""
+    texts = {d: [searchable(part.text) for part in p.text.parts] for d, p in pages.items()}
+    return search_bytes.number_phrases(texts, count, seed)
 
 
 def test_precision_and_recall_are_complete_on_a_generated_archive(generated_index) -> None:
