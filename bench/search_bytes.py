@@ -26,8 +26,8 @@ a fresh chromium context (cold cache) on ``search.html?q=…``. For each query i
 Queries are random 2–8-character substrings of report text (a random part of a random
 report page, cut where the text has no space or redaction mark, and not through a number
 or a Latin word: those are whole units of search), seeded; ``--shortest`` raises the
-shortest length drawn, ``--numbers`` adds phrases of two characters and a number of one
-report (:func:`number_phrases`), and ``--query`` adds queries of one's own.
+shortest length drawn, ``--numbers`` adds phrases of two characters and the number after
+them (:func:`number_phrases`), and ``--query`` adds queries of one's own.
 """
 
 from __future__ import annotations
@@ -145,21 +145,20 @@ def phrases(
     return found
 
 
-_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
-_NUMBER = re.compile(r"(?<![0-9.])[0-9]+(?![0-9.])")
+#: Two characters and the whole number after them, in normalised text (``意见521``).
+_BEFORE_NUMBER = re.compile(r"[\u4e00-\u9fff]{2}[0-9]+(?![0-9]|\.[0-9])")
 
 
 def number_phrases(texts: dict[str, list[str]], count: int, seed: int) -> list[str]:
-    """*count* phrases of two characters and a number of one report's text, joined (``意见521``):
-    what a reader who remembers a figure types, and the phrases whose terms (``意见``, ``521``)
-    are found apart far more often than together."""
+    """*count* phrases of a report's text of two characters and the number after them
+    (``意见521``): what a reader who remembers a figure types, and the phrases whose terms
+    (``意见``, ``521``) are found apart in one part far more often than together."""
     rng = random.Random(seed)
     names = sorted(n for n in texts if re.fullmatch(r"reports/[^/]+/[^/]+/\d+", n))
     found: list[str] = []
     while len(found) < count:
-        text = "\n".join(texts[rng.choice(names)])
-        words, numbers = _PAIR.findall(text), _NUMBER.findall(text)
-        if words and numbers and (phrase := rng.choice(words) + rng.choice(numbers)) not in found:
+        phrases = _BEFORE_NUMBER.findall("\n".join(texts[rng.choice(names)]))
+        if phrases and (phrase := rng.choice(phrases)) not in found:
             found.append(phrase)
     return found
 
@@ -313,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--shortest", type=int, default=2, help="the shortest phrase drawn (2–8 characters)")
     parser.add_argument(
-        "--numbers", type=int, default=0, help="phrases of two characters and a number of one report to add"
+        "--numbers", type=int, default=0, help="phrases of two characters and the number after them to add"
     )
     parser.add_argument(
         "--query", action="append", default=[], help="a query of one's own (repeat the option)"

@@ -386,14 +386,15 @@ def test_recall_is_complete_on_a_generated_archive(generated_index) -> None:
 
 
 def number_phrases(pages: dict[str, SearchPage], count: int, seed: int) -> list[str]:
-    """Phrases of two characters and a number of one report (bench/search_bytes.py's)."""
+    """Phrases of report text of two characters and the number after them (``意见521``;
+    bench/search_bytes.py's)."""
     texts = {d: [searchable(part.text) for part in p.text.parts] for d, p in pages.items()}
     return search_bytes.number_phrases(texts, count, seed)
 
 
 def test_precision_and_recall_are_complete_on_a_generated_archive(generated_index) -> None:
     """Every page found holds the query and every page that holds it is found (brute force over
-    the parts' text): random substrings, phrases of a word and a number, doubled phrases."""
+    the parts' text): random substrings, phrases of two characters and a number, doubled phrases."""
     pages, folder = generated_index
     site = site_of(folder)
     texts = {d: [searchable(part.text) for part in p.text.parts] for d, p in pages.items()}
@@ -974,7 +975,7 @@ def test_a_page_of_results_stops_after_texts_that_do_not_hold_the_query(
     """A query whose candidates mostly lack it shows what it found after MAX_REJECTED texts that
     did not hold it, as the Python twin's first page does, and offers to go on."""
     reference = built_site(generated_site)
-    for query in number_phrases(model_pages(generated[0]), 400, seed=21):
+    for query in number_phrases(model_pages(generated[0]), 100, seed=21):
         first = run(built_site(generated_site), query)
         if not first.exhausted and len(first.hits) < 20:
             break
