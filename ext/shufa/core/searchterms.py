@@ -7,8 +7,10 @@ section of a guide page) is indexed under every pair of adjacent units
 word alone (:func:`index_tokens`); a *page* is indexed under each CJK character
 it holds (:func:`page_chars`), so that a lone character is found too. A phrase
 query becomes the same pairs; a place, a phrase or a figure is found when one
-part of a page holds all its pairs. No dictionary is loaded, and a phrase can
-never be cut "wrongly". The browser code (``search-zh.js``) gets
+part of a page holds all its pairs and, for a phrase the pairs do not settle
+(:func:`found_by_terms`), its units adjacent in the part's text
+(:func:`unit_text`). No dictionary is loaded, and a phrase can never be cut
+"wrongly". The browser code (``search-zh.js``) gets
 :data:`UNIT_PATTERN` from here at build time.
 
 The layout of the index (pieces, shards, blocks, the doc table) is
