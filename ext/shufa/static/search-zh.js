@@ -121,11 +121,12 @@ const ShufaSearch = (() => {
     return run.length === 1 || (terms.length === 1 && terms[0] === run.join(""));
   };
 
-  const REDACTED = /\ue000[^\ue001]*\ue001/g;
+  //: a redaction mark in page text (searchterms.redacted): shown as printed, searched as a break
+  const REDACTION = /\ue000([^\ue001]*)\ue001/g;
   const UNIT_MARK = "\u0001";
 
   /** Page text as indexed: redaction marks out (a break), normalised (searchterms.searchable). */
-  const searchable = (text) => normalize(text.replace(REDACTED, "\n"));
+  const searchable = (text) => normalize(text.replace(REDACTION, "\n"));
 
   /** Text as its runs of units, each unit between marks (searchterms.unit_text). */
   const unitText = (text) => runs(text).map(unitPhrase).join("\n");
@@ -609,7 +610,6 @@ const ShufaSearch = (() => {
     return found;
   };
 
-  const REDACTION = /\ue000([^\ue001]*)\ue001/g;
   const SNIPPET = 90;
 
   /** A snippet of *text* around the first place a phrase is found, the phrases marked. */
