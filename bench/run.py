@@ -201,11 +201,13 @@ def search_cost(site: Path, seed: int) -> dict[str, Any]:
     """What a search costs a reader of *site*: bench/search_bytes.py's cold queries in chromium.
 
     ``search_query_bytes_gz`` is the median of the index bytes (gzip) a query downloads
-    until its first results are shown; ``search_recall`` the lowest recall of the queries.
+    until its first results are shown; ``search_recall`` and ``search_precision`` the lowest
+    recall and precision of the queries (every page that holds the phrase found; every page
+    found holds it).
     """
     if not Path(search_script.CHROMIUM).exists():
         print(f"  search: not measured ({search_script.CHROMIUM} is missing: apt-get install chromium)")
-        return {"search_query_bytes_gz": None, "search_recall": None}
+        return {"search_query_bytes_gz": None, "search_recall": None, "search_precision": None}
     # (a process of its own: Playwright's sync API cannot run where an event loop already runs)
     out = site.parent / f"{site.name}-search.json"
     args = [sys.executable, str(HERE / "search_bytes.py"), str(site), "--queries", str(SEARCH_QUERIES)]
@@ -214,7 +216,8 @@ def search_cost(site: Path, seed: int) -> dict[str, Any]:
     print(
         f"  search         {measured['median_index_bytes']:>8,.0f} B gzip per query (median of "
         f"{len(measured['queries'])}, max {measured['max_index_bytes']:,}), first results "
-        f"{measured['median_first_results_ms']:.0f} ms, recall {measured['recall']:.2f}",
+        f"{measured['median_first_results_ms']:.0f} ms, recall {measured['recall']:.2f}, "
+        f"precision {measured['precision']:.2f}",
         flush=True,
     )
     return {
@@ -222,8 +225,9 @@ def search_cost(site: Path, seed: int) -> dict[str, Any]:
         "search_query_bytes_gz_max": measured["max_index_bytes"],
         "search_first_results_ms": measured["median_first_results_ms"],
         "search_recall": measured["recall"],
+        "search_precision": measured["precision"],
         "search_queries": [
-            {k: q[k] for k in ("query", "index_bytes", "first_results_ms", "holding", "recall")}
+            {k: q[k] for k in ("query", "index_bytes", "first_results_ms", "holding", "recall", "precision")}
             for q in measured["queries"]
         ],
     }
@@ -548,6 +552,7 @@ MAX_PAGE_BYTES = 300 * 1024
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_SEARCH_QUERY_BYTES = 300 * 1024
 MIN_SEARCH_RECALL = 1.0
+MIN_SEARCH_PRECISION = 1.0
 
 
 def partitioned_targets(partitioned: dict[str, dict[str, Any]], single: dict[str, dict[str, Any]]) -> dict:
@@ -563,8 +568,13 @@ def partitioned_targets(partitioned: dict[str, dict[str, Any]], single: dict[str
         }
         if r.get("search_query_bytes_gz") is not None:
             checks["search_query_bytes_gz"] = (r["search_query_bytes_gz"], MAX_SEARCH_QUERY_BYTES)
-            # (recall as a bound from below: 1 - recall at most 0)
+            # (recall and precision as bounds from below: 1 - recall at most 0)
             checks["search_recall_missed"] = (round(1 - r["search_recall"], 4), 1 - MIN_SEARCH_RECALL)
+            if r.get("search_precision") is not None:
+                checks["search_precision_missed"] = (
+                    round(1 - r["search_precision"], 4),
+                    1 - MIN_SEARCH_PRECISION,
+                )
         if reference is not None and reference.get("cpu_s_per_report"):
             ratio = round(r["cpu_s_per_report"] / reference["cpu_s_per_report"], 3)
             checks["cpu_per_report_over_single"] = (ratio, MAX_CPU_PER_REPORT_OVER_SINGLE)
@@ -604,6 +614,7 @@ ROWS = [
     ("floor search index bytes", "floor_searchindex_bytes", "{:,}"),
     ("search: gzip bytes / query", "search_query_bytes_gz", "{:,.0f}"),
     ("search: recall (lowest)", "search_recall", "{:.2f}"),
+    ("search: precision (lowest)", "search_precision", "{:.2f}"),
 ]
 
 

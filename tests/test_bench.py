@@ -188,15 +188,22 @@ def test_floor_has_the_same_listing_pages(both_sites) -> None:
 
 
 def test_the_bench_measures_a_search_in_chromium(both_sites, monkeypatch) -> None:
-    """search_cost: cold phrase queries on our site, their bytes and recall, as the bench records them."""
+    """search_cost: cold phrase queries on our site, their bytes, recall and precision, as the bench
+    records them."""
     ours = Path(both_sites[0].outdir)
     monkeypatch.setattr(bench_run, "SEARCH_QUERIES", 3)
     measured = bench_run.search_cost(ours, seed=3)
     assert len(measured["search_queries"]) == 3
     assert all(q["index_bytes"] > 0 and q["holding"] >= 1 for q in measured["search_queries"])
     assert 0 < measured["search_query_bytes_gz"] <= bench_run.MAX_SEARCH_QUERY_BYTES
-    assert measured["search_recall"] == 1.0
-    row = {"n": 10, "search_query_bytes_gz": measured["search_query_bytes_gz"], "search_recall": 0.5}
+    assert measured["search_recall"] == 1.0 and measured["search_precision"] == 1.0
+    assert all(q["precision"] == 1.0 for q in measured["search_queries"])
+    row = {
+        "n": 10,
+        "search_query_bytes_gz": measured["search_query_bytes_gz"],
+        "search_recall": 0.5,
+        "search_precision": 0.8,
+    }
     targets = bench_run.partitioned_targets(
         {
             "10": {
@@ -213,3 +220,4 @@ def test_the_bench_measures_a_search_in_chromium(both_sites, monkeypatch) -> Non
     )
     assert targets["search_query_bytes_gz_10"]["met"]
     assert not targets["search_recall_missed_10"]["met"], "a recall below 1 misses the target"
+    assert not targets["search_precision_missed_10"]["met"], "a precision below 1 misses the target"

@@ -128,7 +128,106 @@ def test_bibtex_entry() -> None:
 
 
 def test_bibtex_escapes_tex() -> None:
-    assert bibtex_text(EVIL) == ('<script>alert("x")</script> \\& \\{100\\%\\} \\textbackslash{} **县')
+    assert bibtex_text(EVIL) == (
+        '<script>alert("x")</script> \\& \\textbraceleft{}100\\%\\textbraceright{} \\textbackslash{} **县'
+    )
+
+
+# --- BibTeX read back by pybtex, whatever the registries and titles hold ---------------------------
+
+#: Text-mode LaTeX commands (and escaped characters) a .bib field may use, and what they print.
+LATEX_TEXT = {
+    "textbackslash": "\\",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textdollar": "$",
+    "textunderscore": "_",
+    **{c: c for c in "%&#$_{}"},
+}
+_LATEX_TOKEN = re.compile(r"\\([a-zA-Z]+)(?:\{\}| ?)|\\(.)|([{}])|([^\\{}]+)", re.S)
+
+
+def latex_text(value: str) -> str:
+    """What a BibTeX field value prints: its commands and escapes read (an unknown one fails),
+    its grouping braces gone, white space collapsed (as BibTeX does)."""
+    out = []
+    for command, escaped, _brace, text in _LATEX_TOKEN.findall(value):
+        if command or escaped:
+            out.append(LATEX_TEXT[command or escaped])
+        elif text:
+            out.append(text)
+    return " ".join("".join(out).split())
+
+
+#: Report titles (and a kind name, and county names) holding every character TeX and BibTeX
+#: treat specially, braces unbalanced both ways, and a title ending in a brace.
+HOSTILE_TITLES = {
+    "qinghe/shufa/2023": "青禾县县长2023年度述法报告}",
+    "qinghe/shufa/2022": "青禾县{2022}年度述法报告{{",
+    "qinghe/shufa/2021": r"青禾县2021年度述法报告 \\ \emph{x} 100% #1 & ~ ^ $5 a_b",
+    "chengxi/fzzf/2023": "澄溪县}}法治政府{建设年度报告",
+}
+HOSTILE_KINDS = {"fzzf": "法治政府建设{年度}报告 } % # & ~ ^ $ _ \\"}
+HOSTILE_COUNTIES = {"beiting": "北亭区}", "chengxi": "澄{溪县"}
+
+
+@pytest.fixture(scope="module")
+def hostile_bib_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sample archive with hostile titles, kind names and county names (and no organization
+    of its own in the reports of the counties renamed: the author is the county's government)."""
+    import yaml
+
+    root = tmp_path_factory.mktemp("bib")
+    data = copy_data(root)
+    for key, title in HOSTILE_TITLES.items():
+        path = data / f"{key}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            re.sub(r'(?m)^title: ".*"$', lambda _, t=title: f"title: {json.dumps(t)}", text, count=1),
+            encoding="utf-8",
+        )
+    for registry, names in (("kinds", HOSTILE_KINDS), ("counties", HOSTILE_COUNTIES)):
+        path = data / f"{registry}.yaml"
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for slug, name in names.items():
+            entries[slug]["name"] = name
+        path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for path in [*(data / "beiting").rglob("*.yaml"), *(data / "chengxi").rglob("*.yaml")]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^  organization: .*\n", "", text), encoding="utf-8")
+    app = build_archive(archive_source(root), data, html_baseurl=BASE)
+    return Path(app.outdir), data
+
+
+def test_every_published_bib_file_reads_back_in_pybtex(hostile_bib_site: tuple[Path, Path]) -> None:
+    from pybtex.database import parse_string
+
+    site, data = hostile_bib_site
+    archive = load_archive(data).archive
+    assert archive.kinds["fzzf"].name == HOSTILE_KINDS["fzzf"]
+    files = sorted(site.rglob("*.bib"))
+    assert {f.relative_to(site).with_suffix("").as_posix() for f in files} == {
+        f"reports/{key}" for key in archive.reports
+    }
+    for file in files:
+        key = file.relative_to(site / "reports").with_suffix("").as_posix()
+        report = archive.reports[key]
+        entries = parse_string(file.read_text(encoding="utf-8"), "bibtex").entries
+        (entry,) = entries.values()
+        fields = entry.fields
+        author = report.organization or f"{archive.counties[report.county].name}人民政府"
+        assert latex_text(fields["title"]) == " ".join(report.title.split()), key
+        assert latex_text(fields["type"]) == archive.kinds[report.kind].name, key
+        # (one author, a corporate name in braces: pybtex reads it as one person, not split)
+        (person,) = entry.persons["author"]
+        assert latex_text(str(person)) == latex_text(fields["institution"]) == author, key
+        issued = report.issued or report.published
+        assert fields["year"] == issued[:4] and fields["date"] == issued, key
+        assert fields["url"] == f"{BASE}reports/{key}.html" and fields["language"] == "chinese", key
+    beiting = parse_string((site / "reports/beiting/shufa/2023.bib").read_text(encoding="utf-8"), "bibtex")
+    assert latex_text(beiting.entries["beiting-shufa-2023"].fields["institution"]) == "北亭区}人民政府"
 
 
 # --- the pages of the sample build ----------------------------------------------------------------

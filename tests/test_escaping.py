@@ -102,7 +102,9 @@ def test_citation_and_downloads_keep_the_text(hostile_site) -> None:
     assert SCRIPT.replace('"', '\\"') in flat
     bib = (site / "reports/qinghe/shufa/2023.bib").read_text(encoding="utf-8")
     assert "<script>" in bib
-    assert "\\{\\{ 7*7 \\}\\}" in bib, "braces of the text are escaped, not BibTeX grouping"
+    assert "\\textbraceleft{}\\textbraceleft{} 7*7 \\textbraceright{}\\textbraceright{}" in bib, (
+        "braces of the text are text commands, not BibTeX grouping"
+    )
 
 
 def test_archive_data_carries_the_exact_strings(hostile_site) -> None:

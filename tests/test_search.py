@@ -39,19 +39,24 @@ from shufa.core.searchindex import (
     write_pages,
     write_piece,
 )
-from shufa.core.searchquery import Site, href, run, run_all
+from shufa.core.searchquery import MAX_REJECTED, Site, href, run, run_all
 from shufa.core.searchterms import (
     PageText,
     Part,
     decode_postings,
     encode_postings,
+    found_by_terms,
     index_tokens,
     normalize,
     page_chars,
     query_phrases,
+    query_runs,
+    redacted,
     reference_tokens,
     searchable,
     term_hash,
+    unit_phrase,
+    unit_text,
 )
 from shufa.plugins.search import SearchChinese
 
@@ -112,12 +117,12 @@ def merged(tmp: Path, pieces: dict[str, dict[str, SearchPage]], archive: Archive
     return tmp / "site"
 
 
-def holding(pages: dict[str, SearchPage], phrase: str) -> set[str]:
-    """Brute force: the pages one of whose parts holds *phrase* (normalised)."""
-    pattern = search_bytes.occurs(phrase)
-    return {
-        d for d, p in pages.items() if any(pattern.search(searchable(part.text)) for part in p.text.parts)
-    }
+def holding(pages: dict[str, SearchPage], query: str) -> set[str]:
+    """Brute force: the pages that hold *query*, each of its phrases in one of their parts
+    (bench/search_bytes.py's :func:`holding` over the parts' text, normalised)."""
+    return search_bytes.holding(
+        {d: [searchable(part.text) for part in p.text.parts] for d, p in pages.items()}, query
+    )
 
 
 def found_pages(site: Site, query: str, filters=None) -> set[str]:
@@ -151,8 +156,6 @@ def test_punctuation_and_redactions_split_terms() -> None:
     assert "训次" not in tokens and "次参" not in tokens
     assert {"培训", "参训"} <= tokens
     # a redaction mark kept in page text (for snippets) is a break, never a term
-    from shufa.core.searchterms import redacted
-
     text = searchable(f"培训{redacted('XX')}次")
     assert "xx" not in index_tokens(text) and "训次" not in index_tokens(text)
 
@@ -168,6 +171,30 @@ def test_queries_are_cut_into_phrases() -> None:
         [["行政", "政复", "复议"]],
     )
     assert query_phrases("－培训")[1] == [["培训"]], "a full-width minus excludes too"
+
+
+def test_a_phrase_is_its_units_adjacent_in_one_run() -> None:
+    assert query_runs("法治政府 -意见５２１ 100% ％") == (
+        [["法", "治", "政", "府"], ["100", "%"]],
+        [["意", "见", "521"]],
+    )
+    text = unit_text(searchable("推进法治政府建设，收到意见521条、1224项，覆盖12.5万人"))
+    for held in ("法治政府", "政府建设", "意见521", "521条", "12.5万", "1224项"):
+        assert unit_phrase(query_runs(held)[0][0]) in text, held
+    # not across punctuation, not a piece of a longer number
+    for absent in ("设收", "224项", "2.5万", "12万", "意见52"):
+        assert unit_phrase(query_runs(absent)[0][0]) not in text, absent
+    # the index settles a phrase of one unit or one pair; a longer one is checked in the text
+    assert [found_by_terms(r) for r in query_runs("县 法治 224项 100% html 法治政府 意见521 见5")[0]] == [
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
 
 
 @given(st.text(alphabet="法治县区万项2035.%abZ１０％ ，。*×\n", max_size=60))
@@ -283,6 +310,55 @@ def test_unwanted_phrases_and_missing_terms(tmp_path: Path) -> None:
     assert not without & holding(pages, "行政复议")
 
 
+def _guide_pages(texts: dict[str, list[str]]) -> dict[str, SearchPage]:
+    """Pages of a guide with parts of the given texts (anchors p1, p2 …)."""
+    pages = {}
+    for docname, parts in texts.items():
+        found = [Part("", docname, docname), *(Part(f"p{i}", "", t) for i, t in enumerate(parts, 1))]
+        pages[docname] = SearchPage(PageText(docname, False, found, docname), describe_page(docname, None))
+    return pages
+
+
+def test_a_page_is_found_only_where_it_holds_the_phrase(tmp_path: Path) -> None:
+    """The terms of a phrase in one part are not the phrase: the part's text is checked."""
+    pages = _guide_pages(
+        {
+            "pairs": ["推进法治政府与府法联动工作"],  # every pair of 法治政府法治政府, not the phrase
+            "doubled": ["推进法治政府与府法联动", "建设法治政府法治政府"],
+            "apart": ["征求意见，投入521万元"],  # 意见 and 521 in one part, not together
+            "wide": ["收到意见５２１条"],
+            "longer": ["收到意见1521条"],
+            "decimal": ["收到意见521.5万元"],
+        }
+    )
+    site = site_of(merged(tmp_path, {"": pages}))
+    assert found_pages(site, "法治政府法治政府") == {"doubled"}
+    assert [href(site, h, "法治政府法治政府") for h in run_all(site, "法治政府法治政府").hits] == [
+        "doubled.html#p2"
+    ]
+    assert found_pages(site, "意见521") == found_pages(site, "意见５２１") == {"wide"}
+    assert found_pages(site, "见521条") == {"wide"}
+    assert found_pages(site, "意见521 联动") == set()
+    # an unwanted phrase excludes the pages that hold it, not those that hold its pairs
+    assert found_pages(site, "法治政府 -法治政府法治政府") == {"pairs"}
+    assert found_pages(site, "收到 -意见521") == {"longer", "decimal"}
+    # a single term that is not the phrase: no count known before the end
+    search = run(site, "见521")
+    assert search.known_total is None and {site.doc(h.gid)["n"] for h in search.hits} == {"wide"}
+
+
+def test_a_step_reads_a_bounded_number_of_texts_that_do_not_hold_it(tmp_path: Path) -> None:
+    # 60 pages hold 意见 and 521 apart, the last one holds 意见521: a page of results stops after
+    # MAX_REJECTED texts that did not hold it, and the search goes on from there
+    texts = {f"p{n:02d}": ["征求意见，投入521万元"] for n in range(60)}
+    texts["p60"] = ["收到意见521条"]
+    site = site_of(merged(tmp_path, {"": _guide_pages(texts)}))
+    search = run(site, "意见521")
+    assert search.hits == [] and not search.exhausted
+    assert len([n for n in site.loaded if n.startswith("t/")]) == MAX_REJECTED
+    assert found_pages(site, "意见521") == {"p60"}
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> tuple[Archive, Path]:
     """A generated archive of 300 reports (30 counties), from bench/generate.py."""
@@ -304,6 +380,36 @@ def test_recall_is_complete_on_a_generated_archive(generated_index) -> None:
     for phrase in substrings(pages, 40, seed=11):
         wanted = holding(pages, phrase)
         assert wanted <= found_pages(site, phrase), phrase
+
+
+def number_phrases(pages: dict[str, SearchPage], count: int, seed: int) -> list[str]:
+    """Phrases of report text of two characters and the number after them (``意见521``;
+    bench/search_bytes.py's)."""
+    texts = {d: [searchable(part.text) for part in p.text.parts] for d, p in pages.items()}
+    return search_bytes.number_phrases(texts, count, seed)
+
+
+def test_precision_and_recall_are_complete_on_a_generated_archive(generated_index) -> None:
+    """Every page found holds the query and every page that holds it is found (brute force over
+    the parts' text): random substrings, phrases of two characters and a number, doubled phrases."""
+    pages, folder = generated_index
+    site = site_of(folder)
+    texts = {d: [searchable(part.text) for part in p.text.parts] for d, p in pages.items()}
+    queries = [*substrings(pages, 30, seed=12), *number_phrases(pages, 40, seed=13)]
+    queries += [q + q for q in substrings(pages, 10, seed=14)]
+    pairs_only = 0
+    for query in queries:
+        wanted = holding(pages, query)
+        assert found_pages(site, query) == wanted, query
+        # (the parts holding every term of each phrase: what was found before the text was checked)
+        terms = [set(t) for t in query_phrases(query)[0]]
+        candidates = {
+            d
+            for d, parts in texts.items()
+            if all(any(t <= index_tokens(p) | page_chars(p) for p in parts) for t in terms)
+        }
+        pairs_only += len(candidates - wanted)
+    assert pairs_only > 50, "the queries include phrases whose terms are found apart"
 
 
 def test_files_are_bounded(generated_index) -> None:
@@ -553,6 +659,10 @@ QUERIES = {
     "青禾县 行政复议": {"reports/qinghe/fzzf/2023.html", "reports/qinghe/shufa/2023.html"},
     "述法": {"reports/qinghe/shufa/2023.html", "reports/chengxi/shufa/2023.html"},
     "县": {"reports/qinghe/index.html", "reports/chengxi/fzzf/2023.html"},
+    # a part of qinghe/shufa/2021 holds every pair of it, none holds it
+    "法治政府法治政府": set(),
+    # 工作 and 5 in one part of five reports, together in two
+    "工作5": {"reports/qinghe/shufa/2023.html", "reports/qinghe/shufa/2022.html"},
 }
 
 
@@ -733,12 +843,17 @@ def test_query_with_no_answer(page, gzip_server: str) -> None:
 
 
 @pytest.mark.browser
-def test_excluded_phrase_removes_pages(page, gzip_server: str) -> None:
+def test_excluded_phrase_removes_pages(page, gzip_server: str, sample_site: Path) -> None:
     search(page, gzip_server, "青禾县")
     everything = {h.partition("#")[0] for h in search_all(page, "青禾县")}
     without = {h.partition("#")[0] for h in search_all(page, "青禾县 -行政复议")}
     assert without < everything
     assert "reports/qinghe/shufa/2023.html" not in without
+    # a page holding every pair of an unwanted phrase, and not the phrase, stays (qinghe/shufa/2021);
+    # one holding the phrase goes (this guide, which names it)
+    holders = {h for h in everything if "法治政府法治政府" in page_text(sample_site, h)}
+    without = {h.partition("#")[0] for h in search_all(page, "青禾县 -法治政府法治政府")}
+    assert without == everything - holders and "reports/qinghe/shufa/2021.html" in without
 
 
 @pytest.mark.browser
@@ -765,10 +880,16 @@ def test_browser_splits_text_and_hashes_like_the_indexer(page, sample_site: Path
     ]
     page.goto(f"{sample_site.as_uri()}/search.html")
     page.wait_for_function("() => typeof ShufaSearch !== 'undefined'")
+    samples.append(f"推进法治政府建设{redacted('**')}次、-意见５２１ 12.5万 ％ -％")
     for text in samples:
         assert page.evaluate("t => ShufaSearch.indexTokens(t)", text) == sorted(index_tokens(normalize(text)))
         assert page.evaluate("t => ShufaSearch.pageChars(t)", text) == sorted(page_chars(normalize(text)))
         assert page.evaluate("t => ShufaSearch.queryPhrases(t)", text) == list(map(list, query_phrases(text)))
+        assert page.evaluate("t => ShufaSearch.queryRuns(t)", text) == list(map(list, query_runs(text)))
+        assert page.evaluate("t => ShufaSearch.searchable(t)", text) == searchable(text)
+        assert page.evaluate("t => ShufaSearch.unitText(ShufaSearch.searchable(t))", text) == unit_text(
+            searchable(text)
+        )
     for term in ("法治", "224项", "~k:shufa", "html", "县"):
         assert page.evaluate("t => ShufaSearch.termHash(t)", term) == term_hash(term), term
     for anchor in ("s3", "s3-2", "s3-2-1", "s10-12", "s115-3", "shortcomings", "next-steps-2", "old-3"):
@@ -825,18 +946,51 @@ def test_results_are_paged_and_counted(browser, generated_site: Path) -> None:
 
 
 @pytest.mark.browser
-def test_bytes_and_recall_per_query_on_a_generated_site(browser, generated_site: Path) -> None:
+def test_bytes_recall_and_precision_per_query_on_a_generated_site(
+    browser, generated, generated_site: Path
+) -> None:
     base, server = search_bytes.serve(generated_site)
     texts = search_bytes.page_texts(generated_site)
+    reference = built_site(generated_site)
+    # random phrases, and phrases of a word and a number (the terms often found apart)
+    queries = [*search_bytes.phrases(texts, 6, seed=9), *number_phrases(model_pages(generated[0]), 6, seed=9)]
     try:
         rows = []
-        for phrase in search_bytes.phrases(texts, 8, seed=9):
+        for phrase in queries:
             row = search_bytes.measure(browser, base, phrase)
             wanted = search_bytes.holding(texts, phrase)
-            assert wanted <= set(row["found"]), phrase
+            assert set(row["found"]) == wanted, phrase
+            assert found_pages(reference, phrase) == wanted, phrase
             rows.append(row)
         costs = sorted(r["index_bytes"] for r in rows)
         assert costs[len(costs) // 2] < 200_000 and costs[-1] < 300_000, costs
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.browser
+def test_a_page_of_results_stops_after_texts_that_do_not_hold_the_query(
+    page, generated, generated_site: Path
+) -> None:
+    """A query whose candidates mostly lack it shows what it found after MAX_REJECTED texts that
+    did not hold it, as the Python twin's first page does, and offers to go on."""
+    reference = built_site(generated_site)
+    for query in number_phrases(model_pages(generated[0]), 100, seed=21):
+        first = run(built_site(generated_site), query)
+        if not first.exhausted and len(first.hits) < 20:
+            break
+    else:
+        pytest.fail("no query of a word and a number stops early")
+    base, server = search_bytes.serve(generated_site)
+    try:
+        hrefs = search(page, base, query)
+        assert hrefs == [href(reference, h, query) for h in first.hits], query
+        assert page.inner_text("button.shufa-more") == "继续查找"
+        assert "至少" in page.inner_text(".search-summary")
+        loaded = page.evaluate("ShufaSearch.log")
+        rejected = {n for n in loaded if n.startswith("t/")} - {f"t/{h.split('.html')[0]}.js" for h in hrefs}
+        assert len(rejected) == MAX_REJECTED, rejected
+        assert page.js_errors == []
     finally:
         server.shutdown()
 

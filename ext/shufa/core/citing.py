@@ -244,12 +244,22 @@ def _shape_template(
 # --- BibTeX ------------------------------------------------------------------------------------
 
 _BIBTEX_SPECIAL = re.compile(r"([\\{}%&#$_~^])")
+#: Characters a backslash alone cannot escape. BibTeX counts every brace, escaped or not, to
+#: find a field's end (``\}`` would close the field and lose the fields after it): braces of
+#: the text become text commands that hold no brace of their own but a balanced ``{}``.
+_BIBTEX_COMMANDS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def bibtex_text(text: str) -> str:
-    r"""*text* as BibTeX field content: TeX's special characters escaped (``100%`` → ``100\%``)."""
-    replacements = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-    return _BIBTEX_SPECIAL.sub(lambda m: replacements.get(m.group(1), "\\" + m.group(1)), text)
+    r"""*text* as BibTeX field content: TeX's special characters escaped (``100%`` → ``100\%``,
+    ``{`` → ``\textbraceleft{}``), so that the field's braces stay balanced whatever the text."""
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_COMMANDS.get(m.group(1), "\\" + m.group(1)), text)
 
 
 def bibtex_url(url: str) -> str:

@@ -1,14 +1,22 @@
 """The query the browser runs (search-zh.js), spelled out in Python: tests compare the two and
 measure what a query loads.
 
-A query is cut into phrases (:func:`~shufa.core.searchterms.query_phrases`). A page
-matches when, for every wanted phrase, one of its parts holds all the phrase's terms (a lone
-character: the page holds it), when it holds every facet chosen (a topic: the phrase's part
-is in a section of that topic), and when no unwanted phrase is found in it. Pages come in
-the index's order (reports first, best-ranked first): the term held by the fewest pages
-drives, the others are asked for the page it reaches or the next (a *leapfrog* join), and a
-cursor loads a block only when the page asked for is in it. A search stops after
-``want`` results, and goes on from there when asked for more.
+A query is cut into phrases (:func:`~shufa.core.searchterms.query_runs`). A page matches
+when, for every wanted phrase, one of its parts holds the phrase (a lone character: the page
+holds it), when it holds every facet chosen (a topic: the phrase's part is in a section of
+that topic), and when no unwanted phrase is found in it. Pages come in the index's order
+(reports first, best-ranked first): the term held by the fewest pages drives, the others are
+asked for the page it reaches or the next (a *leapfrog* join), and a cursor loads a block
+only when the page asked for is in it.
+
+The index finds the parts that hold all of a phrase's terms; whether they hold the phrase
+(its units adjacent, in order) it tells only for a phrase of one unit or of one pair
+(:func:`~shufa.core.searchterms.found_by_terms`). For a longer one the parts are checked in
+the page's text file (the one its snippet is taken from) before the page is a result: as many
+candidates as results are still wanted at a time, so that a query whose candidates all hold
+it loads no text beyond its results'. A search stops after ``want`` results, after
+:data:`MAX_BLOCKS` blocks or :data:`MAX_REJECTED` candidates whose text did not hold the
+query (the search can then go on), and goes on from there when asked for more.
 """
 
 from __future__ import annotations
@@ -19,7 +27,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .searchindex import META_FILE, SEGMENT, decode_block, read_script
-from .searchterms import decode_postings, facet_term, normalize, query_phrases, runs, term_hash
+from .searchterms import (
+    decode_postings,
+    facet_term,
+    found_by_terms,
+    normalize,
+    phrase_terms,
+    query_runs,
+    runs,
+    searchable,
+    term_hash,
+    unit_phrase,
+    unit_text,
+)
+
+#: Blocks of postings one step of a search (a page of results) loads at most.
+MAX_BLOCKS = 40
+#: Candidates whose text did not hold the query one step of a search reads at most (each costs
+#: the page's text file, and perhaps its doc chunk): the bytes of a step stay bounded.
+MAX_REJECTED = 16
 
 
 class Site:
@@ -126,11 +152,38 @@ class Search:
     known_total: int | None = None
 
 
-def start(site: Site, query: str, filters: Mapping[str, str] | None = None) -> tuple[Search, Any]:
+@dataclass
+class Plan:
+    """How a search runs: the phrases as units and as terms, and the cursors of the terms."""
+
+    #: wanted phrases: their units, their terms, and whether the terms alone tell (no text check)
+    wanted: list[list[str]]
+    wanted_terms: list[list[str]]
+    wanted_exact: list[bool]
+    #: unwanted phrases each of whose terms some page holds: units and terms
+    excluded: list[list[str]]
+    excluded_terms: list[list[str]]
+    drive: list[Cursor]
+    cursors: dict[str, Cursor]
+    #: the topic facet's term, or None
+    topic: str | None
+
+
+@dataclass
+class Candidate:
+    """A page the index finds: the hit as the index gives it, and the unwanted phrases it may
+    hold (units and the parts holding their terms), both to be checked in its text."""
+
+    hit: Hit
+    doubtful: list[tuple[list[str], frozenset[int]]]
+
+
+def start(site: Site, query: str, filters: Mapping[str, str] | None = None) -> tuple[Search, Plan | None]:
     """A search and the plan it runs (cursors); None as plan when nothing can match."""
     filters = dict(filters or {})
     search = Search(query, filters)
-    wanted, unwanted = query_phrases(query)
+    wanted_runs, unwanted_runs = query_runs(query)
+    wanted = [phrase_terms(run) for run in wanted_runs]
     if not wanted:
         search.exhausted = True
         return search, None
@@ -155,34 +208,66 @@ def start(site: Site, query: str, filters: Mapping[str, str] | None = None) -> t
         search.exhausted = True
         return search, None
     # an unwanted phrase with a term no page holds excludes nothing
-    excluded = [phrase for phrase in unwanted if all(cursor(t) is not None for t in phrase)]
-    if len(wanted) == 1 and len(wanted[0]) == 1 and not filters and not excluded:
+    excluded = [run for run in unwanted_runs if all(cursor(t) is not None for t in phrase_terms(run))]
+    exact = [found_by_terms(run) for run in wanted_runs]
+    if len(wanted) == 1 and len(wanted[0]) == 1 and exact[0] and not filters and not excluded:
         search.known_total = cursors[wanted[0][0]].count
     drive = sorted({cursors[t] for t in required}, key=lambda c: (c.count, c.term))
-    return search, (wanted, excluded, drive, cursors, facet_term("t", topic) if topic else None)
+    plan = Plan(
+        wanted_runs,
+        wanted,
+        exact,
+        excluded,
+        [phrase_terms(run) for run in excluded],
+        drive,
+        cursors,
+        facet_term("t", topic) if topic else None,
+    )
+    return search, plan
 
 
-def more(site: Site, search: Search, plan: Any, want: int = 20, max_blocks: int | None = None) -> list[Hit]:
+def more(
+    site: Site,
+    search: Search,
+    plan: Plan | None,
+    want: int = 20,
+    max_blocks: int | None = None,
+    max_rejected: int | None = None,
+) -> list[Hit]:
     """Find up to *want* more pages (fewer when the index ends, or when *max_blocks* more
-    blocks were loaded: the search can then go on)."""
+    blocks were loaded or *max_rejected* candidates were found not to hold the query in their
+    text: the search can then go on)."""
     if plan is None or search.exhausted:
         return []
-    wanted, excluded, drive, cursors, topic = plan
     found: list[Hit] = []
     blocks_before = _blocks(site)
+    rejected = 0
     gid = search.next_gid
-    while len(found) < want:
-        if max_blocks is not None and _blocks(site) - blocks_before >= max_blocks:
-            break
-        at = _leapfrog(drive, gid)
-        if at is None:
-            search.exhausted = True
-            break
-        gid, postings = at
-        hit = _match(gid, postings, wanted, excluded, cursors, topic)
-        if hit is not None:
-            found.append(hit)
-        gid += 1
+    stopped = False
+    while len(found) < want and not search.exhausted and not stopped:
+        # as many candidates as results are still wanted (and rejections allowed), then their texts
+        room = want - len(found) if max_rejected is None else min(want - len(found), max_rejected - rejected)
+        batch: list[Candidate] = []
+        while len(batch) < room:
+            if max_blocks is not None and _blocks(site) - blocks_before >= max_blocks:
+                stopped = True
+                break
+            at = _leapfrog(plan.drive, gid)
+            if at is None:
+                search.exhausted = True
+                break
+            gid, postings = at
+            candidate = _match(gid, postings, plan)
+            if candidate is not None:
+                batch.append(candidate)
+            gid += 1
+        for candidate in batch:
+            hit = _check(site, candidate, plan)
+            if hit is None:
+                rejected += 1
+            else:
+                found.append(hit)
+        stopped = stopped or (max_rejected is not None and rejected >= max_rejected)
     search.next_gid = gid
     search.hits.extend(found)
     return found
@@ -224,30 +309,61 @@ def _phrase_parts(
     return frozenset(common) if common else None
 
 
-def _match(gid, postings, wanted, excluded, cursors, topic) -> Hit | None:
+def _match(gid: int, postings: Mapping[str, tuple[int, ...]], plan: Plan) -> Candidate | None:
+    """Page *gid* as the index finds it: a candidate, or None."""
     parts = []
-    for phrase in wanted:
-        found = _phrase_parts(phrase, postings, cursors, topic)
+    for phrase in plan.wanted_terms:
+        found = _phrase_parts(phrase, postings, plan.cursors, plan.topic)
         if found is None:
             return None
         parts.append(found)
-    for phrase in excluded:
+    doubtful = []
+    for run, phrase in zip(plan.excluded, plan.excluded_terms, strict=True):
         holding: dict[str, tuple[int, ...]] = {}
         for term in phrase:
-            at = cursors[term].seek(gid)
+            at = plan.cursors[term].seek(gid)
             if at is None or at[0] != gid:
                 break
             holding[term] = at[1]
         else:
-            if _phrase_parts(phrase, holding, cursors, None) is not None:
-                return None
-    return Hit(gid, parts)
+            held = _phrase_parts(phrase, holding, plan.cursors, None)
+            if held is not None:
+                if found_by_terms(run):
+                    return None
+                doubtful.append((run, held))
+    return Candidate(Hit(gid, parts), doubtful)
+
+
+def _check(site: Site, candidate: Candidate, plan: Plan) -> Hit | None:
+    """The candidate as a result, its parts those whose text holds each wanted phrase; None when
+    a wanted phrase is in none of them, or an unwanted one is in the page."""
+    hit = candidate.hit
+    checks = [i for i, exact in enumerate(plan.wanted_exact) if not exact]
+    if not checks and not candidate.doubtful:
+        return hit
+    texts = site.text(site.doc(hit.gid)["n"])
+    cut: dict[int, str] = {}
+
+    def holds(part: int, run: list[str]) -> bool:
+        if part not in cut:
+            cut[part] = unit_text(searchable(texts[part][1]))
+        return unit_phrase(run) in cut[part]
+
+    parts = list(hit.parts)
+    for i in checks:
+        parts[i] = frozenset(p for p in parts[i] if holds(p, plan.wanted[i]))
+        if not parts[i]:
+            return None
+    if any(holds(p, run) for run, held in candidate.doubtful for p in held):
+        return None
+    return Hit(hit.gid, parts)
 
 
 def run(site: Site, query: str, filters: Mapping[str, str] | None = None, want: int = 20) -> Search:
-    """The first *want* results of a query (the search can go on with :func:`more`)."""
+    """The first *want* results of a query, as the browser's first page finds them (the search
+    can go on with :func:`more`)."""
     search, plan = start(site, query, filters)
-    more(site, search, plan, want)
+    more(site, search, plan, want, MAX_BLOCKS, MAX_REJECTED)
     search.plan = plan  # type: ignore[attr-defined]
     return search
 

@@ -7,8 +7,10 @@ section of a guide page) is indexed under every pair of adjacent units
 word alone (:func:`index_tokens`); a *page* is indexed under each CJK character
 it holds (:func:`page_chars`), so that a lone character is found too. A phrase
 query becomes the same pairs; a place, a phrase or a figure is found when one
-part of a page holds all its pairs. No dictionary is loaded, and a phrase can
-never be cut "wrongly". The browser code (``search-zh.js``) gets
+part of a page holds all its pairs and, for a phrase the pairs do not settle
+(:func:`found_by_terms`), its units adjacent in the part's text
+(:func:`unit_text`). No dictionary is loaded, and a phrase can never be cut
+"wrongly". The browser code (``search-zh.js``) gets
 :data:`UNIT_PATTERN` from here at build time.
 
 The layout of the index (pieces, shards, blocks, the doc table) is
@@ -128,27 +130,65 @@ def page_chars(text: str) -> set[str]:
     return set(_CJK_CHAR.findall(text))
 
 
-def query_phrases(query: str) -> tuple[list[list[str]], list[list[str]]]:
-    """The phrases of a query, wanted and unwanted (``-phrase``), each as the terms that must
-    all be found: in one part for pairs, numbers and words; in the page for a lone character.
+def query_runs(query: str) -> tuple[list[list[str]], list[list[str]]]:
+    """The phrases of a query, wanted and unwanted (``-phrase``), each as its units: every run of
+    adjacent units of a word (space and punctuation separate phrases; a lone ``%`` is none).
 
-    search-zh.js does the same (``ShufaSearch.phrases``; tests compare)."""
+    search-zh.js does the same (``ShufaSearch.queryRuns``; tests compare)."""
     wanted: list[list[str]] = []
     unwanted: list[list[str]] = []
     for word in normalize(query).split():
         target = wanted
         if len(word) > 1 and word[0] == "-":
             target, word = unwanted, word[1:]
-        for run in runs(word):
-            if len(run) == 1:
-                if run[0] != "%":
-                    target.append(run)
-                continue
-            terms = pairs(run)
-            if len(terms) < len(run) - 1:
-                terms += [u for u in run if u[0].isdigit() and u not in terms]
-            target.append(terms)
+        target += [run for run in runs(word) if run != ["%"]]
     return wanted, unwanted
+
+
+def phrase_terms(run: list[str]) -> list[str]:
+    """The terms a part holding the phrase *run* (its units) is indexed under, all of them: its
+    pairs, and its numbers not in a pair (``意见521``: ``意见`` and ``521``); a lone unit itself
+    (a lone character: found by page)."""
+    if len(run) == 1:
+        return list(run)
+    terms = pairs(run)
+    if len(terms) < len(run) - 1:
+        terms += [u for u in run if u[0].isdigit() and u not in terms]
+    return terms
+
+
+def query_phrases(query: str) -> tuple[list[list[str]], list[list[str]]]:
+    """The phrases of a query, wanted and unwanted (``-phrase``), each as the terms that must
+    all be found: in one part for pairs, numbers and words; in the page for a lone character.
+
+    search-zh.js does the same (``ShufaSearch.phrases``; tests compare)."""
+    wanted, unwanted = query_runs(query)
+    return [phrase_terms(run) for run in wanted], [phrase_terms(run) for run in unwanted]
+
+
+def found_by_terms(run: list[str]) -> bool:
+    """Whether a part (a page, for a lone character) holding the terms of the phrase *run* holds
+    the phrase itself: a lone unit, or two whose pair is a term (``法治``, ``224项``). A longer
+    phrase is checked in the part's text (:func:`unit_text`): ``法治政府法治政府`` has the pairs
+    of ``法治政府`` and ``府法`` but is another phrase."""
+    return len(run) == 1 or phrase_terms(run) == ["".join(run)]
+
+
+#: Around each unit in :func:`unit_text` and :func:`unit_phrase` (no unit holds it).
+_UNIT_MARK = "\x01"
+
+
+def unit_text(text: str) -> str:
+    """*text* (as indexed: :func:`searchable`) as its runs of units, each unit between two marks,
+    runs on lines of their own: a phrase is in the text when :func:`unit_phrase` of it is a
+    substring, its units whole and adjacent in one run, as the index cuts them (``224项`` is not
+    in ``1224项``, ``法治政府`` not in ``法治，政府``)."""
+    return "\n".join(_UNIT_MARK + _UNIT_MARK.join(run) + _UNIT_MARK for run in runs(text))
+
+
+def unit_phrase(run: list[str]) -> str:
+    """A phrase's units as :func:`unit_text` writes them."""
+    return _UNIT_MARK + _UNIT_MARK.join(run) + _UNIT_MARK
 
 
 def is_page_term(term: str) -> bool:

@@ -9,8 +9,9 @@ Plugins set this module up instead of registering static files themselves.
 The browser code does not copy the rules of report text: ``_static/shufa-rules.js``
 is written from the core at every build (:func:`rules`) — the anchor scheme and the
 closing-part table (:mod:`shufa.core.parts`), the Chinese numerals
-(:mod:`shufa.core.numerals`) and the unit of search terms
-(:mod:`shufa.core.searchterms`).
+(:mod:`shufa.core.numerals`), the unit of search terms
+(:mod:`shufa.core.searchterms`) and the bounds of a search's step
+(:mod:`shufa.core.searchquery`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, NamedTuple
 from sphinx.application import Sphinx
 
 from .. import __version__
-from ..core import parts, reuse
+from ..core import parts, reuse, searchquery
 from ..core.files import script_json, write_if_changed
 from ..core.numerals import chinese_number
 from ..core.schema import SLUG_PATTERN
@@ -75,6 +76,8 @@ def rules() -> dict[str, Any]:
             "minEqual": reuse.MIN_EQUAL,
         },
         "slug": SLUG_PATTERN,
+        # how much one step of a search reads at most (shufa.core.searchquery)
+        "search": {"maxBlocks": searchquery.MAX_BLOCKS, "maxRejected": searchquery.MAX_REJECTED},
     }
 
 

@@ -11,8 +11,10 @@
  *
  * A query is cut into phrases; a page matches when every phrase is found in one part of it
  * (a report section or item, or a section of a guide page; a lone character: in the page),
- * it holds the facets chosen, and no "-phrase" is found in it. Pages come in the index's
- * order (reports first, by province, county, kind, newest year first); the query runs
+ * it holds the facets chosen, and no "-phrase" is found in it. The index finds the parts that
+ * hold a phrase's terms; a phrase they do not settle (longer than one pair) is looked for in
+ * the part's text, from the page's text file, before the page is shown. Pages come in the
+ * index's order (reports first, by province, county, kind, newest year first); the query runs
  * exactly like shufa/core/searchquery.py (tests compare the two). This file takes over
  * Sphinx's search page (Search.performSearch).
  */
@@ -28,8 +30,10 @@ const ShufaSearch = (() => {
   const FINAL = "0123456789abcdefghijklmnopqrstuv";
   const MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
   const PAGE_SIZE = 20;
-  //: blocks one step of a search may load before it stops and offers to go on
-  const MAX_BLOCKS = 40;
+  //: blocks, and candidates whose text does not hold the query, one step of a search may read
+  //: before it stops and offers to go on (searchquery.MAX_BLOCKS, MAX_REJECTED)
+  const MAX_BLOCKS = RULES.search.maxBlocks;
+  const MAX_REJECTED = RULES.search.maxRejected;
   const FACETS = [
     ["p", "省份"],
     ["c", "县（市、区）"],
@@ -37,6 +41,10 @@ const ShufaSearch = (() => {
     ["y", "年度"],
     ["t", "主题"],
   ];
+
+  /** The value *object* holds under *key* itself, never one it inherits (`toString`, `__proto__`). */
+  const own = (object, key) =>
+    object !== null && object !== undefined && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
 
   const normalize = (text) => text.normalize("NFKC").toLowerCase();
   const isNumber = (unit) => unit[0] >= "0" && unit[0] <= "9";
@@ -79,8 +87,8 @@ const ShufaSearch = (() => {
   /** The characters a page holding a text is indexed under (searchterms.page_chars). */
   const pageChars = (text) => [...new Set(normalize(text).match(CJK_CHAR) || [])].sort();
 
-  /** A query's phrases, wanted and unwanted, each as its terms (searchterms.query_phrases). */
-  const queryPhrases = (query) => {
+  /** A query's phrases, wanted and unwanted, each as its units (searchterms.query_runs). */
+  const queryRuns = (query) => {
     const wanted = [];
     const unwanted = [];
     for (let word of normalize(query).split(/\s+/)) {
@@ -90,19 +98,41 @@ const ShufaSearch = (() => {
         target = unwanted;
         word = word.slice(1);
       }
-      for (const run of runs(word)) {
-        if (run.length === 1) {
-          if (run[0] !== "%") target.push(run);
-          continue;
-        }
-        const terms = pairs(run);
-        if (terms.length < run.length - 1)
-          run.filter((u) => isNumber(u) && !terms.includes(u)).forEach((u) => terms.push(u));
-        target.push(terms);
-      }
+      for (const run of runs(word)) if (run.length > 1 || run[0] !== "%") target.push(run);
     }
     return [wanted, unwanted];
   };
+
+  /** The terms a part holding a phrase is indexed under (searchterms.phrase_terms). */
+  const phraseTerms = (run) => {
+    if (run.length === 1) return [...run];
+    const terms = pairs(run);
+    if (terms.length < run.length - 1)
+      run.filter((u) => isNumber(u) && !terms.includes(u)).forEach((u) => terms.push(u));
+    return terms;
+  };
+
+  /** A query's phrases, wanted and unwanted, each as its terms (searchterms.query_phrases). */
+  const queryPhrases = (query) => queryRuns(query).map((phrases) => phrases.map(phraseTerms));
+
+  /** Whether a part holding a phrase's terms holds the phrase (searchterms.found_by_terms). */
+  const foundByTerms = (run) => {
+    const terms = phraseTerms(run);
+    return run.length === 1 || (terms.length === 1 && terms[0] === run.join(""));
+  };
+
+  //: a redaction mark in page text (searchterms.redacted): shown as printed, searched as a break
+  const REDACTION = /\ue000([^\ue001]*)\ue001/g;
+  const UNIT_MARK = "\u0001";
+
+  /** Page text as indexed: redaction marks out (a break), normalised (searchterms.searchable). */
+  const searchable = (text) => normalize(text.replace(REDACTION, "\n"));
+
+  /** Text as its runs of units, each unit between marks (searchterms.unit_text). */
+  const unitText = (text) => runs(text).map(unitPhrase).join("\n");
+
+  /** A phrase's units as unitText writes them (searchterms.unit_phrase). */
+  const unitPhrase = (run) => UNIT_MARK + run.join(UNIT_MARK) + UNIT_MARK;
 
   const phrases = (query) => queryPhrases(query)[0];
 
@@ -216,7 +246,7 @@ const ShufaSearch = (() => {
   const entry = async (term) => {
     const shard = termHash(term) % meta.shards;
     const entries = await load(`d/${shard}.js`);
-    return Object.prototype.hasOwnProperty.call(entries, term) ? entries[term] : null;
+    return own(entries, term) ?? null;
   };
 
   const doc = async (gid) => {
@@ -294,7 +324,9 @@ const ShufaSearch = (() => {
   /** A search: its plan (cursors) and what it found so far. */
   const start = async (query, filters) => {
     await ready();
-    const [wanted, unwanted] = queryPhrases(query);
+    const [wantedRuns, unwantedRuns] = queryRuns(query);
+    const wanted = wantedRuns.map(phraseTerms);
+    const unwanted = unwantedRuns.map(phraseTerms);
     const search = { query, filters, wanted, hits: [], next: 0, exhausted: false, total: null, plan: null };
     if (!wanted.length) {
       search.exhausted = true;
@@ -316,13 +348,24 @@ const ShufaSearch = (() => {
       search.exhausted = true;
       return search;
     }
-    const excluded = unwanted.filter((phrase) => phrase.every((t) => cursors.has(t)));
-    if (wanted.length === 1 && wanted[0].length === 1 && !Object.keys(filters).length && !excluded.length)
+    // an unwanted phrase with a term no page holds excludes nothing
+    const excluded = unwantedRuns.filter((run) => phraseTerms(run).every((t) => cursors.has(t)));
+    const exact = wantedRuns.map(foundByTerms);
+    if (wanted.length === 1 && wanted[0].length === 1 && exact[0] && !Object.keys(filters).length && !excluded.length)
       search.total = cursors.get(wanted[0][0]).count;
     const drive = [...new Set(required)]
       .map((t) => cursors.get(t))
       .sort((a, b) => a.count - b.count || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
-    search.plan = { wanted, excluded, drive, cursors, topic };
+    search.plan = {
+      wanted: wantedRuns,
+      wantedTerms: wanted,
+      wantedExact: exact,
+      excluded,
+      excludedTerms: excluded.map(phraseTerms),
+      drive,
+      cursors,
+      topic,
+    };
     return search;
   };
 
@@ -352,15 +395,19 @@ const ShufaSearch = (() => {
     }
   };
 
+  /** Page *gid* as the index finds it: {hit, doubtful}, or null (searchquery._match). */
   const match = async (gid, postings, plan) => {
-    const { wanted, excluded, cursors, topic } = plan;
+    const { wantedTerms, excluded, excludedTerms, cursors, topic } = plan;
     const parts = [];
-    for (const phrase of wanted) {
+    for (const phrase of wantedTerms) {
       const found = phraseParts(phrase, postings, cursors, topic);
       if (found === null) return null;
       parts.push(found);
     }
-    for (const phrase of excluded) {
+    // the unwanted phrases the page may hold: their terms are in one part, the text tells
+    const doubtful = [];
+    for (let i = 0; i < excluded.length; i++) {
+      const phrase = excludedTerms[i];
       const holding = new Map();
       let all = true;
       for (const term of phrase) {
@@ -371,30 +418,71 @@ const ShufaSearch = (() => {
         }
         holding.set(term, at[1]);
       }
-      if (all && phraseParts(phrase, holding, cursors, null) !== null) return null;
+      const held = all ? phraseParts(phrase, holding, cursors, null) : null;
+      if (held === null) continue;
+      if (foundByTerms(excluded[i])) return null;
+      doubtful.push([excluded[i], held]);
     }
-    return { gid, parts };
+    return { hit: { gid, parts }, doubtful };
+  };
+
+  /** The candidate as a result, its parts those whose text holds each wanted phrase; null when a
+   * wanted phrase is in none of them or an unwanted one is in the page (searchquery._check). */
+  const check = async (candidate, plan) => {
+    const { hit, doubtful } = candidate;
+    const checks = plan.wantedExact.map((exact, i) => (exact ? -1 : i)).filter((i) => i >= 0);
+    if (!checks.length && !doubtful.length) return hit;
+    const texts = await load(`t/${(await doc(hit.gid)).n}.js`);
+    const cut = new Map();
+    const holds = (part, run) => {
+      if (!cut.has(part)) cut.set(part, unitText(searchable(texts[part][1])));
+      return cut.get(part).includes(unitPhrase(run));
+    };
+    const parts = [...hit.parts];
+    for (const i of checks) {
+      parts[i] = parts[i].filter((p) => holds(p, plan.wanted[i]));
+      if (!parts[i].length) return null;
+    }
+    if (doubtful.some(([run, held]) => held.some((p) => holds(p, run)))) return null;
+    return { gid: hit.gid, parts };
   };
 
   const blocksLoaded = () => log.filter((p) => p.startsWith("b/")).length;
 
-  /** Up to *want* more pages for a search (fewer at the end, or after MAX_BLOCKS blocks). */
-  const more = async (search, want = PAGE_SIZE, maxBlocks = MAX_BLOCKS) => {
+  /** Up to *want* more pages for a search (fewer at the end, after MAX_BLOCKS blocks or after
+   * MAX_REJECTED candidates whose text does not hold the query) (searchquery.more). */
+  const more = async (search, want = PAGE_SIZE, maxBlocks = MAX_BLOCKS, maxRejected = MAX_REJECTED) => {
     const found = [];
     if (!search.plan || search.exhausted) return found;
     const before = blocksLoaded();
+    let rejected = 0;
     let gid = search.next;
-    while (found.length < want) {
-      if (maxBlocks !== null && blocksLoaded() - before >= maxBlocks) break;
-      const at = await leapfrog(search.plan.drive, gid);
-      if (at === null) {
-        search.exhausted = true;
-        break;
+    let stopped = false;
+    while (found.length < want && !search.exhausted && !stopped) {
+      // as many candidates as results are still wanted (and rejections allowed), then their
+      // texts, all at once
+      const room = maxRejected === null ? want - found.length : Math.min(want - found.length, maxRejected - rejected);
+      const batch = [];
+      while (batch.length < room) {
+        if (maxBlocks !== null && blocksLoaded() - before >= maxBlocks) {
+          stopped = true;
+          break;
+        }
+        const at = await leapfrog(search.plan.drive, gid);
+        if (at === null) {
+          search.exhausted = true;
+          break;
+        }
+        gid = at[0];
+        const candidate = await match(gid, at[1], search.plan);
+        if (candidate) batch.push(candidate);
+        gid += 1;
       }
-      gid = at[0];
-      const hit = await match(gid, at[1], search.plan);
-      if (hit) found.push(hit);
-      gid += 1;
+      for (const hit of await Promise.all(batch.map((c) => check(c, search.plan)))) {
+        if (hit) found.push(hit);
+        else rejected += 1;
+      }
+      if (maxRejected !== null && rejected >= maxRejected) stopped = true;
     }
     search.next = gid;
     search.hits.push(...found);
@@ -451,7 +539,7 @@ const ShufaSearch = (() => {
   /** Everything a test needs to compare with searchquery.py: the pages found, in order. */
   const searchAll = async (query, filters = {}) => {
     const search = await start(query, filters);
-    while (!search.exhausted) await more(search, 1000, null);
+    while (!search.exhausted) await more(search, 1000, null, null);
     const out = [];
     for (const hit of search.hits) {
       const record = await doc(hit.gid);
@@ -487,9 +575,10 @@ const ShufaSearch = (() => {
   };
 
   const facetValue = (facet, value, record) => {
-    if (facet === "k") return (meta.kinds && meta.kinds[value]) || value;
+    // (a value from the address or the data is a key of no prototype: t=toString is no label)
+    if (facet === "k") return own(meta.kinds, value) || value;
     if (facet === "y") return `${value}年`;
-    if (facet === "t") return (meta.topics && meta.topics[value]) || value;
+    if (facet === "t") return own(meta.topics, value) || value;
     if (facet === "c") return record ? record.cn : value;
     return value;
   };
@@ -521,7 +610,6 @@ const ShufaSearch = (() => {
     return found;
   };
 
-  const REDACTION = /\ue000([^\ue001]*)\ue001/g;
   const SNIPPET = 90;
 
   /** A snippet of *text* around the first place a phrase is found, the phrases marked. */
@@ -744,6 +832,10 @@ const ShufaSearch = (() => {
     setText,
     phrases,
     queryPhrases,
+    queryRuns,
+    unitText,
+    unitPhrase,
+    searchable,
     indexTokens,
     pageChars,
     partName,

@@ -23,7 +23,13 @@
   var result = document.getElementById("compare-result");
   var status = document.querySelector(".compare-status");
   var form = document.querySelector("form.compare-form");
-  var loading = {};
+  var loading = new Map();
+
+  // The value object holds under key itself, never one it inherits: keys come from the data (a
+  // topic keyed "constructor") and the address.
+  function own(object, key) {
+    return object && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+  }
 
   // --- which reports ---------------------------------------------------------------------------
 
@@ -52,21 +58,21 @@
   }
 
   function load(which) {
-    var reports = window.ShufaReports || {};
-    if (reports[which.key]) return Promise.resolve(reports[which.key]);
-    if (!loading[which.key]) {
-      loading[which.key] = new Promise(function (resolve, reject) {
+    var ready = own(window.ShufaReports, which.key);
+    if (ready) return Promise.resolve(ready);
+    if (!loading.has(which.key)) {
+      loading.set(which.key, new Promise(function (resolve, reject) {
         var script = document.createElement("script");
         script.src = data.root + data.script.replace("{county}", which.county).replace("{year}", which.year);
         script.onload = function () {
-          var found = (window.ShufaReports || {})[which.key];
+          var found = own(window.ShufaReports, which.key);
           if (found) resolve(found); else reject(which);
         };
         script.onerror = function () { reject(which); };
         document.head.appendChild(script);
-      });
+      }));
     }
-    return loading[which.key];
+    return loading.get(which.key);
   }
 
   // --- the reuse rate and the diff (shufa.core.reuse) ----------------------------------------------
@@ -227,10 +233,11 @@
     return doc.before.concat(doc.parts.map(function (p) { return p.printed; }), doc.after).join("\n");
   }
 
+  // topic -> the first section on it (a Map: a topic keyed "constructor" is a topic like any other)
   function sectionsByTopic(doc) {
-    var found = {};
+    var found = new Map();
     doc.parts.forEach(function (part) {
-      if (part.kind === "section" && !found[part.topic]) found[part.topic] = part;
+      if (part.kind === "section" && !found.has(part.topic)) found.set(part.topic, part);
     });
     return found;
   }
@@ -257,9 +264,9 @@
     ]));
     order.forEach(function (topic) {
       var section = el("section", { id: "topic-" + topic });
-      section.appendChild(el("h3", {}, [data.topics[topic] || topic]));
-      var x = a[topic];
-      var y = b[topic];
+      section.appendChild(el("h3", {}, [own(data.topics, topic) || topic]));
+      var x = a.get(topic);
+      var y = b.get(topic);
       if (!x || !y) {
         var only = x || y;
         var owner = x ? earlier : later;

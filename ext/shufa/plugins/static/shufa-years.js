@@ -5,13 +5,19 @@
 (function () {
   "use strict";
 
+  // The value object holds under key itself, never one it inherits: the keys are topics from the
+  // data (a topic keyed "constructor") and years.
+  function own(object, key) {
+    return object && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+  }
+
   function sectionAt(map) {
     // The section named by the fragment (or containing the element it names) ...
     var id = "";
     try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { id = ""; }
     var el = id ? document.getElementById(id) : null;
     while (el) {
-      if (el.id && Object.prototype.hasOwnProperty.call(map.sections, el.id)) return el.id;
+      if (el.id && own(map.sections, el.id) !== undefined) return el.id;
       el = el.parentElement;
     }
     // ... or else the last section whose heading has scrolled past the top of the window.
@@ -35,9 +41,9 @@
   function targetFor(link, map) {
     var year = yearOf(link);
     var section = sectionAt(map);
-    var topic = section ? map.sections[section] : null;
-    var anchors = year ? map.years[year] : null;
-    var anchor = topic && anchors ? anchors[topic] : null;
+    var topic = section ? own(map.sections, section) : null;
+    var anchors = year ? own(map.years, year) : null;
+    var anchor = topic && anchors ? own(anchors, topic) : null;
     return link.getAttribute("href").split("#")[0] + (anchor ? "#" + anchor : "");
   }
 
