@@ -11,7 +11,16 @@ from bs4 import BeautifulSoup
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import ADDRESS, DATA, MARKUP_IN_TITLE, archive_source, build_archive, page_soup, warnings_of
+from conftest import (
+    ADDRESS,
+    DATA,
+    MARKUP_IN_TITLE,
+    archive_source,
+    build_archive,
+    copy_data,
+    page_soup,
+    warnings_of,
+)
 from shufa.core.citing import (
     DEFAULT_STYLE,
     ReportReferences,
