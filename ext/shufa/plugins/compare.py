@@ -5,7 +5,8 @@ The rates and diffs are :mod:`shufa.core.reuse`'s. Shown on each report page (wh
 report, and each section against the whole previous report, because text moves
 between sections), in the county's topic × year table, and on comparison pages
 ``reports/<county>/<kind>/compare/<y1>-<y2>.html`` that set each topic's two
-sections side by side with deletions and insertions marked.
+sections side by side, a row per line (heading, paragraph, item) beside the line of the
+other year it is compared with, changed clauses and numbers marked.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from ..core.fingerprints import current_fingerprint
 from ..core.labels import part_label, part_name, report_name
 from ..core.model import Archive, County, Kind, Part, Report, Section
 from ..core.reuse import (
+    LinePair,
     band,
     baseline,
     compare_docname,
-    diff,
     percent,
     previous_report,
     printed_lines,
+    text_diff,
 )
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
@@ -111,20 +113,25 @@ def add_cell_reuse(
 # made here, in the same markup docutils writes, every text escaped.
 
 #: Bump when the markup of comparison pages changes: every page is rewritten.
-PAGE_VERSION = 1
+PAGE_VERSION = 2
 
 
-def side_html(runs: Iterable[tuple[str, str]]) -> str:
-    """One side of a comparison: a paragraph per line, deletions and insertions marked."""
-    paragraphs: list[list[str]] = [[]]
-    for kind, text in runs:
-        for i, line in enumerate(text.split("\n")):
-            if i:
-                paragraphs.append([])
-            if line:
-                html = text_html(line)
-                paragraphs[-1].append(f"<{kind}>{html}</{kind}>" if kind else html)
-    return "".join(f"<p>{''.join(p)}</p>\n" for p in paragraphs if p)
+def runs_html(runs: Iterable[tuple[str, str]]) -> str:
+    """A line's runs as HTML: every text escaped, removed runs in ``<del>``, new ones in ``<ins>``."""
+    return "".join(f"<{kind}>{text_html(text)}</{kind}>" if kind else text_html(text) for kind, text in runs)
+
+
+def rows_html(pairs: Iterable[LinePair]) -> str:
+    """The rows of a comparison: each line of the later text beside the line of the earlier one
+    it is compared with (an empty cell: no counterpart)."""
+    out = []
+    for n, pair in enumerate(pairs):
+        cells = "".join(
+            f"<td><p>{runs_html(runs)}</p></td>\n" if runs else "<td></td>\n"
+            for runs in (pair.earlier, pair.later)
+        )
+        out.append(f'<tr class="{"row-odd" if n % 2 else "row-even"}">{cells}</tr>\n')
+    return "".join(out)
 
 
 def _rate_html(rate: float, year: int) -> str:
@@ -206,7 +213,7 @@ class ComparePage:
 
     def pair(self, a: Section, b: Section) -> str:
         earlier, later = self.earlier, self.later
-        left, right = diff(printed_lines(a), printed_lines(b))
+        pairs = text_diff(printed_lines(a), printed_lines(b))
         rate = baseline(earlier).reuse("\n".join(b.texts()))
         note = (
             f"{self.link(earlier, a.anchor, f'{earlier.year}年{part_name(a.anchor)}')} → "
@@ -219,8 +226,7 @@ class ComparePage:
             '<div class="pst-scrollable-table-container"><table class="compare-table table">\n'
             f'<thead>\n<tr class="row-odd"><th class="head"><p>{earlier.year}年</p></th>\n'
             f'<th class="head"><p>{later.year}年</p></th>\n</tr>\n</thead>\n'
-            f'<tbody>\n<tr class="row-even"><td>{side_html(left)}</td>\n<td>{side_html(right)}</td>\n</tr>\n'
-            "</tbody>\n</table>\n</div>\n"
+            f"<tbody>\n{rows_html(pairs)}</tbody>\n</table>\n</div>\n"
         )
 
     def contents(self) -> list[tuple[str, str]]:
