@@ -1,10 +1,50 @@
-"""Readable Chinese names for reports and their parts (青禾县2023年述法报告 第三部分第二项)."""
+"""Readable Chinese names for reports and their parts (青禾县2023年述法报告 第三部分第二项), and the
+name a report is shown by (:func:`display_title`: its title, with its county when the title lacks it)."""
 
 from __future__ import annotations
 
-from .model import Archive, Report
+from typing import Protocol
+
+from .model import Archive, County, Report
 from .numerals import chinese_number
 from .parts import CLOSING_HEADINGS, split_anchor
+
+
+class Titled(Protocol):
+    """A report or a report's summary (:class:`~shufa.core.summary.ReportStub`): its county and title."""
+
+    @property
+    def county(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+
+#: How the name of a county-level division ends (青禾县 → 青禾): a title with the short name
+#: (``青禾2023年……``) names the county too.
+UNIT_ENDINGS = ("自治县", "自治旗", "林区", "特区", "县", "区", "市", "旗")
+
+
+def names_county(title: str, county: County) -> bool:
+    """Whether *title* names *county*: its name, or its name without the ending (two characters at least)."""
+    if county.name in title:
+        return True
+    short = next((county.name.removesuffix(e) for e in UNIT_ENDINGS if county.name.endswith(e)), "")
+    return len(short) >= 2 and short in title
+
+
+def missing_county(archive: Archive, report: Titled) -> str:
+    """The county's name when the report's title as published does not name it (``2023年县长个人
+    述法报告``), else ``""``: what a page adds to the title so that the report is named with its county."""
+    county = archive.counties[report.county]
+    return "" if names_county(report.title, county) else county.name
+
+
+def display_title(archive: Archive, report: Titled) -> str:
+    """A report's name wherever it is shown (the page's heading and ``<title>``, search hits,
+    listings, feeds): the title as published, the county's name before it when the title lacks it
+    (青禾县2023年县长个人述法报告). Citations keep the title as published."""
+    return missing_county(archive, report) + report.title
 
 
 def report_name(archive: Archive, report: Report) -> str:

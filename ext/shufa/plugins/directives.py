@@ -31,7 +31,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
-from ..core.labels import part_label, report_name
+from ..core.labels import missing_county, part_label, report_name
 from ..core.model import ClosingPart, Item, Part, Report, Section
 from ..core.problems import Code
 from .data import get_archive, get_load_result, note_model_dependency
@@ -157,7 +157,13 @@ class ReportDirective(ReportPartDirective):
         note_model_dependency(self.env, "kinds")
 
         section = report_page(ids=["report"], classes=["report"])
-        section += nodes.title(report.title, "", *self.field_nodes(report, "report", "title", report.title))
+        title = nodes.title(report.title, "", *self.field_nodes(report, "report", "title", report.title))
+        county = missing_county(archive, report)
+        if county:
+            # a title that does not name the county gets it on a line above, inside the heading:
+            # the page's <title> and its search entry name the county too (display_title)
+            title.insert(0, nodes.inline(county, county, classes=["report-county"]))
+        section += title
         if report.subtitle:
             section += nodes.paragraph(
                 "",
