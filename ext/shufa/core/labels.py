@@ -92,11 +92,33 @@ def cited_names(report: Report) -> dict[str, str]:
         for anchor in part.ids:
             names[anchor] = name
         for item in part.all_items():
-            found = split_anchor(item.anchor)
-            suffix = ""
-            if found is not None:
-                head, numbers = found
-                suffix = _item_names(numbers if head in CLOSING_HEADINGS else numbers[1:])
+            suffix = _item_names(_numbers_in_part(item.anchor))
             for anchor in item.ids:
                 names[anchor] = f"{name} {suffix}" if suffix else name
     return names
+
+
+def part_headings(report: Report) -> dict[str, str]:
+    """Every anchor of *report* → what a search result names the part by: a section or closing
+    part by its numbering and heading (``三、坚持严格规范公正文明执法……``), an item by its part's
+    and its own numbering and label (``三、坚持…… › （二）强化行政执法监督``), by its place in the
+    part (``第二项``) when it has no label. Aliases name the same part."""
+    names: dict[str, str] = {}
+    for part in report.parts:
+        name = f"{part.marker}{part.heading or part.usual_heading}".strip() or part_name(part.anchor)
+        for anchor in part.ids:
+            names[anchor] = name
+        for item in part.all_items():
+            label = item.label.rstrip("。；;，,：: ")
+            own = f"{item.marker}{label}" if label else _item_names(_numbers_in_part(item.anchor))
+            for anchor in item.ids:
+                names[anchor] = f"{name} › {own}" if own else name
+    return names
+
+
+def _numbers_in_part(anchor: str) -> list[int]:
+    found = split_anchor(anchor)
+    if found is None:
+        return []
+    head, numbers = found
+    return numbers if head in CLOSING_HEADINGS else numbers[1:]

@@ -59,7 +59,7 @@ def add_report_reuse(app: Sphinx, directive: SphinxDirective, report: Report, he
         return
     note_model_dependency(directive.env, f"text:{earlier.key}")
     rate = baseline(earlier).reuse("\n".join(report.texts()))
-    line = nodes.paragraph(classes=["report-reuse"])
+    line = nodes.paragraph(classes=["report-reuse", "no-search"])
     line += nodes.Text("全文")
     line += _rate_note(rate or 0.0, earlier.year)
     line += nodes.Text("　")
@@ -91,7 +91,7 @@ def add_section_reuse(
     rate, year = found
     tag = next((c for c in node.children if isinstance(c, section_topic)), None)
     if tag is None:
-        tag = section_topic(classes=["section-topic"])
+        tag = section_topic(classes=["section-topic", "no-search"])
         node.insert(1, tag)
     else:
         tag += nodes.Text(" · ")

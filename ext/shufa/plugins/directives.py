@@ -209,7 +209,7 @@ class ReportDirective(ReportPartDirective):
         trail += nodes.Text(" › ")
         trail += doc_ref(self.env, county.docname, nodes.inline("", county.name))
         trail += nodes.Text(f" › {kind.name} › {report.year}年")
-        return nodes.container("", trail, classes=["report-nav"])
+        return nodes.container("", trail, classes=["report-nav", "no-search"])
 
     def header(self, report: Report) -> nodes.Element:
         archive = get_archive(self.env)
@@ -336,7 +336,7 @@ class SectionDirective(PartDirective):
         topic = get_archive(self.env).topics.get(part.topic)
         if topic is None:
             return []
-        tag = section_topic(classes=["section-topic"])
+        tag = section_topic(classes=["section-topic", "no-search"])
         tag += nodes.inline("", "主题：", classes=["topic-caption"])
         tag += report_ref(
             self.env, "topic", topic.key, nodes.inline(topic.label, topic.label, classes=["topic-label"])

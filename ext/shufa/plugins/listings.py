@@ -265,6 +265,9 @@ class CountyPageDirective(ListingDirective):
                     items += nodes.list_item("", para)
                 section += items
             emit(self.env.events, "shufa-county-kind", self, county, kind, reports, section)
+            for child in section.children[1:]:
+                # the years, tables and links repeat the reports: search finds the reports themselves
+                child["classes"] = [*child.get("classes", []), "no-search"]
             page += section
         return [page]
 
