@@ -176,7 +176,7 @@ def test_reuse_in_the_county_table(sample_site: Path) -> None:
     cells = [
         td for td in table.select("tbody td") if td.find("a") and "shufa/2023.html" in td.find("a")["href"]
     ]
-    assert cells and all(td.select_one(".reuse").get_text().strip().endswith("%") for td in cells)
+    assert cells and all(td.select_one(".reuse").get_text().strip().rstrip("▲").endswith("%") for td in cells)
 
 
 def test_previous_report_is_the_latest_earlier_year() -> None:
@@ -206,3 +206,24 @@ def test_comparison_pages_from_the_shell_are_what_sphinx_renders(
     assert len(pages) >= 3
     for rel in pages:
         assert (Path(app.outdir) / rel).read_bytes() == (sample_site / rel).read_bytes(), rel
+
+
+def test_the_county_tables_reuse_rates_are_explained(sample_site: Path) -> None:
+    from shufa.core.reuse import BANDS
+
+    soup = page_soup(sample_site, "reports/qinghe/index.html")
+    kind = soup.find(id="shufa")
+    table = kind.select_one("table.topic-year-table")
+    legend = table.find_next("p", class_="reuse-legend")
+    assert legend is not None and "文字重复率" in legend.get_text() and "51%" in legend.get_text()
+    assert "▲" in legend.get_text() and f"{round(BANDS[0][0] * 100)}%及以上" in legend.get_text()
+    # a high rate is marked by a sign, not by colour alone; the others are not
+    for rate in table.select(".reuse"):
+        value = int(rate.get_text().strip().rstrip("▲").rstrip("%"))
+        assert ("▲" in rate.get_text()) == (value >= round(BANDS[0][0] * 100)), rate
+    assert table.select(".reuse-high") and all("▲" in r.get_text() for r in table.select(".reuse-high"))
+    # one year has nothing to compare: no legend
+    single = page_soup(sample_site, "reports/qinghe/index.html").find(id="fzzf")
+    assert single.select_one("p.reuse-legend") is None
+    # (legends and tables repeat the reports: search finds the reports themselves)
+    assert "no-search" in legend["class"] and "no-search" in table["class"]

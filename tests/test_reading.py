@@ -226,8 +226,8 @@ def test_latest_maps_topics_to_the_newest_years_sections(sample_site: Path) -> N
     html = (sample_site / "reports/qinghe/shufa/latest.html").read_text(encoding="utf-8")
     newest = SAMPLE.reports_of("qinghe", "shufa")[-1]
     mapping = json.loads(re.search(r"var topics = (\{.*?\});", html).group(1))
-    assert {k: v for k, v in mapping.items() if v} == topic_anchors(newest)
-    assert mapping["study"] == "", "a topic the newest year lacks leads to its top"
+    assert {k: v for k, v in mapping.items() if not v.startswith("topic=")} == topic_anchors(newest)
+    assert mapping["study"] == "topic=study", "a topic the newest year lacks leads to its top, which says so"
     soup = BeautifulSoup(html, "html.parser")
     assert soup.select_one("#decision-making a")["href"] == "2024.html#s2"
     assert soup.select_one("noscript meta")["content"] == "0; url=2024.html"
@@ -246,7 +246,69 @@ def test_latest_leads_to_the_newest_year_keeping_the_fragment(
     page.goto(base + "reports/qinghe/shufa/latest.html")
     page.wait_for_url(re.compile(r"2024\.html$"))
     page.goto(base + "reports/qinghe/shufa/latest.html#study")
-    page.wait_for_url(re.compile(r"2024\.html$"))
+    page.wait_for_url(re.compile(r"2024\.html#topic=study$"))
+    note = page.locator("p.year-switch-note")
+    assert (
+        note.inner_text() == "2024年报告中没有这一主题（学法用法与法治思维）的部分，现在显示的是报告的开头。"
+    )
+    assert page.evaluate("window.scrollY") == 0
+    assert page.js_errors == []
+
+
+@pytest.mark.browser
+def test_latest_marks_the_part_it_leads_to_as_the_report_page_does(page, site_server: str) -> None:
+    transparent = "rgba(0, 0, 0, 0)"
+    background = "id => getComputedStyle(document.getElementById(id)).backgroundColor"
+    page.goto(f"{site_server}/reports/qinghe/shufa/2024.html#s3-2")
+    direct = page.evaluate(background, "s3-2")
+    assert direct != transparent, "an item a link leads to is marked"
+    page.goto(f"{site_server}/reports/qinghe/shufa/latest.html#s3-2")
+    page.wait_for_url(re.compile(r"2024\.html#s3-2$"))
+    assert page.evaluate(background, "s3-2") == direct
+    assert page.evaluate("document.querySelector(':target').id") == "s3-2"
+    assert page.evaluate(background, "s3-1") == transparent, "only the target"
+    # a section: its heading, as the theme marks it
+    page.goto(f"{site_server}/reports/qinghe/shufa/latest.html#s2")
+    page.wait_for_url(re.compile(r"2024\.html#s2$"))
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('#s2 > h2')).backgroundColor") != transparent
+    )
+    assert page.js_errors == []
+
+
+# --- the home page ---------------------------------------------------------------------------------
+
+
+def test_the_home_page_offers_search_new_reports_and_the_feed(sample_site: Path) -> None:
+    from shufa.core.atomfeeds import newest
+    from shufa.core.labels import display_title
+    from shufa.core.summary import summarize
+
+    soup = page_soup(sample_site, "index.html")
+    form = soup.select_one("form.home-search")
+    assert form["action"] == "search.html" and form.select_one("input[name=q]")["type"] == "search"
+    assert form.select_one("label")["for"] == form.select_one("input")["id"]
+    listed = [(a["href"], a.get_text()) for a in soup.select("#recently-added ul.recently-added a")]
+    expected = newest(summarize(SAMPLE).reports.values(), 6)
+    assert listed == [(f"reports/{r.key}.html", display_title(SAMPLE, r)) for r in expected]
+    assert listed[0] == ("reports/qinghe/shufa/2024.html", "青禾县人民政府县长2024年度述法报告")
+    assert all(t.startswith(("青禾县", "北亭区", "澄溪县")) for _, t in listed), "each names its county"
+    feed = soup.select_one("#recently-added p.feed-link a")
+    assert feed["href"] == "atom.xml" and "订阅" in feed.get_text()
+
+
+@pytest.mark.browser
+def test_searching_from_the_home_page(page, site_server: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{site_server}/index.html")
+    assert page.locator("form.home-search input").is_visible()
+    page.fill("form.home-search input", "行政复议")
+    page.press("form.home-search input", "Enter")
+    page.wait_for_url(re.compile(r"search\.html\?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE$"))
+    page.wait_for_selector("li.shufa-result")
+    assert page.locator("p.feed-link").count() == 0
+    page.goto(f"{site_server}/index.html")
+    assert page.locator("p.feed-link a").is_visible()
     assert page.js_errors == []
 
 

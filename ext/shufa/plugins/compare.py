@@ -25,6 +25,8 @@ from ..core.fingerprints import current_fingerprint
 from ..core.labels import part_label, part_name, report_name
 from ..core.model import Archive, County, Kind, Part, Report, Section
 from ..core.reuse import (
+    BANDS,
+    SHINGLE,
     LinePair,
     band,
     baseline,
@@ -34,6 +36,7 @@ from ..core.reuse import (
     printed_lines,
     text_diff,
 )
+from . import Order
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
 from .inline import text_html
@@ -103,7 +106,40 @@ def add_cell_reuse(
 ) -> None:
     found = part_reuse(directive, report, section)
     if found is not None:
-        cell += nodes.inline("", f" {percent(found[0])}", classes=["reuse", band(found[0])])
+        rate = found[0]
+        # the highest band marked by a sign too (colour is not the only signal: the legend says so)
+        text = f" {percent(rate)}" + (HIGH_SIGN if band(rate) == BANDS[0][1] else "")
+        cell += nodes.inline("", text, classes=["reuse", band(rate)])
+
+
+#: What marks a rate of the highest band in a county's topic × year table.
+HIGH_SIGN = "▲"
+
+
+def add_reuse_legend(
+    app: Sphinx,
+    directive: SphinxDirective,
+    county: County,
+    kind: Kind,
+    reports: list[Report],
+    section: nodes.Element,
+) -> None:
+    """Under the county's topic × year table: what its percentages mean."""
+    table = next(
+        (c for c in section.children if isinstance(c, nodes.table) and "topic-year-table" in c["classes"]),
+        None,
+    )
+    if table is None or len(reports) < 2:
+        return
+    high = round(BANDS[0][0] * 100)
+    text = (
+        f"表中百分数是这一部分与上一年度报告全文的文字重复率：这一部分的文字中，与上一年度报告某处连续{SHINGLE}个字相同"
+        f"（数字不计）的所占比例。例如 51% 表示约一半的文字上一年已经写过。{high}%及以上加粗并标{HIGH_SIGN}。"
+        f"第一年（{reports[0].year}年）没有可比的上一年，不标。"
+    )
+    section.insert(
+        section.index(table) + 1, nodes.paragraph(text, text, classes=["table-legend", "reuse-legend"])
+    )
 
 
 # --- comparison pages ---------------------------------------------------------------------------
@@ -260,4 +296,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-header", add_report_reuse)
     app.connect("shufa-report-part", add_section_reuse)
     app.connect("shufa-topic-cell", add_cell_reuse)
+    app.connect("shufa-county-kind", add_reuse_legend, priority=Order.AFTER_CROSSYEAR)
     return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

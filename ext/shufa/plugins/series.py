@@ -484,19 +484,16 @@ def latest_html(archive: Archive, reports: list[Report]) -> str:
     """``latest.html``: to the newest year, a topic's key in the fragment mapped to its section."""
     newest = reports[-1]
     anchors = topic_anchors(newest)
-    # every topic of the archive: one the newest year lacks leads to the top of the report
-    mapping = {key: anchors.get(key, "") for key in archive.topics}
+    # every topic of the archive: one the newest year lacks leads to the top of the report, which
+    # says so (#topic=<key>, read by shufa-years.js)
+    mapping = {key: anchors.get(key, f"topic={key}") for key in archive.topics}
     mapping.update(anchors)
     names = cited_names(newest)
     parts = [
-        (
-            key,
-            names.get(anchor, anchor)
-            if anchor
-            else f"{archive.topics[key].label}：最新一份没有这一主题的部分",
-            anchor,
-        )
-        for key, anchor in mapping.items()
+        (key, names[anchors[key]], anchors[key])
+        if key in anchors
+        else (key, f"{archive.topics[key].label}：最新一份没有这一主题的部分", "")
+        for key in mapping
     ]
     return _TEMPLATES.get_template("shufa-latest.html").render(
         title=f"{archive.counties[newest.county].name}{archive.kinds[newest.kind].name}：最新一份",
