@@ -671,8 +671,10 @@ def merge_pieces(
         "shards": shards,
         "segment": SEGMENT,
         "segments": [[segment_name(*s), pieces[names.index(s[1])].tiers.get(s[0], 0)] for s in segments],
-        # each segment's tier: where the reports end and the documentation begins
-        "tiers": [tier for tier, _ in segments],
+        # where the reports end (the pages without a year begin) and the documentation begins:
+        # the first segment of each (a reader's query runs before "documentation")
+        "undated": _first_segment(segments, lambda tier: tier != REPORTS),
+        "documentation": _first_segment(segments, lambda tier: tier == DOCUMENTATION),
         "chunk": CHUNK,
         "topics": dict(labels.get("topics", {})),
         "kinds": dict(labels.get("kinds", {})),
@@ -684,6 +686,11 @@ def merge_pieces(
     state_file.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(state_file, json.dumps(state, ensure_ascii=False, sort_keys=True))
     return report
+
+
+def _first_segment(segments: list[tuple[int, str]], tiers: Callable[[int], bool]) -> int:
+    """The first segment whose tier passes *tiers* (the number of segments when none does)."""
+    return next((i for i, (tier, _) in enumerate(segments) if tiers(tier)), len(segments))
 
 
 def _remove_tree(folder: Path, out: Path, report: MergeReport) -> None:

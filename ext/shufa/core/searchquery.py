@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .searchindex import DOCUMENTATION, META_FILE, REPORTS, SEGMENT, decode_block, read_script
+from .searchindex import META_FILE, SEGMENT, decode_block, read_script
 from .searchterms import (
     decode_postings,
     facet_term,
@@ -79,15 +79,10 @@ class Site:
     def segment_name(self, seg: int) -> str:
         return self.meta["segments"][seg][0]
 
-    def first_segment(self, tiers: Callable[[int], bool]) -> int:
-        """The first segment whose tier passes *tiers* (the number of segments when none does)."""
-        found = self.meta["tiers"]
-        return next((i for i, tier in enumerate(found) if tiers(tier)), len(found))
-
     def scope(self, documentation: bool) -> tuple[int, int | None]:
         """The page numbers a query runs over: a reader's (every tier before the documentation),
         or the documentation's alone."""
-        start = self.first_segment(lambda tier: tier == DOCUMENTATION) * SEGMENT
+        start = self.meta["documentation"] * SEGMENT
         return (start, None) if documentation else (0, start)
 
     def doc(self, gid: int) -> dict[str, Any]:
@@ -328,7 +323,7 @@ def start(
         for year in reversed(ranged if ranged is not None else known):
             search.stages.append(Stage(lo, hi, (facet_term("y", str(year)),)))
         if ranged is None:
-            rest = site.first_segment(lambda tier: tier != REPORTS) * SEGMENT
+            rest = site.meta["undated"] * SEGMENT
             search.stages.append(Stage(max(lo, rest), hi))
     elif ranged is not None:
         if ranged:

@@ -336,19 +336,10 @@ const ShufaSearch = (() => {
     }
   }
 
-  /** The first segment whose tier passes *test* (the number of segments when none does). */
-  const firstSegment = (test) => {
-    const at = meta.tiers.findIndex(test);
-    return at < 0 ? meta.tiers.length : at;
-  };
-
-  //: the tiers of the index (searchindex.REPORTS, DOCUMENTATION)
-  const REPORTS = 0;
-  const DOCUMENTATION = 4;
-
-  /** [lo, hi] of the page numbers a query runs over (hi null: to the end) (searchquery.Site.scope). */
+  /** [lo, hi] of the page numbers a query runs over (hi null: to the end): a reader's, before the
+   * documentation's first segment, or the documentation's (searchquery.Site.scope). */
   const scope = (documentation) => {
-    const start = firstSegment((tier) => tier === DOCUMENTATION) * meta.segment;
+    const start = meta.documentation * meta.segment;
     return documentation ? [start, null] : [0, start];
   };
 
@@ -423,7 +414,7 @@ const ShufaSearch = (() => {
       // newest year first, a stage each; then the pages without a year
       for (const year of [...(ranged !== null ? ranged : known)].reverse()) search.stages.push(stage([facetTerm("y", String(year))]));
       if (ranged === null) {
-        const rest = firstSegment((tier) => tier !== REPORTS) * meta.segment;
+        const rest = meta.undated * meta.segment;
         search.stages.push({ lo: Math.max(lo, rest), hi, years: [], plan: null });
       }
     } else if (ranged !== null) {
