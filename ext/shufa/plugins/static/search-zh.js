@@ -905,8 +905,12 @@ const ShufaSearch = (() => {
       "form",
       { class: "shufa-controls", action: "", method: "get", "aria-label": "搜索选项" },
       select("sort", "排序：", [["", "相关度（报告在前）"], ["date", "年度（新的在前）"]]),
-      select("from", "年度：", [["", "不限"], ...years]),
-      select("to", "至", [["", "不限"], ...years]),
+      element(
+        "span",
+        { class: "shufa-control-group" },
+        select("from", "年度：", [["", "不限"], ...years]),
+        select("to", "至", [["", "不限"], ...years]),
+      ),
       select("docs", "范围：", [["", "报告"], ["1", "文档（使用指南、参考）"]]),
       element("button", { type: "submit", class: "shufa-apply" }, "应用"),
     );
