@@ -594,7 +594,10 @@ def merge_pieces(
         state = {"layout": layout, "buckets": {}, "docs": {}, "texts": {}, "files": {}}
     seg_of = {s: i for i, s in enumerate(segments)}
 
+    made: set[str] = set()  # every file of this merge, written or already as it should be
+
     def write(name: str, text: str) -> None:
+        made.add(name)
         if write_if_changed(out / name, text):
             report.written.append(name)
 
@@ -682,6 +685,12 @@ def merge_pieces(
         "years": sorted(labels.get("years", [])),
     }
     write(META_FILE, script("setMeta", meta))
+    if fresh:
+        # a new layout (another number of shards …) wrote every file: the record of the files of
+        # the old one is gone, so what this merge did not make is removed by looking
+        for old in sorted(out.rglob("*.js")):
+            if old.relative_to(out).as_posix() not in made:
+                remove(old.relative_to(out).as_posix())
     state["stamp"] = stamp
     state_file.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(state_file, json.dumps(state, ensure_ascii=False, sort_keys=True))

@@ -157,7 +157,7 @@ class ArchiveOverviewDirective(ListingDirective):
     def recently_added(self) -> list[nodes.Node]:
         """The newest reports, named with their county (the same as the archive's feed: one rule,
         :func:`shufa.core.atomfeeds.newest`), and the feed itself."""
-        note_model_dependency(self.env, "summary:dated")
+        note_model_dependency(self.env, f"summary:newest:{RECENT}")
         reports = newest(self.summary.reports.values(), RECENT)
         if not reports:
             return []
