@@ -12,6 +12,10 @@ Sphinx: every run is a ``python -m sphinx`` child process.
 The workers must see the build folder (this machine's, or a shared folder such as
 NFS for a remote cluster): they write each partition's output there, and the site
 is made from it here. A partition whose inputs are unchanged is not built again.
+
+The site and the work folder are the command's own (:mod:`.folders`): a folder of anything
+else is refused before it is touched, and one build at a time holds them. A scheduler that
+does not answer, or has no worker, ends the build with a message within a bound.
 """
 
 from __future__ import annotations

@@ -74,12 +74,16 @@ def run_files(archive: Archive, name: str, out: Path) -> dict[str, tuple[str, in
 
 
 def read_list(runs: Path, name: str) -> list[str] | None:
-    """The files run *name* last gave the site (None: no list)."""
+    """The files run *name* last gave the site (None: no list); only paths inside the site."""
     try:
         files = json.loads((runs / name / LIST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return [f for f in files if isinstance(f, str)] if isinstance(files, list) else None
+    if not isinstance(files, list):
+        return None
+    return [
+        f for f in files if isinstance(f, str) and f and not f.startswith("/") and ".." not in f.split("/")
+    ]
 
 
 def write_list(runs: Path, name: str, files: Iterable[str]) -> None:
@@ -168,26 +172,34 @@ class Publication:
         return self.files, self.placed, self.removed
 
     def _remove(self, files: Iterable[str]) -> None:
-        for rel in files:
-            path = self.site / rel
-            path.unlink(missing_ok=True)
-            _publishing(path).unlink(missing_ok=True)  # left by a placing cut short
-            self.emptied.add(path.parent)
-            self.removed += 1
+        self.removed += _unlink(self.site, files, self.emptied)
 
 
 def unpublish(site: Path, runs: Path, keep: str = "") -> int:
     """Remove from *site* every file the runs' lists name (but run *keep*'s), and the folders
-    that leaves empty; returns how many were named."""
+    that leaves empty; returns how many were removed."""
     emptied: set[Path] = set()
     count = 0
     for folder in sorted(runs.iterdir()) if runs.is_dir() else ():
         if folder.is_dir() and folder.name != keep:
-            for rel in read_list(runs, folder.name) or ():
-                (site / rel).unlink(missing_ok=True)
-                emptied.add((site / rel).parent)
-                count += 1
+            count += _unlink(site, read_list(runs, folder.name) or (), emptied)
     _remove_empty(site, emptied)
+    return count
+
+
+def _unlink(site: Path, files: Iterable[str], emptied: set[Path]) -> int:
+    """Remove the listed *files* from *site* (and a copy a placing cut short left beside one);
+    their folders are noted in *emptied*. Returns how many were there."""
+    count = 0
+    for rel in files:
+        path = site / rel
+        _publishing(path).unlink(missing_ok=True)
+        emptied.add(path.parent)  # (also when gone already: a removal cut short left it empty)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        count += 1
     return count
 
 
