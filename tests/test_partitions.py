@@ -429,6 +429,21 @@ def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: P
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", confdir=conf) == []
 
 
+def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = _generate(tmp_path / "data")
+    options = _built(tmp_path / "a", data)
+    first, second = sorted(data.glob("*/*/*.yaml"))[:2]  # two reports of one county: one partition
+    _retitle(first, "（修订）")
+    good = second.read_text(encoding="utf-8")
+    second.write_text(good.replace("ordinal: 1", "ordinal: 0", 1), encoding="utf-8")
+    said: list[str] = []
+    assert build(options, said.append) == 1, "\n".join(said)  # its files written, the site not updated
+    second.write_text(good, encoding="utf-8")
+    time.sleep(1.1)  # past the publication's one-second margin
+    assert build(options, said.append) == 0, "\n".join(said)
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+
+
 def test_a_county_moved_to_another_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
     data = _generate(tmp_path / "data")
     options = _built(tmp_path / "a", data)
