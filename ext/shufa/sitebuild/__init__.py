@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.partitions import HUB
+from ..core.problems import visible
 from .folders import Refused, check, claim, held, overlapping
 from .merge import MARK, SINGLE, Publication, invalidate, output_files, unpublish, write_list
 from .plan import Plan, Spec, hub_fingerprint, make_plan
@@ -67,7 +68,7 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
         with _own_folders(options, say):
             return _build(options, say)
     except Refused as exc:
-        say(f"shufa: {exc}")
+        say(f"shufa: {visible(str(exc))}")  # (a file name it quotes may hold control characters)
         return 1
 
 

@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import os
 import secrets
+import shutil
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +28,8 @@ def check(folder: Path, mark: str, option: str) -> None:
     """Refuse *folder* (:class:`Refused`) unless it is new, empty or holds *mark*."""
     if folder.exists() and not folder.is_dir():
         raise Refused(f"{option} {folder} is a file; expected a folder (a new or empty one)")
+    if folder.is_symlink() and not folder.exists():
+        raise Refused(f"{option} {folder} is a link to nothing; expected a folder (a new or empty one)")
     path = folder / mark
     if os.path.lexists(path):
         if stat.S_ISREG(os.lstat(path).st_mode):
@@ -55,13 +58,25 @@ def claim(folder: Path, mark: str, option: str) -> None:
     A folder that does not exist or is empty is made and given *mark* (a file holding a random
     token); a folder that holds *mark* is one this command made."""
     check(folder, mark, option)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise Refused(
-            f"{option} {folder} cannot be made ({exc.strerror}); expected a folder that can"
-        ) from None
-    # (claimed by another build at the same moment: ours too)
+    if not folder.exists():
+        # a new folder appears with its mark in it (made aside, then renamed into place), so that
+        # nothing ever sees it unmarked
+        aside = folder.with_name(f".{folder.name}.{secrets.token_hex(4)}.claiming")
+        try:
+            aside.mkdir(parents=True)
+            (aside / mark).write_text(secrets.token_hex(8), encoding="utf-8")
+        except OSError as exc:
+            shutil.rmtree(aside, ignore_errors=True)
+            raise Refused(
+                f"{option} {folder} cannot be made ({exc.strerror}); expected a folder that can"
+            ) from None
+        try:
+            os.rename(aside, folder)
+            return
+        except OSError:  # made meanwhile (by another build): taken as it is found
+            shutil.rmtree(aside)
+            check(folder, mark, option)
+    # an empty folder: marked (by another build at the same moment: ours too)
     with contextlib.suppress(FileExistsError), open(folder / mark, "x", encoding="utf-8") as handle:
         handle.write(secrets.token_hex(8))
 
