@@ -112,11 +112,14 @@ def test_a_work_folder_of_someone_elses_files_is_refused_untouched(tmp_path: Pat
     work = tmp_path / "mine"
     (work / "sources" / "qinghe").mkdir(parents=True)
     (work / "sources" / "qinghe" / "2023.pdf").write_bytes(b"%PDF-1.4 original")
+    (work / "\x1b[2J.txt").write_text("a name that would clear the terminal", encoding="utf-8")
     before = _snapshot(work)
     args = _build_args(tmp_path, data, tmp_path / "site")
     args[args.index("--work") + 1] = str(work)
     assert main(args) == 1
-    assert f"--work {work} is not empty" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert f"--work {work} is not empty" in said, said
+    assert "\\x1b[2J.txt" in said and "\x1b" not in said, "a name shown, its control character escaped"
     assert _snapshot(work) == before
     assert not (tmp_path / "site").exists(), "nothing made when the build cannot start"
 
