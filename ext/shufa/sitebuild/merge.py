@@ -35,7 +35,8 @@ from ..core.partitions import HUB, owner_of_file
 
 #: What the runs write for each other, never published.
 PRIVATE = "_shufa"
-#: The site's mark: the lists in the work folder describe the site that holds the same one.
+#: The site's mark, a token written when `shufa build` claimed the folder (:mod:`.folders`); the
+#: lists in the work folder describe the site whose token the record holds.
 MARK = ".shufa-site"
 LIST = "files.json"
 #: In the runs' folder: the mark of the site the lists describe, once a publication closed.
