@@ -2,7 +2,8 @@
 
 Real builds of a generated archive of three provinces (a partition each): on a LocalCluster,
 and on a `dask scheduler` with two `dask worker` processes on 127.0.0.1, one of them killed
-while it builds.
+while it builds. After a build killed mid-way, a county moved to another province, a province
+renamed and two provinces merged, the next build's site equals a clean build's, byte for byte.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 import generate as bench_generate
 from conftest import REPO, archive_source, build_archive
 from shufa.commands import main
 from shufa.core.sitecheck import broken_links
 from shufa.sitebuild import Options, build
+from shufa.sitebuild.merge import MARK
 
 #: 3 provinces × 2 counties × 2 kinds × 2 years
 COUNTIES_PER_PROVINCE = 2
@@ -38,7 +41,7 @@ def _generate(dest: Path) -> Path:
 
 def _options(root: Path, data: Path, **kwargs) -> Options:
     return Options(
-        confdir=REPO,
+        confdir=kwargs.pop("confdir", REPO),
         docs=kwargs.pop("docs", root / "docs"),
         datadir=data,
         site=root / "site",
@@ -342,3 +345,196 @@ def test_no_plugin_compares_partition_names() -> None:
             if isinstance(node, ast.Attribute) and node.attr == "shufa_partition":
                 found.append(f"{path.name}:{node.lineno}")
     assert found == []
+
+
+# --- after a kill, a move, a rename, a merge: the next build's site is a clean build's -------------
+
+
+def _built(root: Path, data: Path, **kwargs) -> Options:
+    """*data* built in partitions into *root*'s own folders (its docs, site and work); its options."""
+    options = _options(root, data, docs=_docs(root), workers=2, **kwargs)
+    said: list[str] = []
+    assert build(options, said.append) == 0, "\n".join(said)
+    return options
+
+
+def _folders(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
+
+
+def _unlike_a_clean_build(site: Path, data: Path, root: Path, **kwargs) -> list[str]:
+    """How *site* differs from a clean build of *data* (made in *root*): files only in one, files
+    whose bytes differ, folders only in one (an empty one left behind). The mark, a random token
+    of each site, aside."""
+    clean = _built(root, data, **kwargs).site
+    mine, theirs = _files(site), _files(clean)
+    for files in (mine, theirs):
+        files.pop(MARK)
+    found = [f"only here: {n}" for n in sorted(set(mine) - set(theirs))]
+    found += [f"missing: {n}" for n in sorted(set(theirs) - set(mine))]
+    found += [f"differs: {n}" for n in sorted(set(mine) & set(theirs)) if mine[n] != theirs[n]]
+    found += [f"folder only here: {f}" for f in sorted(set(_folders(site)) - set(_folders(clean)))]
+    return found
+
+
+def _registry(data: Path, name: str) -> dict:
+    return yaml.safe_load((data / name).read_text(encoding="utf-8"))
+
+
+def _write_registry(data: Path, name: str, registry: dict) -> None:
+    text = yaml.safe_dump(registry, allow_unicode=True, sort_keys=False)
+    (data / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds of one date: two builds of the same data give the same bytes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+#: Appended to a copy of conf.py: with STOP_AT_END naming a file, the first run to reach the end of
+#: its build (after every plugin wrote its files, before the run is recorded as finished) removes
+#: the file, writes its pid beside it and stops itself (SIGSTOP), so that it is killed there for sure.
+STOP_AT_END = """
+
+def setup(app):
+    import os
+    import signal
+
+    def stop(app, exception):
+        trigger = os.environ.get("STOP_AT_END")
+        try:
+            os.unlink(trigger or "")
+        except OSError:
+            return
+        with open(trigger + ".pid", "w") as handle:
+            handle.write(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+    app.connect("build-finished", stop, priority=900)
+"""
+
+
+def stopping_conf(root: Path) -> Path:
+    """A folder with the project's conf.py and :data:`STOP_AT_END`."""
+    conf = root / "conf"
+    conf.mkdir()
+    (conf / "conf.py").write_text(
+        (REPO / "conf.py").read_text(encoding="utf-8") + STOP_AT_END, encoding="utf-8"
+    )
+    return conf
+
+
+def build_command(options: Options) -> list[str]:
+    """``shufa build`` with *options*, as a command line."""
+    return [
+        sys.executable, "-m", "shufa", "build", "--data", str(options.datadir), "--out", str(options.site),
+        "--work", str(options.workdir), "--docs", str(options.docs), "--conf", str(options.confdir),
+        f"--sphinx-options={' '.join(options.sphinx_options)}", "--workers", str(options.workers or 2),
+    ]  # fmt: skip
+
+
+def start_stopping(options: Options, trigger: Path) -> subprocess.Popen:
+    """``shufa build`` started in a session of its own, one of its runs to stop at :data:`STOP_AT_END`;
+    returns once that run has stopped."""
+    trigger.write_text("", encoding="utf-8")
+    process = subprocess.Popen(
+        build_command(options), env={**os.environ, "STOP_AT_END": str(trigger)}, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    pid = Path(f"{trigger}.pid")
+    deadline = time.monotonic() + 120
+    while not pid.exists() or not pid.read_text(encoding="utf-8"):
+        assert process.poll() is None and time.monotonic() < deadline, "a run stopped at the end of its build"
+        time.sleep(0.05)
+    return process
+
+
+def _retitle(path: Path, prefix: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('title: "', f'title: "{prefix}', 1), encoding="utf-8")
+
+
+def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = _generate(tmp_path / "data")
+    conf = stopping_conf(tmp_path)
+    options = _built(tmp_path / "a", data, confdir=conf)
+    first, *others = sorted(data.glob("*/*/*.yaml"))
+    _retitle(first, "（修订）")
+    # the edited report's partition is built, writes its files (the .bib, .json, .js, feeds and
+    # latest.html with the new title, replaced under new inodes) and is killed before it ends
+    process = start_stopping(options, tmp_path / "stop")
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    # then an edit elsewhere; past the publication's one-second margin, as a person's next build is
+    bench_generate.append_sentence(others[-1], "这是杀掉构建之后加的一句话。")
+    time.sleep(1.1)
+    said: list[str] = []
+    assert build(options, said.append) == 0, "\n".join(said)
+    stem = f"reports/{first.parts[-3]}/{first.parts[-2]}/{first.stem}"
+    assert "（修订）" in (options.site / f"{stem}.bib").read_text(encoding="utf-8")
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", confdir=conf) == []
+
+
+def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = _generate(tmp_path / "data")
+    options = _built(tmp_path / "a", data)
+    first, second = sorted(data.glob("*/*/*.yaml"))[:2]  # two reports of one county: one partition
+    _retitle(first, "（修订）")
+    good = second.read_text(encoding="utf-8")
+    second.write_text(good.replace("ordinal: 1", "ordinal: 0", 1), encoding="utf-8")
+    said: list[str] = []
+    assert build(options, said.append) == 1, "\n".join(said)  # its files written, the site not updated
+    second.write_text(good, encoding="utf-8")
+    time.sleep(1.1)  # past the publication's one-second margin
+    assert build(options, said.append) == 0, "\n".join(said)
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+
+
+def test_a_county_moved_to_another_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = _generate(tmp_path / "data")
+    options = _built(tmp_path / "a", data)
+    provinces = _registry(data, "provinces.yaml")
+    counties = _registry(data, "counties.yaml")
+    # from the province merged last into the search index to the one merged first
+    first, last = min(provinces), max(provinces)
+    county = next(slug for slug, c in counties.items() if c["province"] == provinces[last]["name"])
+    counties[county]["province"] = provinces[first]["name"]
+    _write_registry(data, "counties.yaml", counties)
+    said: list[str] = []
+    assert build(options, said.append) == 0, "\n".join(said)
+    assert (options.site / f"_static/search/t/reports/{county}/index.js").is_file(), "its search snippets"
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+
+
+def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = _generate(tmp_path / "data")
+    options = _built(tmp_path / "a", data)
+    provinces = _registry(data, "provinces.yaml")
+    old = min(provinces)
+    renamed = {("zhenan" if slug == old else slug): p for slug, p in provinces.items()}
+    _write_registry(data, "provinces.yaml", renamed)
+    said: list[str] = []
+    assert build(options, said.append) == 0, "\n".join(said)
+    assert not (options.site / "inventories" / old).exists()
+    assert not list(options.site.rglob(f"*{old}*")), "nothing of the old slug is left"
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+
+
+def test_two_merged_provinces_end_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = _generate(tmp_path / "data")
+    options = _built(tmp_path / "a", data)
+    provinces = _registry(data, "provinces.yaml")
+    counties = _registry(data, "counties.yaml")
+    gone, kept = sorted(provinces)[:2]
+    for county in counties.values():
+        if county["province"] == provinces[gone]["name"]:
+            county["province"] = provinces[kept]["name"]
+    del provinces[gone]
+    _write_registry(data, "counties.yaml", counties)
+    _write_registry(data, "provinces.yaml", provinces)
+    said: list[str] = []
+    assert build(options, said.append) == 0, "\n".join(said)
+    assert [o["name"] for o in _record(tmp_path / "a")["partitions"]].count(gone) == 0
+    assert not list(options.site.rglob(f"*{gone}*")), "nothing of the merged province's slug is left"
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
