@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -12,6 +17,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
+
+import generate as bench_generate
+from shufa.sitebuild import Options
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -273,3 +281,102 @@ def only_citation_warnings(out: str) -> bool:
     lines = out.splitlines()
     citation = (": date: no date.issued or date.published;", ": source: no source.url;")
     return bool(lines) and all(any(c in line for c in citation) for line in lines)
+
+
+# --- partitioned builds (test_partitions, test_build_hostile) -------------------------------------
+
+#: 3 provinces × 2 counties × 2 kinds × 2 years
+COUNTIES_PER_PROVINCE = 2
+
+
+PARTITIONED_N = 3 * COUNTIES_PER_PROVINCE * 2 * 2
+
+
+def generate_partitioned(dest: Path) -> Path:
+    bench_generate.generate(dest, PARTITIONED_N, seed=3, years=2, per_province=COUNTIES_PER_PROVINCE)
+    return dest
+
+
+def partition_options(root: Path, data: Path, **kwargs) -> Options:
+    return Options(
+        confdir=kwargs.pop("confdir", REPO),
+        docs=kwargs.pop("docs", root / "docs"),
+        datadir=data,
+        site=root / "site",
+        workdir=root / "work",
+        sphinx_options=["-W", "--keep-going", "-q"],
+        **kwargs,
+    )
+
+
+def partition_docs(root: Path) -> Path:
+    """A copy of the hand-written pages (the hub writes generated pages into its source folder)."""
+    return archive_source(root) if not (root / "src").exists() else root / "src"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_quietly(args: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+#: Appended to a copy of conf.py: with STOP_AT_END naming a file, the first run to reach the end of
+#: its build (after every plugin wrote its files, before the run is recorded as finished) removes
+#: the file, writes its pid beside it and stops itself (SIGSTOP), so that it is killed there for sure.
+STOP_AT_END = """
+
+def setup(app):
+    import os
+    import signal
+
+    def stop(app, exception):
+        trigger = os.environ.get("STOP_AT_END")
+        try:
+            os.unlink(trigger or "")
+        except OSError:
+            return
+        with open(trigger + ".pid", "w") as handle:
+            handle.write(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+    app.connect("build-finished", stop, priority=900)
+"""
+
+
+def stopping_conf(root: Path) -> Path:
+    """A folder with the project's conf.py and :data:`STOP_AT_END`."""
+    conf = root / "conf"
+    conf.mkdir()
+    (conf / "conf.py").write_text(
+        (REPO / "conf.py").read_text(encoding="utf-8") + STOP_AT_END, encoding="utf-8"
+    )
+    return conf
+
+
+def build_command(options: Options) -> list[str]:
+    """``shufa build`` with *options*, as a command line."""
+    return [
+        sys.executable, "-m", "shufa", "build", "--data", str(options.datadir), "--out", str(options.site),
+        "--work", str(options.workdir), "--docs", str(options.docs), "--conf", str(options.confdir),
+        f"--sphinx-options={' '.join(options.sphinx_options)}", "--workers", str(options.workers or 2),
+    ]  # fmt: skip
+
+
+def start_stopping(options: Options, trigger: Path) -> subprocess.Popen:
+    """``shufa build`` started in a session of its own, one of its runs to stop at :data:`STOP_AT_END`;
+    returns once that run has stopped."""
+    trigger.write_text("", encoding="utf-8")
+    process = subprocess.Popen(
+        build_command(options), env={**os.environ, "STOP_AT_END": str(trigger)}, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    pid = Path(f"{trigger}.pid")
+    deadline = time.monotonic() + 120
+    while not pid.exists() or not pid.read_text(encoding="utf-8"):
+        assert process.poll() is None and time.monotonic() < deadline, "a run stopped at the end of its build"
+        time.sleep(0.05)
+    return process

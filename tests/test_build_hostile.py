@@ -21,18 +21,20 @@ import time
 from pathlib import Path
 
 import pytest
-from test_partitions import (
-    _docs,
-    _free_port,
-    _generate,
-    _options,
-    _start,
+
+from conftest import (
+    DATA,
+    REPO,
     build_command,
+    copy_data,
+    free_port,
+    generate_partitioned,
+    partition_docs,
+    partition_options,
+    start_quietly,
     start_stopping,
     stopping_conf,
 )
-
-from conftest import DATA, REPO, copy_data
 from shufa.commands import main, parser
 from shufa.core.model import Archive
 from shufa.core.partitions import HUB
@@ -54,7 +56,7 @@ def _archive(tmp: Path, shape: str) -> Path:
     three provinces (a partition each)."""
     if shape == "single":
         return copy_data(tmp)
-    data = _generate(tmp / "data")
+    data = generate_partitioned(tmp / "data")
     assert main(["lock", str(data)]) == 0
     return data
 
@@ -62,7 +64,7 @@ def _archive(tmp: Path, shape: str) -> Path:
 def _build_args(tmp: Path, data: Path, out: Path, *extra: str) -> list[str]:
     return [
         "build", "--data", str(data), "--out", str(out), "--work", str(tmp / "work"),
-        "--docs", str(_docs(tmp)), "--conf", str(REPO), "--sphinx-options=-q", *extra,
+        "--docs", str(partition_docs(tmp)), "--conf", str(REPO), "--sphinx-options=-q", *extra,
     ]  # fmt: skip
 
 
@@ -184,9 +186,9 @@ def test_a_scheduler_address_nobody_answers_is_a_quick_message(tmp_path: Path) -
 
 def test_a_scheduler_without_workers_is_waited_for_within_a_bound(tmp_path: Path) -> None:
     data = _archive(tmp_path, "partitioned")
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    scheduler = _start(
+    scheduler = start_quietly(
         [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
          "--no-dashboard"], dict(os.environ),
     )  # fmt: skip
@@ -259,7 +261,9 @@ def test_make_html_passes_sphinxopts_that_start_with_a_dash() -> None:
 
 def test_two_builds_of_one_folder_at_once_wait_for_each_other(tmp_path: Path) -> None:
     data = _archive(tmp_path, "partitioned")
-    options = _options(tmp_path, data, docs=_docs(tmp_path), confdir=stopping_conf(tmp_path), workers=2)
+    options = partition_options(
+        tmp_path, data, docs=partition_docs(tmp_path), confdir=stopping_conf(tmp_path), workers=2
+    )
     first = start_stopping(options, tmp_path / "stop")  # holds the folders, one of its runs stopped
     second = subprocess.Popen(
         build_command(options), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

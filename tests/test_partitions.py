@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,38 +21,25 @@ import pytest
 import yaml
 
 import generate as bench_generate
-from conftest import REPO, archive_source, build_archive
+from conftest import (
+    PARTITIONED_N,
+    REPO,
+    archive_source,
+    build_archive,
+    free_port,
+    generate_partitioned,
+    partition_docs,
+    partition_options,
+    start_quietly,
+    start_stopping,
+    stopping_conf,
+)
 from shufa.commands import main
 from shufa.core.sitecheck import broken_links
 from shufa.sitebuild import Options, build
 from shufa.sitebuild.merge import MARK
 
-#: 3 provinces × 2 counties × 2 kinds × 2 years
-COUNTIES_PER_PROVINCE = 2
-N = 3 * COUNTIES_PER_PROVINCE * 2 * 2
 EPOCH = "1764460800"
-
-
-def _generate(dest: Path) -> Path:
-    bench_generate.generate(dest, N, seed=3, years=2, per_province=COUNTIES_PER_PROVINCE)
-    return dest
-
-
-def _options(root: Path, data: Path, **kwargs) -> Options:
-    return Options(
-        confdir=kwargs.pop("confdir", REPO),
-        docs=kwargs.pop("docs", root / "docs"),
-        datadir=data,
-        site=root / "site",
-        workdir=root / "work",
-        sphinx_options=["-W", "--keep-going", "-q"],
-        **kwargs,
-    )
-
-
-def _docs(root: Path) -> Path:
-    """A copy of the hand-written pages (the hub writes generated pages into its source folder)."""
-    return archive_source(root) if not (root / "src").exists() else root / "src"
 
 
 def _files(site: Path, under: str = "") -> dict[str, bytes]:
@@ -76,10 +62,10 @@ def partitioned(tmp_path_factory: pytest.TempPathFactory):
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
         root = tmp_path_factory.mktemp("partitioned")
-        data = _generate(root / "data")
+        data = generate_partitioned(root / "data")
         assert main(["lock", str(data)]) == 0  # each run checks the locked entries of its own pages
         said: list[str] = []
-        options = _options(root, data, docs=_docs(root), workers=2)
+        options = partition_options(root, data, docs=partition_docs(root), workers=2)
         assert build(options, said.append) == 0, "\n".join(said)
         yield root, data, options, said
     finally:
@@ -105,7 +91,7 @@ def test_the_merged_site_has_every_page_and_no_broken_link(partitioned) -> None:
     site = root / "site"
     assert broken_links(site) == []
     reports = sorted(p.relative_to(site).as_posix() for p in site.glob("reports/*/*/[0-9]*.html"))
-    assert len(reports) == N
+    assert len(reports) == PARTITIONED_N
     for province in ("jianglan", "xichuan", "yunling"):
         assert (site / f"provinces/{province}.html").is_file()
         assert (site / f"inventories/{province}/objects.inv").is_file()
@@ -178,12 +164,14 @@ def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behin
 
 
 def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     assert main(["lock", str(data)]) == 0
     gone = sorted(data.glob("*/*/*.yaml"))[0]
     gone.unlink()
     said: list[str] = []
-    assert build(_options(tmp_path, data, docs=_docs(tmp_path), workers=2), said.append) == 1, said
+    assert (
+        build(partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2), said.append) == 1
+    ), said
     broken = [line for line in said if "anchors.lock:" in line]
     page = f"reports/{gone.parts[-3]}/{gone.parts[-2]}/{gone.stem}.html"
     assert broken and all(page in line for line in broken), broken
@@ -203,13 +191,15 @@ def bench_province(path: Path) -> str:
 
 
 def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_path: Path) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     broken = sorted(data.glob("*/*/*.yaml"))[-1]
     broken.write_text(
         broken.read_text(encoding="utf-8").replace("ordinal: 1", "ordinal: 0", 1), encoding="utf-8"
     )
     said: list[str] = []
-    assert build(_options(tmp_path, data, docs=_docs(tmp_path), workers=2), said.append) == 1
+    assert (
+        build(partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2), said.append) == 1
+    )
     text = "\n".join(said)
     assert f"{broken.name}:" in text and "ordinal" in text
     assert "Traceback" not in text
@@ -220,30 +210,20 @@ def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_pat
 # --- a real Dask cluster on 127.0.0.1, one worker killed ---------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> None:
-    data = _generate(tmp_path / "data")
-    port = _free_port()
+    data = generate_partitioned(tmp_path / "data")
+    port = free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     address = f"tcp://127.0.0.1:{port}"
-    scheduler = _start(
+    scheduler = start_quietly(
         [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port)],
         env,
     )
     worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny"]
-    workers = [_start([*worker, "--host", "127.0.0.1", "--name", f"w{i}"], env) for i in range(2)]
+    workers = [start_quietly([*worker, "--host", "127.0.0.1", "--name", f"w{i}"], env) for i in range(2)]
     killed: list[int] = []
     try:
-        options = _options(tmp_path, data, docs=_docs(tmp_path), scheduler=address)
+        options = partition_options(tmp_path, data, docs=partition_docs(tmp_path), scheduler=address)
         runs = tmp_path / "work" / "runs"
 
         def kill_a_busy_worker() -> None:
@@ -275,7 +255,7 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
         assert {o["worker"] for o in record["partitions"]} >= {"w1"}
         site = tmp_path / "site"
         assert broken_links(site) == []
-        assert len(list(site.glob("reports/*/*/[0-9]*.html"))) == N
+        assert len(list(site.glob("reports/*/*/[0-9]*.html"))) == PARTITIONED_N
     finally:
         for process in [*workers, scheduler]:
             if process.poll() is None:
@@ -289,9 +269,11 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
 
 
 def test_a_run_over_its_memory_limit_is_stopped_with_a_clear_message(tmp_path: Path) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     said: list[str] = []
-    options = _options(tmp_path, data, docs=_docs(tmp_path), workers=2, memory_limit=40 * 2**20)
+    options = partition_options(
+        tmp_path, data, docs=partition_docs(tmp_path), workers=2, memory_limit=40 * 2**20
+    )
     assert build(options, said.append) == 1
     text = "\n".join(said)
     assert "stopped after passing the memory limit of 40 MB" in text
@@ -352,7 +334,7 @@ def test_no_plugin_compares_partition_names() -> None:
 
 def _built(root: Path, data: Path, **kwargs) -> Options:
     """*data* built in partitions into *root*'s own folders (its docs, site and work); its options."""
-    options = _options(root, data, docs=_docs(root), workers=2, **kwargs)
+    options = partition_options(root, data, docs=partition_docs(root), workers=2, **kwargs)
     said: list[str] = []
     assert build(options, said.append) == 0, "\n".join(said)
     return options
@@ -392,71 +374,13 @@ def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
 
-#: Appended to a copy of conf.py: with STOP_AT_END naming a file, the first run to reach the end of
-#: its build (after every plugin wrote its files, before the run is recorded as finished) removes
-#: the file, writes its pid beside it and stops itself (SIGSTOP), so that it is killed there for sure.
-STOP_AT_END = """
-
-def setup(app):
-    import os
-    import signal
-
-    def stop(app, exception):
-        trigger = os.environ.get("STOP_AT_END")
-        try:
-            os.unlink(trigger or "")
-        except OSError:
-            return
-        with open(trigger + ".pid", "w") as handle:
-            handle.write(str(os.getpid()))
-        os.kill(os.getpid(), signal.SIGSTOP)
-
-    app.connect("build-finished", stop, priority=900)
-"""
-
-
-def stopping_conf(root: Path) -> Path:
-    """A folder with the project's conf.py and :data:`STOP_AT_END`."""
-    conf = root / "conf"
-    conf.mkdir()
-    (conf / "conf.py").write_text(
-        (REPO / "conf.py").read_text(encoding="utf-8") + STOP_AT_END, encoding="utf-8"
-    )
-    return conf
-
-
-def build_command(options: Options) -> list[str]:
-    """``shufa build`` with *options*, as a command line."""
-    return [
-        sys.executable, "-m", "shufa", "build", "--data", str(options.datadir), "--out", str(options.site),
-        "--work", str(options.workdir), "--docs", str(options.docs), "--conf", str(options.confdir),
-        f"--sphinx-options={' '.join(options.sphinx_options)}", "--workers", str(options.workers or 2),
-    ]  # fmt: skip
-
-
-def start_stopping(options: Options, trigger: Path) -> subprocess.Popen:
-    """``shufa build`` started in a session of its own, one of its runs to stop at :data:`STOP_AT_END`;
-    returns once that run has stopped."""
-    trigger.write_text("", encoding="utf-8")
-    process = subprocess.Popen(
-        build_command(options), env={**os.environ, "STOP_AT_END": str(trigger)}, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    pid = Path(f"{trigger}.pid")
-    deadline = time.monotonic() + 120
-    while not pid.exists() or not pid.read_text(encoding="utf-8"):
-        assert process.poll() is None and time.monotonic() < deadline, "a run stopped at the end of its build"
-        time.sleep(0.05)
-    return process
-
-
 def _retitle(path: Path, prefix: str) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('title: "', f'title: "{prefix}', 1), encoding="utf-8")
 
 
 def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     conf = stopping_conf(tmp_path)
     options = _built(tmp_path / "a", data, confdir=conf)
     first, *others = sorted(data.glob("*/*/*.yaml"))
@@ -477,7 +401,7 @@ def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: P
 
 
 def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     options = _built(tmp_path / "a", data)
     first, second = sorted(data.glob("*/*/*.yaml"))[:2]  # two reports of one county: one partition
     _retitle(first, "（修订）")
@@ -492,7 +416,7 @@ def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(tmp_path:
 
 
 def test_a_county_moved_to_another_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     options = _built(tmp_path / "a", data)
     provinces = _registry(data, "provinces.yaml")
     counties = _registry(data, "counties.yaml")
@@ -508,7 +432,7 @@ def test_a_county_moved_to_another_province_ends_like_a_clean_build(tmp_path: Pa
 
 
 def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     options = _built(tmp_path / "a", data)
     provinces = _registry(data, "provinces.yaml")
     old = min(provinces)
@@ -522,7 +446,7 @@ def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) 
 
 
 def test_two_merged_provinces_end_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     options = _built(tmp_path / "a", data)
     provinces = _registry(data, "provinces.yaml")
     counties = _registry(data, "counties.yaml")
