@@ -18,6 +18,7 @@ with the data file.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ class Line:
     #: The span of the source text the line was cleaned from (-1: not known).
     start: int = field(default=-1, compare=False)
     end: int = field(default=-1, compare=False)
+    #: A blank line stands between this line and the previous kept one (a paragraph break).
+    blank_before: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -154,13 +157,20 @@ def remove_artefacts(text: str, removed: list[Artefact] | tuple[Artefact, ...] =
     given = {artefact.line: artefact for artefact in removed}
     raw_lines: list[tuple[int, int, int]] = []  # (number, start, end) of kept source lines
     number, pos = 1, 0
+    blank = False
     for brk in [*_BREAK.finditer(text), None]:
         end = brk.start() if brk else len(text)
         if number in given:
             cleaned.removed.append(given[number])
             _chrome_metadata(text[pos:end].strip(), cleaned)
+        elif not text[pos:end].strip():
+            blank = bool(cleaned.lines)
         else:
+            before = len(cleaned.lines)
             _clean_line(text, pos, end, number, cleaned, raw_lines)
+            if len(cleaned.lines) > before:
+                cleaned.lines[before] = dataclasses.replace(cleaned.lines[before], blank_before=blank)
+                blank = False
         if brk is None:
             break
         pos, number = brk.end(), number + 1
