@@ -60,7 +60,12 @@ def title_like(text: str) -> bool:
     if not 0 < len(text) <= TITLE_LIMIT or "。" in text:
         return False
     stripped = text.rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] not in _NOT_TITLE_END and not is_date_line(text) and not is_subtitle(text)
+    return (
+        bool(stripped)
+        and stripped[-1] not in _NOT_TITLE_END
+        and not is_date_line(text)
+        and not is_subtitle(text)
+    )
 
 
 def ends_sentence(text: str) -> bool:
@@ -209,7 +214,9 @@ def _first_clause(text: str) -> str:
 # --- pages about a report that are not one ------------------------------------------------------
 
 _INTERPRETATION = re.compile(r"政策解读|解读")
-_DRAFTING = re.compile(r"起草背景|起草过程|起草依据|起草思路|制定背景|出台背景|制定依据|编制过程|主要内容|重点内容")
+_DRAFTING = re.compile(
+    r"起草背景|起草过程|起草依据|起草思路|制定背景|出台背景|制定依据|编制过程|主要内容|重点内容"
+)
 _MEETING = re.compile(r"述法")
 _MEETING_EVENT = re.compile(r"(?:召开|举行|举办|开展|组织|听取)[^。，；]{0,30}?(?:会|评议|活动)")
 _REPORT_TITLE_END = re.compile(r"报告[（(]?(?:全文|摘要)?[)）]?$")

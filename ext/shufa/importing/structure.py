@@ -109,6 +109,10 @@ class Outline:
     unplaced: list[Unplaced] = field(default_factory=list)
     #: The source line of the title and of the first preamble paragraph.
     title_line: int = 0
+    #: The lines the title was printed on (empty: the text prints no title).
+    title_lines: list[Line] = field(default_factory=list)
+    #: Where the title comes from: ``text`` (printed), ``page``, ``given`` or ``derived``.
+    title_from: str = "text"
 
     @property
     def closing_parts(self) -> list[Node]:
@@ -148,6 +152,7 @@ def parse(lines: list[Line]) -> Outline:
             parts.append(lines[start].text)
             start += 1
         outline.title = "".join(parts)
+        outline.title_lines = lines[:start]
     # a subtitle under the title, or opening the text when the page printed the title elsewhere
     if start < end and is_subtitle(lines[start].text) and not line_marker(lines[start].text):
         outline.subtitle = lines[start].text
@@ -386,9 +391,7 @@ class _Walker:
             node.run_in = True
         elif heading_like(own) or (
             # a label alone (``一是强化领导。`` with its text below, or ``（一）加强领导。一是…``)
-            (found or line_start)
-            and own.endswith("。")
-            and split_label(own + "…") is not None
+            (found or line_start) and own.endswith("。") and split_label(own + "…") is not None
         ):
             node.head = own
         else:
