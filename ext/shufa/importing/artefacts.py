@@ -95,7 +95,8 @@ _URL = re.compile(
 _CHROME_LABELS = (
     r"来源|信息来源|文章来源|稿件来源|发布时间|发布日期|发文日期|成文日期|更新时间|时间|日期|作者|编辑|"
     r"责任编辑|浏览次数|浏览量|阅读次数|阅读量|点击数|点击量|点击率|访问量|访问次数|字号|字体|分享到|"
-    r"索引号|发布机构|主题分类|文号|审核|初审|复审|终审|校对|排版|美编|供稿|监制|出品"
+    r"索引号|发布机构|主题分类|文号|审核|初审|复审|终审|校对|排版|美编|供稿|监制|出品|"
+    r"主办单位|承办单位|主办|承办|技术支持|维护单位|网站标识码|备案号|公网安备|联系电话|联系地址|邮编"
 )
 _CHROME_LABEL = re.compile(rf"(?:^|[\s|｜【\[])(?:{_CHROME_LABELS})\s*[:：]")
 _CHROME_START = re.compile(rf"^[【\[]?(?:{_CHROME_LABELS})\s*[:：]")
@@ -122,6 +123,11 @@ _BOILERPLATE = re.compile(
     r"^(?:下面|以下|下文|本文)[^。！]{0,12}(?:小编|编者|本站)[^。！]{0,80}(?:参考|阅读|帮助|借鉴|学习)[^。！]{0,12}[。！!]?$"
     r"|^(?:以上|上文)[^。！]{0,6}(?:小编|本站)[^。！]{0,80}[。！!]?$"
     r"|^(?:本文|文章)?(?:由|为)?(?:网友|用户)(?:投稿|上传|整理|分享)[^。]{0,40}(?:侵权|删除)[^。]{0,20}[。！!]?$"
+)
+#: A copy site's tags and buttons, alone on a line.
+_SITE_TAGS = re.compile(
+    r"^[\s【】\[\]|｜]*(?:范文|精选|精选范文|范文大全|推荐|热门|热门推荐|相关推荐|猜你喜欢|原创|精品|"
+    r"全文阅读|展开全文|阅读全文|收起全文|下载文档|免费下载|立即下载|复制全文|举报)[\s【】\[\]|｜]*$"
 )
 #: A copy site's name printed between paragraphs as a watermark.
 _SITE_NAME = re.compile(
@@ -345,6 +351,8 @@ def _whole_line_kind(visible: str, cleaned: Cleaned, spans) -> str | None:
             return "site chrome"
         if len(visible) <= 16 and _SITE_NAME.match(visible):
             return "watermark site name"
+        if _SITE_TAGS.match(visible):
+            return "copy-site chrome"
         if _BREADCRUMB.search(visible) or (
             sum(visible.count(c) for c in ">＞›»") >= 2 and not line_marker(visible)
         ):

@@ -23,8 +23,9 @@ _DATE = re.compile(
     rf"^[（(]?\s*(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*月"
     rf"\s*(?P<d>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*日\s*[)）]?$"
 )
-_ROLE = r"县长|区长|市长|旗长|州长|县委书记|区委书记|局长|主任"
-_ORG_END = re.compile(rf"(?:人民政府|政府|办公室|司法局|委员会|局|{_ROLE})$")
+#: Roles of the people who report (county level, and township level: 街道, 乡, 镇).
+_ROLE = r"县长|区长|市长|旗长|州长|县委书记|区委书记|党工委书记|镇党委书记|乡党委书记|镇长|乡长|局长|主任"
+_ORG_END = re.compile(rf"(?:人民政府|政府|办公室|办事处|司法局|委员会|党工委|局|{_ROLE})$")
 _BYLINE = re.compile(
     rf"(?:{_ROLE})\s*[:：]?\s*(?P<name>[\u4e00-\u9fff]{{1,3}}[*＊×○]*|[\u4e00-\u9fff]?[*＊×○]+|[\u4e00-\u9fff]某某?)$"
 )

@@ -158,7 +158,13 @@ def _county(
     for where, text in places:
         hits = [(text.find(name), -len(name), name) for name in names if name and name in text]
         if hits:
-            _, _, name = min(hits)
+            at, _, name = min(hits)
+            # the most specific unit printed: 青屿区鹭溪街道 is the 街道 when both are registered
+            ends = {
+                start: found for start, _, found in sorted(hits, reverse=True)
+            }  # the longest at each place
+            while at + len(name) in ends:
+                at, name = at + len(name), ends[at + len(name)]
             slug = names[name]
             if given is not None and given != slug:
                 notes.append(f"the text names {name} ({slug}) in {where}, but --county {given} was given")
@@ -261,7 +267,7 @@ def _author(outline: Outline, byline: list[str]) -> dict[str, str]:
         author["name"] = name
     organization = None
     for text in (*outline.signature.split("\n"), *byline, outline.title):
-        m = re.match(r"^(.{2,16}?人民政府)", text)
+        m = re.match(r"^(.{2,16}?(?:人民政府|办事处))", text)
         if m and not REDACTION.search(m.group(1)):
             organization = m.group(1)
             break

@@ -165,6 +165,16 @@ def parse(lines: list[Line]) -> Outline:
                 lines = [*lines[:at], *lines[at + 1 :]]
                 end -= 1
                 break
+    if outline.title and start < end and _leftover(lines[start].text):
+        # a short line left under the title (a copy's tag, a name without a role): text, but doubtful
+        outline.unplaced.append(
+            Unplaced(
+                lines[start].number,
+                lines[start].text,
+                None,
+                "a short line under the title, not a byline (no role such as 县长): not taken as the author",
+            )
+        )
     _Walker(outline, _merge_bare_markers(lines[start:end])).run()
     for node in _all_nodes(outline):
         if node.kind == "item" and not node.text:
@@ -190,6 +200,17 @@ def _continues_title(text: str, title: str) -> bool:
     if "报告" not in title and ("报告" in text or "述法" in text):
         return True
     return bool(_TITLE_YEAR.match(text))
+
+
+def _leftover(text: str) -> bool:
+    """A short unpunctuated line that is no date, signature, addressee or numbered line."""
+    return (
+        heading_like(text, 8)
+        and not line_marker(text)
+        and not is_date_line(text)
+        and not is_signature(text)
+        and not is_subtitle(text)
+    )
 
 
 def _signs(text: str) -> bool:
