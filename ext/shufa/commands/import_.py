@@ -166,8 +166,8 @@ def run(args: argparse.Namespace) -> int:
         print(format_table(headers, rows), file=report)
         left_out = ", ".join(f"{n} {suffix}" for suffix, n in sorted(skipped.items()))
         print(
-            f"{len(sources) - failures} imported, {failures} refused, {review} line(s) to review "
-            "(not placed with certainty: see each summary)" + (f"; left out: {left_out}" if left_out else ""),
+            f"{len(sources) - failures} imported, {failures} refused, {review} to review (see each summary)"
+            + (f"; left out: {left_out}" if left_out else ""),
             file=report,
         )
     return 1 if failures else 0

@@ -57,6 +57,8 @@ class Line:
     end: int = field(default=-1, compare=False)
     #: A blank line stands between this line and the previous kept one (a paragraph break).
     blank_before: bool = field(default=False, compare=False)
+    #: Stray spaces removed from it (counted in the summary while the line is kept).
+    strays: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -164,6 +166,7 @@ _TITLE_SITE = re.compile(
 _WATERMARK_WORDS = re.compile(
     r"来源|来自|访问|下载|文档|文库|资料|网址|网站|转载|更多|请|浏览|登录|扫码|关注|本文"
 )
+_FULL_WIDTH_PUNCTUATION = "。，、；：？！”’）》」』】"
 _GAP = re.compile(r"[（(]\s*略\s*[)）]")
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 
@@ -294,7 +297,7 @@ def _clean_line(text, start, end, number, cleaned: Cleaned, raw_lines, total: in
         # the rest of a line cut by a paywall marker may continue its sentence; a flattened line's
         # pieces are lines of their own
         continued = bool(cleaned.lines) and cleaned.lines[-1].number == number and seg_start not in flat
-        cleaned.lines.append(Line(tidy, number, continued, start + seg_start, start + seg_end))
+        cleaned.lines.append(Line(tidy, number, continued, start + seg_start, start + seg_end, strays=strays))
         raw_lines.append((number, start + seg_start, start + seg_end))
         if _GAP.search(tidy):
             cleaned.gaps.append(Line(tidy, number))
@@ -400,7 +403,11 @@ def _tidy(piece: str) -> tuple[str, int]:
         if (
             not short
             and after
-            and ((_cjk(before) and (_cjk(after) or after.isdigit())) or (before.isdigit() and _cjk(after)))
+            and (
+                (_cjk(before) and (_cjk(after) or after.isdigit()))
+                or (before.isdigit() and _cjk(after))
+                or after in _FULL_WIDTH_PUNCTUATION  # 32% 。: a line end of the copy, not a space
+            )
         ):
             strays += 1
             return ""
@@ -435,6 +442,7 @@ def _drop_duplicate_titles(text: str, cleaned: Cleaned, raw_lines) -> None:
                 drop[a if len(na) > len(nb) else b] = "duplicate title"
     for index in sorted(drop, reverse=True):
         line = cleaned.lines.pop(index)
+        cleaned.stray_spaces -= line.strays
         number, start, end = raw_lines.pop(index)
         # the whole line goes: pieces of it reported before (a site name) are part of it now
         cleaned.removed = [a for a in cleaned.removed if not (start <= a.start and a.end <= end)]
@@ -449,6 +457,7 @@ def take_line(cleaned: Cleaned, text: str, line: Line, kind: str) -> None:
     """Move a kept *line* of *text* out of the text, listed as removed (a byline going to ``author``);
     pieces of it already listed (invisible characters) are part of the whole line now."""
     cleaned.lines = [kept for kept in cleaned.lines if kept is not line]
+    cleaned.stray_spaces -= line.strays
     inside = [a for a in cleaned.removed if line.start <= a.start and a.end <= line.end]
     cleaned.removed = [a for a in cleaned.removed if a not in inside]
     cleaned.removed.append(
