@@ -5,6 +5,13 @@ and a line it cannot place with certainty (a numbered line that breaks the
 numbering, a paragraph after an item) stays in the nearest field and is listed
 in :attr:`Outline.unplaced`.
 
+The title is the first line only when it can be one (:func:`~.genre.title_like`: no
+sentence, at most 60 characters); otherwise the text prints none and the pipeline takes
+the web page's or derives one. A subtitle may open the text; a byline (a role and a
+name) under the title or subtitle goes to ``author``; a short line left under the title
+is text, listed as doubtful. A blank line ends a paragraph (unless the copy puts one
+after every line).
+
 How the numbering is read:
 
 * The section style is the first of 一、 （一） 第一， 1. （1） ① 一是 (in that
@@ -14,9 +21,12 @@ How the numbering is read:
   its style at some open level (a sibling), or opens a new, deeper level with 1
   (``1.`` directly under ``一、``), or with the number after the last one of its
   style (numbering that runs on across subsections). Anything else is text.
-* ``一是…二是…`` and ``第一，…`` also split a paragraph where they start a sentence.
+* ``一是…二是…`` and ``第一，…`` also split a paragraph where they start a sentence (or
+  right after a short heading: ``加强组织领导一是…。二是…``); a numbered line that opens a
+  new level does not nest under such inline items.
 * An item's run-in label is its first sentence when short (``一是主动担当履职。按照…``);
-  a short unpunctuated item line is a label for the paragraphs that follow.
+  a short unpunctuated item line, or a short sentence alone on its line, is a label for
+  the paragraphs that follow.
 * Closing parts: the last sections when their headings name shortcomings or
   next steps (``五、存在的不足``, ``六、2024年工作打算``), or an unnumbered
   paragraph after the last section that opens them (``…仍存在一些不足，主要表现在：``,
