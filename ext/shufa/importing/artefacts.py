@@ -117,7 +117,7 @@ _DATE_BAR = re.compile(
 )
 #: The site name and the date heading a page (only before the text begins).
 _SITE_HEADER = re.compile(
-    r"^[\u4e00-\u9fff]{2,24}?(?:人民政府|政府)?(?:门户网站|网站|政府网|网)?\s*"
+    r"^[\u4e00-\u9fff]{2,24}?(?:人民政府|政府|门户网站|网站|政府网|网)\s*"
     r"\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?(?:\s*星期[一二三四五六日天])?$"
 )
 #: Copy-site boilerplate around a pasted document.
@@ -308,27 +308,12 @@ def _flat_cuts(line: str, spans, number: int, cleaned: Cleaned) -> set[int]:
     split = split_flat(line)
     if split is None:
         return set()
-    cuts = {c for c in split.cuts if not any(s < c < e for s, e, _ in spans)}
-    if cuts:
-        shown = " ".join(LINE_STYLES_SHOWN.get(style, style) for style in split.styles)
-        also = [
-            what
-            for what, done in (
-                ("after the title", split.title),
-                ("before the signature and date", split.tail),
-            )
-            if done
-        ]
-        cleaned.notes.append(
-            f"line {number} held the whole text on one line (its line breaks were lost, as in a copy "
-            f"from a PDF viewer or a copy site): split into {len(cuts) + 1} lines at {split.markers} "
-            f"numbering markers in sequence ({shown})" + (f", {' and '.join(also)}" if also else "")
-        )
-    return cuts
-
-
-#: How a numbering style is shown in messages.
-LINE_STYLES_SHOWN = {"cn-dun": "一、", "cn-paren": "（一）", "ar-dot": "1.", "ar-paren": "（1）"}
+    split = dataclasses.replace(
+        split, cuts=[c for c in split.cuts if not any(s < c < e for s, e, _ in spans)]
+    )
+    if split.cuts:
+        cleaned.notes.append(split.describe(number))
+    return set(split.cuts)
 
 
 def _remove_spans(line: str, spans: list[tuple[int, int, str]]) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..core.numerals import parse_chinese_number
 from .genre import date_of, is_signature, title_like
 from .markers import LINE_STYLES, Marker
 
@@ -30,6 +31,8 @@ FLAT_MIN = 300
 FLAT_SHARE = 0.5
 #: Styles that number parts on their own lines (一是 and 第一， also run inline and are split later).
 _STYLES = ("cn-dun", "cn-paren", "ar-dot", "ar-paren")
+#: How each style is shown in the summary.
+_SHOWN = {"cn-dun": "一、", "cn-paren": "（一）", "ar-dot": "1.", "ar-paren": "（1）"}
 #: Styles that may follow a short heading with nothing between (``加强组织领导（一）…``).
 _GLUED_STYLES = ("cn-paren", "ar-paren")
 _BOUNDARY = "。；;：:！!？?"
@@ -51,6 +54,20 @@ class Split:
     #: A title was cut off the start; a signature or date off the end.
     title: bool = False
     tail: bool = False
+
+    def describe(self, line: int) -> str:
+        """What was done, for the import summary."""
+        shown = " ".join(_SHOWN[style] for style in self.styles)
+        also = [
+            what
+            for what, done in (("after the title", self.title), ("before the signature and date", self.tail))
+            if done
+        ]
+        return (
+            f"line {line} held the whole text on one line (its line breaks were lost, as in a copy "
+            f"from a PDF viewer or a copy site): split into {len(self.cuts) + 1} lines at {self.markers} "
+            f"numbering markers in sequence ({shown})" + (f", {' and '.join(also)}" if also else "")
+        )
 
 
 def is_flat(line: str, total: int) -> bool:
@@ -98,16 +115,10 @@ def _candidates(line: str) -> list[tuple[Marker, bool]]:
             if not bounded and style not in _GLUED_STYLES:
                 continue
             num = m.group("num")
-            value = int(num) if num.isdigit() else _cn_value(num)
+            value = int(num) if num.isdigit() else parse_chinese_number(num)
             if value:
                 found[at] = (Marker(style, value, m.group(), at, m.end()), bounded)
     return [found[at] for at in sorted(found)]
-
-
-def _cn_value(num: str) -> int | None:
-    from ..core.numerals import parse_chinese_number
-
-    return parse_chinese_number(num)
 
 
 def _sequence(line: str) -> list[Marker]:

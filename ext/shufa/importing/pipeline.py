@@ -244,9 +244,10 @@ def prepare_text(
 
 
 def _page_title(source: SourceText) -> str:
-    """The title a web page gives the article (its ``<title>``, og:title, CMS title element), if it can be one."""
+    """The title a web page gives the article (its ``<title>``, og:title, CMS title element), when it
+    reads as a report's title (not the site's name)."""
     title = " ".join(source.meta.get("title", "").split())
-    return title if title_like(title) else ""
+    return title if title_like(title) and ("报告" in title or "述法" in title) else ""
 
 
 _TITLE_SOURCES = {
