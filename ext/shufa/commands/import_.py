@@ -1,11 +1,13 @@
-"""``shufa import SRC... [--county SLUG] [--kind KIND] [--year YEAR] [-o OUT | --data-dir DIR] [--force]``.
+"""``shufa import SRC... [--county SLUG] [--kind KIND] [--year YEAR] [--title TITLE] [-o OUT | --data-dir DIR] [--force]``.
 
 Each SRC (a file of a format of :mod:`shufa.core.formats`, or a folder of them, searched
 recursively) becomes data/<county>/<kind>/<year>.yaml (or OUT; ``-o -`` prints
 it), and its original is kept as sources/<county>/<kind>/<year>.<ext>.
 Registries (counties, kinds, topics) come from the data folder. A file that
 cannot be imported is refused with one clear message and nothing is written
-for it; the exit code is 1 when any file was refused. Several files get a
+for it; the exit code is 1 when any file was refused. A page about a report that
+is not one (a 政策解读, news of a 述法 meeting) is refused with what it is, and
+imported only with ``--force``. Several files get a
 progress bar on stderr and a final table: imported, refused (why), to review.
 """
 
@@ -38,6 +40,12 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         "--year", type=int, metavar="YEAR", help="the year the report covers (default: detected)"
     )
     parser.add_argument(
+        "--title",
+        metavar="TITLE",
+        help="the report's title (default: the title printed in the text or on the web page, else one "
+        "derived from county, year and kind, listed to review)",
+    )
+    parser.add_argument(
         "-o",
         "--output",
         metavar="OUT",
@@ -49,7 +57,11 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="the data folder: registries are read from it, files go into it (default: data)",
     )
-    parser.add_argument("--force", action="store_true", help="replace an existing data file")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing data file; import a page that reads as no report (政策解读, news)",
+    )
 
 
 def expand(paths: list[Path]) -> tuple[list[Path], dict[str, int]]:
@@ -84,13 +96,21 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None and len(sources) > 1:
         print("error: -o/--output takes a single SRC; use --data-dir for several files", file=sys.stderr)
         return 1
+    if args.title is not None and len(sources) > 1:
+        print("error: --title takes a single SRC (each report has its own title)", file=sys.stderr)
+        return 1
     try:
         registries = checked_registries(Path(args.data_dir))
     except ImportFailure as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     options = Options(
-        county=args.county, kind=args.kind, year=args.year, output=args.output, force=args.force
+        county=args.county,
+        kind=args.kind,
+        year=args.year,
+        output=args.output,
+        force=args.force,
+        title=args.title,
     )
     to_stdout = args.output == "-"
     report = sys.stderr if to_stdout else sys.stdout
@@ -107,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
             progress.clear()
         if prepared is None:
             failures += 1
-            print(f"import failed: {error} (nothing written)", file=sys.stderr)
+            said = "nothing written" in (error or "")
+            print(f"import failed: {error}" + ("" if said else " (nothing written)"), file=sys.stderr)
             why = (error or "").removeprefix(f"{source}: ")
             rows.append([str(source), "refused", "", "", "", "", "", "", excerpt(why, 70)])
             continue
@@ -145,8 +166,8 @@ def run(args: argparse.Namespace) -> int:
         print(format_table(headers, rows), file=report)
         left_out = ", ".join(f"{n} {suffix}" for suffix, n in sorted(skipped.items()))
         print(
-            f"{len(sources) - failures} imported, {failures} refused, {review} line(s) to review "
-            "(not placed with certainty: see each summary)" + (f"; left out: {left_out}" if left_out else ""),
+            f"{len(sources) - failures} imported, {failures} refused, {review} to review (see each summary)"
+            + (f"; left out: {left_out}" if left_out else ""),
             file=report,
         )
     return 1 if failures else 0

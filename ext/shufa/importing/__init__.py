@@ -9,8 +9,9 @@ The pipeline, one module per step (``tests/test_module_lists.py`` holds this lis
 ``pdf``            PDF text layers: page numbers and running headers out, broken lines joined
 ``provenance``     the kept original: where it goes, its checksum, copied atomically
 ``artefacts``      remove paywall markers, site chrome, watermark URLs; report each
+``flattened``      a report flattened into one line: where its lines were (its numbering)
 ``markers``        numbering markers of the genre (一、 （一） 1. （1） 第一， 一是)
-``genre``          cue words and line shapes (titles, bylines, dates, closing parts)
+``genre``          cue words and line shapes (titles, bylines, dates, closing parts, pages that are no report)
 ``structure``      lines → outline: title, preamble, sections, items, closing parts
 ``metadata``       county, kind, year, author and dates found in the text
 ``topics``         suggest a topic of data/topics.yaml for each section

@@ -125,8 +125,8 @@ def read(path: Path) -> SourceText:
             removed.append(Artefact(kind, block.text, len(lines) + 1, offset, offset + len(block.text)))
         lines.append(block.text)
         offset += len(block.text) + 1
-    if title is not None:
-        meta.setdefault("title", " ".join(title.text_content().split()))
+    if title is not None and not meta.get("title"):  # the CMS's title element (div.title …)
+        meta["title"] = without_site_name(" ".join(title.text_content().split()))
     shown = "WeChat article" if _is_wechat(root) else "web page"
     return SourceText(
         text="\n".join(lines),
@@ -310,6 +310,22 @@ def _is_wechat(root: Any) -> bool:
 # --- metadata -------------------------------------------------------------------------------------
 
 
+_TITLE_PARTS = re.compile(r"\s*[_｜|]\s*|\s+[-—–]+\s+")
+_SITE = re.compile(r"(?:人民政府|政府|政府网|门户网站|门户|网站|网|平台|频道|专栏|首页|公众号)$")
+
+
+def without_site_name(title: str) -> str:
+    """A page title without the site's name (``…报告_青屿区人民政府``, ``青屿区政府网 - …报告``)."""
+    parts = [part for part in _TITLE_PARTS.split(title) if part.strip()]
+    if len(parts) < 2:
+        return title
+    reports = [part for part in parts if "报告" in part]
+    if reports:
+        return max(reports, key=len)
+    named = [part for part in parts if not (len(part) <= 24 and _SITE.search(part))]
+    return named[0] if named else parts[0]
+
+
 def _squeeze(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
@@ -341,8 +357,7 @@ def _head_meta(root: Any, text: str) -> dict[str, str]:
     if not title:
         found = root.xpath("//title")
         title = " ".join(found[0].text_content().split()) if found else ""
-        title = re.split(r"\s*[_｜|]\s*|\s+[-—–]\s+", title)[0] if title else ""
-    meta["title"] = title
+    meta["title"] = without_site_name(title)
     published = content(
         "pubdate", "publishdate", "article:published_time", "og:release_date", "firstpublishedtime"
     )

@@ -32,6 +32,7 @@ class Summary:
     target: str
     read_as: str
     unit: str
+    title: str
     county: str
     kind: str
     year: str
@@ -48,11 +49,13 @@ class Summary:
     notes: list[str] = field(default_factory=list)
     #: Where the original is kept (``sources/qinghe/shufa/2023.pdf (sha256 1a2b…)``), if it is.
     original: str = ""
+    #: What the importer made up and the user must check (a title derived from the metadata).
+    review: list[str] = field(default_factory=list)
 
     @property
     def to_review(self) -> int:
-        """Lines not placed with certainty: what the user must look at."""
-        return len(self.unplaced)
+        """What the user must look at: lines not placed with certainty, values made up."""
+        return len(self.unplaced) + len(self.review)
 
     def render(self, written: bool = True) -> str:
         """The summary as lines of text for the terminal."""
@@ -62,6 +65,7 @@ class Summary:
             f"{verb} {self.source} → {self.target}",
             f"  read as: {self.read_as}",
             *([f"  original kept: {self.original}"] if self.original else []),
+            f"  title: {self.title}",
             f"  county: {self.county}; kind: {self.kind}; year: {self.year}",
             f"  sections: {self.sections}, items: {self.items}, closing parts: {closing}",
             f"  figures: {self.figures}, redactions: {self.redactions}",
@@ -88,6 +92,10 @@ class Summary:
             out.append(
                 f"    {self.unit} {note.line}: “{excerpt(note.text)}” — {note.reason}; kept in {note.anchor}"
             )
+        if self.review:
+            out.append(f"  to review: {len(self.review)}")
+            for note in self.review:
+                out.append(f"    {note}")
         for note in self.notes:
             out.append(f"  note: {note}")
         return "\n".join(out)

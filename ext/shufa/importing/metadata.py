@@ -24,7 +24,7 @@ from ..core.model import County, Kind
 from ..core.numerals import CN_DIGITS, YEAR_DIGITS
 from ..core.redaction import REDACTION
 from .artefacts import Cleaned
-from .genre import byline_name, byline_role, date_of, heading_like, subtitle_facts
+from .genre import byline_name, byline_role, date_of, heading_like, is_byline, subtitle_facts
 from .reading import ImportFailure
 from .structure import Outline
 
@@ -158,7 +158,13 @@ def _county(
     for where, text in places:
         hits = [(text.find(name), -len(name), name) for name in names if name and name in text]
         if hits:
-            _, _, name = min(hits)
+            at, _, name = min(hits)
+            # the most specific unit printed: 青屿区鹭溪街道 is the 街道 when both are registered
+            ends = {
+                start: found for start, _, found in sorted(hits, reverse=True)
+            }  # the longest at each place
+            while at + len(name) in ends:
+                at, name = at + len(name), ends[at + len(name)]
             slug = names[name]
             if given is not None and given != slug:
                 notes.append(f"the text names {name} ({slug}) in {where}, but --county {given} was given")
@@ -185,6 +191,13 @@ def _county(
 
 def _kind_core(name: str) -> str:
     return re.sub(r"(?:年度|情况)*报告$", "", name)
+
+
+def derived_title(county: str, kind: str, year: int) -> str:
+    """A title for a text that prints none, from what is known: ``北亭区2023年度法治政府建设情况报告``
+    (kind 法治政府建设年度报告), ``青禾县2023年度述法报告`` (kind 述法报告)."""
+    core = _kind_core(kind)
+    return f"{county}{year}年度{core}{'' if kind == core + '报告' else '情况'}报告"
 
 
 def _kind(outline: Outline, kinds: dict[str, Kind], given: str | None, hint: str = "") -> Found:
@@ -247,14 +260,14 @@ def _author(outline: Outline, byline: list[str]) -> dict[str, str]:
     role = byline_role(outline.title) or next((r for r in map(byline_role, byline) if r), None)
     if role:
         author["role"] = role
-    name = next((n for n in map(byline_name, byline) if n), None) or next(
-        (n for n in map(byline_name, reversed(outline.signature.split("\n"))) if n), None
-    )
+    # at the top only a role and a name is a byline; a short line left there (范文, 全文) is no author
+    name = next((byline_name(line) for line in byline if is_byline(line)), None)
+    name = name or next((n for n in map(byline_name, reversed(outline.signature.split("\n"))) if n), None)
     if name:
         author["name"] = name
     organization = None
     for text in (*outline.signature.split("\n"), *byline, outline.title):
-        m = re.match(r"^(.{2,16}?人民政府)", text)
+        m = re.match(r"^(.{2,16}?(?:人民政府|办事处))", text)
         if m and not REDACTION.search(m.group(1)):
             organization = m.group(1)
             break

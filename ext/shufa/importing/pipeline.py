@@ -3,12 +3,20 @@
 :func:`prepare` does everything but writing and raises :class:`ImportFailure`
 for anything the user must fix; :func:`write` puts the prepared file in place
 after reading it back with the project's loader (``read_yaml``, schema
-validation, ``check_report``) and confirming that nothing was lost.
+validation, ``check_report``) and confirming that nothing was lost. With
+``-o -`` the same check runs on a temporary copy: "would import" is said only
+of a file the real write would accept.
+
+The title: the one printed at the top of the text; else the web page's
+(``<title>``, og:title, the CMS's title element); else one derived from the
+county, year and kind (``北亭区2023年度法治政府建设情况报告``), listed under
+"to review"; ``--title`` sets it (a printed title it replaces is listed as removed).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +29,11 @@ from ..core.registries import Registries, load_registries
 from ..core.schema import REPORT
 from ..core.validation import validate
 from ..core.yamlfile import YamlDocument, oversize, read_yaml
-from .artefacts import Artefact, Cleaned, remove_artefacts
+from .artefacts import Artefact, Cleaned, remove_artefacts, take_line
 from .document import Built, build_document
+from .genre import not_a_report, title_like
 from .importsummary import Summary, TopicNote, UnplacedNote
-from .metadata import Metadata, detect
+from .metadata import Metadata, derived_title, detect
 from .provenance import Keeping, keep_original, plan_original
 from .reading import ImportFailure, SourceText, read_source
 from .roundtrip import first_difference, reading_text
@@ -57,7 +66,10 @@ class Options:
     year: int | None = None
     #: The output file; None: data/<county>/<kind>/<year>.yaml; "-": standard output.
     output: Path | str | None = None
+    #: Replace an existing data file; import a page that reads as no report (政策解读, news).
     force: bool = False
+    #: The report's title (replaces a printed one).
+    title: str | None = None
 
 
 @dataclass
@@ -89,6 +101,17 @@ def prepare(path: Path, registries: Registries, options: Options) -> Prepared:
     return prepare_text(source, registries, options, path=path, keep_original=keep)
 
 
+def read_text(text: str, removed: list[Artefact] | tuple[Artefact, ...] = ()) -> tuple[Cleaned, Outline]:
+    """*text* cleaned and parsed; whatever leaves the text (artefacts, the byline that goes to
+    ``author``) is listed in ``Cleaned.removed``, so the text fields of the outline are exactly
+    the text minus the listed removals."""
+    cleaned = remove_artefacts(text, removed)
+    outline = parse(cleaned.lines)
+    if outline.byline is not None:  # the byline is the author's, not text: listed as removed
+        take_line(cleaned, text, outline.byline, "byline (→ author)")
+    return cleaned, outline
+
+
 def prepare_text(
     source: SourceText,
     registries: Registries,
@@ -100,28 +123,45 @@ def prepare_text(
     shown = str(path) if path is not None else "input"
     if too_large := oversize(len(source.text.encode("utf-8")), what="its text"):
         raise ImportFailure(f"{shown}: {too_large}")
-    cleaned = remove_artefacts(source.text, source.removed)
+    cleaned, outline = read_text(source.text, source.removed)
     if not cleaned.lines:
         raise ImportFailure(
             f"{shown}: nothing left after removing {len(cleaned.removed)} artefact(s) "
             "(site chrome, markers); expected the text of a report"
         )
-    outline = parse(cleaned.lines)
-    if outline.byline is not None:  # the byline is the author's, not text: listed as removed
-        line = outline.byline
-        cleaned.lines = [kept for kept in cleaned.lines if kept is not line]
-        cleaned.removed.append(Artefact("byline (→ author)", line.text, line.number, line.start, line.end))
-        cleaned.removed.sort(key=lambda a: a.start)
+    page_title = _page_title(source)
+    notes: list[str] = []
+    shape = not_a_report(
+        outline.title or page_title or (outline.preamble[:1] or [""])[0],
+        [node.head for node in outline.sections],
+        "\n".join(outline.preamble),
+    )
+    if shape and not options.force:
+        raise ImportFailure(
+            f"{shown}: this page is {shape}; nothing written (if it is a report after all, "
+            "import it with --force)"
+        )
+    if shape:
+        notes.append(f"imported as a report with --force, although it reads as {shape}")
     if not outline.sections:
         raise ImportFailure(
             f"{shown}: no recognisable structure: no numbered sections (一、 （一） 1. 第一， …) "
             "were found, so this does not read as a report; nothing written"
         )
-    if not outline.title:
-        raise ImportFailure(
-            f"{shown}: no title: the first line is already a numbered section; "
-            "add the report's title as the first line"
-        )
+    review: list[str] = []
+    printed = outline.title
+    if options.title is not None:
+        title = " ".join(options.title.split())
+        if not title_like(title):
+            raise ImportFailure(
+                f"--title “{title}”: expected a title of at most 60 characters that is no sentence "
+                "(not ending in 。：，)"
+            )
+        for line in outline.title_lines:  # a printed title it replaces leaves the text, listed
+            take_line(cleaned, source.text, line, "title (replaced by --title)")
+        outline.title, outline.title_from = title, "given"
+    elif not printed and page_title:
+        outline.title, outline.title_from = page_title, "page"
     meta = detect(
         outline,
         cleaned,
@@ -133,6 +173,14 @@ def prepare_text(
         page=source.meta,
         hint=path.stem if path is not None else "",
     )
+    if not outline.title:
+        county = registries.counties[meta.county.value]
+        outline.title = derived_title(county.name, registries.kinds[meta.kind.value].name, meta.year.value)
+        outline.title_from = "derived"
+        review.append(
+            f"title: the text prints none, so it was made from the county, year and kind: “{outline.title}”; "
+            "check it against the published original (or pass --title)"
+        )
     keeping = None
     if keep_original and path is not None:
         keeping = plan_original(
@@ -161,7 +209,9 @@ def prepare_text(
         source=meta.source,
         occasion=meta.occasion,
     )
-    difference = first_difference(cleaned.body, reading_text(built.document))
+    # a title the text does not print is no text of it
+    printed_text = cleaned.body if outline.title_from == "text" else outline.title + "\n" + cleaned.body
+    difference = first_difference(printed_text, reading_text(built.document))
     if difference:  # a bug, never the user's fault: refuse rather than lose text
         raise ImportFailure(
             f"{shown}: internal error: the data file would not hold the whole text "
@@ -174,11 +224,28 @@ def prepare_text(
     text = dump_report(built.document, comments)
     target = _target(options, registries, meta)
     summary = _summary(source, shown, target, built, outline, cleaned, meta, choices, registries)
+    summary.review = review
+    summary.notes = [*notes, *summary.notes]
     if keeping is not None:
         summary.original = f"{keeping.record['path']} (sha256 {keeping.record['sha256'][:12]}…)"
     return Prepared(
         path, target, built.document, text, cleaned.body, summary, outline, cleaned, source, keeping
     )
+
+
+def _page_title(source: SourceText) -> str:
+    """The title a web page gives the article (its ``<title>``, og:title, CMS title element), when it
+    reads as a report's title (not the site's name)."""
+    title = " ".join(source.meta.get("title", "").split())
+    return title if title_like(title) and ("报告" in title or "述法" in title) else ""
+
+
+_TITLE_SOURCES = {
+    "text": "printed at the top",
+    "page": "from the web page (its title, not printed in the article)",
+    "given": "given (--title)",
+    "derived": "derived: to review",
+}
 
 
 def _target(options: Options, registries: Registries, meta: Metadata) -> Path | str:
@@ -194,7 +261,9 @@ def write(prepared: Prepared, registries: Registries, *, force: bool = False) ->
 
     The original is put in place first (atomically, never over a different file without
     *force*); if the data file then cannot be written, the original is taken back."""
-    if prepared.target == "-":
+    if prepared.target == "-":  # printed, not written: the same check on a temporary copy
+        with tempfile.TemporaryDirectory(prefix="shufa-import-") as folder:
+            _write_data(prepared, registries, into=Path(folder) / "report.yaml")
         return
     undo = keep_original(prepared.keeping, force=force) if prepared.keeping is not None else None
     try:
@@ -207,7 +276,17 @@ def write(prepared: Prepared, registries: Registries, *, force: bool = False) ->
         prepared.keeping.done()
 
 
-def _write_data(prepared: Prepared, registries: Registries, *, force: bool = False) -> None:
+def _write_data(
+    prepared: Prepared, registries: Registries, *, force: bool = False, into: Path | None = None
+) -> None:
+    """Write the data file to its target (or to *into*, a scratch file for ``-o -``), after the
+    project's loader read the written copy back and found nothing wrong."""
+    where = Path(prepared.target) if into is None else into
+    # checked as the file it will be: its place in the data folder, not the scratch copy
+    doc = prepared.document
+    home = registries.data_dir / str(doc["county"]) / str(doc["kind"]) / f"{doc['year']}.yaml"
+    shown = Path(prepared.target) if prepared.target != "-" else home
+
     def check(tmp: Path) -> None:
         try:
             doc = read_yaml(tmp)
@@ -216,7 +295,7 @@ def _write_data(prepared: Prepared, registries: Registries, *, force: bool = Fal
                 "internal error: the written file does not read back:\n"
                 + "\n".join(f"  {p}" for p in exc.problems)
             ) from None
-        doc.path = Path(prepared.target)
+        doc.path = shown
         problems = validate(doc, REPORT)
         if not problems:
             problems = check_report(
@@ -235,7 +314,7 @@ def _write_data(prepared: Prepared, registries: Registries, *, force: bool = Fal
         if doc.value != prepared.document:
             raise ImportFailure("internal error: the written file reads back differently; nothing written")
 
-    write_new_file(Path(prepared.target), prepared.text, force=force, check=check)
+    write_new_file(where, prepared.text, force=force, check=check)
 
 
 def _summary(
@@ -270,6 +349,7 @@ def _summary(
         target=str(target) if target == "-" else display_path(Path(target)),
         read_as=source.read_as,
         unit=source.unit,
+        title=f"{outline.title} ({_TITLE_SOURCES[outline.title_from]})",
         county=f"{meta.county.value} ({meta.county.how})",
         kind=f"{meta.kind.value} ({meta.kind.how})",
         year=f"{meta.year.value} ({meta.year.how})",
@@ -283,5 +363,5 @@ def _summary(
         gaps=[(at(g.number), g.text) for g in cleaned.gaps],
         stray_spaces=cleaned.stray_spaces,
         unplaced=unplaced,
-        notes=list(meta.notes) + list(source.notes),
+        notes=list(cleaned.notes) + list(meta.notes) + list(source.notes),
     )
