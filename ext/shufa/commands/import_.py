@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..importing.pipeline import Options, Prepared, Registries, load_registries, prepare, write
 from ..importing.progress import Progress, format_table
-from ..importing.sources import FORMATS, ImportFailure, sha256_of
+from ..importing.sources import FORMATS, ImportFailure
 from ..importing.summary import excerpt
 
 HELP = "import published reports (.txt, .docx, .html, .pdf, or folders of them) into data files"
@@ -161,12 +161,12 @@ def _one(
 ) -> tuple[Prepared | None, str | None]:
     """Import one file; (prepared, None) or (None, the message). Never raises."""
     try:
-        if digests is not None and source.is_file():
-            digest = sha256_of(source)
+        prepared = prepare(source, registries, options)
+        if digests is not None and prepared.source_text is not None:
+            digest = prepared.source_text.sha256
             if digest in digests:
                 raise ImportFailure(f"the same file as {digests[digest]} (identical bytes); imported once")
             digests[digest] = source
-        prepared = prepare(source, registries, options)
         key = str(prepared.target)
         if key != "-" and key in claimed:
             raise ImportFailure(

@@ -17,7 +17,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .sources import ImportFailure, SourceText, read_bytes
+from .sources import ImportFailure, SourceText
 
 #: The format's name in a data file's ``source.original.format``.
 FORMAT = "txt"
@@ -55,9 +55,9 @@ _NAMES = {
 }
 
 
-def read(path: Path) -> SourceText:
+def read(path: Path, raw: bytes) -> SourceText:
     """A plain-text report in any of the encodings above."""
-    text, how = decode(read_bytes(path), str(path))
+    text, how = decode(raw, str(path))
     return SourceText(text=text, format=f"plain text, {how}", unit="line")
 
 

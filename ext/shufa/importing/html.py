@@ -36,7 +36,7 @@ from typing import Any
 
 from .artefacts import Artefact
 from .decoding import decode
-from .sources import ImportFailure, SourceText, read_bytes
+from .sources import ImportFailure, SourceText
 
 #: The format's name in a data file's ``source.original.format``.
 FORMAT = "html"
@@ -92,9 +92,8 @@ class _Block:
     link_chars: int = 0
 
 
-def read(path: Path) -> SourceText:
+def read(path: Path, raw: bytes) -> SourceText:
     """The article of a saved web page, its chrome reported as removed (see the module doc)."""
-    raw = read_bytes(path)
     text, how = _decode(raw, str(path))
     meta = _comment_meta(text)
     try:

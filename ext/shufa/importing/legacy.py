@@ -28,5 +28,5 @@ REFUSED = {
 }
 
 
-def read(path: Path) -> SourceText:
+def read(path: Path, raw: bytes = b"") -> SourceText:
     raise ImportFailure(f"{path}: {REFUSED[path.suffix.lower()]}")

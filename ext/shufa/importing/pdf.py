@@ -22,6 +22,7 @@ size (by :mod:`~shufa.importing.sources`), the number of pages, the characters.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import unicodedata
@@ -85,9 +86,9 @@ class _Page:
     lines: list[_Line] = field(default_factory=list)
 
 
-def read(path: Path) -> SourceText:
+def read(path: Path, raw: bytes) -> SourceText:
     """The text of a PDF's text layer, one line per paragraph (see the module doc)."""
-    pages = _extract(path)
+    pages = _extract(path, raw)
     mapped = _normalise(pages)
     chars = sum(len(line.text) for page in pages for line in page.lines)
     if chars == 0:
@@ -133,21 +134,16 @@ def _normalise(pages: list[_Page]) -> int:
     return mapped
 
 
-def _extract(path: Path) -> list[_Page]:
+def _extract(path: Path, raw: bytes) -> list[_Page]:
     try:
         import pdfplumber
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     except ImportError:  # pragma: no cover - a declared dependency
         raise ImportFailure(f"{path}: reading .pdf needs pdfplumber (pip install pdfplumber)") from None
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError as exc:
-        raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
-    if b"%PDF-" not in head:
+    if b"%PDF-" not in raw[:1024]:
         raise ImportFailure(f"{path}: not a PDF file (no %PDF- header); expected a PDF document")
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(io.BytesIO(raw))
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ImportFailure(
             f"{path}: the PDF is encrypted (password-protected); save an unprotected copy or "

@@ -3,9 +3,15 @@
 :data:`FORMATS` maps a file suffix to the module that reads it, like the command
 table of ``shufa.commands``. Each reader module has ``FORMAT`` (the short name
 recorded in a data file's ``source.original.format``: txt, docx, html, pdf) and
-``read(path) -> SourceText``; a module that only refuses (old .doc files) raises
-:class:`ImportFailure` from ``read``. A new format is a new module plus one line
-of the table.
+``read(path, raw) -> SourceText`` (*raw*: the file's bytes, read once by
+:func:`read_source`; *path* only names it in messages); a module that only refuses
+(old .doc files) raises :class:`ImportFailure` from ``read``. A new format is a new
+module plus one line of the table.
+
+The file is read once, without following a symbolic link (the rule of
+:mod:`shufa.core.nofollow`), and its SHA-256 is that of the bytes read: the
+original kept and the text imported are the same bytes, even if the file changes
+while it is imported.
 
 Whatever the reader, every removal it makes (page chrome around a web article,
 page numbers and running headers of a PDF) is an :class:`~shufa.importing.artefacts.Artefact`
@@ -16,10 +22,14 @@ lists them with the rest, so "the source minus what was removed" stays exact.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..core.nofollow import NotFollowed, open_regular
 
 if TYPE_CHECKING:  # pragma: no cover
     from .artefacts import Artefact
@@ -74,6 +84,10 @@ class SourceText:
     meta: dict[str, str] = field(default_factory=dict)
     #: The short name of the format (``FORMAT`` of the reader module), set by :func:`read_source`.
     kind: str = ""
+    #: The bytes read (the original as kept), their SHA-256 and the file's modification time.
+    data: bytes = field(default=b"", repr=False)
+    sha256: str = ""
+    modified: float = 0.0
 
     def locate(self, line: int) -> int:
         """The position of *line* (1-based) in the reader's unit."""
@@ -82,12 +96,13 @@ class SourceText:
         return line
 
 
-def reader_module(path: Path):
-    """The reader module for *path*: by its suffix, or plain text (a saved page: HTML)."""
+def reader_module(path: Path, head: bytes = b""):
+    """The reader module for *path*: by its suffix, or plain text (a saved page, by its first
+    bytes *head*: HTML)."""
     suffix = path.suffix.lower()
     name = FORMATS.get(suffix)
     if name is None or name == FALLBACK:
-        name = FORMATS[".html"] if _looks_like_html(path) else name or FALLBACK
+        name = FORMATS[".html"] if _looks_like_html(head) else name or FALLBACK
     return import_module(name)
 
 
@@ -99,50 +114,63 @@ def supported(path: Path) -> bool:
 def read_source(path: Path) -> SourceText:
     """The text of *path*, read by the reader of its suffix; :class:`ImportFailure` when it cannot be."""
     path = Path(path)
-    if not path.exists():
-        raise ImportFailure(f"{path}: no such file")
-    if not path.is_file():
-        raise ImportFailure(f"{path}: not a file; expected a .txt, .docx, .html or .pdf report")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
-    module = reader_module(path)
-    if size > MAX_SOURCE_BYTES and module.FORMAT:
-        raise ImportFailure(
-            f"{path}: file is {size / 1048576:.1f} MB; a report is expected to be at most "
-            f"{MAX_SOURCE_BYTES // 1048576} MB"
-        )
-    source = module.read(path)
-    source.kind = module.FORMAT
+    raw, modified = _receive(path)
+    source = read_received(path, raw)
+    source.modified = modified
     return source
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of *path*, or :class:`ImportFailure` naming the OS error."""
+def read_received(path: Path, raw: bytes) -> SourceText:
+    """The text of the bytes *raw* of the file *path* (named in messages), by the reader of its
+    suffix, with their SHA-256; :class:`ImportFailure` when they cannot be read."""
+    module = reader_module(path, raw[:512])
+    if len(raw) > MAX_SOURCE_BYTES and module.FORMAT:
+        raise ImportFailure(
+            f"{path}: file is {len(raw) / 1048576:.1f} MB; a report is expected to be at most "
+            f"{MAX_SOURCE_BYTES // 1048576} MB"
+        )
+    source = module.read(path, raw)
+    source.kind = module.FORMAT
+    source.data = raw
+    source.sha256 = hashlib.sha256(raw).hexdigest()
+    return source
+
+
+def _receive(path: Path) -> tuple[bytes, float]:
+    """The bytes of *path* (one read, never through a symbolic link) and its modification time."""
     try:
-        return path.read_bytes()
+        with open_regular(path) as handle:
+            info = os.fstat(handle.fileno())
+            if _refused_unread(path):  # its reader refuses it by its suffix: nothing to read
+                return b"", info.st_mtime
+            if info.st_size > MAX_SOURCE_BYTES:
+                raise ImportFailure(
+                    f"{path}: file is {info.st_size / 1048576:.1f} MB; a report is expected to be at "
+                    f"most {MAX_SOURCE_BYTES // 1048576} MB"
+                )
+            return handle.read(MAX_SOURCE_BYTES + 1), info.st_mtime
+    except NotFollowed as exc:
+        if stat.S_ISDIR(_mode(path)):
+            raise ImportFailure(f"{path}: not a file; expected a .txt, .docx, .html or .pdf report") from None
+        raise ImportFailure(f"{path}: {exc}") from None
+    except FileNotFoundError:
+        raise ImportFailure(f"{path}: no such file") from None
     except OSError as exc:
-        raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
+        raise ImportFailure(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of the file at *path*, in hex."""
-    digest = hashlib.sha256()
+def _refused_unread(path: Path) -> bool:
+    name = FORMATS.get(path.suffix.lower())
+    return name is not None and not import_module(name).FORMAT
+
+
+def _mode(path: Path) -> int:
     try:
-        with Path(path).open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
-    return digest.hexdigest()
-
-
-def _looks_like_html(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(512)
+        return os.lstat(path).st_mode
     except OSError:
-        return False
+        return 0
+
+
+def _looks_like_html(head: bytes) -> bool:
     head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(_HTML_START)
