@@ -54,7 +54,9 @@ FORMAT_NAMES = {"txt": "纯文本", "docx": "Word 文档", "html": "网页", "pd
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _JINJA = Environment(
-    loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(["html"]), keep_trailing_newline=True
+    loader=FileSystemLoader(str(_TEMPLATES)),
+    autoescape=select_autoescape(["html"]),
+    keep_trailing_newline=True,
 )
 #: What a view is made with besides its report: the template and the importer's readers. A view
 #: whose stamp (in its head) is that of today's inputs is not made again.
@@ -70,7 +72,9 @@ class download_link(nodes.reference):
 
 def visit_download_link_html(self: HTML5Translator, node: download_link) -> None:
     self.body.append(
-        self.starttag(node, "a", "", href=node["refuri"], download=node["download"], CLASS="reference download")
+        self.starttag(
+            node, "a", "", href=node["refuri"], download=node["download"], CLASS="reference download"
+        )
     )
     self.body.append(self.encode(node.astext()) + "</a>")
     raise nodes.SkipNode
@@ -96,7 +100,9 @@ def add_original(app: Sphinx, directive: SphinxDirective, report: Report, header
     line = nodes.paragraph(classes=["report-original"])
     line += nodes.Text("原文：")
     shown = f"{FORMAT_NAMES.get(original.format, original.format)}原件的文字"
-    line += nodes.reference("", "", nodes.inline("", shown), refuri=_relative(page, view_name(report)), internal=True)
+    line += nodes.reference(
+        "", "", nodes.inline("", shown), refuri=_relative(page, view_name(report)), internal=True
+    )
     line += nodes.Text("（SHA-256 ")
     line += nodes.literal(original.sha256, original.sha256, classes=["sha256"])
     line += nodes.Text("）")
@@ -163,7 +169,11 @@ def _same_copy(target: Path, source: os.stat_result) -> bool:
         have = target.lstat()
     except FileNotFoundError:
         return False
-    return (have.st_size, have.st_mtime_ns, have.st_mode & 0o777) == (source.st_size, source.st_mtime_ns, 0o644)
+    return (have.st_size, have.st_mtime_ns, have.st_mode & 0o777) == (
+        source.st_size,
+        source.st_mtime_ns,
+        0o644,
+    )
 
 
 def _stamp(app: Sphinx, report: Report, makers: str) -> str:

@@ -91,7 +91,9 @@ class Keeping:
             self._folder = None
 
 
-def plan_original(path: Path, data_dir: Path, county: str, kind: str, year: int, source: SourceText) -> Keeping:
+def plan_original(
+    path: Path, data_dir: Path, county: str, kind: str, year: int, source: SourceText
+) -> Keeping:
     """Where the original *path* (read as *source*) will be kept and what the data file records."""
     path = Path(path)
     suffix = path.suffix.lower() or f".{source.kind}"
@@ -121,7 +123,9 @@ def keep_original(keeping: Keeping, *, force: bool = False):
                 keeping.undo()  # nothing was made but the descriptor: nothing to take back
                 return keeping.undo
             if not force:
-                raise ImportFailure(f"{shown} exists and is a different file; not overwritten (pass --force to replace it)")
+                raise ImportFailure(
+                    f"{shown} exists and is a different file; not overwritten (pass --force to replace it)"
+                )
         fd = os.open(tmp, _CREATE, 0o600, dir_fd=folder)
         with os.fdopen(fd, "wb") as out:
             out.write(keeping.data)
