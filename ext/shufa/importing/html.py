@@ -96,16 +96,29 @@ def read(path: Path, raw: bytes) -> SourceText:
     """The article of a saved web page, its chrome reported as removed (see the module doc)."""
     text, how = _decode(raw, str(path))
     meta = _comment_meta(text)
+    notes: list[str] = []
     try:
         from lxml import html as lxml_html
     except ImportError:  # pragma: no cover - a declared dependency
         raise ImportFailure(f"{path}: reading .html needs lxml (pip install lxml)") from None
+    # libxml2 turns a NUL into U+FFFD without a word: each one is marked, found in its paragraph
+    # and named in the summary instead
+    nuls = text.count("\0")
+    parser = lxml_html.HTMLParser(huge_tree=True)  # libxml2 stops at depth 256 without it
     try:
-        root = lxml_html.document_fromstring(_XML_DECL.sub("", text))
+        root = lxml_html.document_fromstring(_XML_DECL.sub("", text.replace("\0", _NUL)), parser=parser)
     except Exception as exc:  # lxml raises ParserError for an empty or unparsable document
         raise ImportFailure(f"{path}: not a readable web page ({type(exc).__name__}: {exc})") from None
+    _refuse_cut_short(path, parser)
+    _unnest_void(root)
     meta.update(_head_meta(root, text))
     blocks = _blocks(root, path)
+    if nuls:
+        blocks, marked = _without_nuls(blocks)
+        notes.append(
+            f"{nuls} NUL byte(s) removed from the page, in paragraph(s) {_listed(marked)}: a saved page "
+            "holds none (a damaged copy?) — check the text there against the published page"
+        )
     if not any(b.text for b in blocks):
         raise ImportFailure(f"{path}: the page shows no text; expected a saved article page")
     body = _article(root, blocks)
@@ -129,6 +142,14 @@ def read(path: Path, raw: bytes) -> SourceText:
         offset += len(block.text) + 1
     if title is not None:
         meta.setdefault("title", " ".join(title.text_content().split()))
+    if nuls:
+        meta = {key: value.replace(_NUL, "") for key, value in meta.items()}
+    replaced = [n for n, line in enumerate(lines, 1) if "\ufffd" in line]
+    if replaced:
+        notes.append(
+            f"replacement character(s) U+FFFD in paragraph(s) {_listed(replaced)}: the page as saved had "
+            "already lost a character there — check the text against the published page"
+        )
     shown = "WeChat article" if _is_wechat(root) else "web page"
     return SourceText(
         text="\n".join(lines),
@@ -136,7 +157,74 @@ def read(path: Path, raw: bytes) -> SourceText:
         unit="paragraph",
         removed=removed,
         meta={k: v for k, v in meta.items() if v},
+        notes=notes,
     )
+
+
+def _without_nuls(blocks: list[_Block]) -> tuple[list[_Block], list[int]]:
+    """*blocks* without the marks of NUL bytes, and the paragraphs that held one."""
+    kept: list[_Block] = []
+    marked: list[int] = []
+    for block in blocks:
+        had = _NUL in block.text
+        block.text = _SPACE.sub(" ", block.text.replace(_NUL, "")).strip()
+        if block.text:
+            kept.append(block)
+        if had:
+            marked.append(max(len(kept), 1))
+    return kept, sorted(set(marked))
+
+
+def _listed(numbers: list[int], most: int = 8) -> str:
+    shown = ", ".join(str(n) for n in numbers[:most])
+    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
+
+
+#: What a NUL of the page is while it is parsed: a noncharacter no page holds, which libxml2 keeps.
+_NUL = "\ufdd0"
+
+#: Elements that never have content. libxml2 knows the old ones, but parses ``embed``, ``source``,
+#: ``track``, ``wbr`` and ``keygen`` as containers: what follows them in the page becomes their
+#: content (and an ``embed``'s would be skipped as invisible).
+_VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+         "source", "track", "wbr")  # fmt: skip
+
+
+def _unnest_void(root: Any) -> None:
+    """Put what the parser nested in a void element back after it, where the page has it."""
+    for element in list(root.iter(*_VOID)):
+        children = list(element)
+        if not element.text and not children:
+            continue
+        text, tail = element.text or "", element.tail or ""
+        element.text = None
+        if not children:
+            element.tail = text + tail
+            continue
+        element.tail = text
+        last = element
+        for child in children:
+            last.addnext(child)  # moves it, with its tail
+            last = child
+        last.tail = (last.tail or "") + tail
+
+
+def _refuse_cut_short(path: Path, parser: Any) -> None:
+    """Refuse a page the parser stopped reading (a fatal error): the text after it would be lost."""
+    for error in parser.error_log:
+        if error.level_name != "FATAL":
+            continue
+        if "depth" in error.message.lower():
+            limit = re.search(r"\d+", error.message)
+            raise ImportFailure(
+                f"{path}: line {error.line}: elements nested more than {limit.group() if limit else 'too many'} "
+                "levels deep; a report page nests a few dozen — the parser stops there and the rest of the "
+                "page would be lost (refused)"
+            )
+        raise ImportFailure(
+            f"{path}: line {error.line}: the page cannot be read to its end ({error.message.strip()}); "
+            "the text after it would be lost (refused)"
+        )
 
 
 # --- decoding ---------------------------------------------------------------------------------
