@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.yamlfile import escape_unsafe
 from ..importing.pipeline import Options, Prepared, Registries, load_registries, prepare, write
 from ..importing.progress import Progress, format_table
 from ..importing.sources import FORMATS, ImportFailure
@@ -78,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
     sources, skipped = expand([Path(s) for s in args.sources])
     if not sources:
         print(
-            "error: no .txt, .docx, .html or .pdf file found in " + ", ".join(args.sources), file=sys.stderr
+            escape_unsafe("error: no .txt, .docx, .html or .pdf file found in " + ", ".join(args.sources)),
+            file=sys.stderr,
         )
         return 1
     if args.output is not None and len(sources) > 1:
@@ -87,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         registries = load_registries(Path(args.data_dir))
     except ImportFailure as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(escape_unsafe(f"error: {exc}"), file=sys.stderr)
         return 1
     options = Options(
         county=args.county, kind=args.kind, year=args.year, output=args.output, force=args.force
@@ -101,24 +103,36 @@ def run(args: argparse.Namespace) -> int:
     failures = review = 0
     for source in sources:
         if progress is not None:
-            progress.step(str(source))
+            progress.step(escape_unsafe(str(source)))
         prepared, error = _one(source, registries, options, claimed, digests)
         if progress is not None:
             progress.clear()
         if prepared is None:
             failures += 1
-            print(f"import failed: {error} (nothing written)", file=sys.stderr)
+            print(escape_unsafe(f"import failed: {error} (nothing written)"), file=sys.stderr)
             why = (error or "").removeprefix(f"{source}: ")
-            rows.append([str(source), "refused", "", "", "", "", "", "", excerpt(why, 70)])
+            rows.append(
+                [
+                    escape_unsafe(str(source)),
+                    "refused",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    excerpt(escape_unsafe(why), 70),
+                ]
+            )
             continue
         if to_stdout:
             sys.stdout.write(prepared.text)
-        print(prepared.summary.render(written=not to_stdout), file=report)
+        print(escape_unsafe(prepared.summary.render(written=not to_stdout)), file=report)
         s = prepared.summary
         review += s.to_review
         rows.append(
             [
-                str(source),
+                escape_unsafe(str(source)),
                 "imported",
                 s.target,
                 str(s.sections),

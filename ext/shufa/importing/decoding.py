@@ -78,7 +78,7 @@ def decode(raw: bytes, shown: str = "input") -> tuple[str, str]:
                     f"{name.split()[0]} (byte {exc.start}); convert it to UTF-8"
                 ) from None
             return _checked(text, shown), name
-    if b"\x00" not in raw:
+    if raw.count(b"\x00") * 100 < len(raw):  # many NULs: UTF-16 without a byte-order mark
         try:
             return _checked(raw.decode("utf-8"), shown), "UTF-8"
         except UnicodeDecodeError:
@@ -139,6 +139,12 @@ def _checked(text: str, shown: str) -> str:
     """*text*, unless it is a binary file that happened to decode."""
     if not text.strip():
         raise ImportFailure(f"{shown}: empty file; expected the text of a report")
+    if "\x00" in text and text.count("\x00") * 100 < len(text) and _control_share(text) <= 0.01:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFailure(
+            f"{shown}: line {line}: a NUL byte ({text.count(chr(0))} in all); a text file holds none — a "
+            "damaged copy? Remove them (or save the text again) and import it again"
+        )
     if "\x00" in text or _control_share(text) > 0.01:
         raise ImportFailure(f"{shown}: a binary file, not text")
     return text

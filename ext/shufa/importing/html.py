@@ -34,8 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import webencodings
+
 from .artefacts import Artefact
-from .decoding import decode
+from .decoding import decode, plausibility
 from .sources import ImportFailure, SourceText
 
 #: The format's name in a data file's ``source.original.format``.
@@ -231,19 +233,45 @@ def _refuse_cut_short(path: Path, parser: Any) -> None:
 
 
 def _decode(raw: bytes, shown: str) -> tuple[str, str]:
-    """The page as text: as declared in ``<meta charset>`` when that decodes, else detected."""
+    """The page as text: as declared in ``<meta charset>`` when that names an encoding of the web
+    and decodes it, else detected. Only the WHATWG Encoding Standard's labels are used (a page
+    declaring ``punycode`` or ``utf-7`` is not decoded with Python's codec of that name), and a
+    page whose bytes are UTF-8 under a single-byte declaration is read as UTF-8, and said so."""
     declared = _CHARSET.search(raw[:8192])
-    if declared and not raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        name = declared.group(1).decode("ascii").lower()
-        codec = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030"}.get(
-            name, name
+    if not declared or raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode(raw, shown)
+    label = declared.group(1).decode("ascii")
+    encoding = webencodings.lookup(label)
+    if encoding is None or encoding.name == "replacement":
+        text, how = decode(raw, shown)
+        return (
+            text,
+            f"{how}; the page declares “{label}”, which is no encoding of the web, so it was not used",
         )
+    # the HTML standard's own rules for a declaration in <meta>
+    name = {"utf-16le": "utf-8", "utf-16be": "utf-8", "x-user-defined": "windows-1252"}.get(
+        encoding.name, encoding.name
+    )
+    codec = "gb18030" if name in ("gbk", "gb18030") else webencodings.lookup(name).codec_info.name
+    try:
+        text: str | None = raw.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        text = None
+    if codec != "utf-8" and not raw.isascii():
         try:
-            return raw.decode(codec), f"{name.upper()} (declared)"
-        except (UnicodeDecodeError, LookupError):
-            text, how = decode(raw, shown)
-            return text, f"{how}; the page declares {name.upper()}, which does not decode it"
-    return decode(raw, shown)
+            utf8 = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if text is None or plausibility(utf8) > plausibility(text):
+                return utf8, (
+                    f"UTF-8 (detected; the page declares {label.upper()}, but its bytes are UTF-8: "
+                    "read as declared they would be mojibake)"
+                )
+    if text is None:
+        text, how = decode(raw, shown)
+        return text, f"{how}; the page declares {label.upper()}, which does not decode it"
+    return text, f"{label.upper()} (declared)"
 
 
 # --- the page's lines ---------------------------------------------------------------------------
