@@ -68,10 +68,12 @@ def pdf_bytes(
     count: int = 1,
     password: str | None = None,
     packed: bool = False,
+    form: bytes | None = None,
 ) -> bytes:
     """A PDF of *pages* (or of raw page *contents*, or *count* pages all drawing the one stream
     *shared*), every content stream Flate-compressed; *password*: encrypted with that user
-    password (RC4, 40-bit). *packed*: the contents are compressed already (:func:`flate_of_size`)."""
+    password (RC4, 40-bit). *packed*: the contents are compressed already (:func:`flate_of_size`); *form*: a compressed
+    form XObject every page can draw as ``/Fm1 Do``."""
     if pages is not None:
         streams = [page.before + b"\n" + text_ops(page.lines) for page in pages]
         refs = list(range(len(streams)))
@@ -90,10 +92,11 @@ def pdf_bytes(
         b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
         b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 >>",
     ]
+    form_ref = f" /XObject << /Fm1 {first_stream + len(streams)} 0 R >>" if form is not None else ""
     for ref in refs:
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] "
-            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {first_stream + ref} 0 R >>".encode()
+            f"/Resources << /Font << /F1 3 0 R >>{form_ref} >> /Contents {first_stream + ref} 0 R >>".encode()
         )
     file_id = hashlib.md5(repr(len(streams)).encode()).digest()
     key = _key(password, file_id) if password is not None else None
@@ -102,6 +105,13 @@ def pdf_bytes(
         if key is not None:
             data = rc4(_object_key(key, first_stream + n), data)
         objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream")
+    if form is not None:
+        objects.append(
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 %d %d] /Length %d /Filter /FlateDecode >>\nstream\n"
+            % (WIDTH, HEIGHT, len(form))
+            + form
+            + b"\nendstream"
+        )
     encrypt = b""
     if key is not None:
         owner, user = _owner_entry(password or ""), rc4(key, PAD)

@@ -281,3 +281,205 @@ def test_the_kept_original_is_the_bytes_that_were_read(tmp_path, data, capsys, m
     record = read_yaml(data / "qinghe/shufa/2020.yaml").value["source"]["original"]
     assert kept.read_bytes() == text
     assert record["sha256"] == hashlib.sha256(text).hexdigest()
+
+
+# --- C: no text lost without a word ----------------------------------------------------------------
+
+PORTAL = (WEB / "qinghe-fzzf-2023.html").read_text(encoding="utf-8")
+BEFORE_S2 = '<p style="text-indent:2em"><strong>二、依法化解矛盾纠纷'
+#: Sentences of the portal page after the second section's heading: all must reach the data.
+AFTER = ["依法化解矛盾纠纷", "调解成功率98.1%", "法制审核人员不足", "推进公共法律服务体系向村（社区）延伸"]
+
+
+def imported_text(tmp_path: Path, capsys, name: str, page: str | bytes) -> tuple[str, str]:
+    """(the data file's text, what the import printed) for the saved page *page*."""
+    data = tmp_path / "repo" / "data"
+    if not data.exists():
+        shutil.copytree(REGISTRY, data)
+    source = tmp_path / name
+    source.write_bytes(page if isinstance(page, bytes) else page.encode("utf-8"))
+    code, out, err = run(capsys, str(source), "--data-dir", str(data), "-o", str(tmp_path / "out.yaml"))
+    assert code == 0, err
+    return (tmp_path / "out.yaml").read_text(encoding="utf-8"), out + err
+
+
+@pytest.mark.parametrize("tag", ["embed", "source", "track", "wbr", "keygen"])
+@pytest.mark.parametrize("where", ["between", "inside"])
+def test_a_void_element_never_swallows_what_follows(tag, where, tmp_path, capsys):
+    if where == "between":
+        page = PORTAL.replace(BEFORE_S2, f'<{tag} src="movie.swf">' + BEFORE_S2)
+    else:  # inside a paragraph, as a word break or a player would be
+        page = PORTAL.replace("全县人民调解组织", f"全县人民<{tag}>调解组织")
+    text, _ = imported_text(tmp_path, capsys, f"{tag}.html", page)
+    for sentence in AFTER:
+        assert sentence in text, (tag, sentence)
+    assert "全县人民调解组织调解矛盾纠纷2140件" in text
+
+
+def test_a_paragraph_nested_300_deep_loses_nothing(tmp_path, capsys):
+    deep = "<div>" * 300 + "<p>深处还有一段文字，记录了全年培训执法人员五百人次。</p>" + "</div>" * 300
+    text, _ = imported_text(tmp_path, capsys, "deep.html", PORTAL.replace(BEFORE_S2, deep + BEFORE_S2))
+    assert "深处还有一段文字" in text
+    for sentence in AFTER:
+        assert sentence in text
+
+
+def test_a_page_nested_100000_deep_is_refused_for_what_it_is(tmp_path, data, capsys):
+    source = tmp_path / "deep.html"
+    source.write_text(
+        PORTAL.replace(BEFORE_S2, "<div>" * 100_000 + "<p>深处</p>" + "</div>" * 100_000 + BEFORE_S2),
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    assert code == 1
+    assert f"{source}: line 37: elements nested more than 2048 levels deep" in err, err
+    assert "no recognisable structure" not in err
+    assert files_in(data) == ["counties.yaml", "kinds.yaml", "topics.yaml"]
+
+
+def test_nul_bytes_in_a_page_are_listed_not_replaced(tmp_path, capsys):
+    page = PORTAL.replace("全县人民调解组织", "全县人民\x00调解组织").replace("免罚136次", "免罚\x00136次")
+    text, printed = imported_text(tmp_path, capsys, "nul.html", page)
+    assert "\ufffd" not in text and "全县人民调解组织" in text and "免罚136次" in text
+    assert "note: 2 NUL byte(s) removed from the page, in paragraph(s) 18, 20" in printed, printed
+
+
+def test_a_nul_byte_in_a_text_file_is_refused_with_its_line(tmp_path, data, capsys):
+    raw = (FIXTURES / "qinghe-shufa-2020.txt").read_bytes()
+    at = raw.index("会前学法".encode())
+    source = tmp_path / "nul.txt"
+    source.write_bytes(raw[:at] + b"\x00" + raw[at:])
+    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    line = raw[:at].count(b"\n") + 1
+    assert code == 1 and f"{source}: line {line}: a NUL byte (1 in all)" in err, err
+
+
+REPORT = [
+    "县人大常委会：",
+    "现将本人2019年度履行推进法治建设第一责任人职责情况报告如下，请予审议。",
+    "一、带头尊法学法",
+    "一是坚持会前学法，全年学法12次。",
+    "二、推进严格规范公正文明执法",
+    "一是评查执法案卷300卷。",
+    "青禾县人民政府县长　林**",
+    "2020年2月1日",
+]
+
+
+def test_hidden_pdf_text_is_removed_and_listed(tmp_path, capsys):
+    from pdf_files import Line, pdf_bytes, report_pages
+
+    hidden = [
+        Line("内部资料", x=430, y=780, size=16, fill=1),  # white, on the title's line
+        Line("关键词堆砌", x=400, y=636, size=14, fill=1),  # white, on an item's line
+        Line("另有说明", x=300, y=500, size=0.1),  # 0.1 pt
+        Line("页外文字", x=-400, y=600, size=14),  # left of the page
+        Line("页上文字", x=100, y=900, size=14),  # above it
+        Line("另附签名", x=72, y=-40, size=14),  # below it
+    ]
+    pages = report_pages("青禾县县长2019年度述法报告", REPORT, extra={0: hidden})
+    text, printed = imported_text(tmp_path, capsys, "青禾县2019.pdf", pdf_bytes(pages))
+    for line in hidden:
+        assert line.text not in text, line.text
+    assert 'title: "青禾县县长2019年度述法报告"' in text and 'text: "坚持会前学法，全年学法12次。"' in text
+    assert "林**" in text
+    for kind, words in [
+        ("hidden text (white)", "内部资料"),
+        ("hidden text (white)", "关键词堆砌"),
+        ("hidden text (0.1 pt)", "另有说明"),
+        ("hidden text (outside the page)", "页外文字"),
+        ("hidden text (outside the page)", "页上文字"),
+        ("hidden text (outside the page)", "另附签名"),
+    ]:
+        assert f"page 1: {kind} “{words}”" in printed, (kind, printed)
+
+
+def test_white_text_on_a_dark_box_is_text(tmp_path, capsys):
+    from pdf_files import Line, Page, pdf_bytes, report_pages
+
+    pages = report_pages("青禾县县长2019年度述法报告", REPORT)
+    pages[0].before = b"0.6 0 0 rg 60 620 400 30 re f"  # a red banner under the item's line
+    pages[0].lines[5] = Line(REPORT[4], x=72, y=636, size=14, fill=1)
+    assert isinstance(pages[0], Page)
+    text, printed = imported_text(tmp_path, capsys, "banner.pdf", pdf_bytes(pages))
+    assert "推进严格规范公正文明执法" in text and "hidden text" not in printed
+
+
+# --- D: hostile encodings, PDFs and names ----------------------------------------------------------
+
+
+def test_a_page_declaring_punycode_is_not_decoded_with_it(tmp_path, capsys):
+    page = PORTAL.replace('<meta charset="utf-8">', '<meta charset="punycode">')
+    page = page.replace("</body>", "<!-- " + "x" * 2_000_000 + " --></body>")  # 2 MB
+    text, printed = imported_text(tmp_path, capsys, "puny.html", page)
+    assert "the page declares “punycode”, which is no encoding of the web, so it was not used" in printed
+    assert "推进公共法律服务体系向村（社区）延伸" in text
+
+
+@pytest.mark.parametrize("label", ["ISO-8859-1", "latin1", "windows-1252", "us-ascii"])
+def test_a_page_declaring_latin_1_that_is_utf8_imports_right(label, tmp_path, capsys):
+    page = PORTAL.replace('<meta charset="utf-8">', f'<meta charset="{label}">')
+    text, printed = imported_text(tmp_path, capsys, "latin.html", page)
+    assert f"the page declares {label.upper()}, but its bytes are UTF-8" in printed, printed
+    for sentence in AFTER:
+        assert sentence in text
+
+
+def test_an_encrypted_pdf_says_so(tmp_path, data, capsys):
+    from pdf_files import pdf_bytes, report_pages
+
+    source = tmp_path / "locked.pdf"
+    source.write_bytes(pdf_bytes(report_pages("青禾县县长2019年度述法报告", REPORT), password="s3cret"))
+    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    assert code == 1
+    assert err == (
+        f"import failed: {source}: encrypted PDF: it asks for a password to be opened; remove the password "
+        "(open it with the password and print or save it as a new PDF without one) and import that copy, "
+        "or import the Word original (nothing written)\n"
+    )
+
+
+@pytest.mark.parametrize("shape", ["one-stream", "shared-by-300-pages", "form-drawn-often"])
+def test_a_pdf_bomb_is_refused_in_bounded_time_and_memory(shape, tmp_path, data, capsys):
+    import resource
+    import time
+
+    from pdf_files import flate_of_size, pdf_bytes
+
+    if shape == "one-stream":  # 256 MiB of drawing in a file of 250 KB
+        raw = pdf_bytes(contents=[flate_of_size(256 << 20)], packed=True)
+        expected = "a compressed stream inflates to more than 64 MB"
+    elif shape == "shared-by-300-pages":  # 300 pages drawing one 4 MiB stream
+        raw = pdf_bytes(shared=flate_of_size(4 << 20), count=300, packed=True)
+        expected = "page 3: the pages so far draw more than 8 MB of instructions"
+    else:  # one page drawing a 64 KiB form 10,000 times
+        raw = pdf_bytes(contents=[b"/Fm1 Do\n" * 10_000], form=flate_of_size(64 << 10))
+        expected = "page 1: the pages so far draw more than 8 MB of instructions"
+    source = tmp_path / "bomb.pdf"
+    source.write_bytes(raw)
+    assert len(raw) < 1 << 20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    took = time.perf_counter() - start
+    grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert code == 1 and expected in err, err
+    assert took < 20, took
+    assert grew < 200 * 1024, f"peak memory grew by {grew} KB"  # ru_maxrss is in KB on Linux
+
+
+def test_a_file_name_with_control_characters_is_escaped_everywhere(tmp_path, data, capsys):
+    source = tmp_path / "青禾\x1b[31m县\x07.html"
+    source.write_text(PORTAL, encoding="utf-8")
+    code, out, err = run(capsys, str(source), "--data-dir", str(data))
+    assert code == 0, err
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "青禾\\x1b[31m县\\x07.html" in out
+    record = read_yaml(data / "qinghe/fzzf/2023.yaml").value["source"]["original"]
+    assert record["name"] == "青禾\\x1b[31m县\\x07.html"
+    # a refusal names it escaped too, and is no internal error
+    broken = tmp_path / "坏\x1b]0;标题\x07.pdf"
+    broken.write_bytes(b"%PDF-1.4\n")
+    code, out, err = run(capsys, str(broken), "--data-dir", str(data))
+    assert code == 1 and "\x1b" not in out + err and "坏\\x1b]0;标题\\x07.pdf" in err, err
+    assert "internal error" not in err and "unexpected error" not in err
