@@ -304,14 +304,16 @@ def imported_text(tmp_path: Path, capsys, name: str, page: str | bytes) -> tuple
 
 
 @pytest.mark.parametrize("tag", ["embed", "source", "track", "wbr", "keygen"])
-@pytest.mark.parametrize("where", ["between", "inside"])
+@pytest.mark.parametrize("where", ["between", "inside", "after-each"])
 def test_a_void_element_never_swallows_what_follows(tag, where, tmp_path, capsys):
-    if where == "between":
+    if where == "after-each":  # each nests the rest of the page: the article is found in the wrong place
+        page = PORTAL.replace("</p>\n    <p", f"</p><{tag}>\n    <p")
+    elif where == "between":
         page = PORTAL.replace(BEFORE_S2, f'<{tag} src="movie.swf">' + BEFORE_S2)
     else:  # inside a paragraph, as a word break or a player would be
         page = PORTAL.replace("全县人民调解组织", f"全县人民<{tag}>调解组织")
     text, _ = imported_text(tmp_path, capsys, f"{tag}.html", page)
-    for sentence in AFTER:
+    for sentence in [*AFTER, "主任、各位副主任，各位委员："]:
         assert sentence in text, (tag, sentence)
     assert "全县人民调解组织调解矛盾纠纷2140件" in text
 
