@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -254,9 +255,9 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture(scope="session")
-def site_server(sample_site: Path):
-    """The sample site served on http://127.0.0.1:<port>/ for the whole session."""
+@contextlib.contextmanager
+def serve(folder: Path):
+    """*folder* served on http://127.0.0.1:<port> (a free port) while the block runs."""
     import functools
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -265,13 +266,22 @@ def site_server(sample_site: Path):
         def log_message(self, *args):  # keep pytest output readable
             pass
 
-    handler = functools.partial(Quiet, directory=str(sample_site))
+    handler = functools.partial(Quiet, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_server(sample_site: Path):
+    """The sample site served on http://127.0.0.1:<port>/ for the whole session."""
+    with serve(sample_site) as url:
+        yield url
 
 
 def only_citation_warnings(out: str) -> bool:

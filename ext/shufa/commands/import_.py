@@ -19,10 +19,11 @@ from pathlib import Path
 
 from ..core.formats import usual_suffixes
 from ..core.registries import Registries
+from ..core.yamlfile import escape_unsafe
 from ..importing.importsummary import excerpt
 from ..importing.pipeline import Options, Prepared, checked_registries, prepare, write
 from ..importing.progress import Progress, format_table
-from ..importing.reading import ImportFailure, sha256_of, supported
+from ..importing.reading import ImportFailure, supported
 
 HELP = f"import published reports ({usual_suffixes(', ')}, or folders of them) into data files"
 
@@ -91,7 +92,10 @@ def expand(paths: list[Path]) -> tuple[list[Path], dict[str, int]]:
 def run(args: argparse.Namespace) -> int:
     sources, skipped = expand([Path(s) for s in args.sources])
     if not sources:
-        print(f"error: no {usual_suffixes()} file found in " + ", ".join(args.sources), file=sys.stderr)
+        print(
+            escape_unsafe(f"error: no {usual_suffixes()} file found in " + ", ".join(args.sources)),
+            file=sys.stderr,
+        )
         return 1
     if args.output is not None and len(sources) > 1:
         print("error: -o/--output takes a single SRC; use --data-dir for several files", file=sys.stderr)
@@ -102,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         registries = checked_registries(Path(args.data_dir))
     except ImportFailure as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(escape_unsafe(f"error: {exc}"), file=sys.stderr)
         return 1
     options = Options(
         county=args.county,
@@ -121,25 +125,40 @@ def run(args: argparse.Namespace) -> int:
     failures = review = 0
     for source in sources:
         if progress is not None:
-            progress.step(str(source))
+            progress.step(escape_unsafe(str(source)))
         prepared, error = _one(source, registries, options, claimed, digests)
         if progress is not None:
             progress.clear()
         if prepared is None:
             failures += 1
             said = "nothing written" in (error or "")
-            print(f"import failed: {error}" + ("" if said else " (nothing written)"), file=sys.stderr)
+            print(
+                escape_unsafe(f"import failed: {error}" + ("" if said else " (nothing written)")),
+                file=sys.stderr,
+            )
             why = (error or "").removeprefix(f"{source}: ")
-            rows.append([str(source), "refused", "", "", "", "", "", "", excerpt(why, 70)])
+            rows.append(
+                [
+                    escape_unsafe(str(source)),
+                    "refused",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    excerpt(escape_unsafe(why), 70),
+                ]
+            )
             continue
         if to_stdout:
             sys.stdout.write(prepared.text)
-        print(prepared.summary.render(written=not to_stdout), file=report)
+        print(escape_unsafe(prepared.summary.render(written=not to_stdout)), file=report)
         s = prepared.summary
         review += s.to_review
         rows.append(
             [
-                str(source),
+                escape_unsafe(str(source)),
                 "imported",
                 s.target,
                 str(s.sections),
@@ -182,12 +201,12 @@ def _one(
 ) -> tuple[Prepared | None, str | None]:
     """Import one file; (prepared, None) or (None, the message). Never raises."""
     try:
-        if digests is not None and source.is_file():
-            digest = sha256_of(source)
+        prepared = prepare(source, registries, options)
+        if digests is not None and prepared.source_text is not None:
+            digest = prepared.source_text.sha256
             if digest in digests:
                 raise ImportFailure(f"the same file as {digests[digest]} (identical bytes); imported once")
             digests[digest] = source
-        prepared = prepare(source, registries, options)
         key = str(prepared.target)
         if key != "-" and key in claimed:
             raise ImportFailure(

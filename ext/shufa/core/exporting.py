@@ -28,7 +28,7 @@ from typing import Any
 from .figures import find_figures, marked_fields
 from .files import script_json
 from .model import Archive, ClosingPart, County, Item, Part, Report, Section
-from .originals import site_name
+from .originals import download_name, view_name
 from .reuse import printed_lines
 from .summary import Summary
 
@@ -179,13 +179,14 @@ def report_document(archive: Archive, report: Report, url_of: UrlOf) -> dict[str
 
 
 def _original(report: Report, url_of: UrlOf) -> dict[str, str] | None:
-    """The kept original, as the report page offers it (its copy beside the page)."""
+    """The kept original, as the report page offers it: the file for download beside the page and
+    the page of its text (never the name it was received under)."""
     original = report.original
     if original is None:
         return None
     return {
-        "url": url_of(site_name(report)),
-        "name": original.name,
+        "url": url_of(download_name(report)),
+        "view": url_of(view_name(report)),
         "format": original.format,
         "sha256": original.sha256,
     }

@@ -115,8 +115,12 @@ def write_if_changed(path: Path, text: str) -> bool:
     The new content replaces the old in one rename (:func:`write_atomically`), so the file is
     always either the old one or the new one; missing folders are made.
     """
+    return write_bytes_if_changed(path, text.encode("utf-8"))
+
+
+def write_bytes_if_changed(path: Path, data: bytes) -> bool:
+    """:func:`write_if_changed` for bytes: *data* at *path* (mode 0644) unless it is there already."""
     path = Path(path)
-    data = text.encode("utf-8")
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False

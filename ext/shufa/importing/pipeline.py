@@ -184,7 +184,7 @@ def prepare_text(
     keeping = None
     if keep_original and path is not None:
         keeping = plan_original(
-            path, registries.data_dir, meta.county.value, meta.kind.value, meta.year.value, source.format_name
+            path, registries.data_dir, meta.county.value, meta.kind.value, meta.year.value, source
         )
         meta.source["original"] = keeping.record
         meta.source.setdefault("retrieved", keeping.retrieved)

@@ -201,6 +201,12 @@ def make_parents(folder: Path) -> list[Path]:
 def _mode_for(path: Path) -> int:
     if path.exists():
         return path.stat().st_mode & 0o777
+    return new_file_mode()
+
+
+def new_file_mode() -> int:
+    """The mode a new file of the repository gets: readable by all, as the umask allows
+    (``0o644`` under the usual umask; a temporary file is made ``0o600``)."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
