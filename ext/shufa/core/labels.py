@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from .model import Archive, Report
 from .numerals import chinese_number
 from .parts import CLOSING_HEADINGS, split_anchor
+
+#: How a value recorded as unknown is shown (a date, the address of the copy).
+UNKNOWN_SHOWN = "不详"
+
+
+class Titled(Protocol):
+    """A report or its summary: the county's slug and the title as published."""
+
+    county: str
+    title: str
+
+
+def display_title(archive: Archive, report: Titled) -> str:
+    """The report's title as published, with its county's name before it when the title does
+    not name the county (``2023年县长个人述法报告`` → ``青禾县2023年县长个人述法报告``): what a
+    reader needs where the report is shown out of its county's pages (feeds, lists of hits).
+    Citations keep the title as published."""
+    county = archive.counties.get(report.county)
+    if county is None:
+        return report.title
+    short = county.name.removesuffix(county.unit.ending)
+    if county.name in report.title or (len(short) >= 2 and short in report.title):
+        return report.title
+    return county.name + report.title
 
 
 def report_name(archive: Archive, report: Report) -> str:

@@ -31,7 +31,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
-from ..core.labels import part_label, report_name
+from ..core.labels import UNKNOWN_SHOWN, part_label, report_name
 from ..core.model import ClosingPart, Item, Part, Report, Section
 from ..core.problems import Code
 from .data import get_archive, get_load_result, note_model_dependency
@@ -218,11 +218,10 @@ class ReportDirective(ReportPartDirective):
                 )
             )
 
-        place = "".join(p for p in (county.province, county.city) if p) + county.name
-        field("地区", nodes.Text(place))
+        field("地区", nodes.Text(county.place))
         field("报告类型", nodes.Text(kind.name))
         field("报告年度", nodes.Text(f"{report.year}年"))
-        role = report.author_role or kind.author
+        role = archive.author_role(report)
         who = [nodes.Text(role)] if role else []
         if report.author_name:
             who += [nodes.Text(" "), *self.field_nodes(report, "report", "author.name", report.author_name)]
@@ -230,20 +229,29 @@ class ReportDirective(ReportPartDirective):
             who = [nodes.Text(report.organization + ("　" if who else "")), *who]
         if who:
             field("报告人", *who)
-        if report.issued:
-            field("印发日期", nodes.Text(report.issued))
-        if report.published:
-            field("发布日期", nodes.Text(report.published))
+        for label, value, key in (
+            ("印发日期", report.issued, "date.issued"),
+            ("发布日期", report.published, "date.published"),
+        ):
+            if value or report.is_unknown(key):
+                field(label, nodes.Text(value or UNKNOWN_SHOWN))
         if report.source_url:
             link = nodes.reference(report.source_url, report.source_url, refuri=report.source_url)
             body: list[nodes.Node] = [link]
             if report.source_note:
                 body += [nodes.Text("（"), *text_nodes(report.source_note), nodes.Text("）")]
             field("来源", *body)
-        elif report.source_note:
-            field("来源", *text_nodes(report.source_note))
-        if report.retrieved:
-            field("获取日期", nodes.Text(report.retrieved))
+        elif report.obtained or report.is_unknown("source.url") or report.source_note:
+            # not online (how it was obtained), or online at an address nobody can tell
+            said = [report.obtained] if report.obtained else []
+            if report.is_unknown("source.url"):
+                said.append(f"网址{UNKNOWN_SHOWN}")
+            body = [nodes.Text("；".join(said))] if said else []
+            if report.source_note:
+                body += [nodes.Text("（"), *text_nodes(report.source_note), nodes.Text("）")] if body else text_nodes(report.source_note)
+            field("来源", *body)
+        if report.retrieved or report.is_unknown("source.retrieved"):
+            field("获取日期", nodes.Text(report.retrieved or UNKNOWN_SHOWN))
         return fields
 
     def signature(self, report: Report) -> list[nodes.Element]:

@@ -208,7 +208,7 @@ class ProvincePageDirective(ListingDirective):
         for report in self.summary.of_counties(c.slug for c in archive.counties_in(slug)):
             by_county.setdefault(report.county, []).append(report)
         for city, counties in groups.items():
-            name = "".join(p for p in (province.name, city) if p) or "其他"
+            name = "".join(dict.fromkeys(p for p in (province.name, city) if p)) or "其他"
             section = self.titled(name, f"{counties[0].slug}-group")
             cards = []
             for county in counties:
@@ -243,7 +243,7 @@ class CountyPageDirective(ListingDirective):
         archive = self.archive
         county = archive.counties[slug]
         page = self.titled(county.name, "county")
-        details = "".join(p for p in (county.province, county.city) if p) + county.name
+        details = county.place
         if county.code:
             details += f" · 行政区划代码 {county.code}"
         page += nodes.paragraph(details, details, classes=["county-details"])
