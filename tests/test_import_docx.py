@@ -19,8 +19,8 @@ from shufa.commands import main
 from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import remove_artefacts, without
 from shufa.importing.docx import format_number
+from shufa.importing.reading import read_source as read_docx
 from shufa.importing.roundtrip import reading_text, squeeze
-from shufa.importing.sources import read_source as read_docx
 
 #: Three list levels as Chinese reports number them: 一、 → （一） → 1.
 ABSTRACT = f"""

@@ -17,33 +17,30 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from test_import_fixtures import FIXTURES
 
-from conftest import archive_source, build_archive, copy_data, run_sphinx, serve, warnings_of
+from conftest import (
+    IMPORT_FIXTURES,
+    archive_source,
+    build_archive,
+    copy_data,
+    files_in,
+    import_data,
+    run_import,
+    run_sphinx,
+    serve,
+    warnings_of,
+)
 from shufa.commands import main
 from shufa.core.yamlfile import read_yaml
 
-WEB = FIXTURES / "web"
-REGISTRY = FIXTURES / "data"
+WEB = IMPORT_FIXTURES / "web"
+SHUFA_2020 = IMPORT_FIXTURES / "qinghe-shufa-2020.txt"
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     """A data folder with the registries only, in its own repository (tmp_path/repo)."""
-    target = tmp_path / "repo" / "data"
-    shutil.copytree(REGISTRY, target)
-    return target
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(["import", *args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
-def files_in(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    return import_data(tmp_path / "repo")
 
 
 def chengxi_page() -> str:
@@ -83,7 +80,7 @@ def hostile_page() -> bytes:
 
 def import_and_build(tmp_path: Path, capsys, source: Path, **overrides):
     data = copy_data(tmp_path / "repo")
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 0, err
     app = build_archive(archive_source(tmp_path), data, **overrides)
     return data, app
@@ -154,7 +151,7 @@ def test_a_gbk_text_original_reads_in_chromium_without_mojibake(tmp_path, capsys
     old = os.umask(0o022)  # the usual umask
     try:
         source = tmp_path / "青禾县2020年述法报告.txt"
-        source.write_bytes((FIXTURES / "qinghe-shufa-2020.txt").read_text(encoding="utf-8").encode("gb18030"))
+        source.write_bytes((SHUFA_2020).read_text(encoding="utf-8").encode("gb18030"))
         data, app = import_and_build(tmp_path, capsys, source)
     finally:
         os.umask(old)
@@ -168,7 +165,7 @@ def test_a_gbk_text_original_reads_in_chromium_without_mojibake(tmp_path, capsys
             shown = page.inner_text("pre")
         finally:
             page.close()
-    first = (FIXTURES / "qinghe-shufa-2020.txt").read_text(encoding="utf-8").split("\n")
+    first = (SHUFA_2020).read_text(encoding="utf-8").split("\n")
     assert all(line.strip() in shown for line in first if line.strip())
 
 
@@ -178,7 +175,7 @@ def test_a_gbk_text_original_reads_in_chromium_without_mojibake(tmp_path, capsys
 def imported_2020(tmp_path: Path, capsys) -> Path:
     """A copy of data/ with 青禾县's 2020 report imported (its original kept), locked."""
     data = copy_data(tmp_path / "repo")
-    assert run(capsys, str(FIXTURES / "qinghe-shufa-2020.txt"), "--data-dir", str(data))[0] == 0
+    assert run_import(capsys, str(SHUFA_2020), "--data-dir", str(data))[0] == 0
     assert main(["lock", str(data)]) == 0
     capsys.readouterr()
     return data
@@ -236,7 +233,7 @@ def test_an_original_is_never_written_through_a_linked_folder(tmp_path, data, ca
     outside.mkdir()
     (data.parent / "sources").mkdir()
     (data.parent / "sources" / "qinghe").symlink_to(outside)
-    code, _, err = run(capsys, str(FIXTURES / "qinghe-shufa-2020.txt"), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(SHUFA_2020), "--data-dir", str(data))
     assert code == 1
     assert "cannot keep the original at" in err and "sources/qinghe is a symbolic link" in err, err
     assert files_in(outside) == []
@@ -249,8 +246,8 @@ def test_a_folder_where_the_original_goes_is_refused_and_left_alone(force, tmp_p
     (folder / "notes").mkdir(parents=True)
     (folder / "notes" / "keep.md").write_text("mine", encoding="utf-8")
     before = files_in(data.parent / "sources")
-    args = [str(FIXTURES / "qinghe-shufa-2020.txt"), "--data-dir", str(data)] + (["--force"] if force else [])
-    code, _, err = run(capsys, *args)
+    args = [str(SHUFA_2020), "--data-dir", str(data)] + (["--force"] if force else [])
+    code, _, err = run_import(capsys, *args)
     assert code == 1
     assert "sources/qinghe/shufa/2020.txt is a folder; expected the place of the kept original" in err, err
     assert "unexpected error" not in err
@@ -263,7 +260,7 @@ def test_the_kept_original_is_the_bytes_that_were_read(tmp_path, data, capsys, m
     # the file changes after the importer read it (a download still being written, an editor):
     # the kept original and its checksum are those of the text imported
     source = tmp_path / "青禾县2020年述法报告.txt"
-    text = (FIXTURES / "qinghe-shufa-2020.txt").read_bytes()
+    text = (SHUFA_2020).read_bytes()
     source.write_bytes(text)
     from shufa.importing import pipeline
 
@@ -275,7 +272,7 @@ def test_the_kept_original_is_the_bytes_that_were_read(tmp_path, data, capsys, m
         return read
 
     monkeypatch.setattr(pipeline, "read_source", read_then_change)
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 0, err
     kept = data.parent / "sources/qinghe/shufa/2020.txt"
     record = read_yaml(data / "qinghe/shufa/2020.yaml").value["source"]["original"]
@@ -295,10 +292,12 @@ def imported_text(tmp_path: Path, capsys, name: str, page: str | bytes) -> tuple
     """(the data file's text, what the import printed) for the saved page *page*."""
     data = tmp_path / "repo" / "data"
     if not data.exists():
-        shutil.copytree(REGISTRY, data)
+        import_data(tmp_path / "repo")
     source = tmp_path / name
     source.write_bytes(page if isinstance(page, bytes) else page.encode("utf-8"))
-    code, out, err = run(capsys, str(source), "--data-dir", str(data), "-o", str(tmp_path / "out.yaml"))
+    code, out, err = run_import(
+        capsys, str(source), "--data-dir", str(data), "-o", str(tmp_path / "out.yaml")
+    )
     assert code == 0, err
     return (tmp_path / "out.yaml").read_text(encoding="utf-8"), out + err
 
@@ -332,7 +331,7 @@ def test_a_page_nested_100000_deep_is_refused_for_what_it_is(tmp_path, data, cap
         PORTAL.replace(BEFORE_S2, "<div>" * 100_000 + "<p>深处</p>" + "</div>" * 100_000 + BEFORE_S2),
         encoding="utf-8",
     )
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 1
     assert f"{source}: line 37: elements nested more than 2048 levels deep" in err, err
     assert "no recognisable structure" not in err
@@ -347,11 +346,11 @@ def test_nul_bytes_in_a_page_are_listed_not_replaced(tmp_path, capsys):
 
 
 def test_a_nul_byte_in_a_text_file_is_refused_with_its_line(tmp_path, data, capsys):
-    raw = (FIXTURES / "qinghe-shufa-2020.txt").read_bytes()
+    raw = (SHUFA_2020).read_bytes()
     at = raw.index("会前学法".encode())
     source = tmp_path / "nul.txt"
     source.write_bytes(raw[:at] + b"\x00" + raw[at:])
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     line = raw[:at].count(b"\n") + 1
     assert code == 1 and f"{source}: line {line}: a NUL byte (1 in all)" in err, err
 
@@ -438,7 +437,7 @@ def test_an_encrypted_pdf_says_so(tmp_path, data, capsys):
 
     source = tmp_path / "locked.pdf"
     source.write_bytes(pdf_bytes(report_pages("青禾县县长2019年度述法报告", REPORT), password="s3cret"))
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 1
     assert err == (
         f"import failed: {source}: encrypted PDF: it asks for a password to be opened; remove the password "
@@ -468,7 +467,7 @@ def test_a_pdf_bomb_is_refused_in_bounded_time_and_memory(shape, tmp_path, data,
     assert len(raw) < 1 << 20
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    code, _, err = run(capsys, str(source), "--data-dir", str(data))
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
     took = time.perf_counter() - start
     grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert code == 1 and expected in err, err
@@ -479,7 +478,7 @@ def test_a_pdf_bomb_is_refused_in_bounded_time_and_memory(shape, tmp_path, data,
 def test_a_file_name_with_control_characters_is_escaped_everywhere(tmp_path, data, capsys):
     source = tmp_path / "青禾\x1b[31m县\x07.html"
     source.write_text(PORTAL, encoding="utf-8")
-    code, out, err = run(capsys, str(source), "--data-dir", str(data))
+    code, out, err = run_import(capsys, str(source), "--data-dir", str(data))
     assert code == 0, err
     assert "\x1b" not in out + err and "\x07" not in out + err
     assert "青禾\\x1b[31m县\\x07.html" in out
@@ -488,6 +487,6 @@ def test_a_file_name_with_control_characters_is_escaped_everywhere(tmp_path, dat
     # a refusal names it escaped too, and is no internal error
     broken = tmp_path / "坏\x1b]0;标题\x07.pdf"
     broken.write_bytes(b"%PDF-1.4\n")
-    code, out, err = run(capsys, str(broken), "--data-dir", str(data))
+    code, out, err = run_import(capsys, str(broken), "--data-dir", str(data))
     assert code == 1 and "\x1b" not in out + err and "坏\\x1b]0;标题\\x07.pdf" in err, err
     assert "internal error" not in err and "unexpected error" not in err

@@ -18,7 +18,8 @@ holds this list to the folder) —
 ``registries``    counties, provinces, kinds, topics, metrics
 ``building``      a validated document → the model
 ``checks``        what the schema cannot see (other files, numbering, ids)
-``originals``     the kept originals: where they are, whether they changed
+``originals``     the kept originals: where they are, whether they changed, their names on the site
+``nofollow``      files opened without following a symbolic link (data, originals)
 ``loading``       a data folder → the archive and every problem
 ``fingerprints``  digests of model parts (incremental builds)
 ``figures``       the figure parser

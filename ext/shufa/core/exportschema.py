@@ -400,14 +400,18 @@ def archive_schema() -> dict[str, Any]:
                             {"type": "null"},
                             {
                                 "type": "object",
-                                "required": ["url", "name", "format", "sha256"],
+                                "required": ["url", "view", "format", "sha256"],
                                 "additionalProperties": False,
                                 "properties": {
                                     "url": {
                                         "$ref": "#/$defs/url",
-                                        "description": "The kept original, beside the page.",
+                                        "description": "The kept original for download, byte for byte, beside "
+                                        "the page (a saved web page as <year>.original.html.txt).",
                                     },
-                                    "name": {"type": "string"},
+                                    "view": {
+                                        "$ref": "#/$defs/url",
+                                        "description": "The page of the original's text (<year>.source.html).",
+                                    },
                                     "format": {"enum": [f.name for f in FORMATS]},
                                     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                                 },

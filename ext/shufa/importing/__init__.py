@@ -7,6 +7,7 @@ The pipeline, one module per step (``tests/test_module_lists.py`` holds this lis
 ``docx``           Word files: paragraphs and list numbering rendered as printed, bounded unpacking
 ``html``           saved web pages (county portals, WeChat articles): the article among the chrome
 ``pdf``            PDF text layers: page numbers and running headers out, broken lines joined
+``pdfbounds``      a PDF's inflated bytes and drawing bounded before pdfminer reads it
 ``provenance``     the kept original: where it goes, its checksum, copied atomically
 ``artefacts``      remove paywall markers, site chrome, watermark URLs; report each
 ``flattened``      a report flattened into one line: where its lines were (its numbering)

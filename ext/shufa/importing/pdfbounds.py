@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .sources import ImportFailure
+from .reading import ImportFailure
 
 MIB = 1 << 20
 #: One stream inflated (a page's drawing, an embedded font: a few MiB at most).
