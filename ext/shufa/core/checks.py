@@ -126,6 +126,18 @@ def check_report(
     return problems
 
 
+def citation_gaps(value: dict[str, Any]) -> list[str]:
+    """What a report document lacks for its citations, neither given nor recorded as unknown:
+    ``date`` (no date.issued nor date.published), ``source`` (no source.url nor source.obtained)."""
+    date, source = value.get("date") or {}, value.get("source") or {}
+    gaps = []
+    if "issued" not in date and "published" not in date:
+        gaps.append("date")
+    if "url" not in source and "obtained" not in source:
+        gaps.append("source")
+    return gaps
+
+
 def citation_problems(doc: YamlDocument) -> list[Problem]:
     """What a citation of the report lacks: its date and where the copy came from.
 
@@ -137,8 +149,9 @@ def citation_problems(doc: YamlDocument) -> list[Problem]:
     """
     value = doc.value
     problems = []
+    gaps = citation_gaps(value)
     date = value.get("date")
-    if "issued" not in (date or {}) and "published" not in (date or {}):
+    if "date" in gaps:
         problems.append(
             doc.problem(
                 ("date",) if date is not None else ("title",),
@@ -151,7 +164,7 @@ def citation_problems(doc: YamlDocument) -> list[Problem]:
             )
         )
     source = value.get("source")
-    if "url" not in (source or {}) and "obtained" not in (source or {}):
+    if "source" in gaps:
         problems.append(
             doc.problem(
                 ("source",) if source is not None else ("title",),

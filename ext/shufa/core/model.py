@@ -22,6 +22,7 @@ from .units import COUNTY, UNIT_NAMES, UnitType, role_in, type_of_name, unit_typ
 __all__ = [
     "NEXT_STEPS",
     "SHORTCOMINGS",
+    "UNKNOWN_VALUES",
     "WHOLE",
     "Archive",
     "ClosingPart",
@@ -37,7 +38,6 @@ __all__ = [
     "Report",
     "Section",
     "Topic",
-    "UNKNOWN_VALUES",
 ]
 
 #: The values a data file may record as ``unknown`` (dotted: the mapping, then the key).

@@ -75,7 +75,11 @@ def unit_type(name: str) -> UnitType:
 def type_of_name(name: str) -> UnitType | None:
     """The unit type a unit's name tells (``北亭区`` → 区, ``澄江市`` → 县级市), or None."""
     for candidate in UNIT_TYPES:
-        if candidate.name != "地级市" and name.endswith(candidate.ending) and len(name) > len(candidate.ending):
+        if (
+            candidate.name != "地级市"
+            and name.endswith(candidate.ending)
+            and len(name) > len(candidate.ending)
+        ):
             return candidate
     return None
 

@@ -248,7 +248,11 @@ class ReportDirective(ReportPartDirective):
                 said.append(f"网址{UNKNOWN_SHOWN}")
             body = [nodes.Text("；".join(said))] if said else []
             if report.source_note:
-                body += [nodes.Text("（"), *text_nodes(report.source_note), nodes.Text("）")] if body else text_nodes(report.source_note)
+                body += (
+                    [nodes.Text("（"), *text_nodes(report.source_note), nodes.Text("）")]
+                    if body
+                    else text_nodes(report.source_note)
+                )
             field("来源", *body)
         if report.retrieved or report.is_unknown("source.retrieved"):
             field("获取日期", nodes.Text(report.retrieved or UNKNOWN_SHOWN))
