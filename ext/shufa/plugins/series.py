@@ -37,6 +37,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from .. import __version__
+from ..core.atomfeeds import county_feed, has_feed
 from ..core.exporting import reading_file
 from ..core.files import script_json, write_if_changed
 from ..core.fingerprints import current_fingerprint
@@ -158,9 +159,7 @@ class SeriesPage:
         links.append(self.link(latest_page(county, kind), f"最新一份（{newest.year}年）", latest))
         if compare:
             links.append(self.link(compare_page(county, kind), "任选两年对照"))
-        if "shufa.plugins.feeds" in self.app.extensions:
-            from ..core.atomfeeds import county_feed
-
+        if "shufa.plugins.feeds" in self.app.extensions and has_feed(self.archive.reports_of(county)):
             page = self.app.builder.get_target_uri(self.pagename)
             links.append(_a(relative_uri(page, county_feed(county)), span("订阅本县新收录的报告")))
         return f'<p class="series-links">{" · ".join(links)}</p>\n'
@@ -169,7 +168,8 @@ class SeriesPage:
         """What every page of the series shows of it: each year's title and dates, the county."""
         return [
             PAGE_VERSION,
-            [(r.year, r.title, r.issued, r.published) for r in self.reports],
+            [(r.year, r.title, r.issued, r.published, r.added) for r in self.reports],
+            has_feed(self.archive.reports_of(self.county.slug)),
             current_fingerprint(self.archive, f"county-info:{self.county.slug}"),
         ]
 
