@@ -192,6 +192,8 @@ MARKUP_IN_TITLE = '<script>alert("x")</script> & {100%} \\ **县'
 MARKUP_IN_TEXT = '<script>alert("x")</script> & "引号" **县'
 #: The report of that build whose data gives neither a date nor a source (cited with warnings).
 UNDATED = "beiting/fzzf/2022"
+#: The report of that build whose data gives its address but not the day it was retrieved.
+NOT_RETRIEVED = "chengxi/shufa/2023"
 
 
 @pytest.fixture(scope="session")
@@ -205,6 +207,10 @@ def site_with_address(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp
     text = re.sub(r"(?m)^date:\n(?:  .*\n)+", "", text)
     text = re.sub(r"(?m)^source:\n(?:  .*\n)+", "", text)
     bare.write_text(text, encoding="utf-8")
+    undated = data / f"{NOT_RETRIEVED}.yaml"
+    undated.write_text(
+        re.sub(r"(?m)^  retrieved: .*\n", "", undated.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     titled = data / "qinghe/shufa/2024.yaml"
     text = titled.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^title: ".*"$', lambda _: f"title: {json.dumps(MARKUP_IN_TITLE)}", text, count=1)
