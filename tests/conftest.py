@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 import generate as bench_generate
+from shufa.core.sitecheck import broken_links
 from shufa.sitebuild import Options
 
 pytest_plugins = ("sphinx.testing.fixtures",)
@@ -51,7 +52,9 @@ def copy_data(dest: Path, data: Path = DATA) -> Path:
 def run_sphinx(src: Path, *, builder: str = "html", on_read=None, **kwargs) -> SphinxTestApp:
     """Build the project in *src* (status and warnings captured); returns the finished app.
 
-    *on_read*, when given, receives the names of the documents the build reads."""
+    *on_read*, when given, receives the names of the documents the build reads. A site built
+    without error must pass `shufa check-links`: every internal link and anchor resolves
+    (:func:`assert_links_resolve`), whatever the test looks at."""
     app = SphinxTestApp(builder, srcdir=src, status=StringIO(), warning=StringIO(), **kwargs)
     if on_read is not None:
         app.connect("env-before-read-docs", lambda app, env, docnames: on_read(list(docnames)))
@@ -59,7 +62,15 @@ def run_sphinx(src: Path, *, builder: str = "html", on_read=None, **kwargs) -> S
         app.build()
     finally:
         app.cleanup()
+    if builder == "html" and app.statuscode == 0:
+        assert_links_resolve(Path(app.outdir))
     return app
+
+
+def assert_links_resolve(site: Path) -> None:
+    """`shufa check-links` on a built site: no internal link or anchor that does not resolve."""
+    broken = broken_links(site)
+    assert broken == [], f"{len(broken)} broken link(s) in {site}:\n" + "\n".join(broken[:20])
 
 
 def build_archive(
@@ -328,6 +339,17 @@ def partition_options(root: Path, data: Path, **kwargs) -> Options:
 def partition_docs(root: Path) -> Path:
     """A copy of the hand-written pages (the hub writes generated pages into its source folder)."""
     return archive_source(root) if not (root / "src").exists() else root / "src"
+
+
+def build_site(options: Options, say) -> int:
+    """`shufa build` with *options* (what it says goes to *say*); a site it built must pass
+    `shufa check-links` (:func:`assert_links_resolve`)."""
+    from shufa.sitebuild import build
+
+    status = build(options, say)
+    if status == 0:
+        assert_links_resolve(options.site)
+    return status
 
 
 def free_port() -> int:
