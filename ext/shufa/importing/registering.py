@@ -47,14 +47,18 @@ def county_slug(division: Division, taken: set[str]) -> str:
 
     from ..core.units import unit_type
 
-    def spelled(name: str) -> str:
-        return re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(name)).lower())
+    def spelled(name: str, ending: str) -> str:
+        # read as a whole name (朝阳区 is chao yang, 朝阳 alone zhao yang), then the ending dropped
+        syllables = lazy_pinyin(name)
+        if ending and name.endswith(ending) and len(name) > len(ending) and len(syllables) == len(name):
+            syllables = syllables[: -len(ending)]
+        return re.sub(r"[^a-z0-9]", "", "".join(syllables).lower())
 
-    unit = unit_type(division.type)
-    base = spelled(division.name.removesuffix(unit.ending) or division.name) or f"c{division.code}"
+    base = spelled(division.name, unit_type(division.type).ending) or f"c{division.code}"
     if not base[0].isalpha():
         base = f"c{base}"
-    city = spelled(re.sub(r"(?:市|地区|自治州|盟)$", "", division.city)) if division.city else ""
+    ending = re.search(r"(?:市|地区|自治州|盟)$", division.city)
+    city = spelled(division.city, ending.group() if ending else "") if division.city else ""
     for slug in (base, f"{base}-{city}" if city else "", f"{base}-{division.code}"):
         if slug and slug not in taken:
             return slug
