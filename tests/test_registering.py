@@ -103,7 +103,7 @@ def test_an_unregistered_unit_is_named_and_nothing_is_written(archive_data, caps
     before = {
         p: (archive_data / p).read_bytes() for p in files_in(archive_data) if (archive_data / p).is_file()
     }
-    code, out, err = run_import(capsys, str(JINGHAI), "--data-dir", str(archive_data))
+    code, _, err = run_import(capsys, str(JINGHAI), "--data-dir", str(archive_data))
     assert code == 1
     assert (
         "the text names 天津市静海区 (区, 120118) in the title, which is not in counties.yaml; "
@@ -162,7 +162,7 @@ def test_the_keeper_is_asked_in_a_terminal(archive_data, capsys, monkeypatch):
     asked = []
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setattr(builtins, "input", lambda question: asked.append(question) or "y")
-    code, out, err = run_import(capsys, str(JINGHAI), "--data-dir", str(archive_data))
+    code, _, err = run_import(capsys, str(JINGHAI), "--data-dir", str(archive_data))
     assert code == 0, err
     assert asked == [
         "天津市静海区（区，行政区划代码 120118）尚未登记。以 `jinghai` 登记到 counties.yaml（并登记天津市）？ [y/N] "
@@ -182,7 +182,7 @@ def test_a_text_that_names_no_place_registers_by_code_and_slug(archive_data, cap
     text = UNITS / "no-place-shufa-2023.txt"
     code, _, err = run_import(capsys, str(text), "--data-dir", str(archive_data))
     assert code == 1 and "cannot find the county's name in the title or text" in err
-    code, out, err = run_import(
+    code, _, err = run_import(
         capsys, str(text), "--data-dir", str(archive_data), "--register", "120118", "--county", "jinghai-qu"
     )
     assert code == 0, err
@@ -222,8 +222,8 @@ def test_printing_registers_nothing(archive_data, capsys):
 
 def test_a_registered_unit_is_recognised_by_name_next_time(archive_data, capsys):
     assert run_import(capsys, str(JINGHAI), "--data-dir", str(archive_data), "--register")[0] == 0
-    code, out, _ = run_import(capsys, str(JINGHAI), "--data-dir", str(archive_data), "-o", "-")
-    assert code == 0 and "county: jinghai (静海区, in the title)" in _
+    code, _, err = run_import(capsys, str(JINGHAI), "--data-dir", str(archive_data), "-o", "-")
+    assert code == 0 and "county: jinghai (静海区, in the title)" in err
 
 
 def test_a_type_its_name_cannot_have_is_a_located_problem(tmp_path, capsys):
