@@ -1,9 +1,12 @@
 """What the text says about itself: county, kind, year, author and dates, and where it says so.
 
 * County: a county name of counties.yaml (or a former name, ``原北亭县`` in its
-  note) printed in the title, then the byline, signature, preamble, text. A
-  county printed in the title but not registered, or redacted (``**县``), is
-  never guessed: the user is told and passes ``--county``.
+  note) printed in the title, then the byline, signature, preamble, text; else a
+  unit of the national table of county-level divisions (:mod:`shufa.core.divisions`)
+  named in the title, byline, signature or opening: :class:`UnregisteredUnit`, which
+  the pipeline registers when asked (``--register``) and otherwise refuses, saying
+  how. A county redacted in the title (``**县``) is never guessed: the user is told
+  and passes ``--county``.
 * Kind: the distinctive part of a kind's name in kinds.yaml (``述法`` of
   述法报告, ``法治政府建设`` of 法治政府建设年度报告) in the title, the last one
   printed winning (``…法治政府建设情况述法报告`` is a 述法 report);
