@@ -96,6 +96,13 @@ def page_soup(site: Path, page: str) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def reference_at(soup: BeautifulSoup, anchor: str) -> str:
+    """The reference in the cite control of the part *anchor* ("" for the report) of a report page."""
+    control = soup.select_one(f'details.cite-control[data-anchor="{anchor}"]')
+    assert control is not None, anchor
+    return control.select_one(".cite-text").get_text()
+
+
 def warnings_of(app: SphinxTestApp) -> str:
     return app.warning.getvalue()
 

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
@@ -20,6 +19,7 @@ from conftest import (
     build_archive,
     copy_data,
     page_soup,
+    reference_at,
     warnings_of,
 )
 from shufa.core.citing import (
@@ -37,13 +37,6 @@ from shufa.core.loading import load_archive
 SAMPLE = load_archive(DATA).archive
 BASE = ADDRESS
 EVIL = MARKUP_IN_TITLE
-
-
-def reference_at(soup: BeautifulSoup, anchor: str) -> str:
-    """The reference in the cite control of the part *anchor* ("" for the report)."""
-    control = soup.select_one(f'details.cite-control[data-anchor="{anchor}"]')
-    assert control is not None, anchor
-    return control.select_one(".cite-text").get_text()
 
 
 # --- the reference ------------------------------------------------------------------------------

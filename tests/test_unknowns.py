@@ -17,6 +17,7 @@ from conftest import (
     archive_source,
     copy_data,
     page_soup,
+    reference_at,
     run_import,
     run_sphinx,
     warnings_of,
@@ -39,11 +40,6 @@ def _stamped(source: Path, folder: Path, day: dt.date = OBTAINED) -> Path:
     stamp = dt.datetime(day.year, day.month, day.day, 12).timestamp()
     os.utime(copy, (stamp, stamp))
     return copy
-
-
-def reference_at(soup, anchor: str) -> str:
-    control = soup.select_one(f'details.cite-control[data-anchor="{anchor}"]')
-    return control.select_one(".cite-text").get_text()
 
 
 @pytest.fixture(scope="module")
