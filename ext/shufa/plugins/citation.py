@@ -1,10 +1,15 @@
 """Sphinx plugin: cite a report, a section or an item (GB/T 7714), and download the citation.
 
-Every report page gets a cite control on the report, on each section (``#s3``,
-``#shortcomings``) and on each item (``#s3-2``): the reference as an online
-report ([R/OL]) — the issuing government as author, the title (with the part
-named by its number and heading: ``: 三、坚持严格规范公正文明执法…``), (issued
-date)[access date] and the page's URL with the part's anchor — and a copy button.
+Every report page gets a cite control on the report and on each section (``#s3``,
+``#shortcomings``), whose chooser also cites each of the section's items (``#s3-2``):
+the reference as an online report ([R/OL]) — the issuing government as author, the
+title (with the part named by its number and heading: ``: 三、坚持严格规范公正文明执法…``),
+(issued date)[access date] and the page's URL with the part's anchor — and a copy button.
+
+The report's own reference is written into the page (it is there without a script, and on
+paper); a part's is made by the page's script when its control is opened, from the one
+template of the page's references and the parts' names (:class:`cite_parts`): 40-odd
+written references were a third of a report page's HTML.
 The report's control also links the report's BibTeX (``<year>.bib``) and CSL-JSON
 (``<year>.csl.json``), written next to the page, which the page's ``<head>`` names
 as ``<link rel="alternate">``, beside Highwire ``citation_*`` meta tags for
@@ -50,13 +55,13 @@ from ..core.citing import (
     issued_date,
     report_author,
 )
-from ..core.files import write_if_changed
-from ..core.labels import cited_names
+from ..core.files import script_json, write_if_changed
+from ..core.labels import ITEM_NAME_JOIN, cited_name_parts, cited_names
 from ..core.model import Archive, Report
 from ..core.problems import Code
 from . import Order, config
 from .data import get_archive, loaded_run
-from .directives import report_closing, report_header, report_item, report_page, report_section
+from .directives import report_closing, report_header, report_page, report_section
 from .shared.envstore import claim, per_document_store
 from .shared.markup import add_html_node
 
@@ -105,19 +110,58 @@ class print_citation(nodes.General, nodes.Element):
         return ""
 
 
-SUMMARY = {"report": "引用本报告", "section": "引用本部分", "item": "引用本项"}
+SUMMARY = {"report": "引用本报告", "section": "引用本部分"}
 
 
 def control(references: ReportReferences, anchor: str, what: str, own_url: bool) -> cite_control:
-    """The cite control of part *anchor* ("" for the report); *own_url*: the reader's copy takes
-    the page's own address (no ``html_baseurl``)."""
-    node = cite_control("", classes=["cite-control", "no-search", f"cite-{what}"])
+    """The cite control of part *anchor* ("" for the report, written whole; a part's is filled
+    in by the page's script); *own_url*: the reader's copy takes the page's own address (no
+    ``html_baseurl``)."""
+    classes = ["cite-control", "no-search", f"cite-{what}"]
+    if anchor:
+        classes.append("pst-js-only")  # made by the script: nothing to open without one
+    node = cite_control("", classes=classes)
     node["summary"] = SUMMARY[what]
     node["anchor"] = anchor
-    node["segments"] = references.segments(anchor)
+    node["segments"] = references.segments(anchor) if not anchor else []
     node["own_url"] = own_url
     node["downloads"] = []
     return node
+
+
+#: How much of an item's label the chooser of a section's cite control shows.
+CHOOSER_LABEL = 8
+
+
+class cite_parts(nodes.General, nodes.Element):
+    """What the page's script makes the parts' references from, as JSON: the template of the
+    page's references, the parts' names and each part's items (a leaf, no page text)."""
+
+    def astext(self) -> str:
+        return ""
+
+
+def parts_data(references: ReportReferences, report: Report, own_url: bool) -> dict[str, Any]:
+    """The JSON of :class:`cite_parts`: ``template`` (kind, text runs with the name and anchor
+    slots), ``slots``, ``own``, ``join`` (between a part's name and an item's place) and
+    ``parts``: anchor → its name and its items (anchor, place, how it begins: its marker and
+    the start of its label) in reading order."""
+    names = cited_name_parts(report)
+    parts: dict[str, Any] = {}
+    for part in report.parts:
+        items = [
+            [item.anchor, names[item.anchor][1], item.marker + item.label[:CHOOSER_LABEL]]
+            for item in part.all_items()
+            if names[item.anchor][0]  # named by its place in the part
+        ]
+        parts[part.anchor] = {"name": names[part.anchor][1], "items": items}
+    return {
+        "template": references.part_template(),
+        "slots": {"name": references.NAME_SLOT, "anchor": references.ANCHOR_SLOT},
+        "own": own_url,
+        "join": ITEM_NAME_JOIN,
+        "parts": parts,
+    }
 
 
 #: The report's citation files, next to its page: label, suffix, media type.
@@ -182,24 +226,23 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     on_paper["url"] = url
     # Right after the report's facts (author, dates, source), wherever the header puts them.
     header = next(top.findall(report_header), None)
-    meta = next((c for c in header.children if isinstance(c, nodes.field_list)), None) if header else None
+    meta = next((c for c in header.children if isinstance(c, nodes.definition_list)), None) if header else None
+    data = cite_parts("", classes=["no-search"])
+    data["json"] = parts_data(references, report, own_url)
     if meta is not None:
         meta.parent.insert(meta.parent.index(meta) + 1, whole)
         meta.parent.insert(meta.parent.index(meta) + 2, on_paper)
+        meta.parent.insert(meta.parent.index(meta) + 3, data)
     else:
         top.insert(1, whole)
         top.insert(2, on_paper)
+        top.insert(3, data)
 
     # Collected first: the tree must not change under findall().
     sections = [s for s in top.findall(nodes.section) if isinstance(s, (report_section, report_closing))]
-    items = list(top.findall(report_item))
     for section in sections:
         anchor = section["ids"][0]
         section.insert(1, control(references, anchor, "section", own_url))
-    for block in items:
-        anchor = block["ids"][0]
-        first_text = next((i for i, c in enumerate(block.children) if isinstance(c, nodes.paragraph)), -1)
-        block.insert(first_text + 1, control(references, anchor, "item", own_url))
 
 
 def highwire(archive: Archive, report: Report, url: str) -> tuple[tuple[str, str], ...]:
@@ -271,6 +314,12 @@ def reference_html(encode: Any, segments: list[tuple[str, str]], own_url: bool) 
 
 def visit_cite_control(self: HTML5Translator, node: cite_control) -> None:
     encode = self.encode
+    if node["anchor"]:  # a part's: filled in by the page's script when opened
+        self.body.append(
+            self.starttag(node, "details", "", **{"data-anchor": node["anchor"]})
+            + f"<summary>{encode(node['summary'])}</summary></details>\n"
+        )
+        raise nodes.SkipNode
     out = [
         self.starttag(node, "details", "", **{"data-anchor": node["anchor"]}),
         f"<summary>{encode(node['summary'])}</summary>",
@@ -285,6 +334,13 @@ def visit_cite_control(self: HTML5Translator, node: cite_control) -> None:
         out.append(f'<p class="cite-downloads">下载引文：{links}</p>\n')
     out.append("</details>\n")
     self.body.append("".join(out))
+    raise nodes.SkipNode
+
+
+def visit_cite_parts(self: HTML5Translator, node: cite_parts) -> None:
+    self.body.append(
+        f'<script type="application/json" class="cite-parts">{script_json(node["json"])}</script>\n'
+    )
     raise nodes.SkipNode
 
 
@@ -335,6 +391,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.config")
     add_html_node(app, cite_control, visit_cite_control)
     add_html_node(app, print_citation, visit_print_citation)
+    add_html_node(app, cite_parts, visit_cite_parts)
     app.setup_extension("shufa.plugins.assets")
     per_document_store(app, "shufa_citations")
     app.connect("env-get-outdated", _outdated)
@@ -342,4 +399,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_downloads)
     app.connect("html-page-context", _head)
     app.connect("builder-inited", _warn_without_baseurl, priority=Order.AFTER_SETUP)
-    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}
