@@ -226,7 +226,9 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     on_paper["url"] = url
     # Right after the report's facts (author, dates, source), wherever the header puts them.
     header = next(top.findall(report_header), None)
-    meta = next((c for c in header.children if isinstance(c, nodes.definition_list)), None) if header else None
+    meta = (
+        next((c for c in header.children if isinstance(c, nodes.definition_list)), None) if header else None
+    )
     data = cite_parts("", classes=["no-search"])
     data["json"] = parts_data(references, report, own_url)
     if meta is not None:

@@ -145,7 +145,11 @@ def text_html(text: str) -> str:
         before = _run(text[pos:start], NO_LINE_END, from_end=True)
         after = _run(text[end:following], NO_LINE_START)
         out.append(encode(text[pos : start - before]))
-        mark = encode(text[start - before : start]) + redaction_html(match.group()) + encode(text[end : end + after])
+        mark = (
+            encode(text[start - before : start])
+            + redaction_html(match.group())
+            + encode(text[end : end + after])
+        )
         out.append(f'<span class="nobr">{mark}</span>' if before or after else mark)
         pos = end + after
     out.append(encode(text[pos:]))
