@@ -8,8 +8,8 @@ title (with the part named by its number and heading: ``: 三、坚持严格规�
 
 The report's own reference is written into the page (it is there without a script, and on
 paper); a part's is made by the page's script when its control is opened, from the one
-template of the page's references and the parts' names (:class:`cite_parts`): 40-odd
-written references were a third of a report page's HTML.
+template of the page's references and the parts' names (:func:`parts_data`, JSON in the
+page's head): 40-odd written references were a third of a report page's HTML.
 The report's control also links the report's BibTeX (``<year>.bib``) and CSL-JSON
 (``<year>.csl.json``), written next to the page, which the page's ``<head>`` names
 as ``<link rel="alternate">``, beside Highwire ``citation_*`` meta tags for
@@ -133,16 +133,9 @@ def control(references: ReportReferences, anchor: str, what: str, own_url: bool)
 CHOOSER_LABEL = 8
 
 
-class cite_parts(nodes.General, nodes.Element):
-    """What the page's script makes the parts' references from, as JSON: the template of the
-    page's references, the parts' names and each part's items (a leaf, no page text)."""
-
-    def astext(self) -> str:
-        return ""
-
-
 def parts_data(references: ReportReferences, report: Report, own_url: bool) -> dict[str, Any]:
-    """The JSON of :class:`cite_parts`: ``template`` (kind, text runs with the name and anchor
+    """What the page's script makes the parts' references from (JSON in the page's head,
+    ``script#cite-parts``): ``template`` (kind, text runs with the name and anchor
     slots), ``slots``, ``own``, ``join`` (between a part's name and an item's place) and
     ``parts``: anchor → its name and its items (anchor, place, how it begins: its marker and
     the start of its label) in reading order."""
@@ -179,11 +172,13 @@ def downloads(app: Sphinx, docname: str) -> list[tuple[str, str, str]]:
 
 class Record(NamedTuple):
     """What the build keeps of a cited report: its key, the CSL-JSON item published (no access
-    date) and the Highwire meta tags of its page."""
+    date), the Highwire meta tags of its page and what its script makes the parts' references
+    from (:func:`parts_data`)."""
 
     key: str
     item: dict[str, Any]
     meta: tuple[tuple[str, str], ...] = ()
+    parts: dict[str, Any] | None = None
 
 
 def _is_html(app: Sphinx) -> bool:
@@ -217,7 +212,8 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     references = ReportReferences(item, config.get(app.config).citation_style, cited_names(report))
     own_url = not app.config.html_baseurl
     published = csl_item(archive, report, url, "")
-    env.shufa_citations[env.docname] = Record(report.key, published, highwire(archive, report, url))
+    parts = parts_data(references, report, own_url)
+    env.shufa_citations[env.docname] = Record(report.key, published, highwire(archive, report, url), parts)
 
     whole = control(references, "", "report", own_url)
     whole["downloads"] = downloads(app, env.docname)
@@ -229,16 +225,12 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     meta = (
         next((c for c in header.children if isinstance(c, nodes.definition_list)), None) if header else None
     )
-    data = cite_parts("", classes=["no-search"])
-    data["json"] = parts_data(references, report, own_url)
     if meta is not None:
         meta.parent.insert(meta.parent.index(meta) + 1, whole)
         meta.parent.insert(meta.parent.index(meta) + 2, on_paper)
-        meta.parent.insert(meta.parent.index(meta) + 3, data)
     else:
         top.insert(1, whole)
         top.insert(2, on_paper)
-        top.insert(3, data)
 
     # Collected first: the tree must not change under findall().
     sections = [s for s in top.findall(nodes.section) if isinstance(s, (report_section, report_closing))]
@@ -266,13 +258,16 @@ def highwire(archive: Archive, report: Report, url: str) -> tuple[tuple[str, str
 
 
 def _head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """The citation_* meta tags and the citation files' alternate links of a report page."""
+    """The citation_* meta tags, the citation files' alternate links and the parts' reference
+    template (data, not a script: ``<`` written ``\\u003c``) of a report page."""
     record = getattr(app.env, "shufa_citations", {}).get(pagename)
     if record is None or not _is_html(app):
         return
     tags = [f'<meta name="{name}" content="{html.escape(content)}" />\n' for name, content in record.meta]
     for _label, href, media in downloads(app, pagename):
         tags.append(f'<link rel="alternate" type="{media}" href="{html.escape(href)}" />\n')
+    if record.parts is not None:
+        tags.append(f'<script type="application/json" id="cite-parts">{script_json(record.parts)}</script>\n')
     context["metatags"] = context.get("metatags", "") + "".join(tags)
 
 
@@ -339,13 +334,6 @@ def visit_cite_control(self: HTML5Translator, node: cite_control) -> None:
     raise nodes.SkipNode
 
 
-def visit_cite_parts(self: HTML5Translator, node: cite_parts) -> None:
-    self.body.append(
-        f'<script type="application/json" class="cite-parts">{script_json(node["json"])}</script>\n'
-    )
-    raise nodes.SkipNode
-
-
 def visit_print_citation(self: HTML5Translator, node: print_citation) -> None:
     encode = self.encode
     own = ' data-own="true"' if node["own_url"] else ""
@@ -393,7 +381,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.config")
     add_html_node(app, cite_control, visit_cite_control)
     add_html_node(app, print_citation, visit_print_citation)
-    add_html_node(app, cite_parts, visit_cite_parts)
     app.setup_extension("shufa.plugins.assets")
     per_document_store(app, "shufa_citations")
     app.connect("env-get-outdated", _outdated)

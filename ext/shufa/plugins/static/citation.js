@@ -1,7 +1,7 @@
 /*
  * Cite controls: the copy button copies the reference shown next to it.
  * The report's control is written whole; a section's is made here when it is first opened,
- * from the page's one template (script.cite-parts, written by shufa.plugins.citation): the
+ * from the page's one template (script#cite-parts in the head, written by shufa.plugins.citation): the
  * reference with the section's name and anchor put in, a chooser of the section itself or one
  * of its items (which it names by the section's name and the item's place), and the copy
  * button. Every text is set as text, never as markup.
@@ -93,7 +93,7 @@
   };
 
   const readParts = () => {
-    const script = document.querySelector("script.cite-parts");
+    const script = document.getElementById("cite-parts");
     if (!script) return null;
     try {
       return JSON.parse(script.textContent);
