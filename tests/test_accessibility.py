@@ -14,13 +14,28 @@ AXE = REPO / "tests/a11y/node_modules/axe-core/axe.min.js"
 PAGES = [
     "index.html",
     "reports/index.html",
+    "provinces/jianglan.html",
     "reports/qinghe/index.html",
     "reports/qinghe/shufa/2023.html",
     "reports/qinghe/shufa/compare/2022-2023.html",
     "reports/qinghe/shufa/index.html",
+    "reports/qinghe/shufa/latest.html",
     "reports/qinghe/shufa/topics/law-enforcement.html",
+    "search.html?q=行政执法",
     "years/2023.html",
+    "years/2023/jianglan.html",
+    "topics/law-enforcement.html",
     "metrics/index.html",
+    "metrics/enforcement-cases.html",
+    "guide/reading.html",
+    "reference/data-format.html",
+]
+#: The pages whose layout changes most on a phone (stacked comparisons, the header's links,
+#: tables that scroll), checked at 390 px too.
+PHONE_PAGES = [
+    "reports/qinghe/shufa/2023.html",
+    "reports/qinghe/index.html",
+    "reports/qinghe/shufa/compare/2022-2023.html",
 ]
 
 
@@ -40,8 +55,20 @@ def _violations(page) -> list[dict]:
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_or_critical_violation(page, site_server: str, path: str) -> None:
     page.goto(f"{site_server}/{path}")
+    page.wait_for_load_state("networkidle")
     assert _violations(page) == []
     assert page.get_attribute("html", "lang") == "zh-CN"
+
+
+@pytest.mark.parametrize("path", PHONE_PAGES)
+def test_no_serious_or_critical_violation_on_a_phone(browser, site_server: str, path: str) -> None:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{site_server}/{path}")
+        assert _violations(page) == []
+    finally:
+        context.close()
 
 
 def test_any_two_years_compared_has_no_serious_violation(page, site_server: str) -> None:

@@ -162,8 +162,10 @@ def visit_redaction_html(self: HTML5Translator, node: redaction) -> None:
 
 
 def visit_figure_html(self: HTML5Translator, node: figure_value) -> None:
-    # <data value> gives the machine-readable value; the title says it in words (至少 160 场).
-    self.body.append(self.starttag(node, "data", "", value=node["value"], title=node["title"]))
+    # <data value> gives the machine-readable value; the title says it in words (至少 160 场),
+    # unless the words are the figure as printed (a tooltip repeating the text is weight only).
+    words = {"title": node["title"]} if node["title"] != node.astext() else {}
+    self.body.append(self.starttag(node, "data", "", value=node["value"], **words))
     self.body.append(self.encode(node.astext()) + "</data>")
     raise nodes.SkipNode
 
