@@ -396,7 +396,7 @@ def test_the_home_icon_is_labelled_home_and_the_site_has_its_icon(
     home = soup.select_one(".breadcrumb-home a")
     assert home["aria-label"] == "首页"
     for path in sample_site.rglob("*.html"):
-        assert "初始页面" not in path.read_text(encoding="utf-8"), path
+        assert 'aria-label="初始页面"' not in path.read_text(encoding="utf-8"), path
     icon = soup.select_one('link[rel="icon"]')
     assert icon["href"].endswith("_static/favicon.svg")
     assert (sample_site / "_static/favicon.svg").read_text(encoding="utf-8").startswith("<svg")
@@ -436,6 +436,35 @@ def test_first_visit_of_a_report_page_is_light(
     names = " ".join(loaded)
     for unused in ("fontawesome", "fa-solid", "searchtools", "searchindex", "sphinx-design", "design-tabs"):
         assert unused not in names, unused
+
+
+#: What a report page's HTML may weigh (issue 21): twice the bytes of the report's own text, and
+#: 20 KB for the frame.
+FRAME_ALLOWANCE = 20 * 1024
+#: The cross-year lines of a report page (the year switcher with its topic map, each section's
+#: topic tag with its reuse rate and its 本主题在其他年份 line, the report's reuse rate): 2 to
+#: 9 KB on the sample's reports, made by shufa.plugins.crossyear and .compare, which the
+#: content half of issue 21 reworks. Not yet inside the budget: see docs/guide/developing.md.
+CROSS_YEAR_LINES = "nav.year-switcher, p.topic-years, p.section-topic, p.report-reuse"
+
+
+def test_a_report_page_weighs_its_text_and_a_light_frame(sample_site: Path) -> None:
+    for report in SAMPLE.reports.values():
+        html = (sample_site / f"{report.docname}.html").read_text(encoding="utf-8")
+        soup = page_soup(sample_site, report.docname)
+        size = len(html.encode())
+        text = sum(len(f.text.encode()) for f in report.fields())
+        start, end = html.index("<article"), html.index("</article>")
+        frame = len((html[:start] + html[end:]).encode())
+        cite = sum(
+            len(str(e).encode()) for e in soup.select("details.cite-control, .print-citation, #cite-parts")
+        )
+        cross = sum(len(str(e).encode()) for e in soup.select(CROSS_YEAR_LINES))
+        # the page around the article: head, header, contents, footer (17 KB before issue 21)
+        assert frame <= 14 * 1024, (report.key, frame)
+        # the cite controls: one template, not a written reference per part (20 KB before)
+        assert cite <= 5 * 1024, (report.key, cite)
+        assert size - cross <= 2 * text + FRAME_ALLOWANCE, (report.key, size, cross, text)
 
 
 # --- on paper --------------------------------------------------------------------------------------
