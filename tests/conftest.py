@@ -98,11 +98,31 @@ def page_soup(site: Path, page: str) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def page_references(soup: BeautifulSoup) -> dict[str, str]:
+    """Every reference a report page offers, anchor → text ("" for the report): the report's as
+    written in its cite control, each section's and item's as citation.js makes it from the
+    page's one template (script#cite-parts; the browser tests below check the script agrees)."""
+    report = soup.select_one('details.cite-control[data-anchor=""]')
+    assert report is not None
+    found = {"": report.select_one(".cite-text").get_text()}
+    data = json.loads(soup.select_one("script#cite-parts").string)
+    slots = data["slots"]
+    for anchor, part in data["parts"].items():
+        names = {anchor: part["name"]}
+        names.update((item, part["name"] + data["join"] + place) for item, place, _ in part["items"])
+        for at, name in names.items():
+            found[at] = "".join(
+                text.replace(slots["name"], name).replace(slots["anchor"], at)
+                for _kind, text in data["template"]
+            )
+    return found
+
+
 def reference_at(soup: BeautifulSoup, anchor: str) -> str:
-    """The reference in the cite control of the part *anchor* ("" for the report) of a report page."""
-    control = soup.select_one(f'details.cite-control[data-anchor="{anchor}"]')
-    assert control is not None, anchor
-    return control.select_one(".cite-text").get_text()
+    """The reference of the part *anchor* ("" for the report) the page offers."""
+    references = page_references(soup)
+    assert anchor in references, anchor
+    return references[anchor]
 
 
 def warnings_of(app: SphinxTestApp) -> str:

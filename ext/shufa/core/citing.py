@@ -182,6 +182,18 @@ class ReportReferences:
             runs.append((TEXT, template[done:]))
         return runs
 
+    #: Where :meth:`part_template` has a part's name and anchor.
+    NAME_SLOT, ANCHOR_SLOT = "⟦name⟧", "⟦anchor⟧"
+
+    def part_template(self) -> list[tuple[str, str]]:
+        """The reference of any part as :meth:`segments` gives it, with :attr:`NAME_SLOT` and
+        :attr:`ANCHOR_SLOT` where the part's name and anchor go (the page's script fills them
+        in: one template per page instead of one reference per part)."""
+        return [
+            (kind, text.replace(_PART, f": {self.NAME_SLOT}").replace(_ANCHOR, f"#{self.ANCHOR_SLOT}"))
+            for kind, text in self.runs
+        ]
+
     def __call__(self, anchor: str) -> str:
         return "".join(text for _kind, text in self.segments(anchor))
 

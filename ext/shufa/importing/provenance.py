@@ -27,14 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..core.files import write_atomically
 from ..core.nofollow import NotFollowed, lstat_in, open_folder, open_in
 from ..core.originals import keep_path
 from ..core.problems import display_path
 from ..core.yamlfile import escape_unsafe
 from .reading import ImportFailure, SourceText
 from .writing import new_file_mode
-
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass
@@ -117,7 +116,6 @@ def keep_original(keeping: Keeping, *, force: bool = False):
     except OSError as exc:
         raise ImportFailure(f"cannot keep the original at {shown}: {exc.strerror or exc}") from None
     folder, name = keeping._folder, keeping.name
-    tmp = f".{name}.{secrets.token_hex(4)}.tmp"
     try:
         have = lstat_in(folder, name)
         if have is not None:
@@ -128,35 +126,21 @@ def keep_original(keeping: Keeping, *, force: bool = False):
                 raise ImportFailure(
                     f"{shown} exists and is a different file; not overwritten (pass --force to replace it)"
                 )
-        fd = os.open(tmp, _CREATE, 0o600, dir_fd=folder)
-        with os.fdopen(fd, "wb") as out:
-            out.write(keeping.data)
-            out.flush()
-            os.fchmod(out.fileno(), new_file_mode())
-            os.fsync(out.fileno())
-        if have is not None:  # --force: the old one stays linked aside until the data file is written
+            # --force: the old one stays linked aside until the data file is written
             backup = f".{name}.{secrets.token_hex(4)}.old"
             os.link(name, backup, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
             keeping._backup = backup
-            os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
-        else:
-            try:
-                os.link(tmp, name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
-            except FileExistsError:
-                raise ImportFailure(f"{shown} exists; not overwritten (pass --force)") from None
-            except OSError:  # no hard links on this file system
-                os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+        write_atomically(
+            name, keeping.data, folder=folder, replace=have is not None, mode=new_file_mode(), durable=True
+        )
         keeping._placed = True
-        os.fsync(folder)
     except BaseException as exc:
-        if lstat_in(folder, tmp) is not None:
-            os.unlink(tmp, dir_fd=folder)
         keeping.undo()
+        if isinstance(exc, FileExistsError):
+            raise ImportFailure(f"{shown} exists; not overwritten (pass --force)") from None
         if isinstance(exc, OSError):
             raise ImportFailure(f"cannot keep the original at {shown}: {exc.strerror or exc}") from None
         raise
-    if lstat_in(folder, tmp) is not None:  # linked into place: the temporary name goes
-        os.unlink(tmp, dir_fd=folder)
     return keeping.undo
 
 

@@ -41,7 +41,7 @@ from ..core.atomfeeds import county_feed, has_feed
 from ..core.exporting import reading_file
 from ..core.files import script_json, write_if_changed
 from ..core.fingerprints import current_fingerprint
-from ..core.labels import cited_names
+from ..core.labels import cited_names, year_span
 from ..core.metricseries import chart
 from ..core.model import Archive, County, Kind, Report, Section
 from ..core.reportseries import (
@@ -187,7 +187,7 @@ class YearsPage(SeriesPage):
 
     def description(self) -> str:
         years = [r.year for r in self.reports]
-        return f"{self.series_name}{years[0]}—{years[-1]}年共{len(years)}份，按年度列出，附各主题的历年变化。"
+        return f"{self.series_name}{year_span(years)}共{len(years)}份，按年度列出，附各主题的历年变化。"
 
     def contents(self) -> list[tuple[str, str]]:
         found = [("years", "各年度报告"), ("topics", "各主题的历年变化")]
@@ -268,7 +268,7 @@ class TopicHistoryPage(SeriesPage):
     def description(self) -> str:
         years = self.years
         return (
-            f"{self.series_name}中“{self.label}”这一主题的部分，{years[0]}—{years[-1]}年共{len(years)}年，"
+            f"{self.series_name}中“{self.label}”这一主题的部分，{year_span(years)}共{len(years)}年，"
             "逐年标出与上一年度相比的改动和文字重复率。"
         )
 
