@@ -70,15 +70,21 @@ install-bench: $(VENV)/.installed-bench
 
 ## html: build the whole archive from $(DATA) into _build/html (warnings fail the build); a large
 ## archive is built in partitions on Dask (this machine's cores, or DASK_SCHEDULER=tcp://host:8786)
-# A site built by another Python (so perhaps another Sphinx) is removed, not updated.
+# A site built by another Python (so perhaps another Sphinx) is removed, not updated; so is one
+# an earlier make html built before `shufa build` marked its folders (it refuses unmarked ones).
+# --sphinx-options=… is one argument: SPHINXOPTS=-E would otherwise look like an option.
 html: $(VENV)/.installed
 	@if [ -f $(BUILDDIR)/.html-python ] && [ "$$(cat $(BUILDDIR)/.html-python)" != "$(PY_INFO)" ]; then \
 		echo "$(BUILDDIR)/html was built with Python $$(cat $(BUILDDIR)/.html-python): building it afresh"; \
 		rm -rf $(BUILDDIR)/html $(BUILDDIR)/work; \
+	elif [ -f $(BUILDDIR)/.html-python ] && { { [ -d $(BUILDDIR)/html ] && [ ! -f $(BUILDDIR)/html/.shufa-site ]; } || \
+		{ [ -d $(BUILDDIR)/work ] && [ ! -f $(BUILDDIR)/work/.shufa-work ]; }; }; then \
+		echo "$(BUILDDIR)/html was built by an earlier make html (its folders unmarked): building it afresh"; \
+		rm -rf $(BUILDDIR)/html $(BUILDDIR)/work; \
 	fi
 	@mkdir -p $(BUILDDIR) && echo "$(PY_INFO)" > $(BUILDDIR)/.html-python
 	$(BIN)/shufa build --data $(DATA) --out $(BUILDDIR)/html --work $(BUILDDIR)/work \
-		--sphinx-options "$(SPHINXOPTS)" $(if $(DASK_SCHEDULER),--scheduler $(DASK_SCHEDULER))
+		--sphinx-options="$(SPHINXOPTS)" $(if $(DASK_SCHEDULER),--scheduler $(DASK_SCHEDULER))
 
 ## check: validate every data file and print every problem
 check: $(VENV)/.installed

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -12,6 +18,10 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
+
+import generate as bench_generate
+from shufa.core.sitecheck import broken_links
+from shufa.sitebuild import Options
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -42,7 +52,10 @@ def copy_data(dest: Path, data: Path = DATA) -> Path:
 def run_sphinx(src: Path, *, builder: str = "html", on_read=None, **kwargs) -> SphinxTestApp:
     """Build the project in *src* (status and warnings captured); returns the finished app.
 
-    *on_read*, when given, receives the names of the documents the build reads."""
+    *on_read*, when given, receives the names of the documents the build reads. A site built
+    without error must pass `shufa check-links`: every internal link and anchor resolves
+    (:func:`assert_links_resolve`), whatever the test looks at. (A partition's or the hub's run
+    alone is a piece of a site: its links are checked where the pieces are merged.)"""
     app = SphinxTestApp(builder, srcdir=src, status=StringIO(), warning=StringIO(), **kwargs)
     if on_read is not None:
         app.connect("env-before-read-docs", lambda app, env, docnames: on_read(list(docnames)))
@@ -50,7 +63,16 @@ def run_sphinx(src: Path, *, builder: str = "html", on_read=None, **kwargs) -> S
         app.build()
     finally:
         app.cleanup()
+    piece = (kwargs.get("confoverrides") or {}).get("shufa_partition")
+    if builder == "html" and app.statuscode == 0 and not piece:
+        assert_links_resolve(Path(app.outdir))
     return app
+
+
+def assert_links_resolve(site: Path) -> None:
+    """`shufa check-links` on a built site: no internal link or anchor that does not resolve."""
+    broken = broken_links(site)
+    assert broken == [], f"{len(broken)} broken link(s) in {site}:\n" + "\n".join(broken[:20])
 
 
 def build_archive(
@@ -74,6 +96,33 @@ def page_soup(site: Path, page: str) -> BeautifulSoup:
     ``.html`` may be left out)."""
     path = site / (page if page.endswith(".html") else f"{page}.html")
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page_references(soup: BeautifulSoup) -> dict[str, str]:
+    """Every reference a report page offers, anchor → text ("" for the report): the report's as
+    written in its cite control, each section's and item's as citation.js makes it from the
+    page's one template (script#cite-parts; the browser tests below check the script agrees)."""
+    report = soup.select_one('details.cite-control[data-anchor=""]')
+    assert report is not None
+    found = {"": report.select_one(".cite-text").get_text()}
+    data = json.loads(soup.select_one("script#cite-parts").string)
+    slots = data["slots"]
+    for anchor, part in data["parts"].items():
+        names = {anchor: part["name"]}
+        names.update((item, part["name"] + data["join"] + place) for item, place, _ in part["items"])
+        for at, name in names.items():
+            found[at] = "".join(
+                text.replace(slots["name"], name).replace(slots["anchor"], at)
+                for _kind, text in data["template"]
+            )
+    return found
+
+
+def reference_at(soup: BeautifulSoup, anchor: str) -> str:
+    """The reference of the part *anchor* ("" for the report) the page offers."""
+    references = page_references(soup)
+    assert anchor in references, anchor
+    return references[anchor]
 
 
 def warnings_of(app: SphinxTestApp) -> str:
@@ -183,6 +232,8 @@ MARKUP_IN_TITLE = '<script>alert("x")</script> & {100%} \\ **县'
 MARKUP_IN_TEXT = '<script>alert("x")</script> & "引号" **县'
 #: The report of that build whose data gives neither a date nor a source (cited with warnings).
 UNDATED = "beiting/fzzf/2022"
+#: The report of that build whose data gives its address but not the day it was retrieved.
+NOT_RETRIEVED = "chengxi/shufa/2023"
 
 
 @pytest.fixture(scope="session")
@@ -196,6 +247,10 @@ def site_with_address(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp
     text = re.sub(r"(?m)^date:\n(?:  .*\n)+", "", text)
     text = re.sub(r"(?m)^source:\n(?:  .*\n)+", "", text)
     bare.write_text(text, encoding="utf-8")
+    undated = data / f"{NOT_RETRIEVED}.yaml"
+    undated.write_text(
+        re.sub(r"(?m)^  retrieved: .*\n", "", undated.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     titled = data / "qinghe/shufa/2024.yaml"
     text = titled.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^title: ".*"$', lambda _: f"title: {json.dumps(MARKUP_IN_TITLE)}", text, count=1)
@@ -246,9 +301,9 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture(scope="session")
-def site_server(sample_site: Path):
-    """The sample site served on http://127.0.0.1:<port>/ for the whole session."""
+@contextlib.contextmanager
+def serve(folder: Path):
+    """*folder* served on http://127.0.0.1:<port> (a free port) while the block runs."""
     import functools
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -257,13 +312,22 @@ def site_server(sample_site: Path):
         def log_message(self, *args):  # keep pytest output readable
             pass
 
-    handler = functools.partial(Quiet, directory=str(sample_site))
+    handler = functools.partial(Quiet, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_server(sample_site: Path):
+    """The sample site served on http://127.0.0.1:<port>/ for the whole session."""
+    with serve(sample_site) as url:
+        yield url
 
 
 def only_citation_warnings(out: str) -> bool:
@@ -273,3 +337,113 @@ def only_citation_warnings(out: str) -> bool:
     lines = out.splitlines()
     citation = (": date: no date.issued or date.published;", ": source: no source.url;")
     return bool(lines) and all(any(c in line for c in citation) for line in lines)
+
+
+# --- partitioned builds (test_partitions, test_build_hostile) -------------------------------------
+
+#: 3 provinces × 2 counties × 2 kinds × 2 years
+COUNTIES_PER_PROVINCE = 2
+
+
+PARTITIONED_N = 3 * COUNTIES_PER_PROVINCE * 2 * 2
+
+
+def generate_partitioned(dest: Path) -> Path:
+    bench_generate.generate(dest, PARTITIONED_N, seed=3, years=2, per_province=COUNTIES_PER_PROVINCE)
+    return dest
+
+
+def partition_options(root: Path, data: Path, **kwargs) -> Options:
+    return Options(
+        confdir=kwargs.pop("confdir", REPO),
+        docs=kwargs.pop("docs", root / "docs"),
+        datadir=data,
+        site=root / "site",
+        workdir=root / "work",
+        sphinx_options=["-W", "--keep-going", "-q"],
+        **kwargs,
+    )
+
+
+def partition_docs(root: Path) -> Path:
+    """A copy of the hand-written pages (the hub writes generated pages into its source folder)."""
+    return archive_source(root) if not (root / "src").exists() else root / "src"
+
+
+def build_site(options: Options, say) -> int:
+    """`shufa build` with *options* (what it says goes to *say*); a site it built must pass
+    `shufa check-links` (:func:`assert_links_resolve`)."""
+    from shufa.sitebuild import build
+
+    status = build(options, say)
+    if status == 0:
+        assert_links_resolve(options.site)
+    return status
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_quietly(args: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+#: Appended to a copy of conf.py: with STOP_AT_END naming a file, the first run to reach the end of
+#: its build (after every plugin wrote its files, before the run is recorded as finished) removes
+#: the file, writes its pid beside it and stops itself (SIGSTOP), so that it is killed there for sure.
+STOP_AT_END = """
+
+def setup(app):
+    import os
+    import signal
+
+    def stop(app, exception):
+        trigger = os.environ.get("STOP_AT_END")
+        try:
+            os.unlink(trigger or "")
+        except OSError:
+            return
+        with open(trigger + ".pid", "w") as handle:
+            handle.write(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+    app.connect("build-finished", stop, priority=900)
+"""
+
+
+def stopping_conf(root: Path) -> Path:
+    """A folder with the project's conf.py and :data:`STOP_AT_END`."""
+    conf = root / "conf"
+    conf.mkdir()
+    (conf / "conf.py").write_text(
+        (REPO / "conf.py").read_text(encoding="utf-8") + STOP_AT_END, encoding="utf-8"
+    )
+    return conf
+
+
+def build_command(options: Options) -> list[str]:
+    """``shufa build`` with *options*, as a command line."""
+    return [
+        sys.executable, "-m", "shufa", "build", "--data", str(options.datadir), "--out", str(options.site),
+        "--work", str(options.workdir), "--docs", str(options.docs), "--conf", str(options.confdir),
+        f"--sphinx-options={' '.join(options.sphinx_options)}", "--workers", str(options.workers or 2),
+    ]  # fmt: skip
+
+
+def start_stopping(options: Options, trigger: Path) -> subprocess.Popen:
+    """``shufa build`` started in a session of its own, one of its runs to stop at :data:`STOP_AT_END`;
+    returns once that run has stopped."""
+    trigger.write_text("", encoding="utf-8")
+    process = subprocess.Popen(
+        build_command(options), env={**os.environ, "STOP_AT_END": str(trigger)}, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    pid = Path(f"{trigger}.pid")
+    deadline = time.monotonic() + 120
+    while not pid.exists() or not pid.read_text(encoding="utf-8"):
+        assert process.poll() is None and time.monotonic() < deadline, "a run stopped at the end of its build"
+        time.sleep(0.05)
+    return process

@@ -7,20 +7,17 @@ Debian's chromium."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from conftest import REPO, archive_source, build_archive, copy_data, warnings_of
+import search_bytes
+from conftest import archive_source, build_archive, copy_data, warnings_of
 from shufa.commands import main
 from shufa.core.loading import load_archive
 from shufa.core.searchindex import SITE_DIR
 from shufa.core.searchquery import Site, href, run_all
-
-sys.path.insert(0, str(REPO / "bench"))
-import search_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -139,7 +136,7 @@ def test_facets_keyed_by_prototype_names_in_the_data_work(page, server: str, key
     assert page.js_errors == []
 
 
-def _compared(page, url: str) -> str:
+def _comparison_status(page, url: str) -> str:
     page.goto(url)
     page.wait_for_function(
         "() => !document.querySelector('.compare-status').textContent.startsWith('正在')", timeout=20000
@@ -149,12 +146,14 @@ def _compared(page, url: str) -> str:
 
 def test_the_comparison_pairs_a_topic_keyed_constructor(page, server: str, keyed) -> None:
     archive = load_archive(keyed[1]).archive
-    status = _compared(page, f"{server}/reports/qinghe/shufa/compare.html?from=2022&to=2023")
+    status = _comparison_status(page, f"{server}/reports/qinghe/shufa/compare.html?from=2022&to=2023")
     assert status.startswith("已对照"), status
     assert page.inner_text(f"#topic-{TOPIC} h3") == archive.topics[TOPIC].label
     assert page.query_selector(f"#topic-{TOPIC} table.compare-table") is not None, "both years have the topic"
     # a topic one year lacks, against a county keyed constructor too
-    status = _compared(page, f"{server}/reports/qinghe/shufa/compare.html#from={COUNTY}/2023&to=2024")
+    status = _comparison_status(
+        page, f"{server}/reports/qinghe/shufa/compare.html#from={COUNTY}/2023&to=2024"
+    )
     assert status.startswith("已对照"), status
     assert "仅见于" in page.inner_text(f"#topic-{TOPIC}")
     assert page.js_errors == []

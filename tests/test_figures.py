@@ -89,6 +89,7 @@ def test_figures_as_printed(text, printed, value, unit, qualifier):
         "一次性告知",  # 一 is too often not a count
         "千家万户",
         "2021—2025年",
+        "落实20212025年普法规划",  # a year range whose dash was lost in a copy (issue 20)
     ],
 )
 def test_not_figures(text):

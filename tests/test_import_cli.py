@@ -276,7 +276,7 @@ def test_several_files_get_progress_and_a_table(tmp_path, data, capsys):
     assert "[1/3] " in err and "[3/3] " in err  # plain lines when stderr is not a terminal
     table = out[out.index("source") :]
     assert "imported" in table and "refused" in table and "empty file" in table
-    assert "2 imported, 1 refused, 0 line(s) to review" in out
+    assert "2 imported, 1 refused, 0 to review, 2 still need a date or source (see each summary)" in out
     assert (data / "qinghe/shufa/2020.yaml").is_file() and (data / "chengxi/fzzf/2021.yaml").is_file()
 
 
@@ -339,3 +339,77 @@ def test_a_section_no_keyword_matches_gets_the_fallback_topic_marked(tmp_path, d
     assert "no keyword matched: fallback, please choose" in out
     text = (data / "qinghe/shufa/2022.yaml").read_text(encoding="utf-8")
     assert "topic: leadership  # no topic keyword matched: please choose" in text
+
+
+# --- one validation path, titles, messages (issue 20) -------------------------------------------
+
+
+def test_output_to_stdout_is_checked_like_a_write(monkeypatch, data, capsys):
+    """`-o -` says "would import" only of a file the real write would accept."""
+    from shufa.core.problems import Problem
+
+    def refuse(*args, **kwargs):
+        return [Problem("data/qinghe/shufa/2020.yaml", 3, 1, "a problem the checker found", "data")]
+
+    monkeypatch.setattr(pipeline, "check_report", refuse)
+    printed = run_import(capsys, str(SHUFA_2020), "--data-dir", str(data), "-o", "-")
+    written = run_import(capsys, str(SHUFA_2020), "--data-dir", str(data))
+    for code, out, err in (printed, written):
+        assert code == 1 and out == "" and "would import" not in err
+        assert "would not pass `shufa check`" in err and "a problem the checker found" in err
+    assert files_in(data) == ["counties.yaml", "kinds.yaml", "topics.yaml"]
+
+
+NO_TITLE = (
+    "2023年，青禾县坚持依法行政，法治政府建设取得新进展。现将有关情况报告如下：\n"
+    "一、加强组织领导\n县政府全年召开专题会议4次。\n二、推进依法决策\n全年审查重大行政决策3项。\n"
+    "青禾县人民政府\n2024年2月20日\n"
+)
+
+
+def test_a_text_without_a_title_gets_one_derived_and_listed_to_review(tmp_path, data, capsys):
+    source = tmp_path / "report.txt"
+    source.write_text(NO_TITLE, encoding="utf-8")
+    code, out, _ = run_import(capsys, str(source), "--data-dir", str(data))
+    assert code == 0
+    doc = imported(data, "qinghe/fzzf/2023.yaml")
+    assert doc["title"] == "青禾县2023年度法治政府建设情况报告"
+    assert doc["preamble"].startswith("2023年，青禾县坚持依法行政")  # the opening stays the opening
+    assert "  title: 青禾县2023年度法治政府建设情况报告 (derived: to review)" in out
+    assert "  to review: 1\n    title: the text prints none" in out
+
+
+def test_the_title_option_sets_the_title(tmp_path, data, capsys):
+    source = tmp_path / "report.txt"
+    source.write_text(NO_TITLE, encoding="utf-8")
+    title = "青禾县人民政府关于2023年度法治政府建设情况的报告"
+    code, out, _ = run_import(
+        capsys, str(source), "--data-dir", str(data), "--kind", "fzzf", "--title", title
+    )
+    assert code == 0 and imported(data, "qinghe/fzzf/2023.yaml")["title"] == title
+    assert f"  title: {title} (given (--title))" in out and "to review" not in out
+    # a printed title it replaces leaves the text, listed like every removal
+    out_file = tmp_path / "out.yaml"
+    code, out, _ = run_import(
+        capsys, str(SHUFA_2020), "--data-dir", str(data), "-o", str(out_file), "--title", "新标题报告"
+    )
+    assert code == 0 and read_yaml(out_file).value["title"] == "新标题报告"
+    assert "line 1: title (replaced by --title) “青禾县县长2020年度述法报告”" in out
+    # a sentence is no title; one title is for one file
+    code, _, err = run_import(
+        capsys, str(source), "--data-dir", str(data), "-o", "-", "--title", "现将有关情况报告如下："
+    )
+    assert code == 1 and "expected a title of at most 60 characters that is no sentence" in err
+    code, _, err = run_import(capsys, str(source), str(SHUFA_2020), "--data-dir", str(data), "--title", title)
+    assert code == 1 and "--title takes a single SRC" in err
+
+
+def test_a_refusal_says_nothing_written_once(tmp_path, data, capsys):
+    source = tmp_path / "prose.txt"
+    source.write_text("这是一段没有编号的文字。它讲了一件事。\n第二段也没有编号。", encoding="utf-8")
+    code, _, err = run_import(capsys, str(source), "--data-dir", str(data))
+    assert code == 1
+    assert err == (
+        f"import failed: {source}: no recognisable structure: no numbered sections (一、 （一） 1. 第一， …) "
+        "were found, so this does not read as a report; nothing written\n"
+    )

@@ -19,7 +19,7 @@ from shufa.commands import main
 from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import remove_artefacts, without
 from shufa.importing.docx import format_number
-from shufa.importing.docx import read as read_docx
+from shufa.importing.reading import read_source as read_docx
 from shufa.importing.roundtrip import reading_text, squeeze
 
 #: Three list levels as Chinese reports number them: 一、 → （一） → 1.

@@ -70,8 +70,8 @@ FAKE_READER = """
 from .reading import SourceText
 
 
-def read(path):
-    text = path.read_bytes().decode("utf-8").removeprefix("FAKE-ODF\\n")
+def read(path, raw):
+    text = raw.decode("utf-8").removeprefix("FAKE-ODF\\n")
     return SourceText(text=text, read_as="a fake ODF file", unit="paragraph")
 """
 
@@ -649,9 +649,15 @@ def test_the_report_page_offers_the_original(tmp_path, capsys):
     soup = BeautifulSoup(page, "html.parser")
     line = soup.select_one("p.report-original")
     digest = hashlib.sha256((WEB / "chengxi-shufa-2022-gbk.html").read_bytes()).hexdigest()
-    assert line.get_text() == f"原文：chengxi-shufa-2022-gbk.html（网页，SHA-256 {digest}）"
-    assert line.a["href"] == "2022.original.html"
-    assert (site / "reports/chengxi/shufa/2022.original.html").read_bytes() == (
-        WEB / "chengxi-shufa-2022-gbk.html"
-    ).read_bytes()
+    # the format and the checksum, never the name the file was received under
+    assert line.get_text() == f"原文：网页原件的文字（SHA-256 {digest}）下载原件"
+    view, download = line.select("a")
+    assert view["href"] == "2022.source.html" and "download" not in view.attrs
+    assert download["href"] == "2022.original.html.txt"
+    assert download["download"] == "chengxi-shufa-2022.original.html.txt"
+    published = site / "reports/chengxi/shufa/2022.original.html.txt"
+    assert published.read_bytes() == (WEB / "chengxi-shufa-2022-gbk.html").read_bytes()
+    assert not (site / "reports/chengxi/shufa/2022.original.html").exists()
+    assert published.stat().st_mode & 0o777 == 0o644
+    assert (site / "reports/chengxi/shufa/2022.source.html").stat().st_mode & 0o777 == 0o644
     assert soup.select_one("h1").get_text().startswith("澄溪县县长2022年度述法报告")

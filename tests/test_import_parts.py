@@ -8,13 +8,23 @@ import pytest
 import yaml
 
 from conftest import IMPORT_FIXTURES
+from shufa.core.model import County
 from shufa.core.yamlfile import read_yaml
 from shufa.importing.artefacts import Line, remove_artefacts, without
 from shufa.importing.decoding import decode, plausibility
 from shufa.importing.document import build_document
-from shufa.importing.genre import date_of, is_signature, next_steps_cue, shortcomings_cue, subtitle_facts
+from shufa.importing.genre import (
+    date_of,
+    is_signature,
+    next_steps_cue,
+    not_a_report,
+    shortcomings_cue,
+    subtitle_facts,
+    title_like,
+)
+from shufa.importing.html import without_site_name
 from shufa.importing.markers import inline_markers, line_marker
-from shufa.importing.metadata import detect
+from shufa.importing.metadata import derived_title, detect
 from shufa.importing.pipeline import checked_registries
 from shufa.importing.reading import ImportFailure
 from shufa.importing.structure import parse
@@ -348,3 +358,210 @@ def test_a_new_folder_goes_when_the_check_fails(tmp_path):
     with pytest.raises(ImportFailure):
         write_new_file(tmp_path / "new" / "deeper" / "c.yaml", "x: 1\n", check=refuse)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- real published shapes (issue 20) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("青禾县县长2023年度述法报告", True),
+        ("关于2023年度法治政府建设情况的报告", True),
+        ("2023年，某区坚持依法行政。现将有关情况报告如下：", False),  # the opening, not a title
+        ("各位代表：", False),
+        ("主任、各位副主任，各位委员:", False),  # ASCII colon as well
+        ("2023年,我县坚持依法行政,", False),
+        ("青禾县人民政府关于" + "推进" * 30 + "的报告", False),  # longer than 60 characters
+        ("2024年1月22日", False),
+        ("——2024年1月26日在县人大常委会会议上", False),  # a subtitle
+    ],
+)
+def test_a_title_is_never_a_sentence(line, title):
+    assert title_like(line) is title
+    outline, _ = outline_of(f"{line}\n一、部分\n正文。\n二、部分二\n正文。")
+    assert (outline.title == line) is title
+    if not title and not line.startswith("——") and not date_of(line):
+        assert outline.preamble[0] == line  # kept as text of the report
+
+
+def test_a_subtitle_may_open_the_text_when_the_page_printed_the_title_elsewhere():
+    outline, _ = outline_of("——2024年1月26日在县人大常委会会议上\n县长　林**\n各位委员：\n一、部分\n正文。")
+    assert (outline.title, outline.subtitle) == ("", "——2024年1月26日在县人大常委会会议上")
+    assert outline.byline.text == "县长　林**" and outline.preamble == ["各位委员："]
+
+
+def test_a_label_alone_on_its_line_labels_the_text_below():
+    outline, _ = outline_of(
+        "标题报告\n一、部分\n一是强化领导。\n全年召开会议3次。\n二是严格执法。\n评查案卷320卷。\n三是加强宣传。\n四是完善制度。"
+    )
+    items = outline.sections[0].items
+    assert [(i.head, i.text) for i in items] == [
+        ("强化领导。", ["全年召开会议3次。"]),
+        ("严格执法。", ["评查案卷320卷。"]),
+        ("", ["加强宣传。"]),  # a short item with nothing below stays text
+        ("", ["完善制度。"]),
+    ]
+    assert outline.unplaced == []
+
+
+def test_an_inline_list_glued_to_a_heading_starts_at_its_first_marker():
+    outline, _ = outline_of(
+        "标题报告\n一、部分\n（一）加强组织领导一是成立领导小组，由我任组长。二是完善考核办法。\n"
+        "（二）带头学法　一是坚持会前学法。二是参加专题学习。\n"
+        "（三）统一是非标准，形成共识。\n二、部分二\n正文。"
+    )
+    first, second, third = outline.sections[0].items
+    assert (first.text, [(i.marker, i.text) for i in first.items]) == (
+        ["加强组织领导"],
+        [("一是", ["成立领导小组，由我任组长。"]), ("二是", ["完善考核办法。"])],
+    )
+    assert (second.text, [i.marker for i in second.items]) == (["带头学法"], ["一是", "二是"])
+    assert (third.text, third.items) == (["统一是非标准，形成共识。"], [])  # no 二是 follows: text
+
+
+def test_a_numbered_line_does_not_nest_under_an_item_opened_inside_a_paragraph():
+    text = (
+        "标题报告\n一、部分\n（一）健全机制。一是成立小组。二是完善考核。\n1.制定计划。正文。\n2.开展督察。正文。\n"
+        "（二）压实责任\n3.签订责任书。正文。\n二、部分二\n正文。"
+    )
+    assert shape(text) == [
+        "s1 一、", "s1-1 （一）", "s1-1-1 一是", "s1-1-2 二是", "s1-1-3 1.", "s1-1-4 2.", "s1-2 （二）", "s1-2-1 3.",
+        "s2 二、",
+    ]  # fmt: skip
+
+
+def test_a_blank_line_ends_a_paragraph():
+    lead = "县政府全年召开常务会议研究法治建设议题5次（具体议题附后）"
+    glued, _ = outline_of(f"标题报告\n一、部分\n{lead}\n我带头遵守宪法和法律。\n正文。\n二、部分二\n正文。")
+    apart, _ = outline_of(
+        f"标题报告\n\n一、部分\n\n{lead}\n\n我带头遵守宪法和法律。\n正文。\n二、部分二\n正文。"
+    )
+    assert glued.sections[0].lead[0] == lead + "我带头遵守宪法和法律。"  # a line broken by the copy
+    assert apart.sections[0].lead[:2] == [lead, "我带头遵守宪法和法律。"]
+    # a copy with a blank line after every line tells nothing by its blank lines
+    spaced, _ = outline_of(
+        f"标题报告\n\n一、部分\n\n{lead}\n\n我带头遵守宪法和法律。\n\n二、部分二\n\n正文。"
+    )
+    assert spaced.sections[0].lead[0] == lead + "我带头遵守宪法和法律。"
+
+
+def test_ascii_punctuation_reads_like_full_width():
+    full = "标题报告\n一、加强领导，落实责任\n（一）健全机制。县政府成立小组，全年开会4次。\n（二）强化考核。纳入考核。\n二、存在的不足\n主要表现在：一是力量不足；二是宣传不够。"
+    ascii_ = full.translate(str.maketrans("（），：；", "(),:;"))
+    assert [s.replace("(", "（").replace(")", "）") for s in shape(ascii_)] == shape(full)
+    outline, _ = outline_of(ascii_)
+    assert [i.head for i in outline.sections[0].items] == ["健全机制。", "强化考核。"]
+    assert [i.text for i in outline.shortcomings.items] == [["力量不足;"], ["宣传不够。"]]
+
+
+def test_a_short_line_left_under_the_title_is_not_the_author():
+    found = meta("青禾县县长2023年度述法报告\n正文\n一、部分\n正文。\n二、部分二\n正文。")
+    assert found.author == {"role": "县长"}
+    outline, _ = outline_of("青禾县县长2023年度述法报告\n林晓东\n一、部分\n正文。")
+    assert outline.preamble[0] == "林晓东"
+    assert [(u.line, u.reason) for u in outline.unplaced] == [
+        (2, "a short line under the title, not a byline (no role such as 县长): not taken as the author")
+    ]
+    assert meta("青禾县县长2023年度述法报告\n县长　林晓东\n一、部分\n正文。").author["name"] == "林晓东"
+
+
+def test_the_most_specific_unit_printed_is_the_one():
+    counties = {**REGISTRIES.counties, "luxi": County(slug="luxi", name="鹭溪街道")}
+    outline, cleaned = outline_of("北亭区鹭溪街道党工委书记2025年度述法报告\n一、部分\n正文。")
+    found = detect(outline, cleaned, counties, REGISTRIES.kinds)
+    assert (found.county.value, found.author) == ("luxi", {"role": "党工委书记"})
+
+
+def test_a_derived_title_says_what_is_known():
+    assert derived_title("棠河区", "法治政府建设年度报告", 2024) == "棠河区2024年度法治政府建设情况报告"
+    assert derived_title("青禾县", "述法报告", 2023) == "青禾县2023年度述法报告"
+
+
+@pytest.mark.parametrize(
+    ("title", "headings", "opening", "what"),
+    [
+        ("【政策解读】关于《青禾县2023年法治政府建设年度报告》的政策解读", [], "", "a policy interpretation"),
+        ("关于年度报告的说明", ["起草背景", "起草过程", "主要内容"], "", "a policy interpretation"),
+        ("青禾县召开2023年度党政主要负责人述法评议会", [], "", "a news story about a 述法 meeting"),
+        (
+            "",
+            [],
+            "1月18日上午，青禾县召开述法评议会。县委书记出席会议并讲话。",
+            "a news story about a 述法 meeting",
+        ),
+        ("青禾县县长2023年度述法报告", ["加强组织领导", "推进依法行政"], "2023年，我坚持依法行政。", None),
+        ("关于组织开展2023年度述法评议工作情况的报告", [], "", None),  # a report about the meetings
+        ("青禾县2023年法治政府建设年度报告", ["主要内容"], "", None),
+    ],
+)
+def test_pages_about_a_report_that_are_not_one(title, headings, opening, what):
+    found = not_a_report(title, headings, opening)
+    assert (found or "").startswith(what) if what else found is None
+
+
+def test_a_title_on_a_web_page_loses_the_site_name():
+    assert (
+        without_site_name("关于2023年度法治政府建设情况的报告_青屿区人民政府")
+        == "关于2023年度法治政府建设情况的报告"
+    )
+    assert (
+        without_site_name("青屿区政府网 - 青屿区2023年法治政府建设年度报告")
+        == "青屿区2023年法治政府建设年度报告"
+    )
+    assert without_site_name("青禾县县长述法报告｜政务公开｜青禾县人民政府门户网站") == "青禾县县长述法报告"
+    assert without_site_name("青禾县县长述法报告") == "青禾县县长述法报告"
+
+
+def test_portal_and_copy_site_chrome_is_removed_and_listed():
+    text = (
+        "无障碍 简体｜繁体 长者模式\n今天是：2024年3月6日 星期三 农历正月廿六\n青禾县人民政府 2024年3月6日\n"
+        "首页 政务公开 互动交流\n您所在的位置：首页 > 政务公开\n青禾县2023年法治政府建设年度报告\n"
+        "发布时间：2024-03-05 来源：网友投稿\n青禾县2023年法治政府建设年度报告\n"
+        "下面是小编为大家整理的青禾县2023年法治政府建设年度报告，供大家参考。\n范文\n"
+        "2023年，我县坚持依法行政。现将有关情况报告如下：\n公文范文网\n一、部分\n正文。\n"
+        "主办单位：青禾县人民政府办公室 网站标识码：9912210001\n本文由网友投稿上传，如有侵权请联系删除。"
+    )
+    cleaned = remove_artefacts(text)
+    assert [(a.line, a.kind) for a in cleaned.removed] == [
+        (1, "site chrome"), (2, "site chrome"), (3, "site chrome"),
+        (4, "site chrome (above the title printed twice)"), (5, "site chrome"), (6, "duplicate title"),
+        (7, "site chrome"), (9, "copy-site boilerplate"), (10, "copy-site chrome"), (12, "watermark site name"),
+        (15, "site chrome"), (16, "copy-site boilerplate"),
+    ]  # fmt: skip
+    assert [line.text for line in cleaned.lines] == [
+        "青禾县2023年法治政府建设年度报告", "2023年，我县坚持依法行政。现将有关情况报告如下：", "一、部分", "正文。",
+    ]  # fmt: skip
+    assert (cleaned.published, cleaned.source_note) == ("2024-03-05", "")  # 网友投稿 names no issuing body
+    # a site name and date heads the page only: at the end it is a signature and its date
+    assert remove_artefacts("标题报告\n一、部分\n正文。\n青禾县人民政府 2024年3月6日").removed == []
+
+
+def test_a_flattened_report_is_split_at_its_numbering_and_says_so():
+    body = "县政府坚持依法行政，全年审查规范性文件86件，开展执法检查23次。" * 4
+    flat = (
+        f"青禾县2021年度法治政府建设情况报告 2021年，我县坚持依法行政。现将有关情况报告如下：一、加强组织领导（一）健全机制。{body}"
+        f"（二）压实责任。{body}二、推进依法行政 （一）规范决策。1.完善目录。{body}2.强化审查。{body}（二）严格执法 "
+        f"3.推行三项制度。{body}三、存在的不足 一是力量不足；二是宣传不够。 青禾县人民政府 2022年2月18日"
+    )
+    cleaned = remove_artefacts(flat)
+    assert [line.text[:8] for line in cleaned.lines] == [
+        "青禾县2021年", "2021年，我县", "一、加强组织领导", "（一）健全机制。", "（二）压实责任。", "二、推进依法行政",
+        "（一）规范决策。", "1.完善目录。县", "2.强化审查。县", "（二）严格执法", "3.推行三项制度", "三、存在的不足一",
+        "青禾县人民政府", "2022年2月1",
+    ]  # fmt: skip
+    assert cleaned.notes == [
+        "line 1 held the whole text on one line (its line breaks were lost, as in a copy from a PDF viewer or a "
+        "copy site): split into 14 lines at 10 numbering markers in sequence (一、 （一） 1.), after the title "
+        "and before the signature and date"
+    ]
+    assert without(flat, cleaned.removed) == flat  # cut, not changed
+
+
+def test_an_enumeration_inside_a_paragraph_of_a_normal_report_stays_whole():
+    paragraph = "主要表现在：一、执法力量不足，" + "基层执法人员数量偏少，" * 20 + "；二、宣传不够深入。"
+    text = f"标题报告\n一、部分\n正文。\n二、部分二\n{paragraph}\n" + "\n".join(
+        f"第{n}段正文。" * 20 for n in range(8)
+    )
+    cleaned = remove_artefacts(text)
+    assert paragraph in [line.text for line in cleaned.lines] and cleaned.notes == []

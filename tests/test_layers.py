@@ -106,6 +106,9 @@ ALLOWED = {
     "commands": ("shufa.core", "shufa.importing", "shufa.commands", "shufa.sitebuild"),
     "plugins": ("shufa.core", "shufa.plugins"),
 }
+#: Named exceptions, each with its reason: the page of an original's text shows it as the importer
+#: reads it (removals marked), by the one reader that made the data file (docs: 开发者指南).
+EXCEPTIONS = {"shufa.plugins.sources": {"shufa.importing.reading"}}
 
 
 @pytest.mark.parametrize("layer", sorted(ALLOWED))
@@ -113,7 +116,7 @@ def test_each_layer_imports_only_the_layers_below_it(layer: str) -> None:
     # the plugins build on the core, never on the commands, the importer or the site build; the
     # core, the importer, the commands and the site build never import a plugin
     allowed = {name for name in modules() if name.startswith(ALLOWED[layer])} | {"shufa"}
-    found = {name: imports_of(name) - allowed for name in modules(layer)}
+    found = {name: imports_of(name) - allowed - EXCEPTIONS.get(name, set()) for name in modules(layer)}
     assert {name: sorted(wrong) for name, wrong in found.items() if wrong} == {}
 
 

@@ -2,7 +2,8 @@
 
 Real builds of a generated archive of three provinces (a partition each): on a LocalCluster,
 and on a `dask scheduler` with two `dask worker` processes on 127.0.0.1, one of them killed
-while it builds.
+while it builds. After a build killed mid-way, a county moved to another province, a province
+renamed and two provinces merged, the next build's site equals a clean build's, byte for byte.
 """
 
 from __future__ import annotations
@@ -11,46 +12,35 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 import generate as bench_generate
-from conftest import REPO, archive_source, build_archive
+from conftest import (
+    PARTITIONED_N,
+    REPO,
+    archive_source,
+    build_archive,
+    build_site,
+    free_port,
+    generate_partitioned,
+    partition_docs,
+    partition_options,
+    start_quietly,
+    start_stopping,
+    stopping_conf,
+)
 from shufa.commands import main
 from shufa.core.sitecheck import broken_links
-from shufa.sitebuild import Options, build
+from shufa.sitebuild import Options
+from shufa.sitebuild.merge import MARK
 
-#: 3 provinces × 2 counties × 2 kinds × 2 years
-COUNTIES_PER_PROVINCE = 2
-N = 3 * COUNTIES_PER_PROVINCE * 2 * 2
 EPOCH = "1764460800"
-
-
-def _generate(dest: Path) -> Path:
-    bench_generate.generate(dest, N, seed=3, years=2, per_province=COUNTIES_PER_PROVINCE)
-    return dest
-
-
-def _options(root: Path, data: Path, **kwargs) -> Options:
-    return Options(
-        confdir=REPO,
-        docs=kwargs.pop("docs", root / "docs"),
-        datadir=data,
-        site=root / "site",
-        workdir=root / "work",
-        sphinx_options=["-W", "--keep-going", "-q"],
-        **kwargs,
-    )
-
-
-def _docs(root: Path) -> Path:
-    """A copy of the hand-written pages (the hub writes generated pages into its source folder)."""
-    return archive_source(root) if not (root / "src").exists() else root / "src"
 
 
 def _files(site: Path, under: str = "") -> dict[str, bytes]:
@@ -73,11 +63,11 @@ def partitioned(tmp_path_factory: pytest.TempPathFactory):
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
         root = tmp_path_factory.mktemp("partitioned")
-        data = _generate(root / "data")
+        data = generate_partitioned(root / "data")
         assert main(["lock", str(data)]) == 0  # each run checks the locked entries of its own pages
         said: list[str] = []
-        options = _options(root, data, docs=_docs(root), workers=2)
-        assert build(options, said.append) == 0, "\n".join(said)
+        options = partition_options(root, data, docs=partition_docs(root), workers=2)
+        assert build_site(options, said.append) == 0, "\n".join(said)
         yield root, data, options, said
     finally:
         if before is None:
@@ -102,7 +92,7 @@ def test_the_merged_site_has_every_page_and_no_broken_link(partitioned) -> None:
     site = root / "site"
     assert broken_links(site) == []
     reports = sorted(p.relative_to(site).as_posix() for p in site.glob("reports/*/*/[0-9]*.html"))
-    assert len(reports) == N
+    assert len(reports) == PARTITIONED_N
     for province in ("jianglan", "xichuan", "yunling"):
         assert (site / f"provinces/{province}.html").is_file()
         assert (site / f"inventories/{province}/objects.inv").is_file()
@@ -135,12 +125,12 @@ def test_an_unchanged_build_builds_no_partition(partitioned) -> None:
     root, _data, options, _said = partitioned
     site = root / "site"
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
-    assert build(options, lambda line: None) == 0
+    assert build_site(options, lambda line: None) == 0
     assert {o["status"] for o in _record(root)["partitions"]} == {"skipped"}
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*.html")} == before
     # a site folder removed by hand is made again from the runs' outputs, none of them built again
     shutil.rmtree(site)
-    assert build(options, lambda line: None) == 0
+    assert build_site(options, lambda line: None) == 0
     assert {o["status"] for o in _record(root)["partitions"]} == {"skipped"}
     assert sorted(p.relative_to(site) for p in site.rglob("*.html")) == sorted(
         p.relative_to(site) for p in before
@@ -153,7 +143,7 @@ def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behin
     edited = next(data.glob("*/*/*.yaml"))
     county, kind, year = edited.parts[-3], edited.parts[-2], edited.stem
     bench_generate.append_sentence(edited, "这是一句新加的话。")
-    assert build(options, lambda line: None) == 0
+    assert build_site(options, lambda line: None) == 0
     statuses = {o["name"]: o["status"] for o in _record(root)["partitions"]}
     assert sorted(statuses.values()) == ["built", "skipped", "skipped"]
     # one partition to build: built here, no cluster started for one task
@@ -167,7 +157,7 @@ def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behin
     page = f"reports/{county}/{kind}/{gone.stem}.html"
     lines = lock.read_text(encoding="utf-8").splitlines(keepends=True)
     lock.write_text("".join(line for line in lines if not line.startswith(page)), encoding="utf-8")
-    assert build(options, lambda line: None) == 0
+    assert build_site(options, lambda line: None) == 0
     stem = f"reports/{county}/{kind}/{gone.stem}"
     for suffix in (".html", ".bib", ".csl.json", ".json"):
         assert not (site / f"{stem}{suffix}").exists(), suffix
@@ -175,12 +165,15 @@ def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behin
 
 
 def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     assert main(["lock", str(data)]) == 0
     gone = sorted(data.glob("*/*/*.yaml"))[0]
     gone.unlink()
     said: list[str] = []
-    assert build(_options(tmp_path, data, docs=_docs(tmp_path), workers=2), said.append) == 1, said
+    assert (
+        build_site(partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2), said.append)
+        == 1
+    ), said
     broken = [line for line in said if "anchors.lock:" in line]
     page = f"reports/{gone.parts[-3]}/{gone.parts[-2]}/{gone.stem}.html"
     assert broken and all(page in line for line in broken), broken
@@ -200,13 +193,16 @@ def bench_province(path: Path) -> str:
 
 
 def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_path: Path) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     broken = sorted(data.glob("*/*/*.yaml"))[-1]
     broken.write_text(
         broken.read_text(encoding="utf-8").replace("ordinal: 1", "ordinal: 0", 1), encoding="utf-8"
     )
     said: list[str] = []
-    assert build(_options(tmp_path, data, docs=_docs(tmp_path), workers=2), said.append) == 1
+    assert (
+        build_site(partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2), said.append)
+        == 1
+    )
     text = "\n".join(said)
     assert f"{broken.name}:" in text and "ordinal" in text
     assert "Traceback" not in text
@@ -217,30 +213,20 @@ def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_pat
 # --- a real Dask cluster on 127.0.0.1, one worker killed ---------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> None:
-    data = _generate(tmp_path / "data")
-    port = _free_port()
+    data = generate_partitioned(tmp_path / "data")
+    port = free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     address = f"tcp://127.0.0.1:{port}"
-    scheduler = _start(
+    scheduler = start_quietly(
         [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port)],
         env,
     )
     worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny"]
-    workers = [_start([*worker, "--host", "127.0.0.1", "--name", f"w{i}"], env) for i in range(2)]
+    workers = [start_quietly([*worker, "--host", "127.0.0.1", "--name", f"w{i}"], env) for i in range(2)]
     killed: list[int] = []
     try:
-        options = _options(tmp_path, data, docs=_docs(tmp_path), scheduler=address)
+        options = partition_options(tmp_path, data, docs=partition_docs(tmp_path), scheduler=address)
         runs = tmp_path / "work" / "runs"
 
         def kill_a_busy_worker() -> None:
@@ -261,7 +247,7 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
         killer = threading.Thread(target=kill_a_busy_worker)
         killer.start()
         said: list[str] = []
-        status = build(options, said.append)
+        status = build_site(options, said.append)
         killer.join()
         assert status == 0, "\n".join(said)
         assert killed, "a worker was killed while it built"
@@ -272,7 +258,7 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
         assert {o["worker"] for o in record["partitions"]} >= {"w1"}
         site = tmp_path / "site"
         assert broken_links(site) == []
-        assert len(list(site.glob("reports/*/*/[0-9]*.html"))) == N
+        assert len(list(site.glob("reports/*/*/[0-9]*.html"))) == PARTITIONED_N
     finally:
         for process in [*workers, scheduler]:
             if process.poll() is None:
@@ -286,10 +272,12 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
 
 
 def test_a_run_over_its_memory_limit_is_stopped_with_a_clear_message(tmp_path: Path) -> None:
-    data = _generate(tmp_path / "data")
+    data = generate_partitioned(tmp_path / "data")
     said: list[str] = []
-    options = _options(tmp_path, data, docs=_docs(tmp_path), workers=2, memory_limit=40 * 2**20)
-    assert build(options, said.append) == 1
+    options = partition_options(
+        tmp_path, data, docs=partition_docs(tmp_path), workers=2, memory_limit=40 * 2**20
+    )
+    assert build_site(options, said.append) == 1
     text = "\n".join(said)
     assert "stopped after passing the memory limit of 40 MB" in text
     assert "Traceback" not in text
@@ -342,3 +330,138 @@ def test_no_plugin_compares_partition_names() -> None:
             if isinstance(node, ast.Attribute) and node.attr == "shufa_partition":
                 found.append(f"{path.name}:{node.lineno}")
     assert found == []
+
+
+# --- after a kill, a move, a rename, a merge: the next build's site is a clean build's -------------
+
+
+def _built(root: Path, data: Path, **kwargs) -> Options:
+    """*data* built in partitions into *root*'s own folders (its docs, site and work); its options."""
+    options = partition_options(root, data, docs=partition_docs(root), workers=2, **kwargs)
+    said: list[str] = []
+    assert build_site(options, said.append) == 0, "\n".join(said)
+    return options
+
+
+def _folders(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
+
+
+def _unlike_a_clean_build(site: Path, data: Path, root: Path, **kwargs) -> list[str]:
+    """How *site* differs from a clean build of *data* (made in *root*): files only in one, files
+    whose bytes differ, folders only in one (an empty one left behind). The mark, a random token
+    of each site, aside."""
+    clean = _built(root, data, **kwargs).site
+    mine, theirs = _files(site), _files(clean)
+    for files in (mine, theirs):
+        files.pop(MARK)
+    found = [f"only here: {n}" for n in sorted(set(mine) - set(theirs))]
+    found += [f"missing: {n}" for n in sorted(set(theirs) - set(mine))]
+    found += [f"differs: {n}" for n in sorted(set(mine) & set(theirs)) if mine[n] != theirs[n]]
+    found += [f"folder only here: {f}" for f in sorted(set(_folders(site)) - set(_folders(clean)))]
+    return found
+
+
+def _registry(data: Path, name: str) -> dict:
+    return yaml.safe_load((data / name).read_text(encoding="utf-8"))
+
+
+def _write_registry(data: Path, name: str, registry: dict) -> None:
+    text = yaml.safe_dump(registry, allow_unicode=True, sort_keys=False)
+    (data / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds of one date: two builds of the same data give the same bytes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def _retitle(path: Path, prefix: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('title: "', f'title: "{prefix}', 1), encoding="utf-8")
+
+
+def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = generate_partitioned(tmp_path / "data")
+    conf = stopping_conf(tmp_path)
+    options = _built(tmp_path / "a", data, confdir=conf)
+    first, *others = sorted(data.glob("*/*/*.yaml"))
+    _retitle(first, "（修订）")
+    # the edited report's partition is built, writes its files (the .bib, .json, .js, feeds and
+    # latest.html with the new title, replaced under new inodes) and is killed before it ends
+    process = start_stopping(options, tmp_path / "stop")
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    # then an edit elsewhere; past the publication's one-second margin, as a person's next build is
+    bench_generate.append_sentence(others[-1], "这是杀掉构建之后加的一句话。")
+    time.sleep(1.1)
+    said: list[str] = []
+    assert build_site(options, said.append) == 0, "\n".join(said)
+    stem = f"reports/{first.parts[-3]}/{first.parts[-2]}/{first.stem}"
+    assert "（修订）" in (options.site / f"{stem}.bib").read_text(encoding="utf-8")
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", confdir=conf) == []
+
+
+def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = generate_partitioned(tmp_path / "data")
+    options = _built(tmp_path / "a", data)
+    first, second = sorted(data.glob("*/*/*.yaml"))[:2]  # two reports of one county: one partition
+    _retitle(first, "（修订）")
+    good = second.read_text(encoding="utf-8")
+    second.write_text(good.replace("ordinal: 1", "ordinal: 0", 1), encoding="utf-8")
+    said: list[str] = []
+    assert build_site(options, said.append) == 1, "\n".join(said)  # its files written, the site not updated
+    second.write_text(good, encoding="utf-8")
+    time.sleep(1.1)  # past the publication's one-second margin
+    assert build_site(options, said.append) == 0, "\n".join(said)
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+
+
+def test_a_county_moved_to_another_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = generate_partitioned(tmp_path / "data")
+    options = _built(tmp_path / "a", data)
+    provinces = _registry(data, "provinces.yaml")
+    counties = _registry(data, "counties.yaml")
+    # from the province merged last into the search index to the one merged first
+    first, last = min(provinces), max(provinces)
+    county = next(slug for slug, c in counties.items() if c["province"] == provinces[last]["name"])
+    counties[county]["province"] = provinces[first]["name"]
+    _write_registry(data, "counties.yaml", counties)
+    said: list[str] = []
+    assert build_site(options, said.append) == 0, "\n".join(said)
+    assert (options.site / f"_static/search/t/reports/{county}/index.js").is_file(), "its search snippets"
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+
+
+def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = generate_partitioned(tmp_path / "data")
+    options = _built(tmp_path / "a", data)
+    provinces = _registry(data, "provinces.yaml")
+    old = min(provinces)
+    renamed = {("zhenan" if slug == old else slug): p for slug, p in provinces.items()}
+    _write_registry(data, "provinces.yaml", renamed)
+    said: list[str] = []
+    assert build_site(options, said.append) == 0, "\n".join(said)
+    assert not (options.site / "inventories" / old).exists()
+    assert not list(options.site.rglob(f"*{old}*")), "nothing of the old slug is left"
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+
+
+def test_two_merged_provinces_end_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+    data = generate_partitioned(tmp_path / "data")
+    options = _built(tmp_path / "a", data)
+    provinces = _registry(data, "provinces.yaml")
+    counties = _registry(data, "counties.yaml")
+    gone, kept = sorted(provinces)[:2]
+    for county in counties.values():
+        if county["province"] == provinces[gone]["name"]:
+            county["province"] = provinces[kept]["name"]
+    del provinces[gone]
+    _write_registry(data, "counties.yaml", counties)
+    _write_registry(data, "provinces.yaml", provinces)
+    said: list[str] = []
+    assert build_site(options, said.append) == 0, "\n".join(said)
+    assert [o["name"] for o in _record(tmp_path / "a")["partitions"]].count(gone) == 0
+    assert not list(options.site.rglob(f"*{gone}*")), "nothing of the merged province's slug is left"
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []

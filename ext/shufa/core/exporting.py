@@ -28,7 +28,7 @@ from typing import Any
 from .figures import find_figures, marked_fields
 from .files import script_json
 from .model import Archive, ClosingPart, County, Item, Part, Report, Section
-from .originals import site_name
+from .originals import download_name, view_name
 from .reuse import printed_lines
 from .summary import Summary
 
@@ -109,6 +109,7 @@ def _county(county: County, url_of: UrlOf) -> dict[str, Any]:
     return {
         "slug": county.slug,
         "name": county.name,
+        "type": county.unit.name,
         "province": county.province_slug,
         "city": county.city,
         "code": county.code,
@@ -155,7 +156,7 @@ def report_document(archive: Archive, report: Report, url_of: UrlOf) -> dict[str
         "subtitle": report.subtitle,
         "url": url,
         "author": {
-            "role": report.author_role or archive.kinds[report.kind].author,
+            "role": archive.author_role(report),
             "name": report.author_name,
             "organization": report.organization,
         },
@@ -164,7 +165,10 @@ def report_document(archive: Archive, report: Report, url_of: UrlOf) -> dict[str
         "delivered": report.delivered,
         "occasion": report.occasion,
         "source_url": report.source_url,
+        "obtained": report.obtained,
         "retrieved": report.retrieved,
+        "unknown": sorted(report.unknown),
+        "added": report.added,
         "original": _original(report, url_of),
         "citation": {
             "bibtex": url_of(report.docname + ".bib"),
@@ -179,13 +183,14 @@ def report_document(archive: Archive, report: Report, url_of: UrlOf) -> dict[str
 
 
 def _original(report: Report, url_of: UrlOf) -> dict[str, str] | None:
-    """The kept original, as the report page offers it (its copy beside the page)."""
+    """The kept original, as the report page offers it: the file for download beside the page and
+    the page of its text (never the name it was received under)."""
     original = report.original
     if original is None:
         return None
     return {
-        "url": url_of(site_name(report)),
-        "name": original.name,
+        "url": url_of(download_name(report)),
+        "view": url_of(view_name(report)),
         "format": original.format,
         "sha256": original.sha256,
     }

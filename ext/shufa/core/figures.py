@@ -381,6 +381,14 @@ def _touches(text: str, m: re.Match[str], redactions: Spans) -> bool:
     return redactions.touches(m.start("num"), m.end("num"))
 
 
+def _year_range(num: str) -> bool:
+    """Is *num* two years run together (``20212025`` of 2021—2025年, the dash lost in a copy)?"""
+    if len(num) != 8 or not num.isdigit():
+        return False
+    first, last = int(num[:4]), int(num[4:])
+    return 1800 <= first < last <= 2199
+
+
 def _make(pattern: re.Pattern[str], m: re.Match[str], text: str) -> Figure | None:
     pre = m.group("pre") or ""
     post = m.group("post") or ""
@@ -406,6 +414,8 @@ def _make(pattern: re.Pattern[str], m: re.Match[str], text: str) -> Figure | Non
         year_like = unit == "年" and not scale and not m.group("dec")
         if year_like and 1800 <= int(m.group("num").replace(",", "")) <= 2199:
             return None  # 2023年 is a year, 满2年 a duration
+        if year_like and _year_range(m.group("num")):
+            return None  # 20212025年: a year range whose dash was lost, not a count
         value = _arabic_value(m.group("num"), m.group("dec")) * _SCALES.get(scale, 1)
     if unit in {"%", "％"}:
         unit = "%"

@@ -9,6 +9,7 @@ the site the partitioned build publishes go through :func:`write_atomically` too
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -33,6 +34,7 @@ def write_atomically(
     durable: bool = False,
     check: Callable[[Path], None] | None = None,
     temporary: Path | None = None,
+    folder: int | None = None,
 ) -> None:
     """Put a new file at *path* all at once: so that *path* is always the old file or the new.
 
@@ -47,7 +49,15 @@ def write_atomically(
     and the folder's entry are on the disk (fsync) when this returns. *temporary* is a fixed
     temporary name (one a killed run left is replaced, never kept); by default a new one. No
     temporary file is left behind, whatever happens.
+
+    *folder*: a folder's descriptor (opened without following links, :mod:`shufa.core.nofollow`),
+    *path* a name in it and *content* bytes; every step is taken in that folder, so nothing is
+    written through a link that appears on the way meanwhile.
     """
+    if folder is not None:
+        assert isinstance(content, bytes) and check is None and temporary is None
+        _write_in_folder(folder, str(path), content, replace=replace, mode=mode, durable=durable)
+        return
     path = Path(path)
     if temporary is None:
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
@@ -74,6 +84,41 @@ def write_atomically(
             _sync_folder(path.parent)
     finally:
         tmp.unlink(missing_ok=True)  # gone after a rename; a second name after a link
+
+
+def _write_in_folder(
+    folder: int, name: str, data: bytes, *, replace: bool, mode: int | None, durable: bool
+) -> None:
+    """:func:`write_atomically` of *data* at *name* in the folder of the descriptor *folder*."""
+    tmp = f".{name}.{secrets.token_hex(6)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        with os.fdopen(os.open(tmp, flags, 0o600, dir_fd=folder), "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
+            if durable:
+                os.fsync(handle.fileno())
+        if replace:
+            os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+        else:
+            try:
+                os.link(tmp, name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+            except FileExistsError:
+                raise
+            except OSError:  # no hard links on this file system: look, then rename
+                try:
+                    os.stat(name, dir_fd=folder, follow_symlinks=False)
+                except FileNotFoundError:
+                    os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+                else:
+                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), name) from None
+        if durable:
+            os.fsync(folder)
+    finally:
+        with contextlib.suppress(FileNotFoundError):  # gone after a rename; a second name after a link
+            os.unlink(tmp, dir_fd=folder)
 
 
 def _link_new(tmp: Path, path: Path) -> None:
@@ -115,8 +160,12 @@ def write_if_changed(path: Path, text: str) -> bool:
     The new content replaces the old in one rename (:func:`write_atomically`), so the file is
     always either the old one or the new one; missing folders are made.
     """
+    return write_bytes_if_changed(path, text.encode("utf-8"))
+
+
+def write_bytes_if_changed(path: Path, data: bytes) -> bool:
+    """:func:`write_if_changed` for bytes: *data* at *path* (mode 0644) unless it is there already."""
     path = Path(path)
-    data = text.encode("utf-8")
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False

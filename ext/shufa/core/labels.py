@@ -9,6 +9,9 @@ from .model import Archive, County, Report
 from .numerals import chinese_number
 from .parts import CLOSING_HEADINGS, split_anchor
 
+#: How a value recorded as unknown is shown (a date, the address of the copy).
+UNKNOWN_SHOWN = "不详"
+
 
 class Titled(Protocol):
     """A report or a report's summary (:class:`~shufa.core.summary.ReportStub`): its county and title."""
@@ -20,24 +23,20 @@ class Titled(Protocol):
     def title(self) -> str: ...
 
 
-#: How the name of a county-level division ends (青禾县 → 青禾): a title with the short name
-#: (``青禾2023年……``) names the county too.
-UNIT_ENDINGS = ("自治县", "自治旗", "林区", "特区", "县", "区", "市", "旗")
-
-
 def names_county(title: str, county: County) -> bool:
-    """Whether *title* names *county*: its name, or its name without the ending (two characters at least)."""
+    """Whether *title* names *county*: its name, or its name without its unit type's ending
+    (青禾县 → 青禾, two characters at least)."""
     if county.name in title:
         return True
-    short = next((county.name.removesuffix(e) for e in UNIT_ENDINGS if county.name.endswith(e)), "")
+    short = county.name.removesuffix(county.unit.ending)
     return len(short) >= 2 and short in title
 
 
 def missing_county(archive: Archive, report: Titled) -> str:
     """The county's name when the report's title as published does not name it (``2023年县长个人
     述法报告``), else ``""``: what a page adds to the title so that the report is named with its county."""
-    county = archive.counties[report.county]
-    return "" if names_county(report.title, county) else county.name
+    county = archive.counties.get(report.county)
+    return "" if county is None or names_county(report.title, county) else county.name
 
 
 def display_title(archive: Archive, report: Titled) -> str:
@@ -50,6 +49,15 @@ def display_title(archive: Archive, report: Titled) -> str:
 def report_name(archive: Archive, report: Report) -> str:
     """青禾县2023年述法报告."""
     return archive.report_title(report)
+
+
+def year_span(years: list[int]) -> str:
+    """The years a list covers, as Chinese prints them: ``2023年`` for one year, ``2021—2024年``
+    for several (*years* in order); ``""`` for none."""
+    if not years:
+        return ""
+    first, last = years[0], years[-1]
+    return f"{first}年" if first == last else f"{first}—{last}年"
 
 
 def part_name(anchor: str) -> str:
@@ -78,23 +86,25 @@ def part_label(archive: Archive, report: Report, anchor: str) -> str:
     return f"{report_name(archive, report)} {part_name(anchor)}"
 
 
-def cited_names(report: Report) -> dict[str, str]:
-    """Every anchor of *report* → the part's name in a citation, by its number and heading.
+#: Between a part's cited name and an item's place in it (``三、…提升 第二项``).
+ITEM_NAME_JOIN = " "
 
-    A section or closing part is named as printed, marker and heading
-    (``三、坚持严格规范公正文明执法，推动行政执法质量整体提升``; a closing part without a
-    heading by its usual one, ``存在的不足``); an item by its part's name and its place in it
-    (``… 第二项``, ``… 第二项第一小项``). Aliases name the same part."""
-    names: dict[str, str] = {}
+
+def cited_name_parts(report: Report) -> dict[str, tuple[str, str]]:
+    """Every anchor of *report* → how a citation names the part: ``("", name)`` for a section or
+    closing part, ``(its part's anchor, its place)`` for an item, whose name is its part's
+    name, :data:`ITEM_NAME_JOIN`, then its place (``第二项``, ``第二项第一小项``); see
+    :func:`cited_names`. Aliases name the same part."""
+    names: dict[str, tuple[str, str]] = {}
     for part in report.parts:
         heading = part.heading or CLOSING_HEADINGS.get(getattr(part, "role", ""), "")
         name = f"{part.marker}{heading}".strip() or part_name(part.anchor)
         for anchor in part.ids:
-            names[anchor] = name
+            names[anchor] = ("", name)
         for item in part.all_items():
             suffix = _item_names(_numbers_in_part(item.anchor))
             for anchor in item.ids:
-                names[anchor] = f"{name} {suffix}" if suffix else name
+                names[anchor] = (part.anchor, suffix) if suffix else ("", name)
     return names
 
 
@@ -122,3 +132,17 @@ def _numbers_in_part(anchor: str) -> list[int]:
         return []
     head, numbers = found
     return numbers if head in CLOSING_HEADINGS else numbers[1:]
+
+
+def cited_names(report: Report) -> dict[str, str]:
+    """Every anchor of *report* → the part's name in a citation, by its number and heading.
+
+    A section or closing part is named as printed, marker and heading
+    (``三、坚持严格规范公正文明执法，推动行政执法质量整体提升``; a closing part without a
+    heading by its usual one, ``存在的不足``); an item by its part's name and its place in it
+    (``… 第二项``, ``… 第二项第一小项``). Aliases name the same part."""
+    parts = cited_name_parts(report)
+    return {
+        anchor: f"{parts[parent][1]}{ITEM_NAME_JOIN}{own}" if parent else own
+        for anchor, (parent, own) in parts.items()
+    }

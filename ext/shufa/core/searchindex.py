@@ -590,6 +590,9 @@ def merge_pieces(
     except (FileNotFoundError, ValueError, IndexError):
         published = None
     fresh = state.get("layout") != layout or published is None or published != state.get("stamp")
+    # a fresh merge writes every file again, and removes those of the last one it does not (a
+    # partition renamed or merged into another leaves no segment, block or text behind)
+    last = state if fresh else {}
     if fresh:
         state = {"layout": layout, "buckets": {}, "docs": {}, "texts": {}, "files": {}}
     seg_of = {s: i for i, s in enumerate(segments)}
@@ -624,12 +627,18 @@ def merge_pieces(
             remove(name)
         files_of[str(shard)] = sorted(written)
         report.shards_rebuilt.append(shard)
+    if last:
+        blocks = {file for files in files_of.values() for file in files}
+        for file in sorted({f for files in last.get("files", {}).values() for f in files} - blocks):
+            remove(file)
+        for shard in range(shards, (last.get("layout") or [0, 0])[1]):  # fewer shards now
+            remove(f"d/{shard}.js")
 
     # doc chunks and texts of the pieces that changed
-    for partition in set(state["docs"]) - set(names):
+    for partition in (set(state["docs"]) | set(last.get("docs", {}))) - set(names):
         for tier in TIERS:
             _remove_tree(out / "docs" / segment_name(tier, partition), out, report)
-        state["docs"].pop(partition)
+        state["docs"].pop(partition, None)
     for piece in pieces:
         if state["docs"].get(piece.partition) != piece.manifest["docs"]:
             docs = piece.docs()
@@ -654,18 +663,20 @@ def merge_pieces(
                         remove(old.relative_to(out).as_posix())
             state["docs"][piece.partition] = piece.manifest["docs"]
     texts_state = state["texts"]
+    # a page's text goes only when no piece has it now: a county moved to another partition
+    # keeps its pages (and texts) whichever piece is merged first
+    had = {d for texts in (*last.get("texts", {}).values(), *texts_state.values()) for d in texts}
     for partition in set(texts_state) - set(names):
-        for docname in texts_state.pop(partition):
-            remove(f"t/{docname}.js")
+        texts_state.pop(partition)
     for piece in pieces:
-        before = texts_state.get(piece.partition, {})
+        merged_texts = texts_state.get(piece.partition, {})
         now = piece.manifest["texts"]
         for docname, digest in now.items():
-            if before.get(docname) != digest:
+            if merged_texts.get(docname) != digest:
                 write(f"t/{docname}.js", script("setText", docname, piece.text(docname)))
-        for docname in set(before) - set(now):
-            remove(f"t/{docname}.js")
         texts_state[piece.partition] = dict(now)
+    for docname in sorted(had - {d for texts in texts_state.values() for d in texts}):
+        remove(f"t/{docname}.js")
 
     stamp = _digest(json.dumps([layout, merged, state["docs"], texts_state], sort_keys=True))[:10]
     meta = {

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from .nofollow import NotFollowed, open_regular
 from .problems import ERROR, DataError, Problem, display_path
 
 try:  # libyaml is an order of magnitude faster; PyYAML's wheels ship it
@@ -133,6 +133,23 @@ def unsafe_character(text: str) -> str | None:
     return found.group() if found else None
 
 
+#: What :func:`escape_unsafe` escapes: the unsafe characters, and the lone surrogates that stand
+#: for the bytes of a file name that are not UTF-8 (they cannot even be printed).
+_ESCAPED = re.compile(_UNSAFE.pattern[:-1] + "\ud800-\udfff]")
+
+
+def escape_unsafe(text: str) -> str:
+    """*text* with every control, bidi-override or invisible character written as an escape
+    (``\\x1b``, ``\\u202e``): a file name quoted in a message or recorded in a data file never
+    moves a terminal's cursor, colours it, or turns text around."""
+
+    def escape(found: re.Match[str]) -> str:
+        code = ord(found.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+    return _ESCAPED.sub(escape, text)
+
+
 def oversize(size: int, limit: int = MAX_FILE_BYTES, what: str = "file") -> str | None:
     """What is wrong with a data file (or the *what* that would become one) of *size* bytes,
     or None when it is small enough. The importer asks it about a source's text up front."""
@@ -140,27 +157,6 @@ def oversize(size: int, limit: int = MAX_FILE_BYTES, what: str = "file") -> str 
         return None
     shown = math.ceil(size / 1048576 * 10) / 10  # rounded up: 2,097,153 bytes is 2.1 MB, not "2.0"
     return f"{what} is {shown:.1f} MB; a data file is expected to be at most {limit // 1048576} MB"
-
-
-#: What a special file is called in messages, by its ``stat`` test.
-_SPECIAL = (
-    (stat.S_ISFIFO, "FIFO (named pipe)"),
-    (stat.S_ISSOCK, "socket"),
-    (stat.S_ISCHR, "character device"),
-    (stat.S_ISBLK, "block device"),
-)
-
-
-def _not_regular(mode: int) -> str | None:
-    """Why a file of *mode* is not read, or None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISLNK(mode):
-        return "symbolic link; expected a regular file (links are never followed)"
-    if stat.S_ISDIR(mode):
-        return "a folder named like a file; expected a regular file"
-    what = next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
-    return f"special file: {what}; expected a regular file (it is not opened)"
 
 
 def read_text_file(path: Path, *, limit: int = MAX_FILE_BYTES, kind: str = "a YAML text file") -> str:
@@ -177,21 +173,15 @@ def read_text_file(path: Path, *, limit: int = MAX_FILE_BYTES, kind: str = "a YA
         return DataError([Problem(shown, 0, 0, message, "file")])
 
     try:
-        why = _not_regular(os.lstat(path).st_mode)
-        if why:
-            raise refuse(why)
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(fd, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            why = _not_regular(info.st_mode)  # replaced between the look and the opening
-            if why:
-                raise refuse(why)
-            if too_large := oversize(info.st_size, limit):
+        with open_regular(path) as fh:  # the one rule for what users bring: links never followed
+            size = os.fstat(fh.fileno()).st_size
+            if too_large := oversize(size, limit):
                 raise refuse(too_large)
             raw = fh.read(limit + 1)
             if too_large := oversize(len(raw), limit):  # grew while read
                 raise refuse(too_large)
+    except NotFollowed as exc:
+        raise refuse(str(exc)) from None
     except FileNotFoundError:
         raise refuse("file not found") from None
     except OSError as exc:

@@ -17,7 +17,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .reading import ImportFailure, SourceText, read_bytes
+from .reading import ImportFailure, SourceText
 
 #: Share of characters that must look like real text for a decoding to be accepted.
 PLAUSIBLE = 0.9
@@ -52,9 +52,9 @@ _NAMES = {
 }
 
 
-def read(path: Path) -> SourceText:
+def read(path: Path, raw: bytes) -> SourceText:
     """A plain-text report in any of the encodings above."""
-    text, how = decode(read_bytes(path), str(path))
+    text, how = decode(raw, str(path))
     return SourceText(text=text, read_as=f"plain text, {how}", unit="line")
 
 
@@ -75,7 +75,7 @@ def decode(raw: bytes, shown: str = "input") -> tuple[str, str]:
                     f"{name.split()[0]} (byte {exc.start}); convert it to UTF-8"
                 ) from None
             return _checked(text, shown), name
-    if b"\x00" not in raw:
+    if raw.count(b"\x00") * 100 < len(raw):  # many NULs: UTF-16 without a byte-order mark
         try:
             return _checked(raw.decode("utf-8"), shown), "UTF-8"
         except UnicodeDecodeError:
@@ -136,6 +136,12 @@ def _checked(text: str, shown: str) -> str:
     """*text*, unless it is a binary file that happened to decode."""
     if not text.strip():
         raise ImportFailure(f"{shown}: empty file; expected the text of a report")
+    if "\x00" in text and text.count("\x00") * 100 < len(text) and _control_share(text) <= 0.01:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFailure(
+            f"{shown}: line {line}: a NUL byte ({text.count(chr(0))} in all); a text file holds none — a "
+            "damaged copy? Remove them (or save the text again) and import it again"
+        )
     if "\x00" in text or _control_share(text) > 0.01:
         raise ImportFailure(f"{shown}: a binary file, not text")
     return text

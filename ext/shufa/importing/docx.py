@@ -10,6 +10,7 @@ tracked deletions are left out, tracked insertions kept.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -47,19 +48,19 @@ _LOADED_PARTS = (
 )
 
 
-def read(path: Path) -> SourceText:
+def read(path: Path, raw: bytes) -> SourceText:
     """The text of a Word file, one line per paragraph (and per table row)."""
     try:
         import docx  # python-docx
     except ImportError:  # pragma: no cover - a declared dependency
         raise ImportFailure(f"{path}: reading .docx needs python-docx (pip install python-docx)") from None
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise ImportFailure(
             f"{path}: not a Word .docx file (not a ZIP archive); if it is an old .doc file, save it as .docx"
         )
-    preflight(path)
+    preflight(path, raw)
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise ImportFailure(f"{path}: not a readable Word .docx file ({type(exc).__name__}: {exc})") from None
     numbering = Numbering(document)
@@ -82,14 +83,14 @@ def read(path: Path) -> SourceText:
     return SourceText(text="\n".join(lines), read_as="Word .docx", unit="paragraph")
 
 
-def preflight(path: Path) -> None:
+def preflight(path: Path, raw: bytes) -> None:
     """Refuse a package that would unpack too far, hold too many paragraphs, or link its
     numbering or styles out of the file — before python-docx unpacks anything."""
     from lxml import etree
 
     mb = 1024 * 1024
     try:
-        with zipfile.ZipFile(path) as package:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
             infos = package.infolist()
             if len(infos) > MAX_PARTS:
                 raise ImportFailure(

@@ -1,4 +1,5 @@
-"""The shapes and cue words of the genre: title lines, bylines, date lines, closing parts.
+"""The shapes and cue words of the genre: title lines, bylines, date lines, closing parts,
+and the pages that are about a report without being one (政策解读, news of a 述法 meeting).
 
 Each predicate looks at one line (or the start of one paragraph) and is
 deliberately narrow: a false "yes" moves text to the wrong field, a false
@@ -22,8 +23,9 @@ _DATE = re.compile(
     rf"^[（(]?\s*(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*月"
     rf"\s*(?P<d>\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*日\s*[)）]?$"
 )
-_ROLE = r"县长|区长|市长|旗长|州长|县委书记|区委书记|局长|主任"
-_ORG_END = re.compile(rf"(?:人民政府|政府|办公室|司法局|委员会|局|{_ROLE})$")
+#: Roles of the people who report (county level, and township level: 街道, 乡, 镇).
+_ROLE = r"县长|区长|市长|旗长|州长|县委书记|区委书记|党工委书记|镇党委书记|乡党委书记|镇长|乡长|局长|主任"
+_ORG_END = re.compile(rf"(?:人民政府|政府|办公室|办事处|司法局|委员会|党工委|局|{_ROLE})$")
 _BYLINE = re.compile(
     rf"(?:{_ROLE})\s*[:：]?\s*(?P<name>[\u4e00-\u9fff]{{1,3}}[*＊×○]*|[\u4e00-\u9fff]?[*＊×○]+|[\u4e00-\u9fff]某某?)$"
 )
@@ -44,6 +46,27 @@ _NEXT_STEPS_START = re.compile(
     r"^(?:下一步|今后|展望|新的一年|(?:19|20)\d{2}年[，,、]?"
     r"(?:我|我们|本人|我县|我区|我市|县政府|区政府|市政府|全县|全区|全市)?)"
 )
+
+
+#: The longest title: a longer first line is the opening paragraph, never the title.
+TITLE_LIMIT = 60
+#: A title never ends like a sentence or a clause (full-width or ASCII).
+_NOT_TITLE_END = "。：:，,；;！!？?、"
+
+
+def title_like(text: str) -> bool:
+    """Can *text* be a report's title: one short line that is no sentence (no ``。``, not ending in
+    ``：``/``，``, at most :data:`TITLE_LIMIT` characters), no date and no subtitle?"""
+    text = text.strip()
+    if not 0 < len(text) <= TITLE_LIMIT or "。" in text:
+        return False
+    stripped = text.rstrip(_CLOSERS)
+    return (
+        bool(stripped)
+        and stripped[-1] not in _NOT_TITLE_END
+        and not is_date_line(text)
+        and not is_subtitle(text)
+    )
 
 
 def ends_sentence(text: str) -> bool:
@@ -187,3 +210,43 @@ def _first_clause(text: str) -> str:
     """The paragraph's first sentence, up to its first ``。`` or ``：``."""
     ends = [at for at in (text.find("。"), text.find("："), text.find(":")) if at >= 0]
     return text[: min(ends) + 1] if ends else text
+
+
+# --- pages about a report that are not one ------------------------------------------------------
+
+_INTERPRETATION = re.compile(r"政策解读|解读")
+_DRAFTING = re.compile(
+    r"起草背景|起草过程|起草依据|起草思路|制定背景|出台背景|制定依据|编制过程|主要内容|重点内容"
+)
+_MEETING = re.compile(r"述法")
+_MEETING_EVENT = re.compile(r"(?:召开|举行|举办|开展|组织|听取)[^。，；]{0,30}?(?:会|评议|活动)")
+_REPORT_TITLE_END = re.compile(r"报告[（(]?(?:全文|摘要)?[)）]?$")
+_NEWS_DATELINE = re.compile(
+    r"^(?:[（(][^()（）]{2,12}[)）])?(?:近日|日前|(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日(?:上午|下午|晚上?)?)[，,]"
+)
+_NEWS_WORDS = re.compile(r"出席|主持|讲话|会议指出|会议强调|会议要求|会上|参加会议|列席会议")
+
+
+def not_a_report(title: str, headings: list[str], opening: str) -> str | None:
+    """What a page about a report is when it is not one (a 政策解读, news of a 述法 meeting),
+    with the cue that tells; None for anything else.
+
+    *title* is the page's title (printed or from the web page), *headings* its section
+    headings, *opening* its text before the first section."""
+    title = title.strip()
+    if _INTERPRETATION.search(title):
+        return f"a policy interpretation (政策解读) of a report, not the report: its title reads “{title}”"
+    drafting = [h for h in headings if _DRAFTING.search(h[:12])]
+    if len(drafting) >= 2:
+        named = "、".join(h[:8] for h in drafting[:3])
+        return (
+            "a policy interpretation (政策解读) of a report, not the report: its sections are about "
+            f"how the text was made ({named})"
+        )
+    if _MEETING.search(title) and _MEETING_EVENT.search(title) and not _REPORT_TITLE_END.search(title):
+        return f"a news story about a 述法 meeting, not a report: its title reads “{title}”"
+    if _NEWS_DATELINE.match(opening) and _MEETING.search(opening) and _NEWS_WORDS.search(opening):
+        shown = opening if len(opening) <= 30 else opening[:29] + "…"
+        return f"a news story about a 述法 meeting, not a report: it opens “{shown}”"
+    return None

@@ -34,9 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import webencodings
+
 from .artefacts import Artefact
-from .decoding import decode
-from .reading import ImportFailure, SourceText, read_bytes
+from .decoding import decode, plausibility
+from .reading import ImportFailure, SourceText
 
 #: More blocks than this is not an article page (refused before looking for the article).
 MAX_BLOCKS = 50_000
@@ -57,6 +59,12 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,20})""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->", re.I)
+#: SingleFile's comment: `` url: https://…`` and `` saved date: Mon Jan 22 2024 10:11:12 GMT+0800 …``.
+_SINGLEFILE_URL = re.compile(r"Page saved with SingleFile\s+url:\s*(https?://\S+)", re.I)
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_SINGLEFILE_SAVED = re.compile(
+    rf"Page saved with SingleFile[\s\S]{{0,600}}?saved date:\s*\w{{3}}\s+({'|'.join(_MONTHS)})\s+(\d{{1,2}})\s+(\d{{4}})"
+)
 _WECHAT_TIME = re.compile(r"""var\s+ct\s*=\s*["'](\d{9,11})["']""")
 _WECHAT_NICK = re.compile(r"""var\s+nickname\s*=\s*(?:htmlDecode\()?["']([^"'<>]{1,40})["']""")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -89,21 +97,33 @@ class _Block:
     link_chars: int = 0
 
 
-def read(path: Path) -> SourceText:
+def read(path: Path, raw: bytes) -> SourceText:
     """The article of a saved web page, its chrome reported as removed (see the module doc)."""
-    raw = read_bytes(path)
     text, how = _decode(raw, str(path))
     meta = _comment_meta(text)
+    notes: list[str] = []
     try:
         from lxml import html as lxml_html
     except ImportError:  # pragma: no cover - a declared dependency
         raise ImportFailure(f"{path}: reading .html needs lxml (pip install lxml)") from None
+    # libxml2 turns a NUL into U+FFFD without a word: each one is marked, found in its paragraph
+    # and named in the summary instead
+    nuls = text.count("\0")
+    parser = lxml_html.HTMLParser(huge_tree=True)  # libxml2 stops at depth 256 without it
     try:
-        root = lxml_html.document_fromstring(_XML_DECL.sub("", text))
+        root = lxml_html.document_fromstring(_XML_DECL.sub("", text.replace("\0", _NUL)), parser=parser)
     except Exception as exc:  # lxml raises ParserError for an empty or unparsable document
         raise ImportFailure(f"{path}: not a readable web page ({type(exc).__name__}: {exc})") from None
+    _refuse_cut_short(path, parser)
+    _unnest_void(root)
     meta.update(_head_meta(root, text))
     blocks = _blocks(root, path)
+    if nuls:
+        blocks, marked = _without_nuls(blocks)
+        notes.append(
+            f"{nuls} NUL byte(s) removed from the page, in paragraph(s) {_listed(marked)}: a saved page "
+            "holds none (a damaged copy?) — check the text there against the published page"
+        )
     if not any(b.text for b in blocks):
         raise ImportFailure(f"{path}: the page shows no text; expected a saved article page")
     body = _article(root, blocks)
@@ -125,8 +145,16 @@ def read(path: Path) -> SourceText:
             removed.append(Artefact(kind, block.text, len(lines) + 1, offset, offset + len(block.text)))
         lines.append(block.text)
         offset += len(block.text) + 1
-    if title is not None:
-        meta.setdefault("title", " ".join(title.text_content().split()))
+    if title is not None and not meta.get("title"):  # the CMS's title element (div.title …)
+        meta["title"] = without_site_name(" ".join(title.text_content().split()))
+    if nuls:
+        meta = {key: value.replace(_NUL, "") for key, value in meta.items()}
+    replaced = [n for n, line in enumerate(lines, 1) if "\ufffd" in line]
+    if replaced:
+        notes.append(
+            f"replacement character(s) U+FFFD in paragraph(s) {_listed(replaced)}: the page as saved had "
+            "already lost a character there — check the text against the published page"
+        )
     shown = "WeChat article" if _is_wechat(root) else "web page"
     return SourceText(
         text="\n".join(lines),
@@ -134,26 +162,119 @@ def read(path: Path) -> SourceText:
         unit="paragraph",
         removed=removed,
         meta={k: v for k, v in meta.items() if v},
+        notes=notes,
     )
+
+
+def _without_nuls(blocks: list[_Block]) -> tuple[list[_Block], list[int]]:
+    """*blocks* without the marks of NUL bytes, and the paragraphs that held one."""
+    kept: list[_Block] = []
+    marked: list[int] = []
+    for block in blocks:
+        had = _NUL in block.text
+        block.text = _SPACE.sub(" ", block.text.replace(_NUL, "")).strip()
+        if block.text:
+            kept.append(block)
+        if had:
+            marked.append(max(len(kept), 1))
+    return kept, sorted(set(marked))
+
+
+def _listed(numbers: list[int], most: int = 8) -> str:
+    shown = ", ".join(str(n) for n in numbers[:most])
+    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
+
+
+#: What a NUL of the page is while it is parsed: a noncharacter no page holds, which libxml2 keeps.
+_NUL = "\ufdd0"
+
+#: Elements that never have content. libxml2 knows the old ones, but parses ``embed``, ``source``,
+#: ``track``, ``wbr`` and ``keygen`` as containers: what follows them in the page becomes their
+#: content (and an ``embed``'s would be skipped as invisible).
+_VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+         "source", "track", "wbr")  # fmt: skip
+
+
+def _unnest_void(root: Any) -> None:
+    """Put what the parser nested in a void element back after it, where the page has it."""
+    for element in list(root.iter(*_VOID)):
+        children = list(element)
+        if not element.text and not children:
+            continue
+        text, tail = element.text or "", element.tail or ""
+        element.text = None
+        if not children:
+            element.tail = text + tail
+            continue
+        element.tail = text
+        last = element
+        for child in children:
+            last.addnext(child)  # moves it, with its tail
+            last = child
+        last.tail = (last.tail or "") + tail
+
+
+def _refuse_cut_short(path: Path, parser: Any) -> None:
+    """Refuse a page the parser stopped reading (a fatal error): the text after it would be lost."""
+    for error in parser.error_log:
+        if error.level_name != "FATAL":
+            continue
+        if "depth" in error.message.lower():
+            limit = re.search(r"\d+", error.message)
+            raise ImportFailure(
+                f"{path}: line {error.line}: elements nested more than {limit.group() if limit else 'too many'} "
+                "levels deep; a report page nests a few dozen — the parser stops there and the rest of the "
+                "page would be lost (refused)"
+            )
+        raise ImportFailure(
+            f"{path}: line {error.line}: the page cannot be read to its end ({error.message.strip()}); "
+            "the text after it would be lost (refused)"
+        )
 
 
 # --- decoding ---------------------------------------------------------------------------------
 
 
 def _decode(raw: bytes, shown: str) -> tuple[str, str]:
-    """The page as text: as declared in ``<meta charset>`` when that decodes, else detected."""
+    """The page as text: as declared in ``<meta charset>`` when that names an encoding of the web
+    and decodes it, else detected. Only the WHATWG Encoding Standard's labels are used (a page
+    declaring ``punycode`` or ``utf-7`` is not decoded with Python's codec of that name), and a
+    page whose bytes are UTF-8 under a single-byte declaration is read as UTF-8, and said so."""
     declared = _CHARSET.search(raw[:8192])
-    if declared and not raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        name = declared.group(1).decode("ascii").lower()
-        codec = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030"}.get(
-            name, name
+    if not declared or raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode(raw, shown)
+    label = declared.group(1).decode("ascii")
+    encoding = webencodings.lookup(label)
+    if encoding is None or encoding.name == "replacement":
+        text, how = decode(raw, shown)
+        return (
+            text,
+            f"{how}; the page declares “{label}”, which is no encoding of the web, so it was not used",
         )
+    # the HTML standard's own rules for a declaration in <meta>
+    name = {"utf-16le": "utf-8", "utf-16be": "utf-8", "x-user-defined": "windows-1252"}.get(
+        encoding.name, encoding.name
+    )
+    codec = "gb18030" if name in ("gbk", "gb18030") else webencodings.lookup(name).codec_info.name
+    try:
+        text: str | None = raw.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        text = None
+    if codec != "utf-8" and not raw.isascii():
         try:
-            return raw.decode(codec), f"{name.upper()} (declared)"
-        except (UnicodeDecodeError, LookupError):
-            text, how = decode(raw, shown)
-            return text, f"{how}; the page declares {name.upper()}, which does not decode it"
-    return decode(raw, shown)
+            utf8 = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if text is None or plausibility(utf8) > plausibility(text):
+                return utf8, (
+                    f"UTF-8 (detected; the page declares {label.upper()}, but its bytes are UTF-8: "
+                    "read as declared they would be mojibake)"
+                )
+    if text is None:
+        text, how = decode(raw, shown)
+        return text, f"{how}; the page declares {label.upper()}, which does not decode it"
+    return text, f"{label.upper()} (declared)"
 
 
 # --- the page's lines ---------------------------------------------------------------------------
@@ -310,13 +431,39 @@ def _is_wechat(root: Any) -> bool:
 # --- metadata -------------------------------------------------------------------------------------
 
 
+_TITLE_PARTS = re.compile(r"\s*[_｜|]\s*|\s+[-—–]+\s+")
+_SITE = re.compile(r"(?:人民政府|政府|政府网|门户网站|门户|网站|网|平台|频道|专栏|首页|公众号)$")
+
+
+def without_site_name(title: str) -> str:
+    """A page title without the site's name (``…报告_青屿区人民政府``, ``青屿区政府网 - …报告``)."""
+    parts = [part for part in _TITLE_PARTS.split(title) if part.strip()]
+    if len(parts) < 2:
+        return title
+    reports = [part for part in parts if "报告" in part]
+    if reports:
+        return max(reports, key=len)
+    named = [part for part in parts if not (len(part) <= 24 and _SITE.search(part))]
+    return named[0] if named else parts[0]
+
+
 def _squeeze(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
 def _comment_meta(text: str) -> dict[str, str]:
-    found = _SAVED_FROM.search(text[:4096])
-    return {"url": found.group(1)} if found else {}
+    """What a browser's or SingleFile's comment at the top says: the page's URL, the day saved."""
+    head = text[:4096]
+    meta: dict[str, str] = {}
+    found = _SAVED_FROM.search(head) or _SINGLEFILE_URL.search(head)
+    if found:
+        meta["url"] = found.group(1)
+    saved = _SINGLEFILE_SAVED.search(head)
+    if saved:
+        month, day, year = saved.groups()
+        with contextlib.suppress(ValueError):  # an impossible date is no date
+            meta["saved"] = dt.date(int(year), _MONTHS.index(month) + 1, int(day)).isoformat()
+    return meta
 
 
 def _head_meta(root: Any, text: str) -> dict[str, str]:
@@ -341,8 +488,7 @@ def _head_meta(root: Any, text: str) -> dict[str, str]:
     if not title:
         found = root.xpath("//title")
         title = " ".join(found[0].text_content().split()) if found else ""
-        title = re.split(r"\s*[_｜|]\s*|\s+[-—–]\s+", title)[0] if title else ""
-    meta["title"] = title
+    meta["title"] = without_site_name(title)
     published = content(
         "pubdate", "publishdate", "article:published_time", "og:release_date", "firstpublishedtime"
     )

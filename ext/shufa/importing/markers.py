@@ -78,11 +78,42 @@ def line_marker(text: str) -> Marker | None:
     return None
 
 
+#: The longest heading an inline list may be glued to (``加强组织领导一是…``).
+GLUED_HEADING = 30
+
+
 def inline_markers(text: str, styles: tuple[str, ...] = INLINE_STYLES) -> list[Marker]:
     """Markers of *styles* that start a sentence inside *text* (never at position 0), in order.
 
-    Each is followed by text before the next one; ``一是二是`` is not two items.
+    Each is followed by text before the next one; ``一是二是`` is not two items. A list glued
+    to a short heading without punctuation (``加强组织领导一是…。二是…``, the space between
+    them lost) starts at its ``一是`` when ``二是`` follows at a sentence start.
     """
+    found = _after_boundaries(text, styles)
+    glued = _glued(text, styles)
+    if glued is not None and (not found or found[0].start > glued.start):
+        found.insert(0, glued)
+    return found
+
+
+def _glued(text: str, styles: tuple[str, ...]) -> Marker | None:
+    for style in ("yishi", "di"):
+        if style not in styles:
+            continue
+        for m in LINE_STYLES[style].finditer(text, 2, GLUED_HEADING + 2):
+            marker = _match(style, text, m.start())
+            if marker is None or marker.value != 1:
+                continue
+            if _BOUNDARY.search(text, 0, marker.start) or "，" in text[: marker.start]:
+                return None  # not a heading: a sentence or clause comes first
+            later = _after_boundaries(text[marker.end :], (style,))
+            if later and later[0].value == 2 and text[marker.end : marker.end + later[0].start].strip():
+                return marker
+            return None
+    return None
+
+
+def _after_boundaries(text: str, styles: tuple[str, ...]) -> list[Marker]:
     found: list[Marker] = []
     for boundary in _BOUNDARY.finditer(text):
         pos = boundary.end()

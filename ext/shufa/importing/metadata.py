@@ -1,9 +1,12 @@
 """What the text says about itself: county, kind, year, author and dates, and where it says so.
 
 * County: a county name of counties.yaml (or a former name, ``原北亭县`` in its
-  note) printed in the title, then the byline, signature, preamble, text. A
-  county printed in the title but not registered, or redacted (``**县``), is
-  never guessed: the user is told and passes ``--county``.
+  note) printed in the title, then the byline, signature, preamble, text; else a
+  unit of the national table of county-level divisions (:mod:`shufa.core.divisions`)
+  named in the title, byline, signature or opening: :class:`UnregisteredUnit`, which
+  the pipeline registers when asked (``--register``) and otherwise refuses, saying
+  how. A county redacted in the title (``**县``) is never guessed: the user is told
+  and passes ``--county``.
 * Kind: the distinctive part of a kind's name in kinds.yaml (``述法`` of
   述法报告, ``法治政府建设`` of 法治政府建设年度报告) in the title, the last one
   printed winning (``…法治政府建设情况述法报告`` is a 述法 report);
@@ -20,11 +23,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.divisions import Division, named_in
 from ..core.model import County, Kind
 from ..core.numerals import CN_DIGITS, YEAR_DIGITS
 from ..core.redaction import REDACTION
 from .artefacts import Cleaned
-from .genre import byline_name, byline_role, date_of, heading_like, subtitle_facts
+from .genre import byline_name, byline_role, date_of, heading_like, is_byline, subtitle_facts
 from .reading import ImportFailure
 from .structure import Outline
 
@@ -134,6 +138,26 @@ def printed_county(title: str) -> str | None:
     return m.group("name")
 
 
+class UnregisteredUnit(ImportFailure):
+    """The text names a unit of the national table that counties.yaml does not hold: the
+    importer registers it when asked (``--register``, or yes at the prompt), else refuses."""
+
+    def __init__(self, divisions: list[Division], where: str, given: str | None = None) -> None:
+        self.divisions = divisions
+        self.where = where
+        self.given = given
+        found = " or ".join(f"{d.place} ({d.type}, {d.code})" for d in divisions)
+        if len(divisions) == 1:
+            todo = "pass --register to add it from the national table (name, type, province, city, code)"
+        else:
+            todo = "pass --register CODE with the code of the one meant"
+        slug = f" as `{given}`" if given else ""
+        super().__init__(
+            f"the text names {found} in {where}, which is not in counties.yaml; {todo}{slug}, "
+            "or --county SLUG of a registered county"
+        )
+
+
 def _county(
     outline: Outline,
     byline: list[str],
@@ -143,8 +167,6 @@ def _county(
     hint: str = "",
 ) -> Found:
     some = ", ".join(counties) or "none registered"
-    if given is not None and given not in counties:
-        raise ImportFailure(f"county `{given}` is not in counties.yaml ({some}); add it there first")
     names = _county_names(counties)
     printed = printed_county(outline.title)
     places = [("the title", outline.title)]
@@ -155,10 +177,24 @@ def _county(
             ("the preamble", "\n".join(outline.preamble)),
             ("the file name", hint),
         ]
+    if given is not None and given not in counties:
+        unit = _unit_of_table(places[:4] if printed is None else places)
+        if unit is not None:
+            raise UnregisteredUnit(unit[0], unit[1], given)
+        raise ImportFailure(
+            f"county `{given}` is not in counties.yaml ({some}), and the text names no unit of the "
+            "national table; add it to counties.yaml first, or pass --register CODE (its GB/T 2260 code)"
+        )
     for where, text in places:
         hits = [(text.find(name), -len(name), name) for name in names if name and name in text]
         if hits:
-            _, _, name = min(hits)
+            at, _, name = min(hits)
+            # the most specific unit printed: 青屿区鹭溪街道 is the 街道 when both are registered
+            ends = {
+                start: found for start, _, found in sorted(hits, reverse=True)
+            }  # the longest at each place
+            while at + len(name) in ends:
+                at, name = at + len(name), ends[at + len(name)]
             slug = names[name]
             if given is not None and given != slug:
                 notes.append(f"the text names {name} ({slug}) in {where}, but --county {given} was given")
@@ -175,16 +211,39 @@ def _county(
             f"the county name is redacted in the title (“{printed}”), so it cannot be taken from "
             f"the text; pass --county SLUG ({some})"
         )
+    unit = _unit_of_table(places[:4] if printed is None else places)
+    if unit is not None:
+        raise UnregisteredUnit(*unit)
     if printed:
         raise ImportFailure(
-            f"the title names {printed}, which is not in counties.yaml ({some}); add it there "
-            "(name, province, city) and pass --county SLUG"
+            f"the title names {printed}, which is not in counties.yaml ({some}) nor in the national "
+            "table; add it there (name, type, province, city) and pass --county SLUG"
         )
     raise ImportFailure(f"cannot find the county's name in the title or text; pass --county SLUG ({some})")
 
 
+def _unit_of_table(places: list[tuple[str, str]]) -> tuple[list[Division], str] | None:
+    """The divisions of the national table named first in *places* (the title, byline,
+    signature, opening), and where; None when none names one."""
+    for where, text in places:
+        if where == "the preamble":
+            text = text.split("\n")[0][:120]  # the opening: where a report names itself
+        found = named_in(text)
+        if found:
+            first = [d for d in found if d.name == found[0].name]
+            return first, where
+    return None
+
+
 def _kind_core(name: str) -> str:
     return re.sub(r"(?:年度|情况)*报告$", "", name)
+
+
+def derived_title(county: str, kind: str, year: int) -> str:
+    """A title for a text that prints none, from what is known: ``北亭区2023年度法治政府建设情况报告``
+    (kind 法治政府建设年度报告), ``青禾县2023年度述法报告`` (kind 述法报告)."""
+    core = _kind_core(kind)
+    return f"{county}{year}年度{core}{'' if kind == core + '报告' else '情况'}报告"
 
 
 def _kind(outline: Outline, kinds: dict[str, Kind], given: str | None, hint: str = "") -> Found:
@@ -247,14 +306,14 @@ def _author(outline: Outline, byline: list[str]) -> dict[str, str]:
     role = byline_role(outline.title) or next((r for r in map(byline_role, byline) if r), None)
     if role:
         author["role"] = role
-    name = next((n for n in map(byline_name, byline) if n), None) or next(
-        (n for n in map(byline_name, reversed(outline.signature.split("\n"))) if n), None
-    )
+    # at the top only a role and a name is a byline; a short line left there (范文, 全文) is no author
+    name = next((byline_name(line) for line in byline if is_byline(line)), None)
+    name = name or next((n for n in map(byline_name, reversed(outline.signature.split("\n"))) if n), None)
     if name:
         author["name"] = name
     organization = None
     for text in (*outline.signature.split("\n"), *byline, outline.title):
-        m = re.match(r"^(.{2,16}?人民政府)", text)
+        m = re.match(r"^(.{2,16}?(?:人民政府|办事处))", text)
         if m and not REDACTION.search(m.group(1)):
             organization = m.group(1)
             break

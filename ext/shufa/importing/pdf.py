@@ -22,6 +22,7 @@ size (by :mod:`~shufa.importing.reading`), the number of pages, the characters.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import unicodedata
@@ -32,10 +33,13 @@ from pathlib import Path
 from .artefacts import Artefact
 from .decoding import PLAUSIBLE, plausibility
 from .markers import line_marker
+from .pdfbounds import check_drawing, check_streams
 from .reading import ImportFailure, SourceText
 
 MAX_PAGES = 300
 MAX_CHARS = 2_000_000
+#: Text smaller than this (in points) is not there for a reader: hidden text.
+MIN_SIZE = 2.0
 #: Share of unmapped glyphs above which the text layer is refused as garbage.
 GARBLED_SHARE = 0.01
 #: Top and bottom bands of a page (share of its height) where running heads and page numbers live.
@@ -82,9 +86,9 @@ class _Page:
     lines: list[_Line] = field(default_factory=list)
 
 
-def read(path: Path) -> SourceText:
+def read(path: Path, raw: bytes) -> SourceText:
     """The text of a PDF's text layer, one line per paragraph (see the module doc)."""
-    pages = _extract(path)
+    pages = _extract(path, raw)
     mapped = _normalise(pages)
     chars = sum(len(line.text) for page in pages for line in page.lines)
     if chars == 0:
@@ -130,73 +134,135 @@ def _normalise(pages: list[_Page]) -> int:
     return mapped
 
 
-def _extract(path: Path) -> list[_Page]:
+def _extract(path: Path, raw: bytes) -> list[_Page]:
     try:
         import pdfplumber
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     except ImportError:  # pragma: no cover - a declared dependency
         raise ImportFailure(f"{path}: reading .pdf needs pdfplumber (pip install pdfplumber)") from None
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError as exc:
-        raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
-    if b"%PDF-" not in head:
+    if b"%PDF-" not in raw[:1024]:
         raise ImportFailure(f"{path}: not a PDF file (no %PDF- header); expected a PDF document")
-    try:
-        pdf = pdfplumber.open(path)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ImportFailure(
-            f"{path}: the PDF is encrypted (password-protected); save an unprotected copy or "
-            "import the Word original"
-        ) from None
-    except Exception as exc:  # pdfminer raises many kinds for a damaged file
-        raise ImportFailure(f"{path}: not a readable PDF file ({type(exc).__name__}: {exc})") from None
-    pages: list[_Page] = []
     noisy = logging.getLogger("pdfminer")
     level = noisy.level
     noisy.setLevel(logging.ERROR)  # font warnings of a good file are no news for the user
     try:
-        _pages(path, pdf, pages)
+        undecided = check_streams(path, raw)
+        try:
+            pdf = pdfplumber.open(io.BytesIO(raw))
+        except Exception as exc:  # pdfminer raises many kinds for a damaged file
+            raise _unreadable(path, exc) from None
+        pages: list[_Page] = []
+        with pdf:
+            decipher = getattr(pdf.doc, "decipher", None)
+            if undecided and decipher is not None:  # encrypted streams, told once deciphered
+                check_streams(path, raw, decipher)
+            _pages(path, pdf, pages)
     finally:
         noisy.setLevel(level)
     return pages
 
 
+def _unreadable(path: Path, exc: Exception) -> ImportFailure:
+    """The message for a PDF pdfminer cannot open: an encrypted one says so and what to do."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    cause = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return ImportFailure(
+            f"{path}: encrypted PDF: it asks for a password to be opened; remove the password (open it "
+            "with the password and print or save it as a new PDF without one) and import that copy, or "
+            "import the Word original"
+        )
+    reason = str(cause).strip() or "no reason given"
+    return ImportFailure(f"{path}: not a readable PDF file ({type(cause).__name__}: {reason})")
+
+
 def _pages(path: Path, pdf, pages: list[_Page]) -> None:
-    with pdf:
+    try:
+        count = len(pdf.pages)
+    except Exception as exc:
+        raise _unreadable(path, exc) from None
+    if count == 0:
+        raise ImportFailure(f"{path}: the PDF has no pages")
+    if count > MAX_PAGES:
+        raise ImportFailure(
+            f"{path}: the PDF has {count} pages; a report is expected to have at most {MAX_PAGES} "
+            "(refused before reading them)"
+        )
+    check_drawing(path, pdf.pages)
+    total = 0
+    for number, page in enumerate(pdf.pages, 1):
         try:
-            count = len(pdf.pages)
+            lines = _page_lines(page, number)
         except Exception as exc:
-            raise ImportFailure(f"{path}: not a readable PDF file ({type(exc).__name__}: {exc})") from None
-        if count == 0:
-            raise ImportFailure(f"{path}: the PDF has no pages")
-        if count > MAX_PAGES:
             raise ImportFailure(
-                f"{path}: the PDF has {count} pages; a report is expected to have at most {MAX_PAGES} "
-                "(refused before reading them)"
+                f"{path}: page {number}: cannot read the text layer ({type(exc).__name__}: {exc})"
+            ) from None
+        total += sum(len(line.text) for line in lines)
+        if total > MAX_CHARS:
+            raise ImportFailure(
+                f"{path}: page {number}: more than {MAX_CHARS} characters so far; a report is "
+                "expected to be far shorter (refused)"
             )
-        total = 0
-        for number, page in enumerate(pdf.pages, 1):
-            try:
-                found = page.extract_text_lines(return_chars=False)
-            except Exception as exc:
-                raise ImportFailure(
-                    f"{path}: page {number}: cannot read the text layer ({type(exc).__name__}: {exc})"
-                ) from None
-            lines = [
-                _Line(str(raw["text"]).strip(), raw["x0"], raw["x1"], raw["top"], raw["bottom"], number)
-                for raw in found
-                if str(raw["text"]).strip()
-            ]
-            total += sum(len(line.text) for line in lines)
-            if total > MAX_CHARS:
-                raise ImportFailure(
-                    f"{path}: page {number}: more than {MAX_CHARS} characters so far; a report is "
-                    "expected to be far shorter (refused)"
-                )
-            pages.append(_Page(number, float(page.height), sorted(lines, key=lambda ln: ln.top)))
-            page.close()
+        pages.append(_Page(number, float(page.height), sorted(lines, key=lambda ln: ln.top)))
+        page.close()
+
+
+def _page_lines(page, number: int) -> list[_Line]:
+    """The text lines of *page*; the text no reader sees (white, outside the page, too small to
+    read) as lines of their own, marked as hidden text."""
+    backgrounds = [
+        (r["x0"], r["top"], r["x1"], r["bottom"])
+        for r in page.rects
+        if r.get("fill") and not _white(r.get("non_stroking_color"))
+    ]
+    box = page.bbox
+
+    def why_hidden(char: dict) -> str:
+        x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        if not (box[0] <= x <= box[2] and box[1] <= y <= box[3]):
+            return "hidden text (outside the page)"
+        if char.get("size", 10) < MIN_SIZE:
+            return f"hidden text ({char['size']:.1f} pt)"
+        if _white(char.get("non_stroking_color")) and not any(
+            b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in backgrounds
+        ):
+            return "hidden text (white)"
+        return ""
+
+    hidden = {id(c): why for c in page.chars if (why := why_hidden(c))}
+    visible = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in hidden)
+    lines = _lines(visible.extract_text_lines(return_chars=False), number)
+    if hidden:
+        kinds = Counter(hidden.values())
+        unseen = page.filter(lambda obj: obj.get("object_type") == "char" and id(obj) in hidden)
+        for raw in unseen.extract_text_lines(return_chars=True):
+            line = _lines([raw], number)
+            if line:
+                found = Counter(hidden.get(id(c), "") for c in raw.get("chars", []))
+                line[0].kind = (found.most_common(1)[0][0] if found else "") or kinds.most_common(1)[0][0]
+                lines += line
+    return lines
+
+
+def _lines(found: list[dict], number: int) -> list[_Line]:
+    return [
+        _Line(str(raw["text"]).strip(), raw["x0"], raw["x1"], raw["top"], raw["bottom"], number)
+        for raw in found
+        if str(raw["text"]).strip()
+    ]
+
+
+def _white(color) -> bool:
+    """Is *color* (gray, RGB or CMYK components) white?"""
+    if (
+        not isinstance(color, (tuple, list))
+        or not color
+        or not all(isinstance(c, (int, float)) for c in color)
+    ):
+        return False
+    if len(color) == 4:
+        return all(c <= 0.05 for c in color)
+    return all(c >= 0.95 for c in color)
 
 
 def _refuse_garbage(path: Path, pages: list[_Page]) -> None:
@@ -246,8 +312,9 @@ def _mark_running_heads(pages: list[_Page]) -> None:
 
 def _band_lines(page: _Page) -> list[tuple[str, _Line]]:
     """The lines in the top and bottom bands of *page* (at most two of each)."""
-    top = [ln for ln in page.lines if ln.bottom <= page.height * BAND][:2]
-    bottom = [ln for ln in page.lines if ln.top >= page.height * (1 - BAND)][-2:]
+    shown = [ln for ln in page.lines if not ln.kind]  # hidden text is removed already
+    top = [ln for ln in shown if ln.bottom <= page.height * BAND][:2]
+    bottom = [ln for ln in shown if ln.top >= page.height * (1 - BAND)][-2:]
     return [("top", ln) for ln in top] + [("bottom", ln) for ln in bottom]
 
 

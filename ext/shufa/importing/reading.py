@@ -2,9 +2,14 @@
 
 The formats and their readers are the rows of :data:`shufa.core.formats.FORMATS` (a suffix
 names the row; a file of another suffix is read as plain text, or as a web page when it is
-one saved with another suffix). Each reader module has ``read(path) -> SourceText``.
-:data:`REFUSED` names the formats the importer recognises but does not read, with what
-to do instead.
+one saved with another suffix). Each reader module has ``read(path, raw) -> SourceText``
+(*raw*: the file's bytes, read once by :func:`read_source`; *path* only names it in
+messages). :data:`REFUSED` names the formats the importer recognises but does not read, with
+what to do instead.
+
+The file is read once, without following a symbolic link (the rule of
+:mod:`shufa.core.nofollow`), and its SHA-256 is that of the bytes read: the original kept and
+the text imported are the same bytes, even if the file changes while it is imported.
 
 Whatever the reader, every removal it makes (page chrome around a web article,
 page numbers and running headers of a PDF) is an :class:`~shufa.importing.artefacts.Artefact`
@@ -15,12 +20,15 @@ lists them with the rest, so "the source minus what was removed" stays exact.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.formats import Format, format_named, format_of_suffix, usual_suffixes
+from ..core.nofollow import NotFollowed, open_regular
 
 if TYPE_CHECKING:  # pragma: no cover
     from .artefacts import Artefact
@@ -73,6 +81,10 @@ class SourceText:
     #: The name of its format (a row of :data:`shufa.core.formats.FORMATS`), set by :func:`read_source`;
     #: empty for text not read from a file.
     format_name: str = ""
+    #: The bytes read (the original as kept), their SHA-256 and the file's modification time.
+    data: bytes = field(default=b"", repr=False)
+    sha256: str = ""
+    modified: float = 0.0
 
     def locate(self, line: int) -> int:
         """The position of *line* (1-based) in the reader's unit."""
@@ -81,11 +93,12 @@ class SourceText:
         return line
 
 
-def format_of(path: Path) -> Format:
-    """The format *path* is read as: by its suffix, or plain text (a saved page: HTML)."""
+def format_of(path: Path, head: bytes = b"") -> Format:
+    """The format *path* is read as: by its suffix, or plain text (a saved page, by its first
+    bytes *head*: HTML)."""
     found = format_of_suffix(path.suffix)
     if found is None or found.name == PLAIN_TEXT:
-        return format_named(WEB_PAGE) if _looks_like_html(path) else found or format_named(PLAIN_TEXT)
+        return format_named(WEB_PAGE) if _looks_like_html(head) else found or format_named(PLAIN_TEXT)
     return found
 
 
@@ -97,53 +110,61 @@ def supported(path: Path) -> bool:
 def read_source(path: Path) -> SourceText:
     """The text of *path*, read by the reader of its format; :class:`ImportFailure` when it cannot be."""
     path = Path(path)
-    if not path.exists():
-        raise ImportFailure(f"{path}: no such file")
-    if not path.is_file():
-        raise ImportFailure(f"{path}: not a file; expected a {usual_suffixes()} report")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
-    refused = REFUSED.get(path.suffix.lower())
-    if refused is not None:
-        raise ImportFailure(f"{path}: {refused}")
-    found = format_of(path)
-    if size > MAX_SOURCE_BYTES:
-        raise ImportFailure(
-            f"{path}: file is {size / 1048576:.1f} MB; a report is expected to be at most "
-            f"{MAX_SOURCE_BYTES // 1048576} MB"
-        )
-    source = import_module(found.reader).read(path)
-    source.format_name = found.name
+    raw, modified = _receive(path)
+    source = read_received(path, raw)
+    source.modified = modified
     return source
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of *path*, or :class:`ImportFailure` naming the OS error."""
+def read_received(path: Path, raw: bytes) -> SourceText:
+    """The text of the bytes *raw* of the file *path* (named in messages), by the reader of its
+    format, with their SHA-256; :class:`ImportFailure` when they cannot be read."""
+    refused = REFUSED.get(path.suffix.lower())
+    if refused is not None:
+        raise ImportFailure(f"{path}: {refused}")
+    found = format_of(path, raw[:512])
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise ImportFailure(
+            f"{path}: file is {len(raw) / 1048576:.1f} MB; a report is expected to be at most "
+            f"{MAX_SOURCE_BYTES // 1048576} MB"
+        )
+    source = import_module(found.reader).read(path, raw)
+    source.format_name = found.name
+    source.data = raw
+    source.sha256 = hashlib.sha256(raw).hexdigest()
+    return source
+
+
+def _receive(path: Path) -> tuple[bytes, float]:
+    """The bytes of *path* (one read, never through a symbolic link) and its modification time."""
     try:
-        return path.read_bytes()
+        with open_regular(path) as handle:
+            info = os.fstat(handle.fileno())
+            if path.suffix.lower() in REFUSED:  # refused by its suffix: nothing to read
+                return b"", info.st_mtime
+            if info.st_size > MAX_SOURCE_BYTES:
+                raise ImportFailure(
+                    f"{path}: file is {info.st_size / 1048576:.1f} MB; a report is expected to be at "
+                    f"most {MAX_SOURCE_BYTES // 1048576} MB"
+                )
+            return handle.read(MAX_SOURCE_BYTES + 1), info.st_mtime
+    except NotFollowed as exc:
+        if stat.S_ISDIR(_mode(path)):
+            raise ImportFailure(f"{path}: not a file; expected a {usual_suffixes()} report") from None
+        raise ImportFailure(f"{path}: {exc}") from None
+    except FileNotFoundError:
+        raise ImportFailure(f"{path}: no such file") from None
     except OSError as exc:
-        raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
+        raise ImportFailure(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of the file at *path*, in hex."""
-    digest = hashlib.sha256()
+def _mode(path: Path) -> int:
     try:
-        with Path(path).open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
-    return digest.hexdigest()
-
-
-def _looks_like_html(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(512)
+        return os.lstat(path).st_mode
     except OSError:
-        return False
+        return 0
+
+
+def _looks_like_html(head: bytes) -> bool:
     head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(_HTML_START)

@@ -5,6 +5,13 @@ and a line it cannot place with certainty (a numbered line that breaks the
 numbering, a paragraph after an item) stays in the nearest field and is listed
 in :attr:`Outline.unplaced`.
 
+The title is the first line only when it can be one (:func:`~.genre.title_like`: no
+sentence, at most 60 characters); otherwise the text prints none and the pipeline takes
+the web page's or derives one. A subtitle may open the text; a byline (a role and a
+name) under the title or subtitle goes to ``author``; a short line left under the title
+is text, listed as doubtful. A blank line ends a paragraph (unless the copy puts one
+after every line).
+
 How the numbering is read:
 
 * The section style is the first of 一、 （一） 第一， 1. （1） ① 一是 (in that
@@ -14,9 +21,12 @@ How the numbering is read:
   its style at some open level (a sibling), or opens a new, deeper level with 1
   (``1.`` directly under ``一、``), or with the number after the last one of its
   style (numbering that runs on across subsections). Anything else is text.
-* ``一是…二是…`` and ``第一，…`` also split a paragraph where they start a sentence.
+* ``一是…二是…`` and ``第一，…`` also split a paragraph where they start a sentence (or
+  right after a short heading: ``加强组织领导一是…。二是…``); a numbered line that opens a
+  new level does not nest under such inline items.
 * An item's run-in label is its first sentence when short (``一是主动担当履职。按照…``);
-  a short unpunctuated item line is a label for the paragraphs that follow.
+  a short unpunctuated item line, or a short sentence alone on its line, is a label for
+  the paragraphs that follow.
 * Closing parts: the last sections when their headings name shortcomings or
   next steps (``五、存在的不足``, ``六、2024年工作打算``), or an unnumbered
   paragraph after the last section that opens them (``…仍存在一些不足，主要表现在：``,
@@ -42,6 +52,7 @@ from .genre import (
     is_subtitle,
     next_steps_cue,
     shortcomings_cue,
+    title_like,
 )
 from .markers import LINE_STYLES, Marker, inline_markers, line_marker
 
@@ -108,6 +119,10 @@ class Outline:
     unplaced: list[Unplaced] = field(default_factory=list)
     #: The source line of the title and of the first preamble paragraph.
     title_line: int = 0
+    #: The lines the title was printed on (empty: the text prints no title).
+    title_lines: list[Line] = field(default_factory=list)
+    #: Where the title comes from: ``text`` (printed), ``page``, ``given`` or ``derived``.
+    title_from: str = "text"
 
     @property
     def closing_parts(self) -> list[Node]:
@@ -119,6 +134,8 @@ class _Level:
     style: str | None
     value: int
     node: Node
+    #: Opened by a marker inside a paragraph (``…。二是…``), not at a line start.
+    inline: bool = False
 
 
 def parse(lines: list[Line]) -> Outline:
@@ -136,17 +153,21 @@ def parse(lines: list[Line]) -> Outline:
         end -= 1
     outline.signature = "\n".join(signature)
     start = 0
-    if line_marker(lines[0].text) is None:
-        parts = [lines[0].text]
+    first = lines[0].text
+    if line_marker(first) is None and title_like(first):
+        parts = [first]
         outline.title_line = lines[0].number
         start = 1
         while start < min(end, 6) and _continues_title(lines[start].text, "".join(parts)):
             parts.append(lines[start].text)
             start += 1
         outline.title = "".join(parts)
-        if start < end and is_subtitle(lines[start].text):
-            outline.subtitle = lines[start].text
-            start += 1
+        outline.title_lines = lines[:start]
+    # a subtitle under the title, or opening the text when the page printed the title elsewhere
+    if start < end and is_subtitle(lines[start].text) and not line_marker(lines[start].text):
+        outline.subtitle = lines[start].text
+        start += 1
+    if outline.title or outline.subtitle:
         for at in range(start, min(start + 2, end)):
             text = lines[at].text
             if is_byline(text) and not line_marker(text):
@@ -154,6 +175,16 @@ def parse(lines: list[Line]) -> Outline:
                 lines = [*lines[:at], *lines[at + 1 :]]
                 end -= 1
                 break
+    if outline.title and start < end and _leftover(lines[start].text):
+        # a short line left under the title (a copy's tag, a name without a role): text, but doubtful
+        outline.unplaced.append(
+            Unplaced(
+                lines[start].number,
+                lines[start].text,
+                None,
+                "a short line under the title, not a byline (no role such as 县长): not taken as the author",
+            )
+        )
     _Walker(outline, _merge_bare_markers(lines[start:end])).run()
     for node in _all_nodes(outline):
         if node.kind == "item" and not node.text:
@@ -179,6 +210,17 @@ def _continues_title(text: str, title: str) -> bool:
     if "报告" not in title and ("报告" in text or "述法" in text):
         return True
     return bool(_TITLE_YEAR.match(text))
+
+
+def _leftover(text: str) -> bool:
+    """A short unpunctuated line that is no date, signature, addressee or numbered line."""
+    return (
+        heading_like(text, 8)
+        and not line_marker(text)
+        and not is_date_line(text)
+        and not is_signature(text)
+        and not is_subtitle(text)
+    )
 
 
 def _signs(text: str) -> bool:
@@ -244,6 +286,10 @@ class _Walker:
         self.last_closed: dict[str, int] = {}
         self.prev_len = 0
         self.continued = False
+        # blank lines separate paragraphs, unless the copy puts one after every line
+        spaced = sum(1 for line in body[1:] if line.blank_before)
+        self.blanks_tell = 0 < spaced < 0.9 * max(len(body) - 1, 1)
+        self.blank = False
 
     # -- deciding the section style ---------------------------------------------------
 
@@ -294,13 +340,14 @@ class _Walker:
         for index, line in enumerate(self.body):
             marker = self.markers[index]
             self.continued = line.continued
+            self.blank = self.blanks_tell and line.blank_before
             if index in self.starts:
                 self._open_section(index, marker, line)
             elif (
                 marker
                 and self.current is not None
                 and marker.style != self.top
-                and ((depth := self._accept(marker.style, marker.value)) is not None)
+                and ((depth := self._accept(marker.style, marker.value, line_start=True)) is not None)
             ):
                 self._open_item(depth, marker, line, line.text[marker.end :].strip(), line_start=True)
             elif marker is None and self._closing_cue(index, line):
@@ -321,15 +368,21 @@ class _Walker:
     def _unplaced(self, line: Line, node: Node | None, reason: str) -> None:
         self.outline.unplaced.append(Unplaced(line.number, line.text, node, reason))
 
-    def _accept(self, style: str, value: int) -> int | None:
-        """The depth at which a marker of *style* and *value* opens an item, or None."""
+    def _accept(self, style: str, value: int, line_start: bool = False) -> int | None:
+        """The depth at which a marker of *style* and *value* opens an item, or None.
+
+        A marker at a line start that opens a new level does not go below items opened inside
+        a paragraph (``（一）…。一是…二是…`` then ``1.`` on its own line: ``1.`` is under ``（一）``)."""
         for depth in range(len(self.stack) - 1, 0, -1):
             if self.stack[depth].style == style:
                 return depth if value == self.stack[depth].value + 1 else None
         if style == self.top:
             return None
         if value == 1 or value == self.last_closed.get(style, -1) + 1:
-            return len(self.stack)
+            depth = len(self.stack)
+            while line_start and depth > 1 and self.stack[depth - 1].inline:
+                depth -= 1
+            return depth
         return None
 
     def _pop_to(self, depth: int) -> None:
@@ -359,7 +412,7 @@ class _Walker:
         self._pop_to(depth)
         node = Node("item", marker=marker.text, style=marker.style, value=marker.value, line=line.number)
         self.stack[-1].node.items.append(node)
-        self.stack.append(_Level(marker.style, marker.value, node))
+        self.stack.append(_Level(marker.style, marker.value, node, inline=not line_start))
         found = inline_markers(content) if line_start else []
         own = (content[: found[0].start] if found else content).strip()
         labelled = split_label(own)
@@ -367,7 +420,10 @@ class _Walker:
             node.head, rest = labelled
             node.text.append(rest)
             node.run_in = True
-        elif heading_like(own):
+        elif heading_like(own) or (
+            # a label alone (``一是强化领导。`` with its text below, or ``（一）加强领导。一是…``)
+            (found or line_start) and own.endswith("。") and split_label(own + "…") is not None
+        ):
             node.head = own
         else:
             node.text.append(own)
@@ -441,7 +497,9 @@ class _Walker:
 
     def _wrapped(self, last: str) -> bool:
         """Was the previous line broken by the copy (long, or cut by a removed marker, and no
-        sentence ends there)?"""
+        sentence ends there, and no blank line between)?"""
+        if self.blank:
+            return False
         return not ends_sentence(last) and (self.prev_len >= WRAPPED_LINE or self.continued)
 
     def _closing_cue(self, index: int, line: Line) -> bool:

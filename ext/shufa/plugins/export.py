@@ -52,6 +52,7 @@ from ..core.fingerprints import current_fingerprint
 from ..core.labels import display_title
 from ..core.model import Archive
 from ..core.partitions import spans_provinces
+from ..core.summary import excerpt
 from .citation import site_url
 from .data import get_archive, get_run
 from .shared.envstore import claim, extra_pages
@@ -229,9 +230,9 @@ def _province_of_page(archive: Archive, docname: str) -> str:
 
 
 def shorten(text: str, length: int = DESCRIPTION_LENGTH) -> str:
-    """*text* on one line, cut at *length* characters with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    """*text* on one line, at most *length* characters: up to a sentence's end, or cut with ``…``
+    (the feeds' summaries are cut by the same rule)."""
+    return excerpt(text, length)
 
 
 def _searchable(node: nodes.Node) -> bool:

@@ -12,10 +12,15 @@ Sphinx: every run is a ``python -m sphinx`` child process.
 The workers must see the build folder (this machine's, or a shared folder such as
 NFS for a remote cluster): they write each partition's output there, and the site
 is made from it here. A partition whose inputs are unchanged is not built again.
+
+The site and the work folder are the command's own (:mod:`.folders`): a folder of anything
+else is refused before it is touched, and one build at a time holds them. A scheduler that
+does not answer, or has no worker, ends the build with a message within a bound.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -24,12 +29,14 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.partitions import HUB
-from .merge import Publication, forget
+from ..core.problems import visible
+from .folders import Refused, check, claim, held, overlapping
+from .merge import MARK, SINGLE, Publication, invalidate, output_files, unpublish, write_list
 from .plan import Plan, Spec, hub_fingerprint, make_plan
 from .tasks import Outcome, build_partition, run_sphinx, up_to_date
 
@@ -50,10 +57,49 @@ class Options:
     workers: int = 0
     #: memory per worker in bytes (0: Dask's default share of this machine's memory)
     memory_limit: int = 0
+    #: seconds to wait for a worker of the scheduler given by address (it may be starting)
+    wait_for_workers: float = 60.0
 
 
 def build(options: Options, say: Callable[[str], None] = print) -> int:
-    """Build the site; returns the exit status (0: built; 1: a run reported problems)."""
+    """Build the site; returns the exit status (0: built; 1: a run reported problems, or the
+    build could not start or go on, which the last message says, with what to do)."""
+    try:
+        with _own_folders(options, say):
+            return _build(options, say)
+    except Refused as exc:
+        say(f"shufa: {visible(str(exc))}")  # (a file name it quotes may hold control characters)
+        return 1
+
+
+#: The work folder's mark (:mod:`.folders`); the site's is :data:`.merge.MARK`.
+WORK_MARK = ".shufa-work"
+
+
+@contextlib.contextmanager
+def _own_folders(options: Options, say: Callable[[str], None]) -> Iterator[None]:
+    """The work folder and the site, refused unless they are new, empty or this command's (nothing
+    touched then), claimed and held for this build: a second build of them waits."""
+    clash = overlapping(
+        {"--out": options.site, "--work": options.workdir},
+        {"--data": options.datadir, "--docs": options.docs},
+    )
+    if clash:
+        raise Refused(
+            f"{clash[0]} overlap; expected separate folders (the build writes into --out and --work, "
+            "and removes files it wrote there)"
+        )
+    check(options.workdir, WORK_MARK, "--work")
+    check(options.site, MARK, "--out")
+    with contextlib.ExitStack() as stack:
+        claim(options.workdir, WORK_MARK, "--work")
+        stack.enter_context(held(options.workdir, WORK_MARK, say))
+        claim(options.site, MARK, "--out")
+        stack.enter_context(held(options.site, MARK, say))
+        yield
+
+
+def _build(options: Options, say: Callable[[str], None]) -> int:
     started = time.monotonic()
     # what the runs write from now on has a later change time (less a margin: the file system's
     # clock is coarser than this one)
@@ -74,7 +120,10 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
     if len(plan.specs) <= 1:
         return _single(options, say)
     say(f"shufa: {len(plan.specs)} partitions, {sum(s.reports for s in plan.specs):,} reports")
-    _forget_old_partitions(options.workdir, {s.name for s in plan.specs}, options.site)
+    # Before any run: the site's record goes (a run may replace a file the site links), so that
+    # a build killed from here on leaves the site to be made whole by the next one.
+    publication = Publication(options.site, plan.archive, options.workdir / "runs", since_ns)
+    _forget_old_partitions(options.workdir, {s.name for s in plan.specs})
     outcomes = run_partitions(plan, options, say)
     record: dict = {"partitions": [o.to_dict() for o in outcomes], "hub": None, "files": 0}
     for outcome in outcomes:
@@ -90,7 +139,6 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
     hub_result: list[dict] = []
     hub_run = threading.Thread(target=lambda: hub_result.append(build_partition(plan.hub.to_json())))
     hub_run.start()
-    publication = Publication(options.site, plan.archive, options.workdir / "runs", since_ns)
     built = {o.name for o in outcomes if o.status == "built"}
     publication.publish({s.name: Path(s.outdir) for s in plan.specs}, built)
     hub_run.join()
@@ -116,14 +164,10 @@ def build(options: Options, say: Callable[[str], None] = print) -> int:
     return 0
 
 
-def _forget_old_partitions(workdir: Path, names: set[str], site: Path) -> None:
+def _forget_old_partitions(workdir: Path, names: set[str]) -> None:
     """The folders of partitions the data no longer has (a province gone or regrouped): the hub
-    must not merge their summaries, nor the site keep their pages."""
-    runs = workdir / "runs"
-    for old in runs.iterdir() if runs.is_dir() else ():
-        if old.is_dir() and old.name not in names and old.name != HUB:
-            forget(site, runs, old.name)
-    for folder in ("partitions", "sources", "doctrees", "runs"):
+    must not merge their summaries. (Their files leave the site when the publication closes.)"""
+    for folder in ("partitions", "sources", "doctrees"):
         root = workdir / folder
         for old in root.iterdir() if root.is_dir() else ():
             if old.is_dir() and old.name not in names and old.name != HUB:
@@ -139,13 +183,18 @@ def _record(options: Options, record: dict, started: float) -> None:
 def _single(options: Options, say: Callable[[str], None]) -> int:
     """One Sphinx run of the whole archive straight into the site's folder.
 
-    The outputs of an earlier partitioned build go first: the site's files are hard links to
-    them, which this run would otherwise write through."""
-    for folder in ("partitions", "runs", "hub"):
+    The files an earlier partitioned build placed go first (those its runs' lists name): they are
+    hard links to the runs' outputs, which this run would otherwise write through. What this run
+    leaves in the site is listed as the files of run :data:`.merge.SINGLE`, so that a partitioned
+    build after it removes those no run gives."""
+    runs = options.workdir / "runs"
+    unpublish(options.site, runs, keep=SINGLE)
+    for folder in ("partitions", "hub"):
         shutil.rmtree(options.workdir / folder, ignore_errors=True)
-    for path in options.site.rglob("*") if options.site.is_dir() else ():
-        if path.is_file() and path.stat().st_nlink > 1:
-            path.unlink()
+    invalidate(runs)
+    for old in runs.iterdir() if runs.is_dir() else ():
+        if old.is_dir() and old.name != SINGLE:
+            shutil.rmtree(old)
     spec = Spec(
         name="",
         confdir=str(options.confdir.resolve()),
@@ -158,6 +207,7 @@ def _single(options: Options, say: Callable[[str], None]) -> int:
         sphinx_options=options.sphinx_options,
     )
     outcome = run_sphinx(spec, fresh=False)
+    write_list(runs, SINGLE, (rel for rel in output_files(options.site) if rel != MARK))
     for line in outcome.warnings:
         say(line)
     say(
@@ -218,7 +268,7 @@ def _on_dask(
 
     cluster = None
     if options.scheduler:
-        client = Client(options.scheduler, timeout="30s")
+        client = _connect(options)
     else:
         with dask.config.set(LOCAL_CLUSTER):
             cluster = LocalCluster(
@@ -272,6 +322,36 @@ def _on_dask(
             cluster.close()
 
 
+#: Seconds a scheduler given by address has to answer (Dask's connect timeout, retried within it).
+CONNECT_TIMEOUT = 10
+
+
+def _connect(options: Options) -> object:
+    """A client of the scheduler at ``options.scheduler`` that has at least one worker, or
+    :class:`Refused` saying which is missing and what to do."""
+    from distributed import Client
+
+    address = options.scheduler
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError, TypeError) as exc:  # refused, unreachable, or not an address
+        raise Refused(
+            f"no Dask scheduler answers at {address} ({exc}); expected the address of a running "
+            "scheduler (`dask scheduler` prints it: tcp://host:8786), or none (no --scheduler, "
+            "DASK_SCHEDULER empty) to build on this machine's cores"
+        ) from None
+    try:
+        client.wait_for_workers(1, timeout=options.wait_for_workers)
+    except TimeoutError:  # distributed's WorkerStartTimeoutError
+        client.close()
+        raise Refused(
+            f"the Dask scheduler at {address} has no worker after {options.wait_for_workers:g} s; "
+            f"expected at least one: start workers with `dask worker {address}` on machines that "
+            "see the build folder, or wait longer for them with --wait-for-workers SECONDS"
+        ) from None
+    return client
+
+
 def _progress(done: int, total: int, spec: Spec, outcome: Outcome) -> str:
     what = {
         "built": f"built in {outcome.seconds:.1f} s (CPU {outcome.cpu_seconds:.1f} s, peak {outcome.peak_rss_mb:.0f} MB)",
@@ -294,7 +374,7 @@ def _check_shared_folder(client: object, workdir: Path) -> None:
         probe.unlink(missing_ok=True)
     blind = sorted(worker for worker, ok in seen.items() if not ok)
     if blind:
-        raise SystemExit(
+        raise Refused(
             f"worker(s) {', '.join(blind)} do not see the build folder {workdir.resolve()}; expected a "
             "folder every worker shares (a network file system mounted at the same path)"
         )

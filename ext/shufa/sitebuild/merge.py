@@ -6,14 +6,18 @@ its provinces and counties (:func:`shufa.core.partitions.owner_of_file`) and its
 objects.inv, published as ``inventories/<partition>/objects.inv``. Files are hard
 links to the runs' outputs (a copy where the file system has none), a file is
 touched only when it changed, and every file of the site that no run gives any
-more (a deleted report, a renamed county) is removed. ``_shufa/`` folders hold
-what partitions hand the hub and are never published.
+more (a deleted report, a renamed county, a province gone) is removed. ``_shufa/``
+folders hold what partitions hand the hub and are never published.
 
 Each run's list of files is kept beside its record (``runs/<name>/files.json``): a
 run that was not built again (its inputs unchanged) keeps its files as they are,
 unwalked, so the work of a build follows what changed, not the size of the site.
-A site folder that is not the one the lists describe (``.shufa-site`` holds its
-mark) is made again from every run's output.
+The lists are also the only files ever removed from the site: a list names every
+file of its run that the site may hold (it is widened before files are placed), and
+a file that no list names — one the user put there — is never touched. A site
+folder that is not the one the lists describe (``.shufa-site`` holds its mark, and
+the record ``runs/site.json`` the same), or whose last publication did not close,
+is made whole from every run's output.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import json
 import os
 import secrets
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..core.files import write_atomically, write_if_changed
@@ -30,12 +35,18 @@ from ..core.partitions import HUB, owner_of_file
 
 #: What the runs write for each other, never published.
 PRIVATE = "_shufa"
-#: The site's mark: the lists in the work folder describe the site that holds the same one.
+#: The site's mark, a token written when `shufa build` claimed the folder (:mod:`.folders`); the
+#: lists in the work folder describe the site whose token the record holds.
 MARK = ".shufa-site"
 LIST = "files.json"
+#: In the runs' folder: the mark of the site the lists describe, once a publication closed.
+RECORD = "site.json"
+#: The run of a whole archive in one Sphinx run, straight into the site (no partition is named so:
+#: partitions have slugs).
+SINGLE = "_single"
 
 
-def _files(root: Path) -> dict[str, tuple[str, int]]:
+def output_files(root: Path) -> dict[str, tuple[str, int]]:
     """Every file under *root* by its ``/``-separated path, with its full path and its inode's
     change time (ns); ``_shufa/`` left out."""
     found: dict[str, tuple[str, int]] = {}
@@ -55,7 +66,7 @@ def _files(root: Path) -> dict[str, tuple[str, int]]:
 def run_files(archive: Archive, name: str, out: Path) -> dict[str, tuple[str, int]]:
     """The site's files that run *name* gives (site path → the file in its output, its ctime)."""
     wanted = {}
-    for rel, found in _files(out).items():
+    for rel, found in output_files(out).items():
         if name != HUB and rel == "objects.inv":
             wanted[f"inventories/{name}/objects.inv"] = found
         elif owner_of_file(archive, rel) == name:
@@ -63,35 +74,56 @@ def run_files(archive: Archive, name: str, out: Path) -> dict[str, tuple[str, in
     return wanted
 
 
+def read_list(runs: Path, name: str) -> list[str] | None:
+    """The files run *name* last gave the site (None: no list); only paths inside the site."""
+    try:
+        files = json.loads((runs / name / LIST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(files, list):
+        return None
+    return [
+        f for f in files if isinstance(f, str) and f and not f.startswith("/") and ".." not in f.split("/")
+    ]
+
+
+def write_list(runs: Path, name: str, files: Iterable[str]) -> None:
+    write_if_changed(runs / name / LIST, json.dumps(sorted(files), ensure_ascii=False))
+
+
+def invalidate(runs: Path) -> None:
+    """Forget which site the lists describe (the next publication makes the site whole)."""
+    (runs / RECORD).unlink(missing_ok=True)
+
+
 class Publication:
     """The site made from the runs' outputs, in steps: the partitions' files can be placed while
     the hub still builds, then the hub's (:meth:`publish` once per group of runs, :meth:`close`
     at the end).
 
-    A file of a built run that the site had already and that nothing has touched since
-    *since_ns* (the build's start: its inode's change time is older) is the file the site links
-    to, and is not looked at again. A publication that does not close leaves the site unknown,
-    so that the next one makes it whole from every run's output."""
+    Made before any run starts: the record of the site goes at once, so that a build killed at
+    any point after (a run that replaced a file the site still links, a publication cut short)
+    leaves the site unknown and the next one makes it whole from every run's output. A file of
+    a built run that the site had already and that nothing has touched since *since_ns* (the
+    build's start: its inode's change time is older) is the file the site links to, and is not
+    looked at again."""
 
     def __init__(self, site: Path, archive: Archive, runs: Path, since_ns: int = 0) -> None:
         self.site, self.archive, self.runs = site, archive, runs
         site.mkdir(parents=True, exist_ok=True)
         self.mark = site / MARK
-        self.record = runs / "site.json"
         try:
-            known = json.loads(self.record.read_text(encoding="utf-8")) == self.mark.read_text(
+            known = json.loads((runs / RECORD).read_text(encoding="utf-8")) == self.mark.read_text(
                 encoding="utf-8"
             )
         except (OSError, ValueError):
             known = False
         self.known = known
-        self.record.unlink(missing_ok=True)  # written again once the site is whole
+        invalidate(runs)  # written again once the site is whole
         self.since_ns = since_ns if known else 0
-        if not known:  # another site folder, or one made by hand: every run is published anew
-            for path, _ in _files(site).values():
-                os.unlink(path)
         #: every file the runs published so far give (a file may move from one run to another)
         self.kept: set[str] = set()
+        self.published: set[str] = set()
         self.files = self.placed = self.removed = 0
         self.emptied: set[Path] = set()
 
@@ -99,51 +131,77 @@ class Publication:
         """Place the files of the runs of *outputs* (name → output folder); the runs not in
         *built* are taken as they were last published."""
         site, runs = self.site, self.runs
-        if not self.known:
-            built = set(outputs)
+        built = set(outputs) if not self.known else built & set(outputs)
         old: dict[str, list[str]] = {}
         new: dict[str, dict[str, tuple[str, int]] | list[str]] = {}
         for name, out in outputs.items():
-            listing = runs / name / LIST
-            try:
-                old[name] = json.loads(listing.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                old[name], built = [], built | {name}
-            new[name] = run_files(self.archive, name, out) if name in built else old[name]
+            listed = read_list(runs, name)
+            if listed is None:
+                listed, built = [], built | {name}
+            old[name] = listed
+            new[name] = run_files(self.archive, name, out) if name in built else listed
+        self.published |= set(outputs)
         keep = {rel for files in new.values() for rel in files}
         self.kept |= keep
         self.files += len(keep)
-        for name, files in old.items():
-            if name not in built and self.known:
-                continue  # a run not built again gives the files it gave
-            for rel in set(files) - keep - self.kept:
-                (site / rel).unlink(missing_ok=True)
-                self.emptied.add((site / rel).parent)
-                self.removed += 1
-        for name, files in new.items():
-            if name not in built:
-                continue
+        for name in sorted(built):
+            # until its files are placed, a run's list names both what the site had and what it gets
+            write_list(runs, name, {*old[name], *new[name]})
+            self._remove(set(old[name]) - keep - self.kept)
+        for name in sorted(built):
             had = set(old[name]) if self.since_ns else set()
-            for rel, (source, changed) in files.items():  # type: ignore[union-attr]
+            for rel, (source, changed) in new[name].items():  # type: ignore[union-attr]
                 if changed < self.since_ns and rel in had:
                     continue
-                self.placed += _place(site / rel, source)
-            write_if_changed(runs / name / LIST, json.dumps(sorted(files), ensure_ascii=False))
+                self.placed += _place(site / rel, Path(source))
+            write_list(runs, name, new[name])
 
     def close(self) -> tuple[int, int, int]:
-        """The site is whole: its mark recorded. Returns (files, placed, removed)."""
-        site = self.site
-        if self.known:
-            _remove_empty(site, self.emptied)
+        """The site is whole: the files of runs that are no more (a partition the data no longer
+        has, a build in one run) removed, its mark recorded. Returns (files, placed, removed)."""
+        for folder in sorted(self.runs.iterdir()) if self.runs.is_dir() else ():
+            if folder.is_dir() and folder.name not in self.published:
+                self._remove(set(read_list(self.runs, folder.name) or ()) - self.kept)
+                shutil.rmtree(folder)
+        _remove_empty(self.site, self.emptied)
+        try:
             token = self.mark.read_text(encoding="utf-8")
-        else:  # made anew: whatever folder the old content left empty goes
-            for folder, dirs, names in os.walk(site, topdown=False):
-                if not dirs and not names and folder != str(site):
-                    Path(folder).rmdir()
+        except FileNotFoundError:  # a site folder made without `shufa build`'s claim (tests)
             token = secrets.token_hex(8)
             self.mark.write_text(token, encoding="utf-8")
-        write_if_changed(self.record, json.dumps(token))
+        write_if_changed(self.runs / RECORD, json.dumps(token))
         return self.files, self.placed, self.removed
+
+    def _remove(self, files: Iterable[str]) -> None:
+        self.removed += _unlink(self.site, files, self.emptied)
+
+
+def unpublish(site: Path, runs: Path, keep: str = "") -> int:
+    """Remove from *site* every file the runs' lists name (but run *keep*'s), and the folders
+    that leaves empty; returns how many were removed."""
+    emptied: set[Path] = set()
+    count = 0
+    for folder in sorted(runs.iterdir()) if runs.is_dir() else ():
+        if folder.is_dir() and folder.name != keep:
+            count += _unlink(site, read_list(runs, folder.name) or (), emptied)
+    _remove_empty(site, emptied)
+    return count
+
+
+def _unlink(site: Path, files: Iterable[str], emptied: set[Path]) -> int:
+    """Remove the listed *files* from *site* (and a copy a placing cut short left beside one);
+    their folders are noted in *emptied*. Returns how many were there."""
+    count = 0
+    for rel in files:
+        path = site / rel
+        _publishing(path).unlink(missing_ok=True)
+        emptied.add(path.parent)  # (also when gone already: a removal cut short left it empty)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        count += 1
+    return count
 
 
 def _remove_empty(site: Path, folders: set[Path]) -> None:
@@ -157,6 +215,10 @@ def _remove_empty(site: Path, folders: set[Path]) -> None:
                 if folder.exists():
                     break
             folder = folder.parent
+
+
+def _publishing(target: Path) -> Path:
+    return target.with_name(f".{target.name}.publishing")
 
 
 def _place(target: Path, source: Path) -> int:
@@ -174,16 +236,5 @@ def _place(target: Path, source: Path) -> int:
             shutil.copy2(source, tmp)
 
     # the run's file itself, its mode untouched; one temporary name (a killed publication's goes)
-    write_atomically(target, link, mode=None, temporary=target.with_name(f".{target.name}.publishing"))
+    write_atomically(target, link, mode=None, temporary=_publishing(target))
     return 1
-
-
-def forget(site: Path, runs: Path, name: str) -> int:
-    """Remove from *site* the files of a run that is no more (a partition the data no longer has)."""
-    try:
-        files = json.loads((runs / name / LIST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return 0
-    for rel in files:
-        (site / rel).unlink(missing_ok=True)
-    return len(files)
