@@ -31,11 +31,13 @@ class figure_value(nodes.inline):
 
     A leaf: the printed text is the ``printed`` attribute, not a child Text node (a report
     has dozens of figures, and every node costs each transform, the pickler and the
-    writer). ``astext()`` gives the text, so titles, descriptions and search see it.
+    writer). The punctuation kept on its line with it (``before`` and ``after``: see
+    :func:`text_nodes`) is in attributes too, written in a ``nobr`` span around the mark.
+    ``astext()`` gives the text with that punctuation, so titles, descriptions and search see it.
     """
 
     def astext(self) -> str:
-        return self.get("printed", "")
+        return self.get("before", "") + self.get("printed", "") + self.get("after", "")
 
 
 #: A node to put in place of ``text[start:end]`` (a figure mark, built by the metrics plugin).
@@ -78,7 +80,11 @@ def text_nodes(text: str, placed: Sequence[Placed] = ()) -> list[nodes.Node]:
         after = _run(text[end:following], NO_LINE_START)
         if start - before > pos:
             out.append(nodes.Text(text[pos : start - before]))
-        if before or after:
+        if (before or after) and isinstance(node, figure_value):
+            # (a leaf keeps the punctuation itself: two nodes fewer for every transform to walk)
+            node["before"], node["after"] = text[start - before : start], text[end : end + after]
+            out.append(node)
+        elif before or after:
             group = nodes.inline("", "", classes=["nobr"])
             if before:
                 group += nodes.Text(text[start - before : start])
@@ -164,9 +170,15 @@ def visit_redaction_html(self: HTML5Translator, node: redaction) -> None:
 def visit_figure_html(self: HTML5Translator, node: figure_value) -> None:
     # <data value> gives the machine-readable value; the title says it in words (至少 160 场),
     # unless the words are the figure as printed (a tooltip repeating the text is weight only).
-    words = {"title": node["title"]} if node["title"] != node.astext() else {}
+    printed = node.get("printed", "")
+    words = {"title": node["title"]} if node["title"] != printed else {}
+    before, after = node.get("before", ""), node.get("after", "")
+    if before or after:
+        self.body.append('<span class="nobr">' + self.encode(before))
     self.body.append(self.starttag(node, "data", "", value=node["value"], **words))
-    self.body.append(self.encode(node.astext()) + "</data>")
+    self.body.append(self.encode(printed) + "</data>")
+    if before or after:
+        self.body.append(self.encode(after) + "</span>")
     raise nodes.SkipNode
 
 
