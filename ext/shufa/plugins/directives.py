@@ -38,7 +38,7 @@ from ..core.problems import Code
 from ..core.redaction import REDACTION
 from .data import get_archive, get_load_result, note_model_dependency
 from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
-from .inline import paragraphs, text_nodes
+from .inline import paragraphs, text_leaf, text_nodes
 from .shared.envstore import emit
 
 logger = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ class ReportPartDirective(SphinxDirective):
         out = []
         for item in items:
             para = nodes.paragraph(classes=["item-text"])
-            para += nodes.inline(item.marker, item.marker, classes=["marker"])
+            para += text_leaf(item.marker, printed=item.marker, classes=["marker"])
             if item.label:
                 para += nodes.strong(
                     item.label,
@@ -333,7 +333,7 @@ class PartDirective(ReportPartDirective):
         node = self.node_type(ids=part.ids, classes=self.classes(part))
         title = nodes.title()
         if part.marker:
-            title += nodes.inline(part.marker, part.marker, classes=["marker"])
+            title += text_leaf(part.marker, printed=part.marker, classes=["marker"])
         if part.heading:
             title += self.field_nodes(report, part.anchor, "heading", part.heading)
         else:

@@ -22,7 +22,15 @@ from ..core.redaction import REDACTION, REDACTION_TITLE
 from .shared.markup import OTHER_BUILDERS, encode
 
 
-class redaction(nodes.inline):
+class text_leaf(nodes.inline):
+    """A span of literal text (a marker ``三是``) as a leaf: its text is the ``printed`` attribute,
+    not a child Text node (one node fewer for every transform, the pickler and the writer)."""
+
+    def astext(self) -> str:
+        return self.get("printed", "")
+
+
+class redaction(text_leaf):
     """A placeholder for something hidden in the published copy; never guessed, never a figure."""
 
 
@@ -64,7 +72,7 @@ def text_nodes(text: str, placed: Sequence[Placed] = ()) -> list[nodes.Node]:
     A mark with punctuation that may not start (or end) a line right after (or before) it
     is wrapped with that punctuation in a ``nobr`` span, so no line starts with ``。``."""
     spans: list[Placed] = [
-        (m.start(), m.end(), redaction(m.group(), m.group(), classes=["redaction"]))
+        (m.start(), m.end(), redaction(m.group(), printed=m.group(), classes=["redaction"]))
         for m in REDACTION.finditer(text)
     ]
     taken = Spans([(s, e) for s, e, _ in spans])  # looked up by bisection: linear in the text
@@ -162,6 +170,11 @@ def text_html(text: str) -> str:
     return "".join(out)
 
 
+def visit_text_leaf_html(self: HTML5Translator, node: text_leaf) -> None:
+    self.body.append(self.starttag(node, "span", "") + self.encode(node.astext()) + "</span>")
+    raise nodes.SkipNode
+
+
 def visit_redaction_html(self: HTML5Translator, node: redaction) -> None:
     self.body.append(redaction_html(node.astext()))
     raise nodes.SkipNode
@@ -182,15 +195,16 @@ def visit_figure_html(self: HTML5Translator, node: figure_value) -> None:
     raise nodes.SkipNode
 
 
-def visit_figure_text(self: Any, node: figure_value) -> None:
-    # the text, LaTeX, manual page and Texinfo writers: the printed figure as text
+def visit_leaf_text(self: Any, node: figure_value | text_leaf) -> None:
+    # the text, LaTeX, manual page and Texinfo writers: the leaf's text (a printed figure) as text
     self.visit_Text(nodes.Text(node.astext()))
     raise nodes.SkipNode
 
 
 def setup(app: Sphinx) -> dict[str, object]:
     # Other builders fall back to their visit_inline (Sphinx dispatches along the MRO).
-    app.add_node(redaction, html=(visit_redaction_html, None))
-    others = {name: (visit_figure_text, None) for name in OTHER_BUILDERS}
+    others = {name: (visit_leaf_text, None) for name in OTHER_BUILDERS}
+    app.add_node(text_leaf, html=(visit_text_leaf_html, None), **others)
+    app.add_node(redaction, html=(visit_redaction_html, None), **others)
     app.add_node(figure_value, html=(visit_figure_html, None), **others)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
