@@ -39,7 +39,7 @@ from ..core.reuse import (
 from . import Order
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
-from .inline import text_html
+from .inline import text_html, text_leaf
 from .modelpages import heading
 from .shared.markup import encode, internal_link, span
 
@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 def _rate_note(rate: float, year: int) -> nodes.inline:
     text = f"与{year}年报告文字重复 {percent(rate)}"
-    return nodes.inline(text, text, classes=["reuse", band(rate)])
+    return text_leaf(text, printed=text, classes=["reuse", band(rate)])
 
 
 # --- on report pages -----------------------------------------------------------------------------

@@ -372,9 +372,9 @@ class SectionDirective(PartDirective):
         if topic is None:
             return []
         tag = section_topic(classes=["section-topic", "no-search"])
-        tag += nodes.inline("", "主题：", classes=["topic-caption"])
+        tag += text_leaf("", printed="主题：", classes=["topic-caption"])
         tag += report_ref(
-            self.env, "topic", topic.key, nodes.inline(topic.label, topic.label, classes=["topic-label"])
+            self.env, "topic", topic.key, text_leaf(topic.label, printed=topic.label, classes=["topic-label"])
         )
         return [tag]
 
