@@ -22,7 +22,13 @@ a fresh chromium context (cold cache) on ``search.html?q=…``. For each query i
   finds when run to the end (``ShufaSearch.searchAll``, not counted in the bytes), the
   reader's search and the search of the documentation (文档) together;
 - ``precision``: of the pages the search finds (run to the end), the share whose text holds
-  the query (every hit holds the phrase: the target is 1.00).
+  the query (every hit holds the phrase: the target is 1.00);
+- ``first_screen_complete``: whether the first screen already shows all it can (a full page
+  of results, or every page found: the search exhausted), i.e. the reader is not offered
+  继续查找 (the search stopped at its byte budget with fewer than a page of results);
+- ``recall_pressed``: recall as a reader gets it, pressing the button under the results
+  (继续查找, then 下一页) until the search is exhausted, in the reports and in the
+  documentation (文档, ``&docs=1``); ``presses``: how many times the button was pressed.
 
 Queries are random 2–8-character substrings of report text (a random part of a random
 report page, cut where the text has no space or redaction mark, and not through a number
@@ -195,6 +201,39 @@ def holding(texts: dict[str, list[str]], query: str) -> set[str]:
     }
 
 
+#: The search page has shown its first results (or that there are none).
+_SEARCHED = (
+    "() => { const s = document.querySelector('#search-results .search-summary');"
+    " return s && s.textContent && !s.textContent.startsWith('正在'); }"
+)
+#: The button under the results offers 继续查找: the first screen is not complete.
+_OFFERS_MORE = (
+    "() => { const b = document.querySelector('button.shufa-more');"
+    " return !!b && !b.hidden && b.textContent === '继续查找'; }"
+)
+#: Press the button under the results until it goes (the search exhausted); the pages shown.
+_PRESS = """async () => {
+  const button = document.querySelector('button.shufa-more');
+  let presses = 0;
+  while (button && !button.hidden) {
+    const stepped = new Promise((resolve, reject) => {
+      document.addEventListener('shufa-search-step', resolve, { once: true });
+      setTimeout(() => reject(new Error('no results after 60 s')), 60000);
+    });
+    button.click();
+    await stepped;
+    presses += 1;
+  }
+  return { presses, pages: [...document.querySelectorAll('li.shufa-result')].map((li) => li.dataset.doc) };
+}"""
+
+
+def _press_to_the_end(page: Any) -> tuple[set[str], int]:
+    """The pages a reader sees pressing 继续查找 / 下一页 until the search is exhausted."""
+    pressed = page.evaluate(_PRESS)
+    return set(pressed["pages"]), pressed["presses"]
+
+
 def measure(browser: Any, base: str, query: str, filters: str = "") -> dict[str, Any]:
     """Run *query* cold in a new context; bytes and time until the first page is on screen."""
     context = browser.new_context(locale="zh-CN")
@@ -202,11 +241,7 @@ def measure(browser: Any, base: str, query: str, filters: str = "") -> dict[str,
     requests: list[Any] = []
     page.on("requestfinished", lambda request: requests.append(request))
     page.goto(f"{base}/search.html?q={quote(query)}{filters}")
-    page.wait_for_function(
-        "() => { const s = document.querySelector('#search-results .search-summary');"
-        " return s && s.textContent && !s.textContent.startsWith('正在'); }",
-        timeout=60000,
-    )
+    page.wait_for_function(_SEARCHED, timeout=60000)
     timings = page.evaluate("ShufaSearch.timings")
     first = timings["firstResults"]
     # the snippets of the first page arrive after the results: wait for each shown result's
@@ -224,16 +259,24 @@ def measure(browser: Any, base: str, query: str, filters: str = "") -> dict[str,
             index_files += 1
         else:
             page_bytes += size
+    first_screen_complete = not page.evaluate(_OFFERS_MORE)
+    shown_pages, presses = _press_to_the_end(page)
     # the reader's search and the documentation's (文档), run to the end: every page holding it
     # is found by one of the two
     everything = page.evaluate(
         "async q => [...await ShufaSearch.searchAll(q), ...await ShufaSearch.searchAll(q, {}, {documentation: true})]",
         query,
     )
+    page.goto(f"{base}/search.html?q={quote(query)}{filters}&docs=1")
+    page.wait_for_function(_SEARCHED, timeout=60000)
+    documentation, more_presses = _press_to_the_end(page)
     context.close()
     return {
         "query": query,
         "shown": shown,
+        "first_screen_complete": first_screen_complete,
+        "pressed": sorted(shown_pages | documentation),
+        "presses": presses + more_presses,
         "summary": summary,
         "index_bytes": index_bytes,
         "index_files": index_files,
@@ -269,6 +312,8 @@ def run(
                 found = set(row.pop("found"))
                 row["holding"] = len(wanted)
                 row["recall"] = round(len(wanted & found) / len(wanted), 4) if wanted else 1.0
+                pressed = set(row.pop("pressed"))
+                row["recall_pressed"] = round(len(wanted & pressed) / len(wanted), 4) if wanted else 1.0
                 row["found_pages"] = len(found)
                 row["precision"] = round(len(wanted & found) / len(found), 4) if found else 1.0
                 # (a few pages found that do not hold it, to look at)
@@ -277,6 +322,8 @@ def run(
                 print(
                     f"{query!r:14} {row['index_bytes']:>8,} B {row['index_files']:>3} files "
                     f"{row['first_results_ms']:>5} ms ({row['search_ms']} searching)  recall {row['recall']:.2f} "
+                    f"(pressing {row['recall_pressed']:.2f}, {row['presses']} presses; first screen "
+                    f"{'complete' if row['first_screen_complete'] else 'offers 继续查找'}) "
                     f"precision {row['precision']:.2f} ({row['holding']} pages hold it, {row['found_pages']} found)",
                     flush=True,
                 )
@@ -304,6 +351,8 @@ def run(
         "max_first_results_ms": max(r["first_results_ms"] for r in rows),
         "median_search_ms": statistics.median(r["search_ms"] for r in rows),
         "recall": min(r["recall"] for r in rows),
+        "recall_pressed": min(r["recall_pressed"] for r in rows),
+        "first_screen_complete": round(statistics.mean(r["first_screen_complete"] for r in rows), 4),
         "mean_recall": round(statistics.mean(r["recall"] for r in rows), 4),
         "precision": min(r["precision"] for r in rows),
         "mean_precision": round(statistics.mean(r["precision"] for r in rows), 4),
@@ -343,7 +392,9 @@ def main(argv: list[str] | None = None) -> int:
         f"median {result['median_index_bytes']:,.0f} B (max {result['max_index_bytes']:,}) of index and "
         f"snippets per query; first results median {result['median_first_results_ms']:.0f} ms "
         f"(max {result['max_first_results_ms']}; searching {result['median_search_ms']:.0f} ms); "
-        f"recall min {result['recall']:.2f}, precision min {result['precision']:.2f} "
+        f"recall min {result['recall']:.2f} (pressing 继续查找 to the end: {result['recall_pressed']:.2f}; "
+        f"first screen complete in {result['first_screen_complete']:.0%} of queries), "
+        f"precision min {result['precision']:.2f} "
         f"(pooled {result['pooled_precision']:.2f}; target 1.00)"
     )
     if args.json:
