@@ -38,7 +38,7 @@ from ..core.problems import Code
 from ..core.redaction import REDACTION
 from .data import get_archive, get_load_result, note_model_dependency
 from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
-from .inline import paragraphs, text_leaf, text_nodes
+from .inline import paragraphs, strong_leaf, text_leaf, text_nodes
 from .shared.envstore import emit
 
 logger = logging.getLogger(__name__)
@@ -143,12 +143,12 @@ class ReportPartDirective(SphinxDirective):
             para = nodes.paragraph(classes=["item-text"])
             para += text_leaf(item.marker, printed=item.marker, classes=["marker"])
             if item.label:
-                para += nodes.strong(
-                    item.label,
-                    "",
-                    *self.field_nodes(report, item.anchor, "label", item.label),
-                    classes=["run-in"],
-                )
+                label = self.field_nodes(report, item.anchor, "label", item.label)
+                if len(label) == 1 and type(label[0]) is nodes.Text:
+                    # (no mark in it: a leaf, one node fewer)
+                    para += strong_leaf(item.label, printed=item.label, classes=["run-in"])
+                else:
+                    para += nodes.strong(item.label, "", *label, classes=["run-in"])
             para += self.field_nodes(report, item.anchor, "text", item.text)
             block = report_item(ids=item.ids, classes=["report-item", f"depth-{depth}"])
             block += para

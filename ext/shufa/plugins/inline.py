@@ -30,6 +30,13 @@ class text_leaf(nodes.inline):
         return self.get("printed", "")
 
 
+class strong_leaf(nodes.strong):
+    """Strong literal text (an item's run-in label ``一是主动担当履职。``) as a leaf, as :class:`text_leaf`."""
+
+    def astext(self) -> str:
+        return self.get("printed", "")
+
+
 class redaction(text_leaf):
     """A placeholder for something hidden in the published copy; never guessed, never a figure."""
 
@@ -170,8 +177,19 @@ def text_html(text: str) -> str:
     return "".join(out)
 
 
-def visit_text_leaf_html(self: HTML5Translator, node: text_leaf) -> None:
-    self.body.append(self.starttag(node, "span", "") + self.encode(node.astext()) + "</span>")
+def visit_text_leaf_html(self: HTML5Translator, node: text_leaf | strong_leaf) -> None:
+    tag = "strong" if isinstance(node, nodes.strong) else "span"
+    self.body.append(self.starttag(node, tag, "") + self.encode(node.astext()) + f"</{tag}>")
+    raise nodes.SkipNode
+
+
+def visit_text_leaf_other(self: Any, node: text_leaf | strong_leaf) -> None:
+    # the text, LaTeX, manual page and Texinfo writers: the text, in what they write for the
+    # node's kind (a strong or an inline)
+    kind = "strong" if isinstance(node, nodes.strong) else "inline"
+    getattr(self, f"visit_{kind}")(node)
+    self.visit_Text(nodes.Text(node.astext()))
+    getattr(self, f"depart_{kind}")(node)
     raise nodes.SkipNode
 
 
@@ -195,7 +213,7 @@ def visit_figure_html(self: HTML5Translator, node: figure_value) -> None:
     raise nodes.SkipNode
 
 
-def visit_leaf_text(self: Any, node: figure_value | text_leaf) -> None:
+def visit_leaf_text(self: Any, node: figure_value | redaction) -> None:
     # the text, LaTeX, manual page and Texinfo writers: the leaf's text (a printed figure) as text
     self.visit_Text(nodes.Text(node.astext()))
     raise nodes.SkipNode
@@ -204,7 +222,9 @@ def visit_leaf_text(self: Any, node: figure_value | text_leaf) -> None:
 def setup(app: Sphinx) -> dict[str, object]:
     # Other builders fall back to their visit_inline (Sphinx dispatches along the MRO).
     others = {name: (visit_leaf_text, None) for name in OTHER_BUILDERS}
-    app.add_node(text_leaf, html=(visit_text_leaf_html, None), **others)
+    leaves = {name: (visit_text_leaf_other, None) for name in OTHER_BUILDERS}
+    app.add_node(text_leaf, html=(visit_text_leaf_html, None), **leaves)
+    app.add_node(strong_leaf, html=(visit_text_leaf_html, None), **leaves)
     app.add_node(redaction, html=(visit_redaction_html, None), **others)
     app.add_node(figure_value, html=(visit_figure_html, None), **others)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
