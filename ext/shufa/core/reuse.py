@@ -45,11 +45,19 @@ def normalise(text: str) -> str:
 class Baseline:
     """The previous year's text, prepared for reuse measurements."""
 
-    def __init__(self, text: str, n: int = SHINGLE) -> None:
+    def __init__(self, text: str, n: int = SHINGLE, rates: dict[str, float | None] | None = None) -> None:
         self.n = n
         self.text = normalise(text)
-        self.shingles = {self.text[i : i + n] for i in range(len(self.text) - n + 1)}
-        self._rates: dict[str, float | None] = {}
+        #: text → rate, kept by :func:`baseline` beyond this object (*rates*: what an earlier
+        #: baseline of the same text measured)
+        self._rates: dict[str, float | None] = {} if rates is None else rates
+
+    @functools.cached_property
+    def shingles(self) -> set[str]:
+        # (made on the first rate not remembered: a baseline made again for rates measured
+        # already never needs them)
+        n, text = self.n, self.text
+        return {text[i : i + n] for i in range(len(text) - n + 1)}
 
     def reuse(self, text: str) -> float | None:
         """Share of *text*'s characters inside a run also found in the baseline (None if empty).
@@ -69,8 +77,9 @@ class Baseline:
             return 1.0 if t in self.text else 0.0
         covered = 0
         reach = 0  # first position not yet counted as covered
+        shingles = self.shingles
         for i in range(len(t) - n + 1):
-            if t[i : i + n] in self.shingles:
+            if t[i : i + n] in shingles:
                 start = max(i, reach)
                 covered += i + n - start
                 reach = i + n
@@ -94,6 +103,12 @@ def compare_docname(earlier: Report, later: Report) -> str:
 _BASELINES: OrderedDict[str, tuple[Report, str, Baseline]] = OrderedDict()
 #: Baselines kept (the most recently used); each holds a report's shingles (~0.3 MB).
 BASELINES_KEPT = 64
+#: Report key → (its text, the rates measured against it), for the reports used most recently
+#: (a province's: the text and a few floats each), so that the rates measured while reading
+#: (report pages, the county's table) are not measured again when the comparison pages and
+#: topic histories are written, after the report's baseline left :data:`_BASELINES`.
+_RATES: OrderedDict[str, tuple[str, dict[str, float | None]]] = OrderedDict()
+RATES_KEPT = 4096
 
 
 def baseline(report: Report) -> Baseline:
@@ -101,7 +116,15 @@ def baseline(report: Report) -> Baseline:
     hit = _BASELINES.get(report.key)
     if hit is None or hit[0] is not report:
         text = "\n".join(report.texts())
-        prepared = hit[2] if hit is not None and hit[1] == text else Baseline(text)
+        if hit is not None and hit[1] == text:
+            prepared = hit[2]
+        else:
+            kept = _RATES.get(report.key)
+            prepared = Baseline(text, rates=kept[1] if kept is not None and kept[0] == text else None)
+            _RATES[report.key] = (text, prepared._rates)
+            _RATES.move_to_end(report.key)
+            while len(_RATES) > RATES_KEPT:
+                _RATES.popitem(last=False)
         hit = (report, text, prepared)
         _BASELINES[report.key] = hit
         while len(_BASELINES) > BASELINES_KEPT:
