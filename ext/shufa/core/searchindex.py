@@ -189,7 +189,7 @@ def facet_terms(record: Mapping[str, Any]) -> list[str]:
 def _cut(postings: list[Posting], by_part: bool) -> str | list[list[Any]]:
     """A segment's postings of a term: its code when short, else its blocks ``[first, code]``."""
     gaps, parts = posting_codes(postings, by_part)
-    codes = [g + p for g, p in zip(gaps, parts, strict=True)]
+    codes = list(map(str.__add__, gaps, parts)) if by_part else gaps
     whole = "".join(codes)
     if len(whole) <= INLINE:
         return whole
@@ -237,7 +237,8 @@ class Piece:
         """The piece as files (relative path → text), manifest included."""
         files: dict[str, str] = {}
         digests: dict[str, str] = {}
-        for bucket, terms in self.buckets().items():
+        buckets = self.buckets()
+        for bucket, terms in buckets.items():
             text = _json(terms)
             files[f"buckets/{bucket}.json"] = text
             digests[str(bucket)] = _digest(text)
@@ -253,7 +254,7 @@ class Piece:
             "partition": self.partition,
             "tiers": {str(t): len(self.docs.get(t, [])) for t in TIERS},
             "buckets": digests,
-            "sizes": {str(b): _dictionary_size(terms) for b, terms in self.buckets().items()},
+            "sizes": {str(b): _dictionary_size(terms) for b, terms in buckets.items()},
             "docs": _digest(docs),
             "texts": texts,
         }
