@@ -38,12 +38,12 @@ def dismantle(doctree: nodes.document) -> None:
     if "children" not in doctree.__dict__:
         return  # dismantled already
     stack: list[nodes.Element] = [doctree]
-    element = nodes.Element
+    pop, extend, element = stack.pop, stack.extend, nodes.Element
     while stack:
-        node = stack.pop()
+        node = pop()
         children = node.children
         if children:
-            stack.extend(child for child in children if isinstance(child, element))
+            extend([child for child in children if isinstance(child, element)])
             node.children = []
         node.parent = None
     doctree.__dict__.clear()
