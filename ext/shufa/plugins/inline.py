@@ -213,18 +213,18 @@ def visit_figure_html(self: HTML5Translator, node: figure_value) -> None:
     raise nodes.SkipNode
 
 
-def visit_leaf_text(self: Any, node: figure_value | redaction) -> None:
-    # the text, LaTeX, manual page and Texinfo writers: the leaf's text (a printed figure) as text
+def visit_leaf_text(self: Any, node: figure_value) -> None:
+    # the text, LaTeX, manual page and Texinfo writers: the printed figure (and its punctuation) as text
     self.visit_Text(nodes.Text(node.astext()))
     raise nodes.SkipNode
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    # Other builders fall back to their visit_inline (Sphinx dispatches along the MRO).
     others = {name: (visit_leaf_text, None) for name in OTHER_BUILDERS}
+    # (leaves have no child for another writer's visit_inline or visit_strong to write)
     leaves = {name: (visit_text_leaf_other, None) for name in OTHER_BUILDERS}
     app.add_node(text_leaf, html=(visit_text_leaf_html, None), **leaves)
     app.add_node(strong_leaf, html=(visit_text_leaf_html, None), **leaves)
-    app.add_node(redaction, html=(visit_redaction_html, None), **others)
+    app.add_node(redaction, html=(visit_redaction_html, None), **leaves)
     app.add_node(figure_value, html=(visit_figure_html, None), **others)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
