@@ -227,3 +227,23 @@ def test_the_county_tables_reuse_rates_are_explained(sample_site: Path) -> None:
     assert single.select_one("p.reuse-legend") is None
     # (legends and tables repeat the reports: search finds the reports themselves)
     assert "no-search" in legend["class"] and "no-search" in table["class"]
+
+
+def test_a_rate_is_measured_once_even_after_its_baseline_left_the_cache(monkeypatch) -> None:
+    """Rates measured while reading are not measured again when the comparison pages and topic
+    histories are written, after the previous year's baseline left the cache."""
+    from shufa.core import reuse
+
+    archive = load_archive(DATA).archive
+    later = archive.reports["qinghe/shufa/2023"]
+    earlier = previous_report(archive, later)
+    text = "\n".join(later.sections[0].texts())
+    rate = reuse.baseline(earlier).reuse(text)
+    # every baseline leaves the cache (as when hundreds of reports are read in between)
+    reuse._BASELINES.clear()
+    measured: list[str] = []
+    real = reuse.Baseline._reuse
+    monkeypatch.setattr(reuse.Baseline, "_reuse", lambda self, t: measured.append(t) or real(self, t))
+    assert reuse.baseline(earlier).reuse(text) == rate
+    assert measured == []
+    assert "shingles" not in vars(reuse.baseline(earlier)), "no shingles made for rates known already"

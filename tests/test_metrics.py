@@ -258,3 +258,28 @@ def test_the_county_tables_charts_have_a_scale(sample_site: Path) -> None:
     assert "横轴是年度" in text and "2021—2024年" in text and "纵轴" in text
     assert "最低值" in text and "最高值" in text and "空心点" in text and "虚线" in text
     assert "no-search" in legend["class"]
+
+
+def test_a_figure_mark_keeps_the_punctuation_on_its_line_in_itself() -> None:
+    """No line starts with the ，after a figure: the mark holds it (one leaf, not a nobr span of
+    three nodes for every transform to walk), and says it in its text."""
+    from docutils import nodes
+
+    from shufa.plugins.inline import figure_value, text_nodes
+
+    text = "全年开展会前学法19次，重点学习《宪法》。"
+    start = text.index("19次")
+    mark = figure_value("19次", printed="19次", value="19", title="19次", ids=["f-1"], classes=["figure"])
+    built = text_nodes(text, [(start, start + 3, mark)])
+    assert [type(n) for n in built] == [nodes.Text, figure_value, nodes.Text]
+    assert (built[1]["before"], built[1]["after"]) == ("", "，")
+    assert "".join(n.astext() for n in built) == text
+    assert not built[1].children
+
+
+def test_the_page_writes_a_figure_with_its_punctuation_in_a_nobr_span(sample_site: Path) -> None:
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2023.html")
+    kept = [span for span in soup.select("span.nobr") if span.find("data", class_="figure")]
+    assert kept, "a figure followed by punctuation"
+    for span in kept:
+        assert span.get_text()[-1] in "。，、；：？！）」』》〉】”’…％%" or span.get_text()[0] in "（「『《〈【“‘"
