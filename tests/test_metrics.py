@@ -282,4 +282,7 @@ def test_the_page_writes_a_figure_with_its_punctuation_in_a_nobr_span(sample_sit
     kept = [span for span in soup.select("span.nobr") if span.find("data", class_="figure")]
     assert kept, "a figure followed by punctuation"
     for span in kept:
-        assert span.get_text()[-1] in "。，、；：？！）」』》〉】”’…％%" or span.get_text()[0] in "（「『《〈【“‘"
+        assert (
+            span.get_text()[-1] in "。，、；：？！）」』》〉】”’…％%"
+            or span.get_text()[0] in "（「『《〈【“‘"
+        )
