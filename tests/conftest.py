@@ -1,8 +1,14 @@
-"""Shared fixtures: sphinx.testing, and builds of the shipped sample archive."""
+"""Shared fixtures: sphinx.testing, and builds of the shipped sample archive.
+
+`make test` runs the suite on every core (pytest-xdist, ``-n auto --dist loadgroup``): each worker
+has its own session fixtures (a sample build costs seconds), tests that share a fixture of their
+own module run on one worker (:func:`pytest_collection_modifyitems`), and so do the tests that start
+Dask workers (:data:`DASK`). Everything a test writes goes under its own tmp_path."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -31,6 +37,37 @@ DATA = REPO / "data"
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return REPO / "tests" / "roots"
+
+
+# --- tiers and workers ---------------------------------------------------------------------------
+
+#: The tests that start Dask workers (a scale test each): one xdist worker runs all of them, so that
+#: no two clusters share the two cores. ``@DASK`` on a test, ``pytestmark = DASK`` on a file.
+DASK = pytest.mark.xdist_group("dask")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tiers and the groups: a test that uses the browser is a browser test and a Dask test a
+    scale test (``make test-fast`` skips both); the tests sharing a fixture of their own module
+    (a build, a generated archive) run on one xdist worker, so that it is made once."""
+    for item in items:
+        groups = {mark.args[0] for mark in item.iter_markers("xdist_group")}
+        if "browser" in item.fixturenames and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+        if "dask" in groups and not item.get_closest_marker("scale"):
+            item.add_marker(pytest.mark.scale)
+        if not groups and isinstance(item, pytest.Function) and _uses_a_fixture_of_its_module(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def _uses_a_fixture_of_its_module(item: pytest.Function) -> bool:
+    definitions = item._fixtureinfo.name2fixturedefs  # pytest's own record of the fixtures a test uses
+    return any(
+        defs[-1].scope == "module" and defs[-1].func.__module__ == item.module.__name__
+        for defs in (definitions.get(name) for name in item.fixturenames)
+        if defs
+    )
 
 
 def archive_source(dest: Path) -> Path:
@@ -80,9 +117,16 @@ def build_testroot(name: str, dest: Path, **kwargs) -> SphinxTestApp:
 
 def page_soup(site: Path, page: str) -> BeautifulSoup:
     """A page of the built site *site*, parsed: by its path (``reports/qinghe/index.html``; the
-    ``.html`` may be left out)."""
+    ``.html`` may be left out). Parsed once per session while the file stays as it is, and shared:
+    read it, never change it (``copy.copy`` it first)."""
     path = site / (page if page.endswith(".html") else f"{page}.html")
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    stat = path.stat()
+    return _parsed(str(path), (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+
+
+@functools.lru_cache(maxsize=64)  # a few pages a test, each parsed at most once; a bounded memory
+def _parsed(path: str, version: tuple[int, int, int]) -> BeautifulSoup:
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
 
 
 def warnings_of(app: SphinxTestApp) -> str:

@@ -22,6 +22,7 @@ import yaml
 
 import generate as bench_generate
 from conftest import (
+    DASK,
     PARTITIONED_N,
     REPO,
     archive_source,
@@ -38,6 +39,8 @@ from shufa.commands import main
 from shufa.core.sitecheck import broken_links
 from shufa.sitebuild import Options, build
 from shufa.sitebuild.merge import MARK
+
+pytestmark = DASK
 
 EPOCH = "1764460800"
 
