@@ -244,6 +244,7 @@ def report_document(seed: int, county: CountyInfo, kind: str, year: int, topics:
         "preamble": text.pick(phrases.PREAMBLES[kind_key]),
         "sections": sections,
         "closing": closing,
+        "added": f"{year + 1}-{month + 3:02d}-02",  # the day after it was retrieved
     }
     if not doc["author"]["name"]:
         del doc["author"]["name"]

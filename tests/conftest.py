@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 import generate as bench_generate
+from shufa.core.sitecheck import broken_links
 from shufa.sitebuild import Options
 
 pytest_plugins = ("sphinx.testing.fixtures",)
@@ -88,7 +89,10 @@ def copy_data(dest: Path, data: Path = DATA) -> Path:
 def run_sphinx(src: Path, *, builder: str = "html", on_read=None, **kwargs) -> SphinxTestApp:
     """Build the project in *src* (status and warnings captured); returns the finished app.
 
-    *on_read*, when given, receives the names of the documents the build reads."""
+    *on_read*, when given, receives the names of the documents the build reads. A site built
+    without error must pass `shufa check-links`: every internal link and anchor resolves
+    (:func:`assert_links_resolve`), whatever the test looks at. (A partition's or the hub's run
+    alone is a piece of a site: its links are checked where the pieces are merged.)"""
     app = SphinxTestApp(builder, srcdir=src, status=StringIO(), warning=StringIO(), **kwargs)
     if on_read is not None:
         app.connect("env-before-read-docs", lambda app, env, docnames: on_read(list(docnames)))
@@ -96,7 +100,16 @@ def run_sphinx(src: Path, *, builder: str = "html", on_read=None, **kwargs) -> S
         app.build()
     finally:
         app.cleanup()
+    piece = (kwargs.get("confoverrides") or {}).get("shufa_partition")
+    if builder == "html" and app.statuscode == 0 and not piece:
+        assert_links_resolve(Path(app.outdir))
     return app
+
+
+def assert_links_resolve(site: Path) -> None:
+    """`shufa check-links` on a built site: no internal link or anchor that does not resolve."""
+    broken = broken_links(site)
+    assert broken == [], f"{len(broken)} broken link(s) in {site}:\n" + "\n".join(broken[:20])
 
 
 def build_archive(
@@ -127,6 +140,33 @@ def page_soup(site: Path, page: str) -> BeautifulSoup:
 @functools.lru_cache(maxsize=64)  # a few pages a test, each parsed at most once; a bounded memory
 def _parsed(path: str, version: tuple[int, int, int]) -> BeautifulSoup:
     return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
+
+
+def page_references(soup: BeautifulSoup) -> dict[str, str]:
+    """Every reference a report page offers, anchor → text ("" for the report): the report's as
+    written in its cite control, each section's and item's as citation.js makes it from the
+    page's one template (script#cite-parts; the browser tests below check the script agrees)."""
+    report = soup.select_one('details.cite-control[data-anchor=""]')
+    assert report is not None
+    found = {"": report.select_one(".cite-text").get_text()}
+    data = json.loads(soup.select_one("script#cite-parts").string)
+    slots = data["slots"]
+    for anchor, part in data["parts"].items():
+        names = {anchor: part["name"]}
+        names.update((item, part["name"] + data["join"] + place) for item, place, _ in part["items"])
+        for at, name in names.items():
+            found[at] = "".join(
+                text.replace(slots["name"], name).replace(slots["anchor"], at)
+                for _kind, text in data["template"]
+            )
+    return found
+
+
+def reference_at(soup: BeautifulSoup, anchor: str) -> str:
+    """The reference of the part *anchor* ("" for the report) the page offers."""
+    references = page_references(soup)
+    assert anchor in references, anchor
+    return references[anchor]
 
 
 def warnings_of(app: SphinxTestApp) -> str:
@@ -236,6 +276,8 @@ MARKUP_IN_TITLE = '<script>alert("x")</script> & {100%} \\ **县'
 MARKUP_IN_TEXT = '<script>alert("x")</script> & "引号" **县'
 #: The report of that build whose data gives neither a date nor a source (cited with warnings).
 UNDATED = "beiting/fzzf/2022"
+#: The report of that build whose data gives its address but not the day it was retrieved.
+NOT_RETRIEVED = "chengxi/shufa/2023"
 
 
 @pytest.fixture(scope="session")
@@ -249,6 +291,10 @@ def site_with_address(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp
     text = re.sub(r"(?m)^date:\n(?:  .*\n)+", "", text)
     text = re.sub(r"(?m)^source:\n(?:  .*\n)+", "", text)
     bare.write_text(text, encoding="utf-8")
+    undated = data / f"{NOT_RETRIEVED}.yaml"
+    undated.write_text(
+        re.sub(r"(?m)^  retrieved: .*\n", "", undated.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     titled = data / "qinghe/shufa/2024.yaml"
     text = titled.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^title: ".*"$', lambda _: f"title: {json.dumps(MARKUP_IN_TITLE)}", text, count=1)
@@ -366,6 +412,17 @@ def partition_options(root: Path, data: Path, **kwargs) -> Options:
 def partition_docs(root: Path) -> Path:
     """A copy of the hand-written pages (the hub writes generated pages into its source folder)."""
     return archive_source(root) if not (root / "src").exists() else root / "src"
+
+
+def build_site(options: Options, say) -> int:
+    """`shufa build` with *options* (what it says goes to *say*); a site it built must pass
+    `shufa check-links` (:func:`assert_links_resolve`)."""
+    from shufa.sitebuild import build
+
+    status = build(options, say)
+    if status == 0:
+        assert_links_resolve(options.site)
+    return status
 
 
 def free_port() -> int:

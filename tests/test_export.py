@@ -310,8 +310,10 @@ def test_report_page_is_described_by_its_title_and_preamble(sample_site: Path) -
     assert found["og:site_name"] == "县域法治报告库"
     assert found["og:locale"] == "zh_CN"
     assert found["description"] == found["og:description"]
-    assert found["description"].endswith("…") and len(found["description"]) == export.DESCRIPTION_LENGTH
-    assert report.preamble.startswith(found["description"][:-1])
+    # cut at the end of a sentence (or, when none ends late enough, with …), never mid-word
+    description = found["description"]
+    assert len(description) <= export.DESCRIPTION_LENGTH and description[-1] in "。！？；…"
+    assert " ".join(report.preamble.split()).startswith(description.removesuffix("…"))
     assert found["article:published_time"] == report.published
     assert "og:url" not in found
 

@@ -44,6 +44,7 @@ def _poison(data: Path) -> None:
     counties = yaml.safe_load((data / "counties.yaml").read_text(encoding="utf-8"))
     for county in counties.values():
         county["province"] = "jianglan"
+        county["type"] = "县"  # a name that ends in the payload tells no unit type
     (data / "counties.yaml").write_text(
         yaml.safe_dump(counties, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )

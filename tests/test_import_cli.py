@@ -276,7 +276,7 @@ def test_several_files_get_progress_and_a_table(tmp_path, data, capsys):
     assert "[1/3] " in err and "[3/3] " in err  # plain lines when stderr is not a terminal
     table = out[out.index("source") :]
     assert "imported" in table and "refused" in table and "empty file" in table
-    assert "2 imported, 1 refused, 0 to review (see each summary)" in out
+    assert "2 imported, 1 refused, 0 to review, 2 still need a date or source (see each summary)" in out
     assert (data / "qinghe/shufa/2020.yaml").is_file() and (data / "chengxi/fzzf/2021.yaml").is_file()
 
 

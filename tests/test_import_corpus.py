@@ -34,7 +34,6 @@ from shufa.importing.artefacts import without
 from shufa.importing.pipeline import Options, checked_registries, prepare
 from shufa.importing.reading import read_source
 from shufa.importing.roundtrip import reading_text, squeeze
-from shufa.importing.writing import dump_report
 
 CORPUS = IMPORT_FIXTURES / "real"
 MANIFEST: dict[str, dict] = yaml.safe_load((CORPUS / "corpus.yaml").read_text(encoding="utf-8"))
@@ -49,9 +48,14 @@ CHROME_WORDS = (
 )  # fmt: skip
 
 
+#: The day of import the corpus's runs record (``added``), so that the expected files hold.
+IMPORTED_ON = "2026-03-02"
+
+
 def import_corpus(work: Path) -> SimpleNamespace:
     """`shufa import real` in *work*, as a keeper runs it on the corpus: the sources copied to
-    work/real with the day each was saved as its time, the registries to work/data."""
+    work/real with the day each was saved as its time, the registries to work/data, on the day
+    :data:`IMPORTED_ON`."""
     shutil.copytree(CORPUS / "sources", work / "real")
     shutil.copytree(CORPUS / "data", work / "data")
     for name, entry in MANIFEST.items():
@@ -61,6 +65,7 @@ def import_corpus(work: Path) -> SimpleNamespace:
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(work)  # the paths in the table are those a keeper sees: real/…, data/…
+        patch.setattr("shufa.importing.pipeline.today", lambda: IMPORTED_ON)
         with redirect_stdout(out), redirect_stderr(err):
             code = main(["import", "real"])
     return SimpleNamespace(work=work, code=code, out=out.getvalue(), err=err.getvalue())
@@ -133,7 +138,11 @@ def test_a_page_that_is_not_a_report_is_imported_with_force(corpus, capsys):
 def test_the_folder_import_says_what_it_did(corpus):
     assert corpus.code == 1  # the two pages that are not reports
     total = printed_table(corpus.out).splitlines()[-1]
-    assert total == f"{len(REPORTS)} imported, {len(NOT_REPORTS)} refused, 1 to review (see each summary)"
+    keepers = sum(1 for name in REPORTS if MANIFEST[name].get("keeper"))
+    assert total == (
+        f"{len(REPORTS)} imported, {len(NOT_REPORTS)} refused, 1 to review, "
+        f"{keepers} still need a date or source (see each summary)"
+    )
     # the text without a title line gets a derived title, listed to review
     assert (
         "title: the text prints none, so it was made from the county, year and kind: "
@@ -169,12 +178,24 @@ def test_the_corpus_passes_check_and_a_strict_build(corpus, tmp_path, capsys):
     assert main(["check", str(data)]) == 1
     out, _ = capsys.readouterr()  # what the copies cannot tell: the published address
     assert out.count(": source: no source.url;") == len(REPORTS) - 1 and "date:" not in out
-    for name in REPORTS:  # the keeper adds it (issue 20, item 7: until unknowns can be recorded)
-        path = data / target_of(name)
-        document = read_yaml(path).value
-        for key, values in MANIFEST[name].get("keeper", {}).items():
-            document[key] = {**document.get(key, {}), **values}
-        path.write_text(dump_report(document), encoding="utf-8")
+    for name in REPORTS:  # the keeper records it honestly: unknown, or how the copy was obtained
+        keeper = MANIFEST[name].get("keeper")
+        if keeper:
+            source = str(corpus.work / "real" / name)
+            assert main(["import", source, "--data-dir", str(data), "--force", *keeper]) == 0
+    capsys.readouterr()
+    for name in REPORTS:  # nothing but the keeper's record changed: not the day it was added
+        written = read_yaml(data / target_of(name)).value
+        expected = read_yaml(CORPUS / "expected" / target_of(name)).value
+        keeper = MANIFEST[name].get("keeper") or []
+        recorded = dict(zip(keeper[::2], keeper[1::2], strict=True))
+        assert written["source"] == {
+            **expected["source"],
+            **{option.removeprefix("--"): value for option, value in recorded.items()},
+        }
+        assert {k: v for k, v in written.items() if k != "source"} == {
+            k: v for k, v in expected.items() if k != "source"
+        }
     assert main(["lock", str(data)]) == 0
     capsys.readouterr()
     assert main(["check", str(data)]) == 0
@@ -183,7 +204,7 @@ def test_the_corpus_passes_check_and_a_strict_build(corpus, tmp_path, capsys):
     app = run_sphinx(
         archive_source(tmp_path), confoverrides={"shufa_data_dir": str(data)}, warningiserror=True
     )
-    assert app.statuscode == 0 and warnings_of(app) == ""
+    assert app.statuscode == 0 and warnings_of(app) == "", warnings_of(app)
     site = Path(app.outdir)
     for name in REPORTS:
         expected = yaml.safe_load((CORPUS / "expected" / target_of(name)).read_text(encoding="utf-8"))
@@ -194,3 +215,13 @@ def test_the_corpus_passes_check_and_a_strict_build(corpus, tmp_path, capsys):
         assert [
             w for w in ("无障碍", "今天是", "您所在的位置", "小编", "网友投稿") if w in body.get_text()
         ] == []
+        # an address nobody can tell is shown as such, and the report cites as [R]
+        reference = soup.select_one('details.cite-control[data-anchor=""] .cite-text').get_text()
+        keeper = MANIFEST[name].get("keeper") or []
+        if keeper:
+            assert reference.endswith("[R].") or "[R]. " in reference, reference
+            assert ("网址不详" if "unknown" in keeper else keeper[1]) in soup.select_one(
+                ".report-meta"
+            ).get_text()
+        else:
+            assert "[R/OL]" in reference

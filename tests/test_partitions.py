@@ -27,6 +27,7 @@ from conftest import (
     REPO,
     archive_source,
     build_archive,
+    build_site,
     free_port,
     generate_partitioned,
     partition_docs,
@@ -37,7 +38,7 @@ from conftest import (
 )
 from shufa.commands import main
 from shufa.core.sitecheck import broken_links
-from shufa.sitebuild import Options, build
+from shufa.sitebuild import Options
 from shufa.sitebuild.merge import MARK
 
 pytestmark = DASK
@@ -69,7 +70,7 @@ def partitioned(tmp_path_factory: pytest.TempPathFactory):
         assert main(["lock", str(data)]) == 0  # each run checks the locked entries of its own pages
         said: list[str] = []
         options = partition_options(root, data, docs=partition_docs(root), workers=2)
-        assert build(options, said.append) == 0, "\n".join(said)
+        assert build_site(options, said.append) == 0, "\n".join(said)
         yield root, data, options, said
     finally:
         if before is None:
@@ -127,12 +128,12 @@ def test_an_unchanged_build_builds_no_partition(partitioned) -> None:
     root, _data, options, _said = partitioned
     site = root / "site"
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
-    assert build(options, lambda line: None) == 0
+    assert build_site(options, lambda line: None) == 0
     assert {o["status"] for o in _record(root)["partitions"]} == {"skipped"}
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*.html")} == before
     # a site folder removed by hand is made again from the runs' outputs, none of them built again
     shutil.rmtree(site)
-    assert build(options, lambda line: None) == 0
+    assert build_site(options, lambda line: None) == 0
     assert {o["status"] for o in _record(root)["partitions"]} == {"skipped"}
     assert sorted(p.relative_to(site) for p in site.rglob("*.html")) == sorted(
         p.relative_to(site) for p in before
@@ -145,7 +146,7 @@ def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behin
     edited = next(data.glob("*/*/*.yaml"))
     county, kind, year = edited.parts[-3], edited.parts[-2], edited.stem
     bench_generate.append_sentence(edited, "这是一句新加的话。")
-    assert build(options, lambda line: None) == 0
+    assert build_site(options, lambda line: None) == 0
     statuses = {o["name"]: o["status"] for o in _record(root)["partitions"]}
     assert sorted(statuses.values()) == ["built", "skipped", "skipped"]
     # one partition to build: built here, no cluster started for one task
@@ -159,7 +160,7 @@ def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behin
     page = f"reports/{county}/{kind}/{gone.stem}.html"
     lines = lock.read_text(encoding="utf-8").splitlines(keepends=True)
     lock.write_text("".join(line for line in lines if not line.startswith(page)), encoding="utf-8")
-    assert build(options, lambda line: None) == 0
+    assert build_site(options, lambda line: None) == 0
     stem = f"reports/{county}/{kind}/{gone.stem}"
     for suffix in (".html", ".bib", ".csl.json", ".json"):
         assert not (site / f"{stem}{suffix}").exists(), suffix
@@ -173,7 +174,8 @@ def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path) -> Non
     gone.unlink()
     said: list[str] = []
     assert (
-        build(partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2), said.append) == 1
+        build_site(partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2), said.append)
+        == 1
     ), said
     broken = [line for line in said if "anchors.lock:" in line]
     page = f"reports/{gone.parts[-3]}/{gone.parts[-2]}/{gone.stem}.html"
@@ -201,7 +203,8 @@ def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_pat
     )
     said: list[str] = []
     assert (
-        build(partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2), said.append) == 1
+        build_site(partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2), said.append)
+        == 1
     )
     text = "\n".join(said)
     assert f"{broken.name}:" in text and "ordinal" in text
@@ -247,7 +250,7 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
         killer = threading.Thread(target=kill_a_busy_worker)
         killer.start()
         said: list[str] = []
-        status = build(options, said.append)
+        status = build_site(options, said.append)
         killer.join()
         assert status == 0, "\n".join(said)
         assert killed, "a worker was killed while it built"
@@ -277,7 +280,7 @@ def test_a_run_over_its_memory_limit_is_stopped_with_a_clear_message(tmp_path: P
     options = partition_options(
         tmp_path, data, docs=partition_docs(tmp_path), workers=2, memory_limit=40 * 2**20
     )
-    assert build(options, said.append) == 1
+    assert build_site(options, said.append) == 1
     text = "\n".join(said)
     assert "stopped after passing the memory limit of 40 MB" in text
     assert "Traceback" not in text
@@ -339,7 +342,7 @@ def _built(root: Path, data: Path, **kwargs) -> Options:
     """*data* built in partitions into *root*'s own folders (its docs, site and work); its options."""
     options = partition_options(root, data, docs=partition_docs(root), workers=2, **kwargs)
     said: list[str] = []
-    assert build(options, said.append) == 0, "\n".join(said)
+    assert build_site(options, said.append) == 0, "\n".join(said)
     return options
 
 
@@ -397,7 +400,7 @@ def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: P
     bench_generate.append_sentence(others[-1], "这是杀掉构建之后加的一句话。")
     time.sleep(1.1)
     said: list[str] = []
-    assert build(options, said.append) == 0, "\n".join(said)
+    assert build_site(options, said.append) == 0, "\n".join(said)
     stem = f"reports/{first.parts[-3]}/{first.parts[-2]}/{first.stem}"
     assert "（修订）" in (options.site / f"{stem}.bib").read_text(encoding="utf-8")
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", confdir=conf) == []
@@ -411,10 +414,10 @@ def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(tmp_path:
     good = second.read_text(encoding="utf-8")
     second.write_text(good.replace("ordinal: 1", "ordinal: 0", 1), encoding="utf-8")
     said: list[str] = []
-    assert build(options, said.append) == 1, "\n".join(said)  # its files written, the site not updated
+    assert build_site(options, said.append) == 1, "\n".join(said)  # its files written, the site not updated
     second.write_text(good, encoding="utf-8")
     time.sleep(1.1)  # past the publication's one-second margin
-    assert build(options, said.append) == 0, "\n".join(said)
+    assert build_site(options, said.append) == 0, "\n".join(said)
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
 
 
@@ -429,7 +432,7 @@ def test_a_county_moved_to_another_province_ends_like_a_clean_build(tmp_path: Pa
     counties[county]["province"] = provinces[first]["name"]
     _write_registry(data, "counties.yaml", counties)
     said: list[str] = []
-    assert build(options, said.append) == 0, "\n".join(said)
+    assert build_site(options, said.append) == 0, "\n".join(said)
     assert (options.site / f"_static/search/t/reports/{county}/index.js").is_file(), "its search snippets"
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
 
@@ -442,7 +445,7 @@ def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) 
     renamed = {("zhenan" if slug == old else slug): p for slug, p in provinces.items()}
     _write_registry(data, "provinces.yaml", renamed)
     said: list[str] = []
-    assert build(options, said.append) == 0, "\n".join(said)
+    assert build_site(options, said.append) == 0, "\n".join(said)
     assert not (options.site / "inventories" / old).exists()
     assert not list(options.site.rglob(f"*{old}*")), "nothing of the old slug is left"
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
@@ -461,7 +464,7 @@ def test_two_merged_provinces_end_like_a_clean_build(tmp_path: Path, fixed_date)
     _write_registry(data, "counties.yaml", counties)
     _write_registry(data, "provinces.yaml", provinces)
     said: list[str] = []
-    assert build(options, said.append) == 0, "\n".join(said)
+    assert build_site(options, said.append) == 0, "\n".join(said)
     assert [o["name"] for o in _record(tmp_path / "a")["partitions"]].count(gone) == 0
     assert not list(options.site.rglob(f"*{gone}*")), "nothing of the merged province's slug is left"
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []

@@ -329,9 +329,10 @@ def test_the_archives_feed_lists_new_reports_newest_first(sample_site: Path) -> 
     first = feed.entries[0]
     newest = SAMPLE.reports["qinghe/shufa/2024"]
     assert first.title == newest.title
-    assert first.published.startswith(newest.published) and first.published.endswith("+08:00")
+    # the day it entered the archive (data: added), at 00:00 China Standard Time
+    assert first.published.startswith(newest.added) and first.published.endswith("+08:00")
     assert first.link == "reports/qinghe/shufa/2024.html"
-    assert first.summary == " ".join(newest.preamble.split())[:120]
+    assert " ".join(newest.preamble.split()).startswith(first.summary.removesuffix("…"))
     assert feed.feed.updated == first.updated
     assert first.id.startswith("urn:uuid:")
 

@@ -1,4 +1,5 @@
-"""``shufa import SRC... [--county SLUG] [--kind KIND] [--year YEAR] [--title TITLE] [-o OUT | --data-dir DIR] [--force]``.
+"""``shufa import SRC... [--county SLUG] [--kind KIND] [--year YEAR] [--title TITLE] [--register [CODE]]
+[--date DATE] [--published DATE] [--url URL] [--obtained HOW] [--retrieved DATE] [-o OUT | --data-dir DIR] [--force]``.
 
 Each SRC (a file of a format of :mod:`shufa.core.formats`, or a folder of them, searched
 recursively) becomes data/<county>/<kind>/<year>.yaml (or OUT; ``-o -`` prints
@@ -14,11 +15,14 @@ progress bar on stderr and a final table: imported, refused (why), to review.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import re
 import sys
 from pathlib import Path
 
 from ..core.formats import usual_suffixes
 from ..core.registries import Registries
+from ..core.schema import UNKNOWN, URL_PATTERN
 from ..core.yamlfile import escape_unsafe
 from ..importing.importsummary import excerpt
 from ..importing.pipeline import Options, Prepared, checked_registries, prepare, write
@@ -47,6 +51,48 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         "derived from county, year and kind, listed to review)",
     )
     parser.add_argument(
+        "--register",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="CODE",
+        help="register the county-level unit the text names (or the one of this GB/T 2260 code) from the "
+        "national table in counties.yaml, and its province in provinces.yaml; as --county SLUG when given "
+        "(default: asked in a terminal, else refused)",
+    )
+    parser.add_argument(
+        "--date",
+        dest="issued",
+        type=_date_or_unknown,
+        metavar="DATE",
+        help="the date on the document, YYYY-MM-DD, or 'unknown' (recorded where the copy prints none)",
+    )
+    parser.add_argument(
+        "--published",
+        type=_date_or_unknown,
+        metavar="DATE",
+        help="the day it was published online, YYYY-MM-DD, or 'unknown'",
+    )
+    parser.add_argument(
+        "--url",
+        type=_url_or_unknown,
+        metavar="URL",
+        help="the address of the published copy, or 'unknown' (it was online; nobody can tell where)",
+    )
+    parser.add_argument(
+        "--obtained",
+        type=_text,
+        metavar="HOW",
+        help="how a copy that is not online was obtained: 依申请公开, 纸质文本, 内网, 会议材料 …",
+    )
+    parser.add_argument(
+        "--retrieved",
+        type=_date_or_unknown,
+        metavar="DATE",
+        help="the day the copy was obtained, YYYY-MM-DD, or 'unknown' (default: the day a saved page "
+        "says it was saved, else the file's time)",
+    )
+    parser.add_argument(
         "-o",
         "--output",
         metavar="OUT",
@@ -63,6 +109,42 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replace an existing data file; import a page that reads as no report (政策解读, news)",
     )
+
+
+def _date_or_unknown(value: str) -> str:
+    """A YYYY-MM-DD day of the calendar, or ``unknown``."""
+    if value == UNKNOWN:
+        return value
+    try:
+        return dt.date.fromisoformat(value).isoformat() if len(value) == 10 else _bad_date(value)
+    except ValueError:
+        return _bad_date(value)
+
+
+def _bad_date(value: str) -> str:
+    raise argparse.ArgumentTypeError(f"“{value}” is no date; expected YYYY-MM-DD or '{UNKNOWN}'")
+
+
+def _url_or_unknown(value: str) -> str:
+    if value == UNKNOWN or re.fullmatch(URL_PATTERN, value):
+        return value
+    raise argparse.ArgumentTypeError(f"“{value}” is no http(s) address; expected one, or '{UNKNOWN}'")
+
+
+def _text(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise argparse.ArgumentTypeError("empty; expected how the copy was obtained (依申请公开, 纸质文本 …)")
+    return value
+
+
+def _ask(question: str) -> bool:
+    """A yes/no question on the terminal (only when one is there)."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in {"y", "yes", "是", "好"}
 
 
 def expand(paths: list[Path]) -> tuple[list[Path], dict[str, int]]:
@@ -103,6 +185,17 @@ def run(args: argparse.Namespace) -> int:
     if args.title is not None and len(sources) > 1:
         print("error: --title takes a single SRC (each report has its own title)", file=sys.stderr)
         return 1
+    for option, value in (("--date", args.issued), ("--published", args.published), ("--url", args.url)):
+        if value not in (None, UNKNOWN) and len(sources) > 1:
+            print(
+                f"error: {option} {value} takes a single SRC (each report has its own); "
+                f"{option} {UNKNOWN} records it as unknown in every file that does not tell it",
+                file=sys.stderr,
+            )
+            return 1
+    if isinstance(args.register, str) and (len(sources) > 1 or not re.fullmatch(r"[0-9]{6}", args.register)):
+        print("error: --register CODE takes a single SRC and a 6-digit GB/T 2260 code", file=sys.stderr)
+        return 1
     try:
         registries = checked_registries(Path(args.data_dir))
     except ImportFailure as exc:
@@ -115,6 +208,13 @@ def run(args: argparse.Namespace) -> int:
         output=args.output,
         force=args.force,
         title=args.title,
+        register=args.register,
+        ask=_ask if sys.stdin.isatty() and args.output != "-" else None,
+        issued=args.issued,
+        published=args.published,
+        url=args.url,
+        obtained=args.obtained,
+        retrieved=args.retrieved,
     )
     to_stdout = args.output == "-"
     report = sys.stderr if to_stdout else sys.stdout
@@ -122,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
     rows: list[list[str]] = []
     claimed: dict[str, Path] = {}
     digests: dict[str, Path] = {}
-    failures = review = 0
+    failures = review = needing = 0
     for source in sources:
         if progress is not None:
             progress.step(escape_unsafe(str(source)))
@@ -156,6 +256,7 @@ def run(args: argparse.Namespace) -> int:
         print(escape_unsafe(prepared.summary.render(written=not to_stdout)), file=report)
         s = prepared.summary
         review += s.to_review
+        needing += bool(s.needs)
         rows.append(
             [
                 escape_unsafe(str(source)),
@@ -184,8 +285,9 @@ def run(args: argparse.Namespace) -> int:
         ]
         print(format_table(headers, rows), file=report)
         left_out = ", ".join(f"{n} {suffix}" for suffix, n in sorted(skipped.items()))
+        still = f", {needing} still need a date or source" if needing else ""
         print(
-            f"{len(sources) - failures} imported, {failures} refused, {review} to review (see each summary)"
+            f"{len(sources) - failures} imported, {failures} refused, {review} to review{still} (see each summary)"
             + (f"; left out: {left_out}" if left_out else ""),
             file=report,
         )

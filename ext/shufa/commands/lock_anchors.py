@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.arrival import record_added, today
 from ..core.loading import load_archive
 from ..core.lock import (
     LOCK_NAME,
@@ -15,9 +16,13 @@ from ..core.lock import (
     read_lock,
     write_lock,
 )
+from ..core.model import Archive
 from ..core.problems import display_path
 
-HELP = "record every published page and anchor in data/anchors.lock"
+HELP = (
+    "record every published page and anchor in data/anchors.lock, and the day a report entered the "
+    "archive in each report without one"
+)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,4 +58,23 @@ def run(args: argparse.Namespace) -> int:
         return 1
     write_lock(path, old | new)
     print(f"{display_path(path)}: {len(new - old)} entries added, {len(old | new)} in all", file=sys.stderr)
-    return 0
+    return _record_arrivals(result.archive, data)
+
+
+def _record_arrivals(archive: Archive, data: Path) -> int:
+    """The day of its first lock, as the day it entered the archive, in each report without one."""
+    day, failed = today(), 0
+    for report in archive.reports.values():
+        if report.added:
+            continue
+        where = data / report.county / report.kind / f"{report.year}.yaml"
+        if record_added(where, day):
+            print(f"{display_path(where)}: added: {day} (the day it entered the archive)", file=sys.stderr)
+        else:
+            failed += 1
+            print(
+                f"{display_path(where)}: could not add `added: {day}` (the day it entered the archive) "
+                "at the end of the file; add that line by hand",
+                file=sys.stderr,
+            )
+    return 1 if failed else 0

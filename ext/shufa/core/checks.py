@@ -11,6 +11,7 @@ from typing import Any
 from .model import County, Item, Kind, Metric, Report, Topic
 from .parts import RESERVED
 from .problems import WARNING, Problem
+from .schema import UNKNOWN
 from .validation import dotted
 from .yamlfile import YamlDocument
 
@@ -125,34 +126,51 @@ def check_report(
     return problems
 
 
-def citation_problems(doc: YamlDocument) -> list[Problem]:
-    """What a citation of the report lacks: its date and the address of the published original.
+def citation_gaps(value: dict[str, Any]) -> list[str]:
+    """What a report document lacks for its citations, neither given nor recorded as unknown:
+    ``date`` (no date.issued nor date.published), ``source`` (no source.url nor source.obtained)."""
+    date, source = value.get("date") or {}, value.get("source") or {}
+    gaps = []
+    if "issued" not in date and "published" not in date:
+        gaps.append("date")
+    if "url" not in source and "obtained" not in source:
+        gaps.append("source")
+    return gaps
 
-    Warnings: the report is still published and cited with the parts it has (``shufa check``
-    and a build with ``-W`` fail on them). Each is located at the mapping that lacks the
-    value, or at the title when the file has no such mapping.
+
+def citation_problems(doc: YamlDocument) -> list[Problem]:
+    """What a citation of the report lacks: its date and where the copy came from.
+
+    A value recorded as ``unknown`` (``published: unknown``, ``url: unknown``) or a copy that
+    was not online (``obtained: 依申请公开``) is an honest answer and passes; a value simply
+    missing is a warning: the report is still published and cited with the parts it has
+    (``shufa check`` and a build with ``-W`` fail on them). Each is located at the mapping
+    that lacks the value, or at the title when the file has no such mapping.
     """
     value = doc.value
     problems = []
+    gaps = citation_gaps(value)
     date = value.get("date")
-    if not (date or {}).get("issued") and not (date or {}).get("published"):
+    if "date" in gaps:
         problems.append(
             doc.problem(
                 ("date",) if date is not None else ("title",),
-                "date: no date.issued or date.published; expected the document's date (YYYY-MM-DD): "
-                "without one the report's citations have no date",
+                "date: no date.issued or date.published; expected the document's date (YYYY-MM-DD), "
+                f"or `published: {UNKNOWN}` when nobody can tell: without one the report's citations "
+                "have no date",
                 key=date is not None,
                 code="citation",
                 severity=WARNING,
             )
         )
     source = value.get("source")
-    if not (source or {}).get("url"):
+    if "source" in gaps:
         problems.append(
             doc.problem(
                 ("source",) if source is not None else ("title",),
-                "source: no source.url; expected the address of the published original: "
-                "without it the report's citations cannot point to it",
+                "source: no source.url; expected the address of the published original, "
+                f"`url: {UNKNOWN}` when nobody can tell it, or `obtained:` how a copy that is not "
+                "online was obtained (依申请公开, 纸质文本 …)",
                 key=source is not None,
                 code="citation",
                 severity=WARNING,

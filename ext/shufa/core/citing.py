@@ -33,6 +33,8 @@ DEFAULT_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
 #: Markers that citeproc passes through unchanged; replaced by each part's name and anchor.
 _PART = "⟦part⟧"
 _ANCHOR = "⟦anchor⟧"
+#: The medium given to an item without one, and taken out of its reference (see :func:`render`).
+_MEDIUM = "⟦medium⟧"
 _NUMBER = re.compile(r"^\[\d+\]\s*")
 
 
@@ -44,8 +46,9 @@ def _date_parts(iso: str) -> dict[str, Any]:
 
 
 def report_author(archive: Archive, report: Report) -> str:
-    """The issuing government or office: the data's organization, else the county's government."""
-    return report.organization or f"{archive.counties[report.county].name}人民政府"
+    """The issuing government or office: the data's organization, else the unit's government
+    (``北亭区人民政府``, ``鹭溪街道办事处``)."""
+    return report.organization or archive.counties[report.county].government
 
 
 def issued_date(report: Report) -> str:
@@ -56,8 +59,11 @@ def issued_date(report: Report) -> str:
 def csl_item(archive: Archive, report: Report, url: str, accessed: str) -> dict[str, Any]:
     """The report as a CSL-JSON item (``type: report``), with only the parts the data has.
 
-    No ``publisher``: for a report with a publisher the GB/T style prints
-    ``place: publisher, year``, not the (issued date) an online report takes.
+    A report with an online address (``source.url``) is an online report: its item has the
+    archive page's *url* and the *accessed* date (``[R/OL]``). One without (not online, or at an
+    address nobody can tell) is a report as GB/T 7714 cites a document that is not online:
+    ``[R]``, no access date, no URL. No ``publisher``: for a report with a publisher the GB/T
+    style prints ``place: publisher, year``, not the (issued date) an online report takes.
     """
     kind = archive.kinds[report.kind]
     item: dict[str, Any] = {
@@ -69,12 +75,15 @@ def csl_item(archive: Archive, report: Report, url: str, accessed: str) -> dict[
     }
     if issued := issued_date(report):
         item["issued"] = _date_parts(issued)
-    if accessed:
-        item["accessed"] = _date_parts(accessed)
-    item["URL"] = url
+    if report.online:
+        if accessed:
+            item["accessed"] = _date_parts(accessed)
+        item["URL"] = url
     item["language"] = "zh-CN"
     if report.source_url:
         item["note"] = f"原文：{report.source_url}"
+    elif report.obtained:
+        item["note"] = f"获取方式：{report.obtained}"
     return item
 
 
@@ -89,14 +98,22 @@ def load_style(name: str) -> Any:
 
 
 def render(item: dict[str, Any], style: str = DEFAULT_STYLE) -> str:
-    """The reference of one CSL-JSON item, as plain text, without the list number."""
+    """The reference of one CSL-JSON item, as plain text, without the list number.
+
+    An item without URL, DOI or medium is rendered with a marker medium taken out again:
+    citeproc-py drops a group of fixed texts whose macros only test variables (the GB/T
+    style's ``[R]`` without ``/OL``), where CSL 1.0.2 and citeproc-js print it (``报告[R]. 2012.``,
+    the standard's own example)."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
-    source = CiteProcJSON([copy.deepcopy(item)])
+    marked = not any(key in item for key in ("URL", "DOI", "medium"))
+    given = dict(item, medium=_MEDIUM) if marked else item
+    source = CiteProcJSON([copy.deepcopy(given)])
     bibliography = CitationStylesBibliography(load_style(style), source, formatter.plain)
     bibliography.register(Citation([CitationItem(item["id"])]))
-    return _NUMBER.sub("", str(bibliography.bibliography()[0]))
+    text = _NUMBER.sub("", str(bibliography.bibliography()[0]))
+    return text.replace(f"/{_MEDIUM}", "").replace(_MEDIUM, "") if marked else text
 
 
 def part_item(item: dict[str, Any], anchor: str, name: str = "") -> dict[str, Any]:
@@ -105,7 +122,8 @@ def part_item(item: dict[str, Any], anchor: str, name: str = "") -> dict[str, An
     part = dict(item)
     if anchor:
         part["title"] = f"{item['title']}: {name or part_name(anchor)}"
-        part["URL"] = f"{item['URL']}#{anchor}"
+        if "URL" in item:
+            part["URL"] = f"{item['URL']}#{anchor}"
     return part
 
 
@@ -123,7 +141,9 @@ class ReportReferences:
     """
 
     def __init__(self, item: dict[str, Any], style: str, names: dict[str, str] | None = None) -> None:
-        marked = dict(item, title=item["title"] + _PART, URL=item["URL"] + _ANCHOR)
+        marked = dict(item, title=item["title"] + _PART)
+        if "URL" in item:  # a report without an online address is cited without one ([R])
+            marked["URL"] = item["URL"] + _ANCHOR
         self.accessed = ""
         if "accessed" in item:
             # rendered with the marker date, so that the access date can be found in the text …
@@ -138,7 +158,7 @@ class ReportReferences:
                 self.template = _from_shape(marked, style) or render(marked, style)
         else:
             self.template = _from_shape(marked, style) or render(marked, style)
-        self.url = item["URL"]
+        self.url = item.get("URL", "")
         self.names = names or {}
         self.runs = self._split(self.template)
 
@@ -147,7 +167,8 @@ class ReportReferences:
         apart from the text around them (the part's name still a marker)."""
         found = []
         for kind, marker in ((ACCESSED, _iso(_SENTINEL_DATES["accessed"])), (URL, self.url + _ANCHOR)):
-            at = template.find(marker) if (kind != ACCESSED or self.accessed) else -1
+            wanted = self.accessed if kind == ACCESSED else self.url
+            at = template.find(marker) if wanted else -1
             if at >= 0:
                 found.append((at, len(marker), kind))
         runs: list[tuple[str, str]] = []
@@ -160,6 +181,18 @@ class ReportReferences:
         if done < len(template):
             runs.append((TEXT, template[done:]))
         return runs
+
+    #: Where :meth:`part_template` has a part's name and anchor.
+    NAME_SLOT, ANCHOR_SLOT = "⟦name⟧", "⟦anchor⟧"
+
+    def part_template(self) -> list[tuple[str, str]]:
+        """The reference of any part as :meth:`segments` gives it, with :attr:`NAME_SLOT` and
+        :attr:`ANCHOR_SLOT` where the part's name and anchor go (the page's script fills them
+        in: one template per page instead of one reference per part)."""
+        return [
+            (kind, text.replace(_PART, f": {self.NAME_SLOT}").replace(_ANCHOR, f"#{self.ANCHOR_SLOT}"))
+            for kind, text in self.runs
+        ]
 
     def __call__(self, anchor: str) -> str:
         return "".join(text for _kind, text in self.segments(anchor))
@@ -195,7 +228,8 @@ def _from_shape(item: dict[str, Any], style: str) -> str | None:
     """*item*'s reference from the rendering of its shape, or None when it does not qualify."""
     title = item["title"].replace(_PART, "")
     author = item["author"][0].get("literal", "") if len(item["author"]) == 1 else ""
-    if not (_PLAIN.match(title) and _PLAIN.match(author) and _PLAIN_URL.match(item["URL"])):
+    url = item.get("URL")
+    if not (_PLAIN.match(title) and _PLAIN.match(author) and (url is None or _PLAIN_URL.match(url))):
         return None
     if any(text.upper() != text.lower() for text in (title, author)):
         return None  # letters with case: the style may change it (it capitalises authors)
@@ -207,10 +241,10 @@ def _from_shape(item: dict[str, Any], style: str) -> str | None:
                 return None
             dates[key] = _iso(parts)
     rest = tuple(sorted((k, json.dumps(v, ensure_ascii=False)) for k, v in item.items() if k not in _SHAPED))
-    template = _shape_template(style, rest, tuple(sorted(dates)), "note" in item)
+    template = _shape_template(style, rest, tuple(sorted(dates)), "note" in item, url is not None)
     if template is None:
         return None
-    text = template.replace(_TITLE, title).replace(_AUTHOR, author).replace(_URL, item["URL"])
+    text = template.replace(_TITLE, title).replace(_AUTHOR, author).replace(_URL, url or "")
     for key, value in dates.items():
         text = text.replace(_iso(_SENTINEL_DATES[key]), value)
     return text
@@ -221,16 +255,18 @@ _SHAPED = {"id", "title", "author", "URL", "issued", "accessed", "note"}
 
 @functools.lru_cache(maxsize=256)
 def _shape_template(
-    style: str, rest: tuple[tuple[str, str], ...], dates: tuple[str, ...], note: bool
+    style: str, rest: tuple[tuple[str, str], ...], dates: tuple[str, ...], note: bool, url: bool = True
 ) -> str | None:
     item: dict[str, Any] = {k: json.loads(v) for k, v in rest}
-    item.update(id="shape", title=_TITLE + _PART, author=[{"literal": _AUTHOR}], URL=_URL)
+    item.update(id="shape", title=_TITLE + _PART, author=[{"literal": _AUTHOR}])
+    if url:
+        item["URL"] = _URL
     if note:
         item["note"] = _NOTE
     for key in dates:
         item[key] = {"date-parts": [list(_SENTINEL_DATES[key])]}
     text = render(item, style)
-    markers = [_TITLE, _AUTHOR, _URL, *(_iso(_SENTINEL_DATES[key]) for key in dates)]
+    markers = [_TITLE, _AUTHOR, *([_URL] if url else []), *(_iso(_SENTINEL_DATES[key]) for key in dates)]
     if any(text.count(m) != 1 for m in markers) or _NOTE in text:
         return None  # a marker lost or repeated, or a style that prints the note: no shape
     unfilled = text
@@ -282,12 +318,15 @@ def bibtex(archive: Archive, report: Report, item: dict[str, Any]) -> str:
     ]
     if issued := issued_date(report):
         fields += [("year", issued[:4]), ("date", issued)]
-    fields.append(("url", bibtex_url(item["URL"])))
+    if "URL" in item:  # a report without an online address: a report, with no url (as [R])
+        fields.append(("url", bibtex_url(item["URL"])))
     if "accessed" in item:
         fields.append(("urldate", "-".join(f"{p:02d}" for p in item["accessed"]["date-parts"][0])))
     fields.append(("language", "chinese"))
     if report.source_url:
         fields.append(("note", "原文：\\url{" + bibtex_url(report.source_url) + "}"))
+    elif report.obtained:
+        fields.append(("note", bibtex_text(f"获取方式：{report.obtained}")))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@techreport{{{bibtex_key(report)},\n{body}\n}}\n"
 

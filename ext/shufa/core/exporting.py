@@ -109,6 +109,7 @@ def _county(county: County, url_of: UrlOf) -> dict[str, Any]:
     return {
         "slug": county.slug,
         "name": county.name,
+        "type": county.unit.name,
         "province": county.province_slug,
         "city": county.city,
         "code": county.code,
@@ -155,7 +156,7 @@ def report_document(archive: Archive, report: Report, url_of: UrlOf) -> dict[str
         "subtitle": report.subtitle,
         "url": url,
         "author": {
-            "role": report.author_role or archive.kinds[report.kind].author,
+            "role": archive.author_role(report),
             "name": report.author_name,
             "organization": report.organization,
         },
@@ -164,7 +165,10 @@ def report_document(archive: Archive, report: Report, url_of: UrlOf) -> dict[str
         "delivered": report.delivered,
         "occasion": report.occasion,
         "source_url": report.source_url,
+        "obtained": report.obtained,
         "retrieved": report.retrieved,
+        "unknown": sorted(report.unknown),
+        "added": report.added,
         "original": _original(report, url_of),
         "citation": {
             "bibtex": url_of(report.docname + ".bib"),

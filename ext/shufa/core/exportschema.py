@@ -16,7 +16,9 @@ from typing import Any
 
 from .exporting import SCHEMA_FILE, VERSION
 from .formats import FORMATS
+from .model import UNKNOWN_VALUES
 from .parts import CLOSING, PART_ANCHOR
+from .units import UNIT_NAMES
 
 #: Objects and lists shorter than this stay on one line of the file.
 WIDTH = 120
@@ -91,10 +93,14 @@ def archive_schema() -> dict[str, Any]:
             "figures": {"type": "array", "items": {"$ref": "#/$defs/figure"}},
             "county": {
                 "type": "object",
-                "required": ["slug", "name", "province", "city", "code", "aliases", "url", "data"],
+                "required": ["slug", "name", "type", "province", "city", "code", "aliases", "url", "data"],
                 "properties": {
                     "slug": {"$ref": "#/$defs/slug"},
                     "name": {"type": "string"},
+                    "type": {
+                        "enum": list(UNIT_NAMES),
+                        "description": "The unit's type (县, 区, 县级市, 旗 …, or a township-level 街道, 镇, 乡).",
+                    },
                     "province": {"$ref": "#/$defs/slug", "description": "A key of the index's provinces."},
                     "city": {"type": "string"},
                     "code": {"type": "string"},
@@ -310,7 +316,10 @@ def archive_schema() -> dict[str, Any]:
                     "delivered",
                     "occasion",
                     "source_url",
+                    "obtained",
                     "retrieved",
+                    "unknown",
+                    "added",
                     "original",
                     "citation",
                     "preamble",
@@ -369,7 +378,23 @@ def archive_schema() -> dict[str, Any]:
                         "type": "string",
                         "description": "The published original; empty when unknown.",
                     },
+                    "obtained": {
+                        "type": "string",
+                        "description": "How a copy that is not online was obtained (依申请公开, 纸质文本 …); "
+                        "empty when it was taken from the web.",
+                    },
                     "retrieved": {"$ref": "#/$defs/date"},
+                    "unknown": {
+                        "type": "array",
+                        "items": {"enum": list(UNKNOWN_VALUES)},
+                        "uniqueItems": True,
+                        "description": "The values the data records as unknown (shown as 不详); their "
+                        "fields here are empty.",
+                    },
+                    "added": {
+                        "$ref": "#/$defs/date",
+                        "description": "The day the report entered the archive; empty when not recorded.",
+                    },
                     "original": {
                         "oneOf": [
                             {"type": "null"},

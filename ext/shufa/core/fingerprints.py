@@ -30,7 +30,18 @@ def fingerprint(archive: Archive, key: str) -> str:
     if scope == "registries":
         parts = [
             [
-                (c.slug, c.name, c.province, c.province_slug, c.city, c.code, c.aliases, c.note)
+                (
+                    c.slug,
+                    c.name,
+                    c.type,
+                    c.parent,
+                    c.province,
+                    c.province_slug,
+                    c.city,
+                    c.code,
+                    c.aliases,
+                    c.note,
+                )
                 for c in archive.counties.values()
             ],
             [(p.slug, p.name, p.partition) for p in archive.provinces.values()],
@@ -41,14 +52,34 @@ def fingerprint(archive: Archive, key: str) -> str:
     elif scope == "county-info":
         county = archive.counties.get(arg)
         parts = [
-            county and (county.name, county.province, county.city, county.code, county.aliases, county.note)
+            county
+            and (
+                county.name,
+                county.type,
+                county.parent,
+                county.province,
+                county.city,
+                county.code,
+                county.aliases,
+                county.note,
+            )
         ]
     elif scope == "kinds":
         parts = [(k.slug, k.name, k.label, k.author) for k in archive.kinds.values()]
     elif scope == "county":
         county = archive.counties.get(arg)
         parts = [
-            county and (county.name, county.province, county.city, county.code, county.aliases, county.note),
+            county
+            and (
+                county.name,
+                county.type,
+                county.parent,
+                county.province,
+                county.city,
+                county.code,
+                county.aliases,
+                county.note,
+            ),
             [(r.key, r.title, [s.topic for s in r.sections]) for r in archive.reports_of(arg)],
         ]
     elif scope == "year":

@@ -2,14 +2,49 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from .model import Archive, Report
 from .numerals import chinese_number
 from .parts import CLOSING_HEADINGS, split_anchor
+
+#: How a value recorded as unknown is shown (a date, the address of the copy).
+UNKNOWN_SHOWN = "不详"
+
+
+class Titled(Protocol):
+    """A report or its summary: the county's slug and the title as published."""
+
+    county: str
+    title: str
+
+
+def display_title(archive: Archive, report: Titled) -> str:
+    """The report's title as published, with its county's name before it when the title does
+    not name the county (``2023年县长个人述法报告`` → ``青禾县2023年县长个人述法报告``): what a
+    reader needs where the report is shown out of its county's pages (feeds, lists of hits).
+    Citations keep the title as published."""
+    county = archive.counties.get(report.county)
+    if county is None:
+        return report.title
+    short = county.name.removesuffix(county.unit.ending)
+    if county.name in report.title or (len(short) >= 2 and short in report.title):
+        return report.title
+    return county.name + report.title
 
 
 def report_name(archive: Archive, report: Report) -> str:
     """青禾县2023年述法报告."""
     return archive.report_title(report)
+
+
+def year_span(years: list[int]) -> str:
+    """The years a list covers, as Chinese prints them: ``2023年`` for one year, ``2021—2024年``
+    for several (*years* in order); ``""`` for none."""
+    if not years:
+        return ""
+    first, last = years[0], years[-1]
+    return f"{first}年" if first == last else f"{first}—{last}年"
 
 
 def part_name(anchor: str) -> str:
@@ -38,19 +73,21 @@ def part_label(archive: Archive, report: Report, anchor: str) -> str:
     return f"{report_name(archive, report)} {part_name(anchor)}"
 
 
-def cited_names(report: Report) -> dict[str, str]:
-    """Every anchor of *report* → the part's name in a citation, by its number and heading.
+#: Between a part's cited name and an item's place in it (``三、…提升 第二项``).
+ITEM_NAME_JOIN = " "
 
-    A section or closing part is named as printed, marker and heading
-    (``三、坚持严格规范公正文明执法，推动行政执法质量整体提升``; a closing part without a
-    heading by its usual one, ``存在的不足``); an item by its part's name and its place in it
-    (``… 第二项``, ``… 第二项第一小项``). Aliases name the same part."""
-    names: dict[str, str] = {}
+
+def cited_name_parts(report: Report) -> dict[str, tuple[str, str]]:
+    """Every anchor of *report* → how a citation names the part: ``("", name)`` for a section or
+    closing part, ``(its part's anchor, its place)`` for an item, whose name is its part's
+    name, :data:`ITEM_NAME_JOIN`, then its place (``第二项``, ``第二项第一小项``); see
+    :func:`cited_names`. Aliases name the same part."""
+    names: dict[str, tuple[str, str]] = {}
     for part in report.parts:
         heading = part.heading or CLOSING_HEADINGS.get(getattr(part, "role", ""), "")
         name = f"{part.marker}{heading}".strip() or part_name(part.anchor)
         for anchor in part.ids:
-            names[anchor] = name
+            names[anchor] = ("", name)
         for item in part.all_items():
             found = split_anchor(item.anchor)
             suffix = ""
@@ -58,5 +95,19 @@ def cited_names(report: Report) -> dict[str, str]:
                 head, numbers = found
                 suffix = _item_names(numbers if head in CLOSING_HEADINGS else numbers[1:])
             for anchor in item.ids:
-                names[anchor] = f"{name} {suffix}" if suffix else name
+                names[anchor] = (part.anchor, suffix) if suffix else ("", name)
     return names
+
+
+def cited_names(report: Report) -> dict[str, str]:
+    """Every anchor of *report* → the part's name in a citation, by its number and heading.
+
+    A section or closing part is named as printed, marker and heading
+    (``三、坚持严格规范公正文明执法，推动行政执法质量整体提升``; a closing part without a
+    heading by its usual one, ``存在的不足``); an item by its part's name and its place in it
+    (``… 第二项``, ``… 第二项第一小项``). Aliases name the same part."""
+    parts = cited_name_parts(report)
+    return {
+        anchor: f"{parts[parent][1]}{ITEM_NAME_JOIN}{own}" if parent else own
+        for anchor, (parent, own) in parts.items()
+    }

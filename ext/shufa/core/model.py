@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
 from .parts import CLOSING, CLOSING_HEADINGS, NEXT_STEPS, SHORTCOMINGS
+from .units import COUNTY, UNIT_NAMES, UnitType, role_in, type_of_name, unit_type
 
 __all__ = [
     "NEXT_STEPS",
     "SHORTCOMINGS",
+    "UNKNOWN_VALUES",
     "WHOLE",
     "Archive",
     "ClosingPart",
@@ -37,6 +39,9 @@ __all__ = [
     "Section",
     "Topic",
 ]
+
+#: The values a data file may record as ``unknown`` (dotted: the mapping, then the key).
+UNKNOWN_VALUES = ("date.issued", "date.published", "source.url", "source.retrieved")
 
 #: Data-file path of a value: ``("sections", 2, "items", 0, "text")``.
 ValuePath = tuple[str | int, ...]
@@ -81,6 +86,9 @@ WHOLE = Province("all", "全部地区")
 
 @dataclass
 class County:
+    """A reporting unit of counties.yaml: a county-level one (县, 区, 县级市, 旗 …) or a
+    township-level one (街道, 镇, 乡); :mod:`shufa.core.units` says what its type means."""
+
     slug: str
     name: str
     #: The province as printed (江澜省); ``province_slug`` is its key in provinces.yaml.
@@ -91,10 +99,31 @@ class County:
     note: str = ""
     line: int = 0
     province_slug: str = WHOLE.slug
+    #: Its unit type (a name of :data:`shufa.core.units.UNIT_TYPES`): given, or told by its name.
+    type: str = ""
+    #: For a township-level unit, the county-level unit it belongs to (青屿区).
+    parent: str = ""
 
     @property
     def docname(self) -> str:
         return f"reports/{self.slug}/index"
+
+    @property
+    def unit(self) -> UnitType:
+        """Its unit type (a 县 when neither given nor told by the name)."""
+        return unit_type(self.type) if self.type in UNIT_NAMES else type_of_name(self.name) or COUNTY
+
+    @property
+    def place(self) -> str:
+        """Its full place name: ``江澜省临川市青禾县``; ``天津市静海区`` for a district of a
+        municipality (whose city, when given, is the province itself); ``云栖省栖州市青屿区鹭溪街道``."""
+        named = dict.fromkeys(p for p in (self.province, self.city, self.parent) if p and p != self.name)
+        return "".join(named) + self.name
+
+    @property
+    def government(self) -> str:
+        """Its reporting body: ``北亭区人民政府``, ``鹭溪街道办事处``."""
+        return self.unit.body(self.name)
 
 
 @dataclass
@@ -306,9 +335,17 @@ class Report:
     organization: str = ""
     issued: str = ""
     published: str = ""
+    #: The address of the published copy; ``""`` when it has none (not online) or none is known.
     source_url: str = ""
+    #: The day the copy was obtained; ``""`` when unknown or not given.
     retrieved: str = ""
     source_note: str = ""
+    #: How a copy that was not taken from a web page was obtained (依申请公开, 纸质文本 …).
+    obtained: str = ""
+    #: The day the report entered the archive (``""``: not recorded yet).
+    added: str = ""
+    #: The values the data records as unknown (:data:`UNKNOWN_VALUES`): ``date.published`` …
+    unknown: frozenset[str] = frozenset()
     preamble: str = ""
     shortcomings: ClosingPart | None = None
     next_steps: ClosingPart | None = None
@@ -321,6 +358,15 @@ class Report:
         # short on purpose: Sphinx logs repr() of every event argument, and reports are passed
         # to events thousands of times per build
         return f"Report({self.key})"
+
+    @property
+    def online(self) -> bool:
+        """Whether the report has an online address (it is then cited as ``[R/OL]``)."""
+        return bool(self.source_url)
+
+    def is_unknown(self, value: str) -> bool:
+        """Whether the data records *value* (``date.published``) as unknown."""
+        return value in self.unknown
 
     @property
     def key(self) -> str:
@@ -453,3 +499,12 @@ class Archive:
         """The archive's short name of a report: 青禾县2023年述法报告."""
         county = self.counties[report.county].name
         return f"{county}{report.year}年{self.kinds[report.kind].name}"
+
+    def author_role(self, report: Report) -> str:
+        """Who reports: the data's role, else the kind's default author as it is called in the
+        report's unit (``区人民政府`` for a 区 where kinds.yaml says ``县人民政府``)."""
+        if report.author_role:
+            return report.author_role
+        default = self.kinds[report.kind].author
+        county = self.counties.get(report.county)
+        return role_in(default, county.unit) if default and county is not None else default

@@ -15,6 +15,7 @@ from typing import Any
 from .model import WHOLE, County, Kind, Metric, Province, Topic
 from .problems import Code, DataError, Problem, display_path
 from .schema import COUNTIES, KINDS, METRICS, PROVINCES, TOPICS
+from .units import UNIT_NAMES, fits_name, type_of_name, unit_type
 from .validation import validate
 from .yamlfile import YamlDocument, read_yaml
 
@@ -68,6 +69,7 @@ def load_registries(data_dir: Path) -> Registries:
             provinces = loaded
             _place_counties(data_dir / "counties.yaml", counties, provinces, problems)
     _check_county_aliases(data_dir / "counties.yaml", counties, problems)
+    _check_unit_types(data_dir / "counties.yaml", counties, problems)
     return Registries(
         counties, kinds, topics, metrics, problems, provinces=provinces, failed=failed, data_dir=data_dir
     )
@@ -127,6 +129,8 @@ def _county(slug: str, value: dict[str, Any], doc: YamlDocument) -> County:
         aliases=list(value.get("aliases", [])),
         note=value.get("note", ""),
         line=doc.where((slug,), key=True)[0],
+        type=value.get("type", ""),
+        parent=value.get("parent", ""),
     )
 
 
@@ -187,3 +191,33 @@ def _check_county_aliases(path: Path, counties: dict[str, County], problems: lis
                 )
             else:
                 owner[alias] = county.slug
+
+
+def _check_unit_types(path: Path, counties: dict[str, County], problems: list[Problem]) -> None:
+    """Each unit's type is given or told by its name, and a name that tells a type (ends in 县, 区,
+    市 …) can be of the type given."""
+    shown = display_path(path)
+    for county in counties.values():
+        if county.type:
+            if type_of_name(county.name) is not None and not fits_name(unit_type(county.type), county.name):
+                problems.append(
+                    Problem(
+                        shown,
+                        county.line,
+                        1,
+                        f"county `{county.slug}` ({county.name}) has type {county.type}; expected a type its "
+                        f"name can have (a {county.type}'s name ends in {unit_type(county.type).ending})",
+                        Code.COUNTY,
+                    )
+                )
+        elif type_of_name(county.name) is None:
+            problems.append(
+                Problem(
+                    shown,
+                    county.line,
+                    1,
+                    f"county `{county.slug}` ({county.name}): its name tells no unit type; expected "
+                    f"`type:` ({', '.join(UNIT_NAMES)})",
+                    Code.COUNTY,
+                )
+            )

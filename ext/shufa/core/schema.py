@@ -12,6 +12,7 @@ from typing import Any
 from .formats import FORMATS
 from .model import ClosingPart, Part, Section
 from .parts import CLOSING, PART_ANCHOR
+from .units import UNIT_NAMES
 
 SCHEMA_VERSION = 1
 
@@ -36,6 +37,12 @@ ANCHOR_PATTERN = whole(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 DATE_PATTERN = whole(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIGURE_AT_PATTERN = whole(rf"preamble|report|{PART_ANCHOR}")
 URL_PATTERN = whole(r"https?://[^\s/\$.?#][^\s]*")
+#: What a keeper records for a value the copy does not tell and nobody can (never a guess).
+UNKNOWN = "unknown"
+#: A date, or :data:`UNKNOWN`.
+DATE_OR_UNKNOWN_PATTERN = whole(rf"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|{UNKNOWN}")
+#: An http(s) address, or :data:`UNKNOWN`.
+URL_OR_UNKNOWN_PATTERN = whole(rf"https?://[^\s/\$.?#][^\s]*|{UNKNOWN}")
 CODE_PATTERN = whole(r"[0-9]{6}")
 #: A repository-relative path of a kept original: plain segments, none starting with a dot.
 ORIGINAL_PATH_PATTERN = whole(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*")
@@ -47,6 +54,8 @@ PATTERN_FORMS = {
     DATE_PATTERN: "YYYY-MM-DD",
     FIGURE_AT_PATTERN: "an anchor of this report (`s6-1`, `shortcomings-2`), `preamble` or `report`",
     URL_PATTERN: "an http(s) address without spaces",
+    DATE_OR_UNKNOWN_PATTERN: f"YYYY-MM-DD, or `{UNKNOWN}` when nobody can tell",
+    URL_OR_UNKNOWN_PATTERN: f"an http(s) address without spaces, or `{UNKNOWN}` when nobody can tell",
     CODE_PATTERN: "6 digits",
     ORIGINAL_PATH_PATTERN: "a path relative to the repository, of plain names (none starting with `.`)",
     SHA256_PATTERN: "64 hexadecimal digits (lower case)",
@@ -233,19 +242,21 @@ REPORT: dict[str, Any] = {
         "date": {
             "type": "object",
             "additionalProperties": False,
-            "description": "Dates of the document.",
+            "description": "Dates of the document. A date the copy does not print and nobody can tell "
+            f"is recorded as `{UNKNOWN}` (shown as 不详, left out of citations), never guessed; a "
+            "date simply missing is a problem `shufa check` names.",
             "properties": {
                 "issued": {
                     "type": "string",
-                    "pattern": DATE_PATTERN,
+                    "pattern": DATE_OR_UNKNOWN_PATTERN,
                     "format": "date",
-                    "description": "Date on the document, YYYY-MM-DD.",
+                    "description": f"Date on the document, YYYY-MM-DD, or `{UNKNOWN}`.",
                 },
                 "published": {
                     "type": "string",
-                    "pattern": DATE_PATTERN,
+                    "pattern": DATE_OR_UNKNOWN_PATTERN,
                     "format": "date",
-                    "description": "Date of online publication, YYYY-MM-DD.",
+                    "description": f"Date of online publication, YYYY-MM-DD, or `{UNKNOWN}`.",
                 },
                 "delivered": {
                     "type": "string",
@@ -259,18 +270,27 @@ REPORT: dict[str, Any] = {
         "source": {
             "type": "object",
             "additionalProperties": False,
-            "description": "Where the published copy was taken from.",
+            "description": "Where the copy was taken from: the address of the published copy, or "
+            "how a copy that is not online was obtained (`obtained`). A report with no online "
+            "address is cited as a report, `[R]`, without access date or URL (GB/T 7714).",
             "properties": {
                 "url": {
                     "type": "string",
-                    "pattern": URL_PATTERN,
-                    "description": "http(s) address of the published copy.",
+                    "pattern": URL_OR_UNKNOWN_PATTERN,
+                    "description": "http(s) address of the published copy, or "
+                    f"`{UNKNOWN}`: it was online, and nobody can tell where.",
                 },
+                "obtained": _text(
+                    "How the copy was obtained when it was not taken from a web page: `依申请公开`, "
+                    "`纸质文本`, `内网`, `会议材料` … (shown as the source; the report then has no "
+                    "online address unless `url` gives one)."
+                ),
                 "retrieved": {
                     "type": "string",
-                    "pattern": DATE_PATTERN,
+                    "pattern": DATE_OR_UNKNOWN_PATTERN,
                     "format": "date",
-                    "description": "Date the copy was retrieved (the citation's access date).",
+                    "description": "The day the copy was obtained (saved from the web, received, "
+                    f"copied), not the day of import; YYYY-MM-DD, or `{UNKNOWN}`.",
                 },
                 "note": _text("Free note on the source."),
                 "original": {
@@ -326,6 +346,14 @@ REPORT: dict[str, Any] = {
             "items": {"$ref": "#/$defs/figure"},
         },
         "notes": _text("Free notes of the archive keeper; not part of the report."),
+        "added": {
+            "type": "string",
+            "pattern": DATE_PATTERN,
+            "format": "date",
+            "description": "The day the report entered the archive, YYYY-MM-DD: written by "
+            "`shufa import`, and by `shufa lock` for a report without it (the day of its first "
+            "lock). Feeds list reports by it.",
+        },
     },
     "$defs": {"item": ITEM, "section": SECTION, "closing_part": CLOSING_PART, "figure": FIGURE},
 }
@@ -333,7 +361,8 @@ REPORT: dict[str, Any] = {
 COUNTIES: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "data/counties.yaml",
-    "description": "the counties of the archive: slug → name, province, city, code, former slugs",
+    "description": "the counties of the archive (and township-level units): slug → name, type, "
+    "province, city, code, former slugs",
     "type": "object",
     "propertyNames": {"pattern": SLUG_PATTERN},
     "minProperties": 1,
@@ -342,16 +371,30 @@ COUNTIES: dict[str, Any] = {
         "required": ["name"],
         "additionalProperties": False,
         "properties": {
-            "name": _text("Chinese name (`青禾县`)."),
+            "name": _text("Chinese name (`青禾县`, `静海区`, `鹭溪街道`)."),
+            "type": {
+                "enum": list(UNIT_NAMES),
+                "description": "The unit's type: "
+                + ", ".join(f"`{name}`" for name in UNIT_NAMES)
+                + "; default: the one its name ends in (`北亭区` is a `区`, `澄江市` a `县级市`). "
+                "It names the reporting body and its head (`区人民政府`, `区长` for a `区`).",
+            },
             "province": _text(
                 "Province as printed (`江澜省`); with data/provinces.yaml, the name or key of one of its "
                 "provinces."
             ),
-            "city": _text("Prefecture-level city (`临川市`)."),
+            "city": _text(
+                "Prefecture-level city (`临川市`); none for a district of a municipality (天津市静海区) "
+                "or a unit under its province directly (湖北省仙桃市)."
+            ),
+            "parent": _text(
+                "For a township-level unit (`街道`, `镇`, `乡`): the county-level unit it belongs to (`青屿区`)."
+            ),
             "code": {
                 "type": "string",
                 "pattern": CODE_PATTERN,
-                "description": "Optional 6-digit administrative division code.",
+                "description": "Optional 6-digit GB/T 2260 administrative division code; "
+                "township-level units have none.",
             },
             "aliases": {
                 "type": "array",

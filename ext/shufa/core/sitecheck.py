@@ -32,9 +32,9 @@ class _Page(HTMLParser):
             return
         for key in ("href", "src"):
             value = values.get(key)
-            if value and not (
-                tag == "link" and values.get("rel") in {"canonical", "alternate"} and key == "href"
-            ):
+            # a canonical link names the page itself (absolute); alternates (feeds, citation
+            # files) are files of the site like any other link
+            if value and not (tag == "link" and values.get("rel") == "canonical" and key == "href"):
                 self.links.append((value, self.getpos()[0]))
 
 

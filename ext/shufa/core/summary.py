@@ -22,9 +22,11 @@ from .metricseries import series
 from .model import Archive
 
 #: Bump when the summary's shape changes (a hub refuses summaries of another version).
-VERSION = 1
-#: Characters of the preamble kept (for descriptions and feeds).
+VERSION = 2
+#: Characters of the preamble kept at most (for descriptions and feeds).
 EXCERPT = 120
+#: Where a sentence (or a clause that may end an excerpt) ends.
+_SENTENCE_END = "。！？；!?;"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class ReportStub:
     published: str
     excerpt: str
     parts: tuple[PartStub, ...]
+    #: The day the report entered the archive (``""``: not recorded).
+    added: str = ""
 
     @property
     def county(self) -> str:
@@ -105,6 +109,19 @@ class Summary:
         return Counter(key(r) for r in (self.reports.values() if reports is None else reports))
 
 
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """*text* on one line, at most *limit* characters: whole, or up to the end of its last
+    sentence (clause ending in ；) that fits when that keeps at least half, else cut with ``…``."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    end = max(head.rfind(mark) for mark in _SENTENCE_END)
+    if end + 1 >= limit // 2:
+        return head[: end + 1]
+    return text[: limit - 1].rstrip() + "…"
+
+
 def summarize(archive: Archive, counties: Iterable[str] | None = None) -> Summary:
     """The summary of *archive*'s reports (of *counties* only, when given)."""
     wanted = set(archive.counties if counties is None else counties)
@@ -121,9 +138,14 @@ def summarize(archive: Archive, counties: Iterable[str] | None = None) -> Summar
                 parts += [
                     PartStub(p.anchor, tuple(p.ids), p.marker, p.heading, "") for p in report.closing_parts
                 ]
-                excerpt = " ".join(report.preamble.split())[:EXCERPT]
                 found.reports[report.key] = ReportStub(
-                    report.key, report.title, report.issued, report.published, excerpt, tuple(parts)
+                    report.key,
+                    report.title,
+                    report.issued,
+                    report.published,
+                    excerpt(report.preamble),
+                    tuple(parts),
+                    report.added,
                 )
             for metric, values in series(archive, reports).items():
                 years = sorted(year for year, value in values.items() if value is not None)
@@ -134,7 +156,15 @@ def summarize(archive: Archive, counties: Iterable[str] | None = None) -> Summar
 def dump(summary: Summary) -> str:
     """*summary* as JSON text."""
     reports = [
-        [r.key, r.title, r.issued, r.published, r.excerpt, [list(p.__dict__.values()) for p in r.parts]]
+        [
+            r.key,
+            r.title,
+            r.issued,
+            r.published,
+            r.excerpt,
+            [list(p.__dict__.values()) for p in r.parts],
+            r.added,
+        ]
         for r in summary.reports.values()
     ]
     return json.dumps(
@@ -150,7 +180,7 @@ def load(text: str) -> Summary:
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise ValueError(f"summary of version {data.get('version') if isinstance(data, dict) else '?'}")
     found = Summary(metric_years=data["metric_years"])
-    for key, title, issued, published, excerpt, parts in data["reports"]:
+    for key, title, issued, published, opening, parts, added in data["reports"]:
         stubs = tuple(PartStub(a, tuple(ids), m, h, t) for a, ids, m, h, t in parts)
-        found.reports[key] = ReportStub(key, title, issued, published, excerpt, stubs)
+        found.reports[key] = ReportStub(key, title, issued, published, opening, stubs, added)
     return found

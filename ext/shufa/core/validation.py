@@ -210,6 +210,9 @@ def _describe(doc: YamlDocument, error: jsonschema.ValidationError) -> list[Prob
         message = (
             f"{where}: “{_shortened(error.instance)}” is not in the expected form; expected {form}{hint}"
         )
+    elif validator == "enum":
+        allowed = ", ".join(f"`{v}`" for v in error.validator_value)
+        message = f"{where}: found {_kind_of(error.instance)}; expected one of: {allowed}"
     elif validator == "const":
         message = f"{where}: found {_kind_of(error.instance)}; expected `{error.validator_value}`{hint}"
     elif validator in {"minimum", "maximum"}:

@@ -15,6 +15,7 @@ The pipeline, one module per step (``tests/test_module_lists.py`` holds this lis
 ``genre``          cue words and line shapes (titles, bylines, dates, closing parts, pages that are no report)
 ``structure``      lines → outline: title, preamble, sections, items, closing parts
 ``metadata``       county, kind, year, author and dates found in the text
+``registering``    a unit the text names, registered from the national table (counties, provinces)
 ``topics``         suggest a topic of data/topics.yaml for each section
 ``document``       outline + metadata → the data file's mapping
 ``roundtrip``      the reading order of text fields: what "nothing lost" means

@@ -59,6 +59,12 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,20})""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->", re.I)
+#: SingleFile's comment: `` url: https://…`` and `` saved date: Mon Jan 22 2024 10:11:12 GMT+0800 …``.
+_SINGLEFILE_URL = re.compile(r"Page saved with SingleFile\s+url:\s*(https?://\S+)", re.I)
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_SINGLEFILE_SAVED = re.compile(
+    rf"Page saved with SingleFile[\s\S]{{0,600}}?saved date:\s*\w{{3}}\s+({'|'.join(_MONTHS)})\s+(\d{{1,2}})\s+(\d{{4}})"
+)
 _WECHAT_TIME = re.compile(r"""var\s+ct\s*=\s*["'](\d{9,11})["']""")
 _WECHAT_NICK = re.compile(r"""var\s+nickname\s*=\s*(?:htmlDecode\()?["']([^"'<>]{1,40})["']""")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -446,8 +452,18 @@ def _squeeze(text: str) -> str:
 
 
 def _comment_meta(text: str) -> dict[str, str]:
-    found = _SAVED_FROM.search(text[:4096])
-    return {"url": found.group(1)} if found else {}
+    """What a browser's or SingleFile's comment at the top says: the page's URL, the day saved."""
+    head = text[:4096]
+    meta: dict[str, str] = {}
+    found = _SAVED_FROM.search(head) or _SINGLEFILE_URL.search(head)
+    if found:
+        meta["url"] = found.group(1)
+    saved = _SINGLEFILE_SAVED.search(head)
+    if saved:
+        month, day, year = saved.groups()
+        with contextlib.suppress(ValueError):  # an impossible date is no date
+            meta["saved"] = dt.date(int(year), _MONTHS.index(month) + 1, int(day)).isoformat()
+    return meta
 
 
 def _head_meta(root: Any, text: str) -> dict[str, str]:

@@ -51,6 +51,12 @@ class Summary:
     original: str = ""
     #: What the importer made up and the user must check (a title derived from the metadata).
     review: list[str] = field(default_factory=list)
+    #: What the copy does not tell and the keeper must still record (``date``, ``source``).
+    needs: list[str] = field(default_factory=list)
+    #: The unit registered from the national table for this report (``""``: none), and whether
+    #: it was written (not with ``-o``).
+    registration: str = ""
+    registered: bool = False
 
     @property
     def to_review(self) -> int:
@@ -96,9 +102,25 @@ class Summary:
             out.append(f"  to review: {len(self.review)}")
             for note in self.review:
                 out.append(f"    {note}")
+        if self.needs:
+            out.append(f"  still needed (`shufa check` names them until recorded): {len(self.needs)}")
+            for key in self.needs:
+                out.append(f"    {NEEDS[key]}")
+        if self.registration:
+            said = self.registration if self.registered else "would be " + self.registration
+            out.append(f"  unit: {said}")
         for note in self.notes:
             out.append(f"  note: {note}")
         return "\n".join(out)
+
+
+#: What to pass for each value the keeper must still record (keys of :func:`shufa.core.checks.citation_gaps`).
+NEEDS = {
+    "date": "date: the copy prints none; pass --date YYYY-MM-DD (on the document) or --published "
+    "YYYY-MM-DD (online), or --published unknown when nobody can tell",
+    "source": "source: the copy names no address; pass --url URL, --url unknown (it was online, nobody "
+    "can tell where), or --obtained HOW for a copy that is not online (依申请公开, 纸质文本, 内网 …)",
+}
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:

@@ -1,9 +1,12 @@
 """What the text says about itself: county, kind, year, author and dates, and where it says so.
 
 * County: a county name of counties.yaml (or a former name, ``原北亭县`` in its
-  note) printed in the title, then the byline, signature, preamble, text. A
-  county printed in the title but not registered, or redacted (``**县``), is
-  never guessed: the user is told and passes ``--county``.
+  note) printed in the title, then the byline, signature, preamble, text; else a
+  unit of the national table of county-level divisions (:mod:`shufa.core.divisions`)
+  named in the title, byline, signature or opening: :class:`UnregisteredUnit`, which
+  the pipeline registers when asked (``--register``) and otherwise refuses, saying
+  how. A county redacted in the title (``**县``) is never guessed: the user is told
+  and passes ``--county``.
 * Kind: the distinctive part of a kind's name in kinds.yaml (``述法`` of
   述法报告, ``法治政府建设`` of 法治政府建设年度报告) in the title, the last one
   printed winning (``…法治政府建设情况述法报告`` is a 述法 report);
@@ -20,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.divisions import Division, named_in
 from ..core.model import County, Kind
 from ..core.numerals import CN_DIGITS, YEAR_DIGITS
 from ..core.redaction import REDACTION
@@ -134,6 +138,26 @@ def printed_county(title: str) -> str | None:
     return m.group("name")
 
 
+class UnregisteredUnit(ImportFailure):
+    """The text names a unit of the national table that counties.yaml does not hold: the
+    importer registers it when asked (``--register``, or yes at the prompt), else refuses."""
+
+    def __init__(self, divisions: list[Division], where: str, given: str | None = None) -> None:
+        self.divisions = divisions
+        self.where = where
+        self.given = given
+        found = " or ".join(f"{d.place} ({d.type}, {d.code})" for d in divisions)
+        if len(divisions) == 1:
+            todo = "pass --register to add it from the national table (name, type, province, city, code)"
+        else:
+            todo = "pass --register CODE with the code of the one meant"
+        slug = f" as `{given}`" if given else ""
+        super().__init__(
+            f"the text names {found} in {where}, which is not in counties.yaml; {todo}{slug}, "
+            "or --county SLUG of a registered county"
+        )
+
+
 def _county(
     outline: Outline,
     byline: list[str],
@@ -143,8 +167,6 @@ def _county(
     hint: str = "",
 ) -> Found:
     some = ", ".join(counties) or "none registered"
-    if given is not None and given not in counties:
-        raise ImportFailure(f"county `{given}` is not in counties.yaml ({some}); add it there first")
     names = _county_names(counties)
     printed = printed_county(outline.title)
     places = [("the title", outline.title)]
@@ -155,6 +177,14 @@ def _county(
             ("the preamble", "\n".join(outline.preamble)),
             ("the file name", hint),
         ]
+    if given is not None and given not in counties:
+        unit = _unit_of_table(places[:4] if printed is None else places)
+        if unit is not None:
+            raise UnregisteredUnit(unit[0], unit[1], given)
+        raise ImportFailure(
+            f"county `{given}` is not in counties.yaml ({some}), and the text names no unit of the "
+            "national table; add it to counties.yaml first, or pass --register CODE (its GB/T 2260 code)"
+        )
     for where, text in places:
         hits = [(text.find(name), -len(name), name) for name in names if name and name in text]
         if hits:
@@ -181,12 +211,28 @@ def _county(
             f"the county name is redacted in the title (“{printed}”), so it cannot be taken from "
             f"the text; pass --county SLUG ({some})"
         )
+    unit = _unit_of_table(places[:4] if printed is None else places)
+    if unit is not None:
+        raise UnregisteredUnit(*unit)
     if printed:
         raise ImportFailure(
-            f"the title names {printed}, which is not in counties.yaml ({some}); add it there "
-            "(name, province, city) and pass --county SLUG"
+            f"the title names {printed}, which is not in counties.yaml ({some}) nor in the national "
+            "table; add it there (name, type, province, city) and pass --county SLUG"
         )
     raise ImportFailure(f"cannot find the county's name in the title or text; pass --county SLUG ({some})")
+
+
+def _unit_of_table(places: list[tuple[str, str]]) -> tuple[list[Division], str] | None:
+    """The divisions of the national table named first in *places* (the title, byline,
+    signature, opening), and where; None when none names one."""
+    for where, text in places:
+        if where == "the preamble":
+            text = text.split("\n")[0][:120]  # the opening: where a report names itself
+        found = named_in(text)
+        if found:
+            first = [d for d in found if d.name == found[0].name]
+            return first, where
+    return None
 
 
 def _kind_core(name: str) -> str:

@@ -16,30 +16,40 @@ county, year and kind (``北亭区2023年度法治政府建设情况报告``), l
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.arrival import ADDED, today
 from ..core.building import build_report
-from ..core.checks import check_report
+from ..core.checks import check_report, citation_gaps
+from ..core.divisions import by_code
 from ..core.figures import report_marks
+from ..core.model import WHOLE, County, Province
 from ..core.problems import DataError, display_path
 from ..core.registries import Registries, load_registries
-from ..core.schema import REPORT
+from ..core.schema import REPORT, UNKNOWN
 from ..core.validation import validate
 from ..core.yamlfile import YamlDocument, oversize, read_yaml
 from .artefacts import Artefact, Cleaned, remove_artefacts, take_line
 from .document import Built, build_document
 from .genre import not_a_report, title_like
 from .importsummary import Summary, TopicNote, UnplacedNote
-from .metadata import Metadata, derived_title, detect
+from .metadata import Metadata, UnregisteredUnit, derived_title, detect
 from .provenance import Keeping, keep_original, plan_original
 from .reading import ImportFailure, SourceText, read_source
+from .registering import Registration, register
+from .registering import plan as plan_registration
 from .roundtrip import first_difference, reading_text
 from .structure import Node, Outline, parse
 from .topics import TopicChoice, suggest_topic
 from .writing import dump_report, write_new_file
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def checked_registries(data_dir: Path) -> Registries:
@@ -70,6 +80,20 @@ class Options:
     force: bool = False
     #: The report's title (replaces a printed one).
     title: str | None = None
+    #: Register the unit the text names from the national table (True), or the unit of this
+    #: GB/T 2260 code; False: refuse a unit counties.yaml does not hold (unless *ask* says yes).
+    register: bool | str = False
+    #: Asks the keeper a yes/no question (an interactive run); None: nobody to ask.
+    ask: Callable[[str], bool] | None = None
+    #: What the keeper knows that the copy does not say: the document's date (``--date``), its
+    #: day of online publication, the address, how a copy that is not online was obtained, the
+    #: day it was obtained. A date or the address may be ``unknown``: recorded as such where
+    #: the copy does not tell it.
+    issued: str | None = None
+    published: str | None = None
+    url: str | None = None
+    obtained: str | None = None
+    retrieved: str | None = None
 
 
 @dataclass
@@ -88,6 +112,8 @@ class Prepared:
     source_text: SourceText | None = field(repr=False, default=None)
     #: The original file to keep beside the data file (None: not kept, e.g. with -o).
     keeping: Keeping | None = field(repr=False, default=None)
+    #: The unit to register from the national table before the data file is written.
+    registration: Registration | None = None
 
 
 def prepare(path: Path, registries: Registries, options: Options) -> Prepared:
@@ -162,17 +188,32 @@ def prepare_text(
         outline.title, outline.title_from = title, "given"
     elif not printed and page_title:
         outline.title, outline.title_from = page_title, "page"
-    meta = detect(
-        outline,
-        cleaned,
-        registries.counties,
-        registries.kinds,
-        county=options.county,
-        kind=options.kind,
-        year=options.year,
-        page=source.meta,
-        hint=path.stem if path is not None else "",
-    )
+    registration = _registration_by_code(registries, options)
+
+    def detected(counties: dict[str, County], county: str | None) -> Metadata:
+        return detect(
+            outline,
+            cleaned,
+            counties,
+            registries.kinds,
+            county=county,
+            kind=options.kind,
+            year=options.year,
+            page=source.meta,
+            hint=path.stem if path is not None else "",
+        )
+
+    try:
+        if registration is not None:
+            meta = detected(_with(registries, registration).counties, registration.slug)
+        else:
+            meta = detected(registries.counties, options.county)
+    except UnregisteredUnit as unit:
+        registration = _registration_asked(registries, options, unit)
+        meta = detected(_with(registries, registration).counties, registration.slug)
+    if registration is not None:
+        meta.county.how += f"; {registration.division.place}, {registration.division.type}, code {registration.division.code}, from the national table"
+        registries = _with(registries, registration)
     if not outline.title:
         county = registries.counties[meta.county.value]
         outline.title = derived_title(county.name, registries.kinds[meta.kind.value].name, meta.year.value)
@@ -187,7 +228,11 @@ def prepare_text(
             path, registries.data_dir, meta.county.value, meta.kind.value, meta.year.value, source
         )
         meta.source["original"] = keeping.record
-        meta.source.setdefault("retrieved", keeping.retrieved)
+    retrieved = obtained_day(source) if path is not None else None
+    if retrieved is not None:
+        meta.source.setdefault("retrieved", retrieved[0])
+        meta.notes.append(f"retrieved: {retrieved[0]} ({retrieved[1]}; --retrieved sets it)")
+    _apply_given(meta, options)
     choices: dict[int, TopicChoice] = {}
 
     def topic_of(node: Node) -> str:
@@ -217,6 +262,7 @@ def prepare_text(
             f"{shown}: internal error: the data file would not hold the whole text "
             f"({difference}); nothing written — please report this with the file"
         )
+    built.document[ADDED] = _added(options, registries, meta)
     comments = {}
     for i, node in enumerate(outline.sections):
         if choices[id(node)].fallback:
@@ -226,11 +272,122 @@ def prepare_text(
     summary = _summary(source, shown, target, built, outline, cleaned, meta, choices, registries)
     summary.review = review
     summary.notes = [*notes, *summary.notes]
+    summary.needs = citation_gaps(built.document)
+    if registration is not None:
+        summary.registration = registration.describe()
     if keeping is not None:
         summary.original = f"{keeping.record['path']} (sha256 {keeping.record['sha256'][:12]}…)"
     return Prepared(
-        path, target, built.document, text, cleaned.body, summary, outline, cleaned, source, keeping
+        path,
+        target,
+        built.document,
+        text,
+        cleaned.body,
+        summary,
+        outline,
+        cleaned,
+        source,
+        keeping,
+        registration,
     )
+
+
+def _registration_by_code(registries: Registries, options: Options) -> Registration | None:
+    """``--register CODE``: the unit of that code, to register (None: registered already, or no code)."""
+    if not isinstance(options.register, str):
+        return None
+    division = by_code(options.register)
+    if division is None:
+        raise ImportFailure(
+            f"--register {options.register}: no county-level unit of the national table has that code; "
+            "expected its 6-digit GB/T 2260 code (120118 for 天津市静海区)"
+        )
+    for county in registries.counties.values():
+        if county.code == division.code:
+            raise ImportFailure(
+                f"--register {division.code}: {division.place} is registered already, as `{county.slug}`; "
+                f"pass --county {county.slug}"
+            )
+    return plan_registration(registries, division, options.county)
+
+
+def _registration_asked(registries: Registries, options: Options, unit: UnregisteredUnit) -> Registration:
+    """The registration of the one unit the text names, when the keeper asked for it (``--register``,
+    or yes at the prompt); else the refusal that says how."""
+    if len(unit.divisions) != 1:
+        raise unit
+    registration = plan_registration(registries, unit.divisions[0], unit.given)
+    d = registration.division
+    question = (
+        f"{d.place}（{d.type}，行政区划代码 {d.code}）尚未登记。以 `{registration.slug}` 登记到 counties.yaml"
+        + (f"（并登记{d.province}）" if registration.province_slug else "")
+        + "？"
+    )
+    if options.register is True or (options.ask is not None and options.ask(question)):
+        return registration
+    raise unit
+
+
+def _with(registries: Registries, registration: Registration) -> Registries:
+    """*registries* as they will be once *registration* is written (nothing is written here)."""
+    d = registration.division
+    province_slug = registration.province_slug or next(
+        (p.slug for p in registries.provinces.values() if p.name == d.province), WHOLE.slug
+    )
+    provinces = dict(registries.provinces)
+    if registration.province_slug:
+        provinces[registration.province_slug] = Province(registration.province_slug, d.province)
+    county = County(
+        registration.slug, d.name, d.province, d.city, d.code, type=d.type, province_slug=province_slug
+    )
+    return dataclasses.replace(
+        registries, counties={**registries.counties, registration.slug: county}, provinces=provinces
+    )
+
+
+def _apply_given(meta: Metadata, options: Options) -> None:
+    """What the keeper said (``--date``, ``--url`` …) into *meta*: a value wins over what the copy
+    says (noted when they differ); ``unknown`` is recorded only where the copy tells nothing."""
+    for mapping, key, given in (
+        (meta.date, "issued", options.issued),
+        (meta.date, "published", options.published),
+        (meta.source, "url", options.url),
+        (meta.source, "obtained", options.obtained),
+        (meta.source, "retrieved", options.retrieved),
+    ):
+        if given is None:
+            continue
+        found = mapping.get(key)
+        if given == UNKNOWN and found and key != "retrieved":
+            continue  # the copy tells it: nothing unknown about it
+        if found and found != given:
+            meta.notes.append(f"{key}: {given} as given (the copy says {found})")
+        mapping[key] = given
+
+
+def _added(options: Options, registries: Registries, meta: Metadata) -> str:
+    """The day the report entered the archive: today, or the day its data file records (a report
+    imported again with --force)."""
+    target = registries.data_dir / meta.county.value / meta.kind.value / f"{meta.year.value}.yaml"
+    if options.output is None and options.force:
+        try:
+            value = read_yaml(target).value
+        except DataError:
+            return today()
+        day = value.get(ADDED) if isinstance(value, dict) else None
+        if isinstance(day, str) and _DAY.fullmatch(day):
+            return day
+    return today()
+
+
+def obtained_day(source: SourceText) -> tuple[str, str] | None:
+    """The day the copy was obtained, and how it is known: the day a web page says it was saved
+    (SingleFile's comment), else the file's time; None when neither is known."""
+    if source.meta.get("saved"):
+        return source.meta["saved"], "the day the page says it was saved"
+    if source.modified:
+        return dt.date.fromtimestamp(source.modified).isoformat(), "the file's time"
+    return None
 
 
 def _page_title(source: SourceText) -> str:
@@ -261,6 +418,16 @@ def write(prepared: Prepared, registries: Registries, *, force: bool = False) ->
 
     The original is put in place first (atomically, never over a different file without
     *force*); if the data file then cannot be written, the original is taken back."""
+    registration = prepared.registration
+    if registration is not None and prepared.target != "-" and _in_folder(prepared.target, registries):
+        # the unit first, so that the data file is checked against the registries it joins
+        fresh = register(registries, registration)
+        for name in ("counties", "provinces"):  # the next files of this run see it too
+            getattr(registries, name).clear()
+            getattr(registries, name).update(getattr(fresh, name))
+        prepared.summary.registered = True
+    elif registration is not None:
+        registries = _with(registries, registration)
     if prepared.target == "-":  # printed, not written: the same check on a temporary copy
         with tempfile.TemporaryDirectory(prefix="shufa-import-") as folder:
             _write_data(prepared, registries, into=Path(folder) / "report.yaml")
@@ -274,6 +441,10 @@ def write(prepared: Prepared, registries: Registries, *, force: bool = False) ->
         raise
     if prepared.keeping is not None:
         prepared.keeping.done()
+
+
+def _in_folder(target: Path | str, registries: Registries) -> bool:
+    return Path(target).resolve().is_relative_to(registries.data_dir.resolve())
 
 
 def _write_data(

@@ -5,7 +5,7 @@
 ``sources/<county>/<kind>/<year>.<ext>`` — relative to the data folder's
 parent, so ``data/`` and ``sources/`` sit side by side (see
 :mod:`shufa.core.originals`, which ``shufa check`` uses to verify them).
-``source.retrieved`` is the day the file was saved (its modification time).
+(``source.retrieved``, the day the copy was obtained, is the pipeline's: :func:`shufa.importing.pipeline.obtained_day`.)
 
 What is kept is the bytes the importer read (:attr:`SourceText.data`), so the
 recorded SHA-256 is that of the text imported, even if the file changed while it
@@ -19,7 +19,6 @@ the original back, so a failed import leaves nothing behind.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import secrets
@@ -46,7 +45,6 @@ class Keeping:
     root: Path
     rel: str
     record: dict[str, Any]
-    retrieved: str
     _folder: int | None = field(default=None, repr=False)
     _created: list[Path] = field(default_factory=list, repr=False)
     _placed: bool = field(default=False, repr=False)
@@ -97,7 +95,6 @@ def plan_original(
     path = Path(path)
     suffix = path.suffix.lower() or f".{source.format_name}"
     rel = keep_path(county, kind, year, suffix)
-    retrieved = dt.date.fromtimestamp(source.modified).isoformat()
     # a name with control characters is recorded with them escaped: the data holds no controls
     record = {
         "path": rel,
@@ -105,7 +102,7 @@ def plan_original(
         "format": source.format_name,
         "sha256": source.sha256,
     }
-    return Keeping(source.data, Path(data_dir).parent, rel, record, retrieved)
+    return Keeping(source.data, Path(data_dir).parent, rel, record)
 
 
 def keep_original(keeping: Keeping, *, force: bool = False):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.files import write_atomically
-from ..core.schema import DATE_PATTERN, REPORT, SLUG_PATTERN
+from ..core.schema import DATE_PATTERN, REPORT, SLUG_PATTERN, UNKNOWN
 from .reading import ImportFailure
 
 Path_ = tuple[str | int, ...]
@@ -29,7 +29,9 @@ Path_ = tuple[str | int, ...]
 _SLUG = re.compile(SLUG_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
 _PLAIN_SLUGS = {"county", "kind", "topic"}
-_PLAIN_DATES = {"issued", "published", "retrieved", "delivered"}
+_PLAIN_DATES = {"issued", "published", "retrieved", "delivered", "added"}
+#: Values that may be recorded as ``unknown``, written plain (``published: unknown``).
+_PLAIN_UNKNOWN = {"issued", "published", "retrieved", "url"}
 _ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',
@@ -94,6 +96,8 @@ def _scalar(key: str, value: Any, indent: int) -> list[str]:
     if key in _PLAIN_SLUGS and _SLUG.match(text):
         return [text]
     if key in _PLAIN_DATES and _DATE.match(text):
+        return [text]
+    if key in _PLAIN_UNKNOWN and text == UNKNOWN:
         return [text]
     if "\n" in text and _literal_ok(text):
         pad = " " * (indent + 2)

@@ -87,6 +87,10 @@ class Order:
     #: env-before-read-docs: the pages to be written are recorded once the others have chosen them
     NOTE_WRITING = 900
 
+    # html-page-context
+    #: a page's stylesheets and scripts are trimmed to what it uses after every plugin added its own
+    TRIM_ASSETS = 900
+
     # build-finished
     #: the page written last is let go before the plugins write their files
     RELEASE_WRITTEN = 100

@@ -1,10 +1,15 @@
 """Sphinx plugin: cite a report, a section or an item (GB/T 7714), and download the citation.
 
-Every report page gets a cite control on the report, on each section (``#s3``,
-``#shortcomings``) and on each item (``#s3-2``): the reference as an online
-report ([R/OL]) — the issuing government as author, the title (with the part
-named by its number and heading: ``: 三、坚持严格规范公正文明执法…``), (issued
-date)[access date] and the page's URL with the part's anchor — and a copy button.
+Every report page gets a cite control on the report and on each section (``#s3``,
+``#shortcomings``), whose chooser also cites each of the section's items (``#s3-2``):
+the reference as an online report ([R/OL]) — the issuing government as author, the
+title (with the part named by its number and heading: ``: 三、坚持严格规范公正文明执法…``),
+(issued date)[access date] and the page's URL with the part's anchor — and a copy button.
+
+The report's own reference is written into the page (it is there without a script, and on
+paper); a part's is made by the page's script when its control is opened, from the one
+template of the page's references and the parts' names (:func:`parts_data`, JSON in the
+page's head): 40-odd written references were a third of a report page's HTML.
 The report's control also links the report's BibTeX (``<year>.bib``) and CSL-JSON
 (``<year>.csl.json``), written next to the page, which the page's ``<head>`` names
 as ``<link rel="alternate">``, beside Highwire ``citation_*`` meta tags for
@@ -50,13 +55,13 @@ from ..core.citing import (
     issued_date,
     report_author,
 )
-from ..core.files import write_if_changed
-from ..core.labels import cited_names
+from ..core.files import script_json, write_if_changed
+from ..core.labels import ITEM_NAME_JOIN, cited_name_parts, cited_names
 from ..core.model import Archive, Report
 from ..core.problems import Code
 from . import Order, config
 from .data import get_archive, loaded_run
-from .directives import report_closing, report_header, report_item, report_page, report_section
+from .directives import report_closing, report_header, report_page, report_section
 from .shared.envstore import claim, per_document_store
 from .shared.markup import add_html_node
 
@@ -105,19 +110,51 @@ class print_citation(nodes.General, nodes.Element):
         return ""
 
 
-SUMMARY = {"report": "引用本报告", "section": "引用本部分", "item": "引用本项"}
+SUMMARY = {"report": "引用本报告", "section": "引用本部分"}
 
 
 def control(references: ReportReferences, anchor: str, what: str, own_url: bool) -> cite_control:
-    """The cite control of part *anchor* ("" for the report); *own_url*: the reader's copy takes
-    the page's own address (no ``html_baseurl``)."""
-    node = cite_control("", classes=["cite-control", "no-search", f"cite-{what}"])
+    """The cite control of part *anchor* ("" for the report, written whole; a part's is filled
+    in by the page's script); *own_url*: the reader's copy takes the page's own address (no
+    ``html_baseurl``)."""
+    classes = ["cite-control", "no-search", f"cite-{what}"]
+    if anchor:
+        classes.append("pst-js-only")  # made by the script: nothing to open without one
+    node = cite_control("", classes=classes)
     node["summary"] = SUMMARY[what]
     node["anchor"] = anchor
-    node["segments"] = references.segments(anchor)
+    node["segments"] = references.segments(anchor) if not anchor else []
     node["own_url"] = own_url
     node["downloads"] = []
     return node
+
+
+#: How much of an item's label the chooser of a section's cite control shows.
+CHOOSER_LABEL = 8
+
+
+def parts_data(references: ReportReferences, report: Report, own_url: bool) -> dict[str, Any]:
+    """What the page's script makes the parts' references from (JSON in the page's head,
+    ``script#cite-parts``): ``template`` (kind, text runs with the name and anchor
+    slots), ``slots``, ``own``, ``join`` (between a part's name and an item's place) and
+    ``parts``: anchor → its name and its items (anchor, place, how it begins: its marker and
+    the start of its label) in reading order."""
+    names = cited_name_parts(report)
+    parts: dict[str, Any] = {}
+    for part in report.parts:
+        items = [
+            [item.anchor, names[item.anchor][1], item.marker + item.label[:CHOOSER_LABEL]]
+            for item in part.all_items()
+            if names[item.anchor][0]  # named by its place in the part
+        ]
+        parts[part.anchor] = {"name": names[part.anchor][1], "items": items}
+    return {
+        "template": references.part_template(),
+        "slots": {"name": references.NAME_SLOT, "anchor": references.ANCHOR_SLOT},
+        "own": own_url,
+        "join": ITEM_NAME_JOIN,
+        "parts": parts,
+    }
 
 
 #: The report's citation files, next to its page: label, suffix, media type.
@@ -135,11 +172,13 @@ def downloads(app: Sphinx, docname: str) -> list[tuple[str, str, str]]:
 
 class Record(NamedTuple):
     """What the build keeps of a cited report: its key, the CSL-JSON item published (no access
-    date) and the Highwire meta tags of its page."""
+    date), the Highwire meta tags of its page and what its script makes the parts' references
+    from (:func:`parts_data`)."""
 
     key: str
     item: dict[str, Any]
     meta: tuple[tuple[str, str], ...] = ()
+    parts: dict[str, Any] | None = None
 
 
 def _is_html(app: Sphinx) -> bool:
@@ -173,7 +212,8 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     references = ReportReferences(item, config.get(app.config).citation_style, cited_names(report))
     own_url = not app.config.html_baseurl
     published = csl_item(archive, report, url, "")
-    env.shufa_citations[env.docname] = Record(report.key, published, highwire(archive, report, url))
+    parts = parts_data(references, report, own_url)
+    env.shufa_citations[env.docname] = Record(report.key, published, highwire(archive, report, url), parts)
 
     whole = control(references, "", "report", own_url)
     whole["downloads"] = downloads(app, env.docname)
@@ -182,7 +222,9 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     on_paper["url"] = url
     # Right after the report's facts (author, dates, source), wherever the header puts them.
     header = next(top.findall(report_header), None)
-    meta = next((c for c in header.children if isinstance(c, nodes.field_list)), None) if header else None
+    meta = (
+        next((c for c in header.children if isinstance(c, nodes.definition_list)), None) if header else None
+    )
     if meta is not None:
         meta.parent.insert(meta.parent.index(meta) + 1, whole)
         meta.parent.insert(meta.parent.index(meta) + 2, on_paper)
@@ -192,14 +234,9 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
 
     # Collected first: the tree must not change under findall().
     sections = [s for s in top.findall(nodes.section) if isinstance(s, (report_section, report_closing))]
-    items = list(top.findall(report_item))
     for section in sections:
         anchor = section["ids"][0]
         section.insert(1, control(references, anchor, "section", own_url))
-    for block in items:
-        anchor = block["ids"][0]
-        first_text = next((i for i, c in enumerate(block.children) if isinstance(c, nodes.paragraph)), -1)
-        block.insert(first_text + 1, control(references, anchor, "item", own_url))
 
 
 def highwire(archive: Archive, report: Report, url: str) -> tuple[tuple[str, str], ...]:
@@ -221,13 +258,16 @@ def highwire(archive: Archive, report: Report, url: str) -> tuple[tuple[str, str
 
 
 def _head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """The citation_* meta tags and the citation files' alternate links of a report page."""
+    """The citation_* meta tags, the citation files' alternate links and the parts' reference
+    template (data, not a script: ``<`` written ``\\u003c``) of a report page."""
     record = getattr(app.env, "shufa_citations", {}).get(pagename)
     if record is None or not _is_html(app):
         return
     tags = [f'<meta name="{name}" content="{html.escape(content)}" />\n' for name, content in record.meta]
     for _label, href, media in downloads(app, pagename):
         tags.append(f'<link rel="alternate" type="{media}" href="{html.escape(href)}" />\n')
+    if record.parts is not None:
+        tags.append(f'<script type="application/json" id="cite-parts">{script_json(record.parts)}</script>\n')
     context["metatags"] = context.get("metatags", "") + "".join(tags)
 
 
@@ -271,6 +311,12 @@ def reference_html(encode: Any, segments: list[tuple[str, str]], own_url: bool) 
 
 def visit_cite_control(self: HTML5Translator, node: cite_control) -> None:
     encode = self.encode
+    if node["anchor"]:  # a part's: filled in by the page's script when opened
+        self.body.append(
+            self.starttag(node, "details", "", **{"data-anchor": node["anchor"]})
+            + f"<summary>{encode(node['summary'])}</summary></details>\n"
+        )
+        raise nodes.SkipNode
     out = [
         self.starttag(node, "details", "", **{"data-anchor": node["anchor"]}),
         f"<summary>{encode(node['summary'])}</summary>",
@@ -342,4 +388,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_downloads)
     app.connect("html-page-context", _head)
     app.connect("builder-inited", _warn_without_baseurl, priority=Order.AFTER_SETUP)
-    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}

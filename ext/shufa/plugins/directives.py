@@ -29,11 +29,13 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.writers.html5 import HTML5Translator
 
 from .. import __version__
-from ..core.labels import part_label, report_name
+from ..core.labels import UNKNOWN_SHOWN, part_label, report_name
 from ..core.model import ClosingPart, Item, Part, Report, Section
 from ..core.problems import Code
+from ..core.redaction import REDACTION
 from .data import get_archive, get_load_result, note_model_dependency
 from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
 from .inline import paragraphs, text_nodes
@@ -47,7 +49,7 @@ class report_page(nodes.section):
 
 
 class report_header(nodes.container):
-    """The report's header: the breadcrumbs, then its facts as a field list (地区, 报告类型,
+    """The report's header: the breadcrumbs, then its facts as a definition list (地区, 报告类型,
     报告人, dates, source), then what plugins add (year switcher, reuse rate …)."""
 
 
@@ -69,6 +71,23 @@ class section_topic(nodes.paragraph):
 
 #: The node types of a report's parts (sections, closing parts, items), for other plugins.
 PART_NODES = (report_section, report_closing, report_item)
+
+
+#: What follows a Chinese label (地区：): the full-width colon, never ASCII ``:``.
+LABEL_COLON = "："
+
+#: The class of a part's opening paragraph (a section's lead, a closing part's intro): not
+#: ``lead``, which Bootstrap styles as a display paragraph (20 px, weight 300).
+OPENING_CLASS = "opening"
+
+
+def redaction_legend() -> nodes.paragraph:
+    """The line that says once what the marks of a redacted report mean (the marks themselves
+    are no tab stops); chrome, left out of search."""
+    legend = nodes.paragraph(classes=["redaction-legend", "no-search"])
+    legend += nodes.inline("**", "**", classes=["redaction-sample"])
+    legend += nodes.Text("　这样的标记是原文隐去的名称或数字，本站照录，不作推测。")
+    return legend
 
 
 class ReportPartDirective(SphinxDirective):
@@ -168,6 +187,8 @@ class ReportDirective(ReportPartDirective):
         header = report_header(classes=["report-header"])
         header += self.breadcrumbs(report)
         header += self.header(report)
+        if any(REDACTION.search(f.text) for f in report.fields()):
+            header += redaction_legend()
         emit(self.env.events, "shufa-report-header", self, report, header)
         section += header
         if report.preamble:
@@ -209,20 +230,21 @@ class ReportDirective(ReportPartDirective):
         archive = get_archive(self.env)
         county = archive.counties[report.county]
         kind = archive.kinds[report.kind]
-        fields = nodes.field_list(classes=["report-meta"])
+        # A definition list: label then value, the label with its full-width colon in the text.
+        fields = nodes.definition_list(classes=["report-meta"])
 
         def field(name: str, *body: nodes.Node) -> None:
+            label = f"{name}{LABEL_COLON}"
             fields.append(
-                nodes.field(
-                    "", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *body))
+                nodes.definition_list_item(
+                    "", nodes.term(label, label), nodes.definition("", nodes.paragraph("", "", *body))
                 )
             )
 
-        place = "".join(p for p in (county.province, county.city) if p) + county.name
-        field("地区", nodes.Text(place))
+        field("地区", nodes.Text(county.place))
         field("报告类型", nodes.Text(kind.name))
         field("报告年度", nodes.Text(f"{report.year}年"))
-        role = report.author_role or kind.author
+        role = archive.author_role(report)
         who = [nodes.Text(role)] if role else []
         if report.author_name:
             who += [nodes.Text(" "), *self.field_nodes(report, "report", "author.name", report.author_name)]
@@ -230,20 +252,33 @@ class ReportDirective(ReportPartDirective):
             who = [nodes.Text(report.organization + ("　" if who else "")), *who]
         if who:
             field("报告人", *who)
-        if report.issued:
-            field("印发日期", nodes.Text(report.issued))
-        if report.published:
-            field("发布日期", nodes.Text(report.published))
+        for label, value, key in (
+            ("印发日期", report.issued, "date.issued"),
+            ("发布日期", report.published, "date.published"),
+        ):
+            if value or report.is_unknown(key):
+                field(label, nodes.Text(value or UNKNOWN_SHOWN))
         if report.source_url:
             link = nodes.reference(report.source_url, report.source_url, refuri=report.source_url)
             body: list[nodes.Node] = [link]
             if report.source_note:
                 body += [nodes.Text("（"), *text_nodes(report.source_note), nodes.Text("）")]
             field("来源", *body)
-        elif report.source_note:
-            field("来源", *text_nodes(report.source_note))
-        if report.retrieved:
-            field("获取日期", nodes.Text(report.retrieved))
+        elif report.obtained or report.is_unknown("source.url") or report.source_note:
+            # not online (how it was obtained), or online at an address nobody can tell
+            said = [report.obtained] if report.obtained else []
+            if report.is_unknown("source.url"):
+                said.append(f"网址{UNKNOWN_SHOWN}")
+            body = [nodes.Text("；".join(said))] if said else []
+            if report.source_note:
+                body += (
+                    [nodes.Text("（"), *text_nodes(report.source_note), nodes.Text("）")]
+                    if body
+                    else text_nodes(report.source_note)
+                )
+            field("来源", *body)
+        if report.retrieved or report.is_unknown("source.retrieved"):
+            field("获取日期", nodes.Text(report.retrieved or UNKNOWN_SHOWN))
         return fields
 
     def signature(self, report: Report) -> list[nodes.Element]:
@@ -303,7 +338,7 @@ class PartDirective(ReportPartDirective):
             if name == "items":
                 node += self.items(report, part.items)
             elif text := getattr(part, name):
-                classes = ["lead"] if name == part.OPENING else None
+                classes = [OPENING_CLASS] if name == part.OPENING else None
                 node += self.field_paragraphs(report, part.anchor, name, text, classes)
         self.register(report, part.anchor, part.ids[1:], "section")
         emit(self.env.events, "shufa-report-part", self, report, part, node)
@@ -352,8 +387,21 @@ class ClosingDirective(PartDirective):
         return ["report-closing", part.role]
 
 
+def visit_block_html(self: HTML5Translator, node: nodes.Element) -> None:
+    # a plain <div> with the block's own classes: docutils' "docutils container" on each of a
+    # report's 30-odd items is weight on every page and styles nothing
+    self.body.append(self.starttag(node, "div", ""))
+
+
+def depart_block_html(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append("</div>\n")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.data")
+    # HTML only: the other builders write them as the containers they are
+    app.add_node(report_header, html=(visit_block_html, depart_block_html))
+    app.add_node(report_item, html=(visit_block_html, depart_block_html))
     app.setup_extension("shufa.plugins.inline")
     app.setup_extension("shufa.plugins.domain")
     # Other plugins add to a report page through these events (crossyear links, citations …):

@@ -51,6 +51,7 @@ from ..core.files import write_if_changed
 from ..core.fingerprints import current_fingerprint
 from ..core.model import Archive
 from ..core.partitions import spans_provinces
+from ..core.summary import excerpt
 from .citation import site_url
 from .data import get_archive, get_run
 from .shared.envstore import claim, extra_pages
@@ -228,9 +229,9 @@ def _province_of_page(archive: Archive, docname: str) -> str:
 
 
 def shorten(text: str, length: int = DESCRIPTION_LENGTH) -> str:
-    """*text* on one line, cut at *length* characters with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    """*text* on one line, at most *length* characters: up to a sentence's end, or cut with ``…``
+    (the feeds' summaries are cut by the same rule)."""
+    return excerpt(text, length)
 
 
 def _searchable(node: nodes.Node) -> bool:

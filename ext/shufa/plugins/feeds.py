@@ -21,8 +21,10 @@ from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
 from .. import __version__
-from ..core.atomfeeds import ARCHIVE_FEED, MEDIA_TYPE, Feed, atom, county_feed, newest
+from ..core.atomfeeds import ARCHIVE_FEED, MEDIA_TYPE, Feed, atom, county_feed, has_feed, newest
 from ..core.files import write_if_changed
+from ..core.labels import display_title
+from ..core.summary import ReportStub
 from . import config
 from .data import get_run, loaded_run
 from .shared.envstore import claim
@@ -45,12 +47,16 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     archive, summary = run.result.archive, run.summary
     limit = config.get(app.config).feed_length
     outdir = Path(app.outdir)
+
+    def title_of(report: ReportStub) -> str:
+        return display_title(archive, report)
+
     if run.scope.spans_partitions:
         site = app.config.html_title or app.config.project
         feed = _feed(app, ARCHIVE_FEED, f"{site}：新收录的报告", "index.html")
         path = outdir / ARCHIVE_FEED
         claim(app, path)
-        write_if_changed(path, atom(feed, newest(summary.reports.values(), limit)).decode("utf-8"))
+        write_if_changed(path, atom(feed, newest(summary.reports.values(), limit), title_of).decode("utf-8"))
     if not run.scope.writes_counties:
         return
     for province in sorted(run.provinces):
@@ -63,7 +69,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
             )
             path = outdir / county_feed(county.slug)
             claim(app, path)
-            write_if_changed(path, atom(feed, reports).decode("utf-8"))
+            write_if_changed(path, atom(feed, reports, title_of).decode("utf-8"))
 
 
 def _county_of_page(app: Sphinx, pagename: str) -> str:
@@ -73,8 +79,8 @@ def _county_of_page(app: Sphinx, pagename: str) -> str:
         return ""
     run = loaded_run(app.env)
     archive = run.result.archive if run is not None else None
-    # a county known to have no report has no feed; a page of the writer's shell names "⟦1⟧"
-    if archive is not None and parts[1] in archive.counties and not archive.reports_of(parts[1]):
+    # a county none of whose reports has a day has no feed; a page of the writer's shell names "⟦1⟧"
+    if archive is not None and parts[1] in archive.counties and not has_feed(archive.reports_of(parts[1])):
         return ""
     return parts[1]
 

@@ -42,24 +42,53 @@ class figure_value(nodes.inline):
 Placed = tuple[int, int, nodes.Element]
 
 
+#: W3C clreq: punctuation that may not start a line, kept with the mark before it, and that
+#: may not end one, kept with the mark after it (a redaction chip is an atomic inline, after
+#: which a browser may break even before 。).
+NO_LINE_START = "。，、；：？！）」』》〉】”’…％%"
+NO_LINE_END = "（「『《〈【“‘"
+
+
+def _run(text: str, chars: str, from_end: bool = False) -> int:
+    """The length of the run of *chars* at the start (or end) of *text*."""
+    stripped = text.rstrip(chars) if from_end else text.lstrip(chars)
+    return len(text) - len(stripped)
+
+
 def text_nodes(text: str, placed: Sequence[Placed] = ()) -> list[nodes.Node]:
     """*text* as Text nodes, each redaction placeholder a :class:`redaction` node, and each
-    *placed* span replaced by its node (spans must not overlap a redaction)."""
+    *placed* span replaced by its node (spans must not overlap a redaction).
+
+    A mark with punctuation that may not start (or end) a line right after (or before) it
+    is wrapped with that punctuation in a ``nobr`` span, so no line starts with ``。``."""
     spans: list[Placed] = [
         (m.start(), m.end(), redaction(m.group(), m.group(), classes=["redaction"]))
         for m in REDACTION.finditer(text)
     ]
     taken = Spans([(s, e) for s, e, _ in spans])  # looked up by bisection: linear in the text
     spans += [p for p in placed if not taken.overlaps(p[0], p[1])]
+    ordered = sorted(spans, key=lambda span: span[0])
     out: list[nodes.Node] = []
     pos = 0
-    for start, end, node in sorted(spans, key=lambda span: span[0]):
+    for index, (start, end, node) in enumerate(ordered):
         if start < pos:
             continue
-        if start > pos:
-            out.append(nodes.Text(text[pos:start]))
-        out.append(node)
-        pos = end
+        following = next((s for s, _, _ in ordered[index + 1 :] if s >= end), len(text))
+        before = _run(text[pos:start], NO_LINE_END, from_end=True)
+        after = _run(text[end:following], NO_LINE_START)
+        if start - before > pos:
+            out.append(nodes.Text(text[pos : start - before]))
+        if before or after:
+            group = nodes.inline("", "", classes=["nobr"])
+            if before:
+                group += nodes.Text(text[start - before : start])
+            group += node
+            if after:
+                group += nodes.Text(text[end : end + after])
+            out.append(group)
+        else:
+            out.append(node)
+        pos = end + after
     if pos < len(text):
         out.append(nodes.Text(text[pos:]))
     return out
@@ -88,12 +117,11 @@ def paragraphs(
 
 
 def redaction_attributes(text: str) -> dict[str, str]:
-    # role="img" with a label lets screen readers say what the mark means; tabindex
-    # lets keyboard users reach it and see the same explanation (shown by CSS on focus).
+    # role="img" with a label lets screen readers say what the mark means, the title tells a
+    # pointer; no tab stop (a report holds dozens): the report's header explains the marks.
     return {
         "title": REDACTION_TITLE,
         "role": "img",
-        "tabindex": "0",
         "aria-label": f"{REDACTION_TITLE}（{text}）",
     }
 
@@ -106,12 +134,24 @@ def redaction_html(mark: str) -> str:
 
 
 def text_html(text: str) -> str:
-    """Report text as HTML, as :func:`text_nodes` would be written: escaped, redactions marked."""
+    """Report text as HTML, as :func:`text_nodes` would be written: escaped, redactions marked
+    and kept with the punctuation around them."""
     out = []
     pos = 0
-    for match in REDACTION.finditer(text):
-        out.append(encode(text[pos : match.start()]) + redaction_html(match.group()))
-        pos = match.end()
+    matches = list(REDACTION.finditer(text))
+    for index, match in enumerate(matches):
+        start, end = match.span()
+        following = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        before = _run(text[pos:start], NO_LINE_END, from_end=True)
+        after = _run(text[end:following], NO_LINE_START)
+        out.append(encode(text[pos : start - before]))
+        mark = (
+            encode(text[start - before : start])
+            + redaction_html(match.group())
+            + encode(text[end : end + after])
+        )
+        out.append(f'<span class="nobr">{mark}</span>' if before or after else mark)
+        pos = end + after
     out.append(encode(text[pos:]))
     return "".join(out)
 
@@ -122,8 +162,10 @@ def visit_redaction_html(self: HTML5Translator, node: redaction) -> None:
 
 
 def visit_figure_html(self: HTML5Translator, node: figure_value) -> None:
-    # <data value> gives the machine-readable value; the title says it in words (至少 160 场).
-    self.body.append(self.starttag(node, "data", "", value=node["value"], title=node["title"]))
+    # <data value> gives the machine-readable value; the title says it in words (至少 160 场),
+    # unless the words are the figure as printed (a tooltip repeating the text is weight only).
+    words = {"title": node["title"]} if node["title"] != node.astext() else {}
+    self.body.append(self.starttag(node, "data", "", value=node["value"], **words))
     self.body.append(self.encode(node.astext()) + "</data>")
     raise nodes.SkipNode
 

@@ -20,6 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
 from .. import __version__
+from ..core.labels import year_span
 from ..core.model import Archive, County, Report
 from ..core.summary import ReportStub, Summary
 from .data import get_archive, get_summary, note_model_dependency
@@ -116,7 +117,7 @@ class ArchiveOverviewDirective(ListingDirective):
         reports = list(self.summary.reports.values())
         sections = sum(1 for r in reports for p in r.parts if p.topic)
         years = self.summary.years()
-        span = f"{years[0]}—{years[-1]}年" if years else "暂无"
+        span = year_span(years) or "暂无"
         stats = nodes.bullet_list(classes=["archive-stats"])
         for number, what in (
             (len(archive.counties), "个县（市、区）"),
@@ -208,7 +209,7 @@ class ProvincePageDirective(ListingDirective):
         for report in self.summary.of_counties(c.slug for c in archive.counties_in(slug)):
             by_county.setdefault(report.county, []).append(report)
         for city, counties in groups.items():
-            name = "".join(p for p in (province.name, city) if p) or "其他"
+            name = "".join(dict.fromkeys(p for p in (province.name, city) if p)) or "其他"
             section = self.titled(name, f"{counties[0].slug}-group")
             cards = []
             for county in counties:
@@ -217,7 +218,7 @@ class ProvincePageDirective(ListingDirective):
                 for kind in archive.kinds.values():
                     years = [r.year for r in mine if r.kind == kind.slug]
                     if years:
-                        summary.append(f"{kind.name} {len(years)}份（{years[0]}—{years[-1]}）")
+                        summary.append(f"{kind.name} {len(years)}份（{year_span(years)}）")
                 body = [card_text(s) for s in summary] or [card_text("暂无报告")]
                 cards.append(
                     card(
@@ -243,7 +244,7 @@ class CountyPageDirective(ListingDirective):
         archive = self.archive
         county = archive.counties[slug]
         page = self.titled(county.name, "county")
-        details = "".join(p for p in (county.province, county.city) if p) + county.name
+        details = county.place
         if county.code:
             details += f" · 行政区划代码 {county.code}"
         page += nodes.paragraph(details, details, classes=["county-details"])

@@ -32,6 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .. import __version__
+from ..core.atomfeeds import has_feed
 from ..core.files import write_if_changed
 from ..core.fingerprints import current_fingerprint
 from ..core.model import Archive
@@ -149,22 +150,23 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         written = {}
     shared = _shared(app, archive)
     current: dict[str, str] = {}
-    shells: dict[int, Shell | None] = {}
+    # one shell per depth, and per whether the county has a feed (its pages' <head> names it)
+    shells: dict[tuple[int, bool], Shell | None] = {}
     for page in model_pages(app, archive):
         digest = hashlib.sha1(f"{shared}\0{type(page).__name__}\0{page.fingerprint()}".encode()).hexdigest()
         current[page.pagename] = digest
         target = Path(builder.get_outfilename(page.pagename))
         if written.get(page.pagename) == digest and target.is_file():
             continue
-        depth = page.pagename.count("/")
-        if depth not in shells:
-            shells[depth] = shell = Shell.make(app, page.pagename)
+        key = (page.pagename.count("/"), has_feed(archive.reports_of(page.pagename.split("/")[1])))
+        if key not in shells:
+            shells[key] = shell = Shell.make(app, page.pagename)
             yield page.pagename, context(page), "page.html"  # Sphinx renders the first one itself …
             if shell is not None and shell.fill(page) != target.read_text(encoding="utf-8"):
                 logger.info(f"shufa: pages like {page.pagename} rendered one by one (the page shell differs)")
-                shells[depth] = None  # … and the shell is used only if it gives the same page
+                shells[key] = None  # … and the shell is used only if it gives the same page
             continue
-        shell = shells[depth]
+        shell = shells[key]
         html = shell.fill(page) if shell is not None else None
         if html is None:
             yield page.pagename, context(page), "page.html"

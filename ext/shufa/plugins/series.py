@@ -37,10 +37,11 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from .. import __version__
+from ..core.atomfeeds import county_feed, has_feed
 from ..core.exporting import reading_file
 from ..core.files import script_json, write_if_changed
 from ..core.fingerprints import current_fingerprint
-from ..core.labels import cited_names
+from ..core.labels import cited_names, year_span
 from ..core.metricseries import chart
 from ..core.model import Archive, County, Kind, Report, Section
 from ..core.reportseries import (
@@ -158,9 +159,7 @@ class SeriesPage:
         links.append(self.link(latest_page(county, kind), f"最新一份（{newest.year}年）", latest))
         if compare:
             links.append(self.link(compare_page(county, kind), "任选两年对照"))
-        if "shufa.plugins.feeds" in self.app.extensions:
-            from ..core.atomfeeds import county_feed
-
+        if "shufa.plugins.feeds" in self.app.extensions and has_feed(self.archive.reports_of(county)):
             page = self.app.builder.get_target_uri(self.pagename)
             links.append(_a(relative_uri(page, county_feed(county)), span("订阅本县新收录的报告")))
         return f'<p class="series-links">{" · ".join(links)}</p>\n'
@@ -169,7 +168,8 @@ class SeriesPage:
         """What every page of the series shows of it: each year's title and dates, the county."""
         return [
             PAGE_VERSION,
-            [(r.year, r.title, r.issued, r.published) for r in self.reports],
+            [(r.year, r.title, r.issued, r.published, r.added) for r in self.reports],
+            has_feed(self.archive.reports_of(self.county.slug)),
             current_fingerprint(self.archive, f"county-info:{self.county.slug}"),
         ]
 
@@ -187,7 +187,7 @@ class YearsPage(SeriesPage):
 
     def description(self) -> str:
         years = [r.year for r in self.reports]
-        return f"{self.series_name}{years[0]}—{years[-1]}年共{len(years)}份，按年度列出，附各主题的历年变化。"
+        return f"{self.series_name}{year_span(years)}共{len(years)}份，按年度列出，附各主题的历年变化。"
 
     def contents(self) -> list[tuple[str, str]]:
         found = [("years", "各年度报告"), ("topics", "各主题的历年变化")]
@@ -268,7 +268,7 @@ class TopicHistoryPage(SeriesPage):
     def description(self) -> str:
         years = self.years
         return (
-            f"{self.series_name}中“{self.label}”这一主题的部分，{years[0]}—{years[-1]}年共{len(years)}年，"
+            f"{self.series_name}中“{self.label}”这一主题的部分，{year_span(years)}共{len(years)}年，"
             "逐年标出与上一年度相比的改动和文字重复率。"
         )
 

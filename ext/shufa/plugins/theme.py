@@ -1,14 +1,31 @@
-"""Sphinx plugin: the site's look — CJK typography, bounded navigation, Chinese chrome.
+"""Sphinx plugin: the site's look — CJK typography, a page that reads on a phone, bounded
+navigation, Chinese chrome, and only the assets a page uses.
 
-Adds the stylesheet (CJK font stack, line height, the redaction mark), keeps
-the navigation bounded on generated pages (no sidebar that lists the whole
-archive: a per-page navigation tree makes build time grow with the square of
-the number of pages), and provides the Chinese wording of template strings
-the theme leaves in English.
+Adds the stylesheet (CJK font stack, line height, Chinese typesetting, the phone layout, the
+redaction mark), keeps the navigation bounded on generated pages (no sidebar that lists the
+whole archive: a per-page navigation tree makes build time grow with the square of the number
+of pages), and provides the Chinese wording of template strings the theme leaves in English.
+
+What a reader's browser loads is kept to what the page uses (issue 21: a report page's first
+visit fits in 150 KB gzip):
+
+- the theme's icons are our own (inline SVG in our templates and masks in ``shufa.css``), so
+  FontAwesome's script and web font are never loaded (our ``layout.html`` leaves the script
+  out; ``shufa.css`` gives the theme's icon pseudo-elements a text or mask instead);
+- Sphinx's ``searchtools.js``, ``searchindex.js`` and their helpers are loaded by the search
+  page only (our own search, :mod:`shufa.plugins.search`, replaces the search-as-you-type the
+  theme loads them for);
+- sphinx-design's stylesheet and script, and the code highlighting stylesheet, only on pages
+  that hold a design component or highlighted code (:func:`_page_assets`).
+
+The colour mode defaults to the reader's system setting (``html_context["default_mode"]``;
+without it the theme logs ``Got invalid theme mode`` on every page), and the site has a
+favicon of its own (``static/favicon.svg``).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +33,29 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .. import __version__
+from . import Order
 
 HERE = Path(__file__).parent
 
 #: Generated pages get no primary sidebar: their navigation is the breadcrumb
 #: trail home → county → kind → year that the page itself carries.
 BOUNDED_SIDEBARS = {"reports/**": [], "years/**": []}
+
+#: The site's icon, used unless conf.py names another (html_favicon).
+FAVICON = HERE / "static" / "favicon.svg"
+
+#: Scripts only the search page runs: Sphinx's search and the helpers it calls.
+SEARCH_PAGE_SCRIPTS = frozenset(
+    {"doctools.js", "sphinx_highlight.js", "translations.js", "searchtools.js", "language_data.js"}
+)
+
+#: sphinx-design's files, needed only where a design component is (its classes start ``sd-``).
+DESIGN_FILES = frozenset({"sphinx-design.min.css", "design-tabs.js"})
+DESIGN_CLASS = re.compile(r'class="(?:[^"]* )?sd-')
+
+#: The code highlighting stylesheet, needed only where Pygments wrote highlighted code.
+HIGHLIGHT_FILES = frozenset({"pygments.css"})
+HIGHLIGHT_CLASS = re.compile(r'class="(?:[^"]* )?highlight')
 
 
 def _configure(app: Sphinx, config: Config) -> None:
@@ -30,6 +64,49 @@ def _configure(app: Sphinx, config: Config) -> None:
     for pattern, value in BOUNDED_SIDEBARS.items():
         sidebars.setdefault(pattern, value)
     config.html_sidebars = sidebars
+    # pydata-sphinx-theme reads the mode from the template context; "" logs an error per page
+    config.html_context = {"default_mode": "auto", **(config.html_context or {})}
+    if not config.html_favicon:
+        config.html_favicon = str(FAVICON)
+
+
+def _compact_templates(app: Sphinx) -> None:
+    """Templates drop the line and indentation of their block tags (Jinja's trim_blocks and
+    lstrip_blocks): the theme's nested templates wrote a kilobyte of blank lines per page."""
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is not None:
+        environment.trim_blocks = environment.lstrip_blocks = True
+
+
+def unused_assets(pagename: str, body: str) -> frozenset[str]:
+    """The file names of the stylesheets and scripts that page *pagename* (its HTML body
+    *body*) does not use."""
+    unused: set[str] = set()
+    if pagename != "search":
+        unused |= SEARCH_PAGE_SCRIPTS
+    if not DESIGN_CLASS.search(body):
+        unused |= DESIGN_FILES
+    if not HIGHLIGHT_CLASS.search(body):
+        unused |= HIGHLIGHT_FILES
+    return frozenset(unused)
+
+
+#: A page that carries its own breadcrumb trail (a report's: shufa.plugins.directives).
+OWN_TRAIL = 'class="report-nav'
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Leave out of the page the stylesheets and scripts it does not use, and the theme's
+    breadcrumbs where the page has its own."""
+    if app.builder.format != "html":
+        return
+    body = context.get("body", "")
+    context["shufa_own_trail"] = OWN_TRAIL in body
+    unused = unused_assets(pagename, body)
+    for key in ("css_files", "script_files"):
+        files = context.get(key)
+        if files:
+            context[key] = [f for f in files if Path(getattr(f, "filename", "") or "").name not in unused]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -37,5 +114,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # "Color mode" and friends untranslated): see sphinx.locale.init's fallback chain.
     app.add_message_catalog("sphinx", str(HERE / "locale"))
     app.connect("config-inited", _configure)
+    app.connect("builder-inited", _compact_templates)
+    app.connect("html-page-context", _page_context, priority=Order.TRIM_ASSETS)
     app.setup_extension("shufa.plugins.assets")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,5 +1,10 @@
 /*
  * Cite controls: the copy button copies the reference shown next to it.
+ * The report's control is written whole; a section's is made here when it is first opened,
+ * from the page's one template (script#cite-parts in the head, written by shufa.plugins.citation): the
+ * reference with the section's name and anchor put in, a chooser of the section itself or one
+ * of its items (which it names by the section's name and the item's place), and the copy
+ * button. Every text is set as text, never as markup.
  * The reference is made paste-ready here, when the page opens and again when it is copied:
  * the access date (引用日期, span.cite-accessed) becomes the reader's today, and a URL that is
  * the page's own (span.cite-url[data-own]: the site was built without html_baseurl) becomes
@@ -57,7 +62,7 @@
     control.querySelectorAll(".cite-accessed").forEach((span) => {
       span.textContent = date;
     });
-    const anchor = control.dataset.anchor || "";
+    const anchor = control.dataset.shown || control.dataset.anchor || "";
     control.querySelectorAll(".cite-url[data-own]").forEach((span) => {
       span.textContent = pageAddress() + (anchor ? `#${anchor}` : "");
     });
@@ -70,23 +75,113 @@
     }
   };
 
+  const setUpCopy = (button) => {
+    const label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const control = button.closest("details.cite-control");
+      fillIn(control); // the day of copying, should the page have stayed open past midnight
+      const text = control.querySelector(".cite-text").textContent;
+      const done = await copy(text);
+      button.textContent = done ? button.dataset.copied : button.dataset.failed;
+      button.classList.toggle("cite-copied", done);
+      window.setTimeout(() => {
+        button.textContent = label;
+        button.classList.remove("cite-copied");
+      }, 2000);
+    });
+  };
+
+  const readParts = () => {
+    const script = document.getElementById("cite-parts");
+    if (!script) return null;
+    try {
+      return JSON.parse(script.textContent);
+    } catch (e) {
+      return null;
+    }
+  };
+
+  // The reference of part `anchor` named `name`, as a span.cite-text like the report's.
+  const reference = (data, anchor, name) => {
+    const put = (text) => text.split(data.slots.name).join(name).split(data.slots.anchor).join(anchor);
+    const text = document.createElement("span");
+    text.className = "cite-text";
+    data.template.forEach(([kind, run]) => {
+      if (!kind) {
+        text.append(put(run));
+        return;
+      }
+      const span = document.createElement("span");
+      span.className = kind === "accessed" ? "cite-accessed" : "cite-url";
+      if (kind === "url" && data.own) span.dataset.own = "true";
+      span.textContent = put(run);
+      text.append(span);
+    });
+    return text;
+  };
+
+  const fillPart = (control, data) => {
+    const own = control.dataset.anchor;
+    const part = Object.prototype.hasOwnProperty.call(data.parts, own) ? data.parts[own] : null;
+    if (!part) return;
+    const shown = document.createElement("p");
+    shown.className = "cite-reference";
+    const show = (anchor) => {
+      const item = part.items.find((entry) => entry[0] === anchor);
+      const name = item ? part.name + data.join + item[1] : part.name;
+      control.dataset.shown = anchor;
+      shown.replaceChildren(reference(data, anchor, name));
+      fillIn(control);
+    };
+    if (part.items.length) {
+      const chooser = document.createElement("select");
+      chooser.className = "cite-choice";
+      chooser.setAttribute("aria-label", "引用哪一部分");
+      const option = (value, label) => {
+        const element = document.createElement("option");
+        element.value = value;
+        element.textContent = label;
+        chooser.append(element);
+      };
+      option(own, "本部分");
+      part.items.forEach(([anchor, place, label]) => option(anchor, label ? `${place}　${label}` : place));
+      let wanted = window.location.hash.slice(1);
+      try {
+        wanted = decodeURIComponent(wanted);
+      } catch (e) {
+        // a fragment that is no valid escape: compared as it is
+      }
+      if (part.items.some((entry) => entry[0] === wanted)) chooser.value = wanted;
+      chooser.addEventListener("change", () => show(chooser.value));
+      const row = document.createElement("p");
+      row.className = "cite-chooser";
+      row.append(chooser);
+      control.append(row);
+    }
+    control.append(shown);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "cite-copy";
+    button.dataset.copied = "已复制";
+    button.dataset.failed = "复制失败";
+    button.textContent = "复制";
+    control.append(button);
+    setUpCopy(button);
+    const chooser = control.querySelector("select.cite-choice");
+    show(chooser ? chooser.value : own);
+    control.dataset.part = own;
+  };
+
   const setUp = () => {
     document.querySelectorAll("details.cite-control, .print-citation").forEach(fillIn);
     fillInMeta();
-    document.querySelectorAll("details.cite-control button.cite-copy").forEach((button) => {
-      const label = button.textContent;
-      button.hidden = false;
-      button.addEventListener("click", async () => {
-        const control = button.closest("details.cite-control");
-        fillIn(control); // the day of copying, should the page have stayed open past midnight
-        const text = control.querySelector(".cite-text").textContent;
-        const done = await copy(text);
-        button.textContent = done ? button.dataset.copied : button.dataset.failed;
-        button.classList.toggle("cite-copied", done);
-        window.setTimeout(() => {
-          button.textContent = label;
-          button.classList.remove("cite-copied");
-        }, 2000);
+    document.querySelectorAll("details.cite-control button.cite-copy").forEach(setUpCopy);
+    const data = readParts();
+    if (!data) return;
+    document.querySelectorAll("details.cite-control[data-anchor]:not(.cite-report)").forEach((control) => {
+      control.addEventListener("toggle", () => {
+        if (control.open && !control.dataset.part) fillPart(control, data);
       });
     });
   };
