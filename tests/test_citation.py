@@ -18,6 +18,7 @@ from conftest import (
     archive_source,
     build_archive,
     copy_data,
+    page_references,
     page_soup,
     reference_at,
     warnings_of,
