@@ -83,7 +83,8 @@ def prepare_together(cases: list[str], workdir: Path) -> Path:
     registry = yaml.safe_load((data / "counties.yaml").read_text(encoding="utf-8"))
     base = registry[COUNTY]
     with (data / "counties.yaml").open("a", encoding="utf-8") as handle:
-        entries = {case: {**base, "name": f"{base['name']}（{case}）"} for case in cases}
+        # the case's name before the unit word, so that the name still tells the county's type
+        entries = {case: {**base, "name": f"{base['name'][:-1]}（{case}）{base['name'][-1]}"} for case in cases}
         handle.write(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False))
     for case in cases:
         for source in sorted((data / COUNTY).rglob("*.yaml")):
