@@ -84,7 +84,9 @@ def prepare_together(cases: list[str], workdir: Path) -> Path:
     base = registry[COUNTY]
     with (data / "counties.yaml").open("a", encoding="utf-8") as handle:
         # the case's name before the unit word, so that the name still tells the county's type
-        entries = {case: {**base, "name": f"{base['name'][:-1]}（{case}）{base['name'][-1]}"} for case in cases}
+        entries = {
+            case: {**base, "name": f"{base['name'][:-1]}（{case}）{base['name'][-1]}"} for case in cases
+        }
         handle.write(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False))
     for case in cases:
         for source in sorted((data / COUNTY).rglob("*.yaml")):

@@ -1,9 +1,9 @@
 """Shared fixtures: sphinx.testing, and builds of the shipped sample archive.
 
 `make test` runs the suite on every core (pytest-xdist, ``-n auto --dist loadgroup``): each worker
-has its own session fixtures (a sample build costs seconds), tests that share a fixture of their
-own module run on one worker (:func:`pytest_collection_modifyitems`), and so do the tests that start
-Dask workers (:data:`DASK`). Everything a test writes goes under its own tmp_path."""
+has its own session fixtures (a sample build costs seconds), and the tests that share a fixture of
+their own module run on one worker (:func:`pytest_collection_modifyitems`). Everything a test
+writes goes under its own tmp_path; a server listens on a port the system chose."""
 
 from __future__ import annotations
 
@@ -42,32 +42,33 @@ def rootdir() -> Path:
 
 # --- tiers and workers ---------------------------------------------------------------------------
 
-#: The tests that start Dask workers (a scale test each): one xdist worker runs all of them, so that
-#: no two clusters share the two cores. ``@DASK`` on a test, ``pytestmark = DASK`` on a file.
-DASK = pytest.mark.xdist_group("dask")
-
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tiers and the groups: a test that uses the browser is a browser test and a Dask test a
-    scale test (``make test-fast`` skips both); the tests sharing a fixture of their own module
-    (a build, a generated archive) run on one xdist worker, so that it is made once."""
+    """The tiers and the groups. A test that uses the browser is a browser test (``make test-fast``
+    skips it, and the scale tests: Dask, generated archives). The tests that share the same
+    fixtures of their own module (a build, a generated archive) run on one xdist worker, so that
+    those are made once: one group per module and set of such fixtures, so that a module's
+    unrelated builds still run side by side."""
     for item in items:
-        groups = {mark.args[0] for mark in item.iter_markers("xdist_group")}
         if "browser" in item.fixturenames and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
-        if "dask" in groups and not item.get_closest_marker("scale"):
-            item.add_marker(pytest.mark.scale)
-        if not groups and isinstance(item, pytest.Function) and _uses_a_fixture_of_its_module(item):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+        if item.get_closest_marker("xdist_group") or not isinstance(item, pytest.Function):
+            continue
+        shared = _fixtures_of_its_module(item)
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{'+'.join(shared)}"))
 
 
-def _uses_a_fixture_of_its_module(item: pytest.Function) -> bool:
+def _fixtures_of_its_module(item: pytest.Function) -> list[str]:
+    """The module-scoped fixtures of *item*'s own module it uses (directly or through others)."""
     definitions = item._fixtureinfo.name2fixturedefs  # pytest's own record of the fixtures a test uses
-    return any(
-        defs[-1].scope == "module" and defs[-1].func.__module__ == item.module.__name__
-        for defs in (definitions.get(name) for name in item.fixturenames)
-        if defs
+    return sorted(
+        name
+        for name in item.fixturenames
+        if (defs := definitions.get(name))
+        and defs[-1].scope == "module"
+        and defs[-1].func.__module__ == item.module.__name__
     )
 
 

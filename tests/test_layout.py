@@ -97,7 +97,7 @@ MEASURE = """
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a folder, not a build: the tests using it need no one worker
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     named = os.environ.get("SHUFA_SCREENSHOTS")
     folder = Path(named) if named else tmp_path_factory.mktemp("layout-shots")
