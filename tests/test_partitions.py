@@ -226,11 +226,15 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
     port = free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     address = f"tcp://127.0.0.1:{port}"
+    # no dashboards: the scheduler's would listen on the fixed port 8787, taken by a test run beside it
     scheduler = start_quietly(
-        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
+         "--no-dashboard"],
         env,
-    )
-    worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny"]
+    )  # fmt: skip
+    worker = [
+        sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard"
+    ]  # fmt: skip
     workers = [start_quietly([*worker, "--host", "127.0.0.1", "--name", f"w{i}"], env) for i in range(2)]
     killed: list[int] = []
     try:
