@@ -293,6 +293,8 @@ def test_the_home_page_offers_search_new_reports_and_the_feed(sample_site: Path)
     assert listed == [(f"reports/{r.key}.html", display_title(SAMPLE, r)) for r in expected]
     assert listed[0] == ("reports/qinghe/shufa/2024.html", "青禾县人民政府县长2024年度述法报告")
     assert all(t.startswith(("青禾县", "北亭区", "澄溪县")) for _, t in listed), "each names its county"
+    days = [li.get_text().split("收录")[-1].strip() for li in soup.select("#recently-added li")]
+    assert days == [r.added for r in expected] and days == sorted(days, reverse=True), "the day it was added"
     feed = soup.select_one("#recently-added p.feed-link a")
     assert feed["href"] == "atom.xml" and "订阅" in feed.get_text()
 
