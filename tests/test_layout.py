@@ -48,12 +48,9 @@ PAGE_KINDS = {
     "guide": "guide/reading.html",
     "reference": "reference/data-format.html",
 }
-#: The original's readable view (``<year>.source.html``, issue 21 item 5), written by
-#: shufa.plugins.sources once that work lands: add its page here then, e.g.
-#: ``PAGE_KINDS["original"] = "reports/qinghe/shufa/2023.source.html"``.
-ORIGINAL_VIEW: str | None = None
-if ORIGINAL_VIEW:
-    PAGE_KINDS["original"] = ORIGINAL_VIEW
+# The original's readable view (``<year>.source.html``) is a page of a site with an imported
+# original, which the sample is not: tests/test_import_hostile.py opens it from its report page at
+# 390 px (nothing wider than the screen, nothing run, nothing loaded from elsewhere).
 
 WIDTHS = (390, 1280)
 
