@@ -1,7 +1,7 @@
 """What a search costs a reader: bytes downloaded, time to first results, recall and precision.
 
     .venv/bin/python bench/search_bytes.py SITE [--queries 24] [--seed 7] [--shortest 2]
-        [--numbers 0] [--query PHRASE …] [--json OUT]
+        [--numbers 0] [--query PHRASE …] [--options '&sort=date'] [--json OUT]
 
 SITE is a built archive (``_build/html`` or a benchmark output folder). The script
 serves it on 127.0.0.1 with gzip (as a static server with compression does: every
@@ -19,7 +19,8 @@ a fresh chromium context (cold cache) on ``search.html?q=…``. For each query i
   loaded) to the same moment;
 - ``recall``: of the pages whose text holds the query (brute force over every page's
   text file, normalised as the index normalises: :func:`holding`), the share the search
-  finds when run to the end (``ShufaSearch.searchAll``, not counted in the bytes);
+  finds when run to the end (``ShufaSearch.searchAll``, not counted in the bytes), the
+  reader's search and the search of the documentation (文档) together;
 - ``precision``: of the pages the search finds (run to the end), the share whose text holds
   the query (every hit holds the phrase: the target is 1.00).
 
@@ -105,7 +106,8 @@ def page_texts(site: Path) -> dict[str, list[str]]:
     for path in root.rglob("*.js"):
         text = path.read_text(encoding="utf-8")
         args = json.loads("[" + text[text.index("(") + 1 : text.rindex(")")] + "]")
-        found[args[0]] = [normalize(_REDACTION.sub("\n", t)) for _, t in args[1]]
+        # (an entry is [anchor, text], a report part's [anchor, text, heading])
+        found[args[0]] = [normalize(_REDACTION.sub("\n", entry[1])) for entry in args[1]]
     return found
 
 
@@ -222,7 +224,12 @@ def measure(browser: Any, base: str, query: str, filters: str = "") -> dict[str,
             index_files += 1
         else:
             page_bytes += size
-    everything = page.evaluate("q => ShufaSearch.searchAll(q)", query)
+    # the reader's search and the documentation's (文档), run to the end: every page holding it
+    # is found by one of the two
+    everything = page.evaluate(
+        "async q => [...await ShufaSearch.searchAll(q), ...await ShufaSearch.searchAll(q, {}, {documentation: true})]",
+        query,
+    )
     context.close()
     return {
         "query": query,
@@ -238,7 +245,13 @@ def measure(browser: Any, base: str, query: str, filters: str = "") -> dict[str,
 
 
 def run(
-    site: Path, queries: int, seed: int, shortest: int = 2, extra: list[str] | None = None, numbers: int = 0
+    site: Path,
+    queries: int,
+    seed: int,
+    shortest: int = 2,
+    extra: list[str] | None = None,
+    numbers: int = 0,
+    options: str = "",
 ) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
@@ -251,7 +264,7 @@ def run(
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for query in chosen:
-                row = measure(browser, base, query)
+                row = measure(browser, base, query, options)
                 wanted = holding(texts, normalize(query))
                 found = set(row.pop("found"))
                 row["holding"] = len(wanted)
@@ -283,6 +296,7 @@ def run(
     return {
         "site": str(site),
         "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "options": options,
         "queries": rows,
         "median_index_bytes": statistics.median(r["index_bytes"] for r in rows),
         "max_index_bytes": max(r["index_bytes"] for r in rows),
@@ -317,9 +331,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--query", action="append", default=[], help="a query of one's own (repeat the option)"
     )
+    parser.add_argument(
+        "--options",
+        default="",
+        help="the search's options added to every address, e.g. '&sort=date' or '&from=2020&to=2021'",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    result = run(args.site, args.queries, args.seed, args.shortest, args.query, args.numbers)
+    result = run(args.site, args.queries, args.seed, args.shortest, args.query, args.numbers, args.options)
     print(
         f"median {result['median_index_bytes']:,.0f} B (max {result['max_index_bytes']:,}) of index and "
         f"snippets per query; first results median {result['median_first_results_ms']:.0f} ms "

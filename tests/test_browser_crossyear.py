@@ -46,11 +46,40 @@ def test_switching_from_an_item_lands_on_its_sections_topic(page, base: str) -> 
     assert page.url.endswith(f"/reports/qinghe/shufa/2021.html#{_anchor(2021, topic)}")
 
 
-def test_switching_to_a_year_without_the_topic_lands_on_the_top(page, base: str) -> None:
+def test_switching_to_a_year_without_the_topic_lands_on_the_top_and_says_so(page, base: str) -> None:
     study = SAMPLE.reports["qinghe/shufa/2023"].section_for_topic("study")
     page.goto(f"{base}/reports/qinghe/shufa/2023.html#{study.anchor}")
     _click_year(page, 2024)
-    assert page.url.endswith("/reports/qinghe/shufa/2024.html")
+    assert page.url.endswith("/reports/qinghe/shufa/2024.html#topic=study")
+    note = page.locator("section#report > p.year-switch-note")
+    assert note.is_visible()
+    assert note.inner_text().startswith("2024年报告中没有这一主题（学法用法与法治思维）的部分")
+    assert note.get_attribute("role") == "status"
+    assert page.evaluate("window.scrollY") == 0, "the report's top"
+    # a year that has the topic, opened the same way, goes to its section without a word
+    page.goto(f"{base}/reports/qinghe/shufa/2022.html#topic=study")
+    page.wait_for_url(f"**/2022.html#{_anchor(2022, 'study')}")
+    assert page.locator("p.year-switch-note").count() == 0
+    assert page.js_errors == []
+
+
+def test_switching_follows_the_section_in_view_not_only_the_fragment(page, base: str) -> None:
+    # opened at section 三, then read on to section 六: the switch keeps section 六's topic
+    page.goto(f"{base}/reports/qinghe/shufa/2023.html#s3")
+    page.eval_on_selector("#s6", "el => el.scrollIntoView()")
+    page.wait_for_timeout(1200)  # (a section counts once the reader stays in it a moment)
+    topic = SAMPLE.reports["qinghe/shufa/2023"].sections[5].topic
+    assert topic != SAMPLE.reports["qinghe/shufa/2023"].sections[2].topic
+    _click_year(page, 2021)
+    assert page.url.endswith(f"/reports/qinghe/shufa/2021.html#{_anchor(2021, topic)}")
+    # and back up to section 二, by scrolling on
+    page.goto(f"{base}/reports/qinghe/shufa/2023.html#s6")
+    page.eval_on_selector("#s2 > h2", "el => el.scrollIntoView()")
+    page.wait_for_timeout(1200)
+    _click_year(page, 2022)
+    topic = SAMPLE.reports["qinghe/shufa/2023"].sections[1].topic
+    assert page.url.endswith(f"/reports/qinghe/shufa/2022.html#{_anchor(2022, topic)}")
+    assert page.js_errors == []
 
 
 def test_switching_without_a_fragment_uses_the_section_in_view(page, base: str) -> None:

@@ -163,17 +163,24 @@ def test_the_year_switcher_keeps_or_drops_a_topic_keyed_constructor(page, server
     archive = load_archive(keyed[1]).archive
     anchor = {y: archive.reports[f"qinghe/shufa/{y}"].section_for_topic(TOPIC) for y in (2022, 2023, 2024)}
     assert anchor[2024] is None, "2024 has no section on the topic"
-    for year, landing in ((2022, f"2022.html#{anchor[2022].anchor}"), (2024, "2024.html")):
+    for year, landing in ((2022, f"2022.html#{anchor[2022].anchor}"), (2024, f"2024.html#topic={TOPIC}")):
         page.goto(f"{server}/reports/qinghe/shufa/2023.html#{anchor[2023].anchor}")
         page.click(f"nav.year-switcher ul.year-list a:has-text('{year}年')")
         page.wait_for_load_state("load")
         assert page.url.endswith(f"/reports/qinghe/shufa/{landing}"), page.url
+    # the year without it says so, naming the topic by its label (not the prototype's constructor)
+    note = page.inner_text("p.year-switch-note")
+    assert note.startswith(f"2024年报告中没有这一主题（{archive.topics[TOPIC].label}）"), note
     assert page.js_errors == []
 
 
 def test_latest_keeps_a_fragment_named_after_a_prototype_key(page, server: str) -> None:
-    # a topic the newest year lacks: its top; a fragment that is no topic: kept as it is
-    for fragment, landing in ((TOPIC, ""), ("toString", "#toString"), ("__proto__", "#__proto__")):
+    # a topic the newest year lacks: its top, which says so; a fragment that is no topic: kept as it is
+    for fragment, landing in (
+        (TOPIC, f"#topic={TOPIC}"),
+        ("toString", "#toString"),
+        ("__proto__", "#__proto__"),
+    ):
         page.goto(f"{server}/reports/qinghe/shufa/latest.html#{fragment}")
         page.wait_for_url(re.compile(r".*/2024\.html.*"))
         assert page.url.endswith(f"/reports/qinghe/shufa/2024.html{landing}"), page.url

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_testroot, page_soup, run_sphinx
+from conftest import DATA, build_testroot, page_soup, run_sphinx
+from shufa.core.labels import display_title, names_county
+from shufa.core.loading import load_archive
+from shufa.core.model import County
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +149,33 @@ def test_our_events_run_their_handlers_by_priority_and_fail_as_sphinx_would() ->
     events.connect("shufa-test", broken, priority=500)
     with pytest.raises(ExtensionError, match=r"broken.*shufa-test"):
         emit(events, "shufa-test", 1)
+
+
+# --- a report is named with its county ---------------------------------------------------------
+
+
+def test_a_title_names_its_county_by_name_or_short_name() -> None:
+    qinghe = County("qinghe", "青禾县")
+    assert names_county("青禾县县长2023年度述法报告", qinghe)
+    assert names_county("青禾2023年法治政府建设情况", qinghe)
+    assert not names_county("2023年度县长个人述法报告", qinghe)
+    assert not names_county("关于青山县的报告", County("qingshan", "青县")), "one character is no name"
+    assert names_county("静海区人民政府2023年报告", County("jinghai", "静海区"))
+
+
+def test_a_report_whose_title_lacks_its_county_is_named_with_it(sample_site: Path) -> None:
+    archive = load_archive(DATA).archive
+    bare = archive.reports["qinghe/shufa/2022"]
+    assert bare.title == "2022年度县长个人述法报告", "the sample's title without the county"
+    soup = page_soup(sample_site, "reports/qinghe/shufa/2022")
+    # a line above the title, inside the heading: the tab and the search entry name the county
+    assert soup.h1.select_one("span.report-county").get_text() == "青禾县"
+    assert soup.h1.get_text().startswith("青禾县2022年度县长个人述法报告")
+    assert soup.title.get_text().startswith("青禾县2022年度县长个人述法报告 ")
+    assert soup.find("meta", property="og:title")["content"] == display_title(archive, bare)
+    # a citation keeps the title as published (the county is its author)
+    assert soup.find("meta", attrs={"name": "citation_title"})["content"] == bare.title
+    # a title with the county is shown as published
+    named = page_soup(sample_site, "reports/qinghe/shufa/2023")
+    assert named.h1.select_one("span.report-county") is None
+    assert named.title.get_text().startswith("青禾县县长2023年度述法报告 ")

@@ -140,7 +140,7 @@ def test_the_series_pages_feeds_and_reading_files_keep_the_text(hostile_site) ->
         assert not [t for t in soup.find_all(True) if any(a.startswith("on") for a in t.attrs)], page
         assert soup.find("img") is None and '<script>alert("x")</script>' not in html, page
     history = BeautifulSoup((folder / f"topics/{topic}.html").read_text(encoding="utf-8"), "html.parser")
-    assert f"压实责任{MYST}" in history.select_one(".history-part").get_text()
+    assert f"压实责任{MYST}" in history.select_one(".history-text").get_text()
     assert history.find("strong", string=re.compile("粗体")) is None
     # the reading file: the text as data, nothing that could end a script element
     reading = (folder / "2023.js").read_text(encoding="utf-8")

@@ -246,3 +246,15 @@ def test_marking_the_figures_of_a_long_text_takes_linear_time() -> None:
     ratio = large / small
     print(f"marks: 300 lines {small:.3f} s, 3000 lines {large:.3f} s, ratio {ratio:.1f}")
     assert ratio <= 20, f"10× the text took {ratio:.1f}× the time ({small:.3f} s → {large:.3f} s)"
+
+
+def test_the_county_tables_charts_have_a_scale(sample_site: Path) -> None:
+    soup = page_soup(sample_site, "reports/qinghe/index.html")
+    table = soup.find(id="shufa").select_one("table.metric-table")
+    legend = table.find_next("p", class_="metric-legend")
+    assert legend is not None
+    text = legend.get_text()
+    # what the axes are, where the years run, and what the marks mean (not only their colour)
+    assert "横轴是年度" in text and "2021—2024年" in text and "纵轴" in text
+    assert "最低值" in text and "最高值" in text and "空心点" in text and "虚线" in text
+    assert "no-search" in legend["class"]

@@ -3,6 +3,7 @@ latest.html, the years, Atom feeds and print — in the built pages and in chrom
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -19,7 +20,7 @@ from conftest import ADDRESS, DATA, archive_source, build_archive, page_soup, ru
 from shufa.core.exporting import READING_GLOBAL
 from shufa.core.loading import load_archive
 from shufa.core.reportseries import series_topics, topic_anchors
-from shufa.core.reuse import baseline, comparisons, percent
+from shufa.core.reuse import baseline, comparisons, percent, printed_lines, text_diff
 
 SAMPLE = load_archive(DATA).archive
 BASE = ADDRESS
@@ -97,7 +98,7 @@ def test_a_topics_history_sets_its_years_in_order_with_changes_and_rates(sample_
     years = [s["id"] for s in soup.select("section#topic-history > section[id^=y]")]
     assert years == ["y2021", "y2022", "y2023", "y2024"]
     first = soup.select_one("#y2021")
-    assert not first.select("ins, del, .reuse"), "the first year has nothing before it"
+    assert not first.select("ins, del, .reuse, input"), "the first year has nothing before it"
     later = soup.select_one("#y2023")
     assert later.select(".history-text ins") and later.select(".history-text del")
     reports = SAMPLE.reports_of("qinghe", "shufa")
@@ -105,15 +106,78 @@ def test_a_topics_history_sets_its_years_in_order_with_changes_and_rates(sample_
     rate = baseline(earlier).reuse("\n".join(report.section_for_topic("law-enforcement").texts()))
     assert later.select_one(".reuse").get_text() == f"与2022年报告文字重复 {percent(rate)}"
     link = later.select_one("p.history-part a")
-    assert link["href"] == "../2023.html#s3"
-    assert link.get_text().startswith("三、坚持严格规范公正文明执法")
-    # the text shown is the year's text, insertions included and deletions not
-    shown = "".join(
-        t for t in later.select_one(".history-text").find_all(string=True) if t.parent.name != "del"
-    )
-    assert re.sub(r"\s", "", shown) == re.sub(
-        r"\s", "", "".join(report.section_for_topic("law-enforcement").texts())
-    )
+    assert link["href"] == "../2023.html#s3" and link.get_text() == "2023年报告第三部分"
+    # the switch of the changes stands just before the text, off
+    toggle = later.select_one("input.history-toggle")
+    assert toggle["type"] == "checkbox" and not toggle.has_attr("checked")
+    assert toggle.find_next_sibling("div")["class"] == ["history-text"]
+    assert later.select_one(f"label[for={toggle['id']}]").get_text().startswith("标出与2022年相比的改动")
+
+
+def _history_paragraphs(section) -> tuple[list[str], list[str]]:
+    """A year of a topic history: each paragraph's text as it reads with the changes off (no
+    removed text), and as the earlier year's text (no new text), removed paragraphs apart."""
+    shown, earlier = [], []
+    for p in section.select(".history-text > p"):
+        texts = p.find_all(string=True)
+        if "history-removed" not in p.get("class", []):
+            shown.append("".join(t for t in texts if t.find_parent("del") is None))
+        if p.select("del") or "history-removed" in p.get("class", []):
+            earlier.append("".join(t for t in texts if t.find_parent("ins") is None))
+    return shown, earlier
+
+
+def test_each_years_text_is_on_its_topics_history_verbatim(sample_site: Path) -> None:
+    for county in SAMPLE.counties:
+        for kind in SAMPLE.kinds:
+            reports = SAMPLE.reports_of(county, kind)
+            for topic in series_topics(reports):
+                soup = page_soup(sample_site, f"reports/{county}/{kind}/topics/{topic}.html")
+                for report in reports:
+                    section = report.section_for_topic(topic)
+                    if section is None:
+                        continue
+                    shown, _ = _history_paragraphs(soup.select_one(f"#y{report.year}"))
+                    assert shown == printed_lines(section).split("\n"), (county, kind, topic, report.year)
+
+
+def test_no_marked_change_spans_two_items(sample_site: Path) -> None:
+    # a paragraph with its changes is one line of the year (one item) and, without its new text,
+    # one line of the year before: never pieces of two items spliced together
+    checked = 0
+    for county in SAMPLE.counties:
+        for kind in SAMPLE.kinds:
+            reports = SAMPLE.reports_of(county, kind)
+            for topic in series_topics(reports):
+                soup = page_soup(sample_site, f"reports/{county}/{kind}/topics/{topic}.html")
+                for before, report in itertools.pairwise(reports):
+                    a, b = before.section_for_topic(topic), report.section_for_topic(topic)
+                    if a is None or b is None:
+                        continue
+                    lines_a = [re.sub(r"\s", "", line) for line in printed_lines(a).split("\n")]
+                    _, earlier = _history_paragraphs(soup.select_one(f"#y{report.year}"))
+                    for text in earlier:
+                        assert re.sub(r"\s", "", text) in lines_a, (topic, report.year, text)
+                        checked += 1
+    assert checked > 20
+    # the splice the character diff made of 2021 and 2022 (issue 21) is gone
+    page = (sample_site / "reports/qinghe/shufa/topics/law-enforcement.html").read_text(encoding="utf-8")
+    assert "谁执法不当引发" not in re.sub(r"</?(ins|del)>", "", page)
+
+
+def test_comparison_rows_pair_items_and_mark_numbers_whole(sample_site: Path) -> None:
+    soup = page_soup(sample_site, "reports/qinghe/shufa/compare/2022-2023.html")
+    rows = soup.select("#leadership table.compare-table tbody tr")
+    earlier, later = SAMPLE.reports["qinghe/shufa/2022"], SAMPLE.reports["qinghe/shufa/2023"]
+    lines_a = printed_lines(earlier.section_for_topic("leadership")).split("\n")
+    lines_b = printed_lines(later.section_for_topic("leadership")).split("\n")
+    left = [td.get_text() for td in soup.select("#leadership tbody td:nth-of-type(1)") if td.get_text()]
+    right = [td.get_text() for td in soup.select("#leadership tbody td:nth-of-type(2)") if td.get_text()]
+    assert sorted(left) == sorted(lines_a) and sorted(right) == sorted(lines_b)
+    assert len(rows) < len(lines_a) + len(lines_b), "lines paired in rows"
+    # 《青禾县2022年法治政府建设工作要点》 → 2023: the year changed, marked whole, the title not
+    marks = [(m.name, m.get_text()) for row in rows for m in row.select("ins, del")]
+    assert ("del", "2022") in marks and ("ins", "2023") in marks
 
 
 def test_a_topics_history_has_its_metrics(sample_site: Path) -> None:
@@ -162,8 +226,8 @@ def test_latest_maps_topics_to_the_newest_years_sections(sample_site: Path) -> N
     html = (sample_site / "reports/qinghe/shufa/latest.html").read_text(encoding="utf-8")
     newest = SAMPLE.reports_of("qinghe", "shufa")[-1]
     mapping = json.loads(re.search(r"var topics = (\{.*?\});", html).group(1))
-    assert {k: v for k, v in mapping.items() if v} == topic_anchors(newest)
-    assert mapping["study"] == "", "a topic the newest year lacks leads to its top"
+    assert {k: v for k, v in mapping.items() if not v.startswith("topic=")} == topic_anchors(newest)
+    assert mapping["study"] == "topic=study", "a topic the newest year lacks leads to its top, which says so"
     soup = BeautifulSoup(html, "html.parser")
     assert soup.select_one("#decision-making a")["href"] == "2024.html#s2"
     assert soup.select_one("noscript meta")["content"] == "0; url=2024.html"
@@ -182,7 +246,71 @@ def test_latest_leads_to_the_newest_year_keeping_the_fragment(
     page.goto(base + "reports/qinghe/shufa/latest.html")
     page.wait_for_url(re.compile(r"2024\.html$"))
     page.goto(base + "reports/qinghe/shufa/latest.html#study")
-    page.wait_for_url(re.compile(r"2024\.html$"))
+    page.wait_for_url(re.compile(r"2024\.html#topic=study$"))
+    note = page.locator("p.year-switch-note")
+    assert (
+        note.inner_text() == "2024年报告中没有这一主题（学法用法与法治思维）的部分，现在显示的是报告的开头。"
+    )
+    assert page.evaluate("window.scrollY") == 0
+    assert page.js_errors == []
+
+
+@pytest.mark.browser
+def test_latest_marks_the_part_it_leads_to_as_the_report_page_does(page, site_server: str) -> None:
+    transparent = "rgba(0, 0, 0, 0)"
+    background = "id => getComputedStyle(document.getElementById(id)).backgroundColor"
+    page.goto(f"{site_server}/reports/qinghe/shufa/2024.html#s3-2")
+    direct = page.evaluate(background, "s3-2")
+    assert direct != transparent, "an item a link leads to is marked"
+    page.goto(f"{site_server}/reports/qinghe/shufa/latest.html#s3-2")
+    page.wait_for_url(re.compile(r"2024\.html#s3-2$"))
+    assert page.evaluate(background, "s3-2") == direct
+    assert page.evaluate("document.querySelector(':target').id") == "s3-2"
+    assert page.evaluate(background, "s3-1") == transparent, "only the target"
+    # a section: its heading, as the theme marks it
+    page.goto(f"{site_server}/reports/qinghe/shufa/latest.html#s2")
+    page.wait_for_url(re.compile(r"2024\.html#s2$"))
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('#s2 > h2')).backgroundColor") != transparent
+    )
+    assert page.js_errors == []
+
+
+# --- the home page ---------------------------------------------------------------------------------
+
+
+def test_the_home_page_offers_search_new_reports_and_the_feed(sample_site: Path) -> None:
+    from shufa.core.atomfeeds import newest
+    from shufa.core.labels import display_title
+    from shufa.core.summary import summarize
+
+    soup = page_soup(sample_site, "index.html")
+    form = soup.select_one("form.home-search")
+    assert form["action"] == "search.html" and form.select_one("input[name=q]")["type"] == "search"
+    assert form.select_one("label")["for"] == form.select_one("input")["id"]
+    listed = [(a["href"], a.get_text()) for a in soup.select("#recently-added ul.recently-added a")]
+    expected = newest(summarize(SAMPLE).reports.values(), 6)
+    assert listed == [(f"reports/{r.key}.html", display_title(SAMPLE, r)) for r in expected]
+    assert listed[0] == ("reports/qinghe/shufa/2024.html", "青禾县人民政府县长2024年度述法报告")
+    assert all(t.startswith(("青禾县", "北亭区", "澄溪县")) for _, t in listed), "each names its county"
+    days = [li.get_text().split("收录")[-1].strip() for li in soup.select("#recently-added li")]
+    assert days == [r.added for r in expected] and days == sorted(days, reverse=True), "the day it was added"
+    feed = soup.select_one("#recently-added p.feed-link a")
+    assert feed["href"] == "atom.xml" and "订阅" in feed.get_text()
+
+
+@pytest.mark.browser
+def test_searching_from_the_home_page(page, site_server: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{site_server}/index.html")
+    assert page.locator("form.home-search input").is_visible()
+    page.fill("form.home-search input", "行政复议")
+    page.press("form.home-search input", "Enter")
+    page.wait_for_url(re.compile(r"search\.html\?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE$"))
+    page.wait_for_selector("li.shufa-result")
+    assert page.locator("p.feed-link").count() == 0
+    page.goto(f"{site_server}/index.html")
+    assert page.locator("p.feed-link a").is_visible()
     assert page.js_errors == []
 
 
@@ -280,6 +408,108 @@ def test_from_a_section_to_its_topics_history(page, site_server: str) -> None:
     assert page.locator("#y2023").is_visible()
     page.locator("p.series-links a", has_text="最新一份").click()
     page.wait_for_url(re.compile(r"2024\.html#s3$"))
+    assert page.js_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+def test_the_changes_switch_in_chromium(browser, site_server: str, script: bool) -> None:
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 900}, java_script_enabled=script
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{site_server}/reports/qinghe/shufa/topics/law-enforcement.html")
+        year = page.locator("#y2023")
+        report = SAMPLE.reports["qinghe/shufa/2023"]
+        lines = printed_lines(report.section_for_topic("law-enforcement")).split("\n")
+        visible = "els => els.filter(e => e.offsetParent !== null).map(e => e.innerText)"
+        background = "e => getComputedStyle(e).backgroundColor"
+        # off: the year's text, whole and clean
+        assert year.locator(".history-text p").evaluate_all(visible) == lines
+        assert year.locator(".history-text del").evaluate_all(visible) == []
+        assert year.locator(".history-text ins").first.evaluate(background) == "rgba(0, 0, 0, 0)"
+        # on: what was removed and what is new, marked
+        year.locator("label.history-toggle-label").click()
+        assert year.locator("input.history-toggle").is_checked()
+        assert year.locator(".history-text del").evaluate_all(visible)
+        assert year.locator(".history-text p.history-removed").evaluate_all(visible)
+        assert year.locator(".history-text ins").first.evaluate(background) != "rgba(0, 0, 0, 0)"
+        # the other years are left as they were
+        assert page.locator("#y2024 .history-text del").evaluate_all(visible) == []
+        # and off again
+        year.locator("input.history-toggle").press("Space")
+        assert year.locator(".history-text del").evaluate_all(visible) == []
+    finally:
+        context.close()
+
+
+def _python_marks(earlier, later) -> dict[str, list[list[list[list[str]]]]]:
+    """Topic → the rows of a comparison as the build marks them: each row's two cells as runs."""
+    found = {}
+    for section in later.sections:
+        before = earlier.section_for_topic(section.topic)
+        if before is None or section.topic in found:
+            continue
+        pairs = text_diff(printed_lines(before), printed_lines(section))
+        found[section.topic] = [[[list(r) for r in p.earlier], [list(r) for r in p.later]] for p in pairs]
+    return found
+
+
+_BROWSER_MARKS = """() => {
+  const found = {};
+  document.querySelectorAll("#compare-result section[id^=topic-]").forEach((section) => {
+    const rows = Array.from(section.querySelectorAll("table.compare-table tbody tr"));
+    if (!rows.length) return;
+    found[section.id.slice(6)] = rows.map((row) => Array.from(row.children).map((cell) =>
+      Array.from(cell.querySelector("p") ? cell.querySelector("p").childNodes : []).map((n) =>
+        [n.nodeType === 3 ? "" : n.nodeName.toLowerCase(), n.textContent])));
+  });
+  return found;
+}"""
+
+
+@pytest.mark.browser
+def test_the_browser_marks_what_the_build_marks(page, site_server: str) -> None:
+    # every two years of a series, and a year of two counties: the same rows, runs and marks
+    pairs = [
+        (a, b)
+        for county in SAMPLE.counties
+        for kind in SAMPLE.kinds
+        for i, a in enumerate(SAMPLE.reports_of(county, kind))
+        for b in SAMPLE.reports_of(county, kind)[i + 1 :]
+    ]
+    pairs.append((SAMPLE.reports["chengxi/shufa/2023"], SAMPLE.reports["qinghe/shufa/2023"]))
+    assert len(pairs) >= 8
+    for earlier, later in pairs:
+        query = f"from={earlier.county}/{earlier.year}&to={later.county}/{later.year}"
+        page.goto(f"{site_server}/reports/{later.county}/{later.kind}/compare.html?{query}")
+        page.wait_for_selector("#compare-result[data-compared]")
+        assert page.evaluate(_BROWSER_MARKS) == _python_marks(earlier, later), (earlier.key, later.key)
+    # and texts made to be hard: numbers, ordinals, white space, rare characters, no punctuation
+    texts = [
+        (
+            "一、总体情况\n一是召开会议4次，研究问题12项。\n二是发放资料1.5万份。",
+            "一、总体情况\n一是发放资料2.25万份。\n二是召开会议6次，研究问题12项。\n三是新增一项。",
+        ),
+        ("（一）强化监督。抽查案卷 260 卷。", "（二）强化监督。抽查案卷260卷。"),
+        ("𠀋县推进工作，成效明显", "𠀋县推进工作，成效显著！"),
+        ("", "只有后一年"),
+        ("只有前一年\n\n第二行", ""),
+        ("，。；", "，，。"),
+        ("统一是原则；百分之百", "统二是原则；百分之九十"),
+    ]
+    for before, after in texts:
+        found = page.evaluate("([a, b]) => ShufaDiff.textDiff(a, b)", [before, after])
+        expected = [
+            {
+                "before": p.before,
+                "after": p.after,
+                **{k: [list(r) for r in getattr(p, k)] for k in ("earlier", "later", "merged")},
+            }
+            for p in text_diff(before, after)
+        ]
+        assert found == expected, (before, after)
     assert page.js_errors == []
 
 

@@ -111,7 +111,7 @@ def merged(tmp: Path, pieces: dict[str, dict[str, SearchPage]], archive: Archive
     for partition, pages in pieces.items():
         write_piece(build_piece(pages, partition), tmp / (partition or "all"))
         readers.append(PieceReader(tmp / (partition or "all")))
-    labels = {"topics": {t.key: t.label for t in archive.topics.values()}}
+    labels = {"topics": {t.key: t.label for t in archive.topics.values()}, "years": archive.years()}
     merge_pieces(readers, tmp / "site", labels, tmp / "merged.json")
     return tmp / "site"
 
@@ -125,7 +125,12 @@ def holding(pages: dict[str, SearchPage], query: str) -> set[str]:
 
 
 def found_pages(site: Site, query: str, filters=None) -> set[str]:
-    return {site.doc(h.gid)["n"] for h in run_all(site, query, filters).hits}
+    """The pages a query finds, the reader's search and the documentation's (文档) together."""
+    return {
+        site.doc(h.gid)["n"]
+        for documentation in (False, True)
+        for h in run_all(site, query, filters, documentation=documentation).hits
+    }
 
 
 def substrings(pages: dict[str, SearchPage], count: int, seed: int) -> list[str]:
@@ -241,7 +246,9 @@ def test_pages_are_ranked_reports_first_newest_first() -> None:
     assert reports[:4] == [f"reports/qinghe/shufa/{y}" for y in (2024, 2023, 2022, 2021)]
     assert all(r["y"] == "r" for r in piece.docs[0])
     assert [r["n"] for r in piece.docs[1]] == [c.docname for c in SAMPLE.counties.values()]
-    assert [r["n"] for r in piece.docs[3]] == ["guide/search"]
+    # the documentation last, in a tier of its own
+    assert piece.docs[3] == [] and [r["n"] for r in piece.docs[4]] == ["guide/search"]
+    assert piece.docs[4][0]["y"] == "d"
 
 
 def test_two_partitions_answer_like_one(tmp_path: Path) -> None:
@@ -693,8 +700,8 @@ def search(page, base: str, query: str, extra: str = "") -> list[str]:
     )
 
 
-def search_all(page, query: str, filters: dict | None = None) -> list[str]:
-    return page.evaluate("([q, f]) => ShufaSearch.searchAll(q, f)", [query, filters or {}])
+def search_all(page, query: str, filters: dict | None = None, how: dict | None = None) -> list[str]:
+    return page.evaluate("([q, f, h]) => ShufaSearch.searchAll(q, f, h)", [query, filters or {}, how or {}])
 
 
 def page_text(site: Path, href: str) -> str:
@@ -745,7 +752,11 @@ def test_recall_in_the_browser_on_phrases_from_the_data(page, gzip_server: str, 
     page.goto(f"{gzip_server}/search.html")
     page.wait_for_function("() => typeof ShufaSearch !== 'undefined'")
     for phrase in search_bytes.phrases(texts, 25, seed=4):
-        found = {h.partition("#")[0].removesuffix(".html") for h in search_all(page, phrase)}
+        found = {
+            h.partition("#")[0].removesuffix(".html")
+            for how in ({}, {"documentation": True})
+            for h in search_all(page, phrase, how=how)
+        }
         wanted = search_bytes.holding(texts, phrase)
         assert wanted and wanted <= found, phrase
     assert page.js_errors == []
@@ -785,9 +796,138 @@ def test_results_are_grouped_by_page_with_their_parts(page, gzip_server: str) ->
         "links => links.map(a => [a.getAttribute('href'), a.textContent])",
     )
     assert parts, "a page with several matching parts lists them"
-    assert all(re.fullmatch(r"第.+部分.*|存在的不足.*|下一步.*|.+", text) for _, text in parts)
-    assert any("#s" in h and "部分" in t for h, t in parts)
+    # named by their headings (三、坚持…… › 二是……), not by their numbers (第三部分第二项)
+    assert not any(re.fullmatch(r"第.+部分.*", text) for _, text in parts)
+    assert any("#s" in h and "、" in t for h, t in parts)
     assert "还有更多" not in page.inner_text(".search-summary") or page.is_visible("button.shufa-more")
+
+
+def _results(page) -> list[dict]:
+    """Each result shown: its link and part as the title gives them, and its sub-links."""
+    return page.eval_on_selector_all(
+        "li.shufa-result",
+        """items => items.map(li => ({
+            href: li.querySelector("a.shufa-result-title").getAttribute("href"),
+            title: li.querySelector("a.shufa-result-title").textContent,
+            part: (li.querySelector(".shufa-result-part") || {}).textContent || "",
+            links: Array.from(li.querySelectorAll("ul.shufa-result-parts a")).map(a =>
+                [a.getAttribute("href"), a.textContent]),
+        }))""",
+    )
+
+
+@pytest.mark.browser
+def test_hits_name_their_part_by_its_heading_and_never_repeat_it(page, gzip_server: str) -> None:
+    from shufa.core.labels import part_headings
+
+    search(page, gzip_server, "224项")
+    results = {r["href"]: r for r in _results(page)}
+    hit = results["reports/qinghe/shufa/2021.html#s3-2"]
+    report = SAMPLE.reports["qinghe/shufa/2021"]
+    assert hit["part"] == f" › {part_headings(report)['s3-2']}"
+    assert "第三部分" not in hit["part"] and " › " in hit["part"].strip(" ›")
+    for query in ("行政复议", "法治政府建设", "青禾县", "会前学法"):
+        search(page, gzip_server, query)
+        for result in _results(page):
+            hrefs = [h for h, _ in result["links"]]
+            texts = [t for _, t in result["links"]]
+            assert result["href"] not in hrefs, (query, result)
+            assert result["part"].removeprefix(" › ") not in texts, (query, result)
+            assert len(set(texts)) == len(texts), (query, result)
+    # a report whose title lacks its county is named with it in its hit
+    search(page, gzip_server, "2022年度县长个人述法报告")
+    titles = [r["title"] for r in _results(page)]
+    assert "青禾县2022年度县长个人述法报告" in titles
+    assert page.js_errors == []
+
+
+def test_the_reader_searches_the_reports_and_the_documentation_apart(sample_site: Path) -> None:
+    site = built_site(sample_site)
+    reader = {site.doc(h.gid)["n"] for h in run_all(site, "法治政府建设").hits}
+    documentation = {site.doc(h.gid)["n"] for h in run_all(site, "法治政府建设", documentation=True).hits}
+    assert reader and documentation
+    assert not any(d.startswith(("guide/", "reference/")) for d in reader)
+    assert all(d.startswith(("guide/", "reference/")) for d in documentation)
+    assert "guide/search" in documentation
+
+
+def test_county_pages_are_found_by_their_own_text_not_their_reports(sample_site: Path) -> None:
+    site = built_site(sample_site)
+    # a figure in the county's table, a topic's label in its topic × year table: the reports hold them
+    for query in ("3126件", "党的领导与第一责任人职责", "2022年度县长个人述法报告"):
+        found = {site.doc(h.gid)["n"] for h in run_all(site, query).hits}
+        assert found and not any(re.fullmatch(r"reports/[^/]+/index", d) for d in found), (query, found)
+    found = [site.doc(h.gid)["n"] for h in run_all(site, "青禾县").hits]
+    assert "reports/qinghe/index" in found, "by its name"
+
+
+def test_by_year_and_within_years(sample_site: Path) -> None:
+    site = built_site(sample_site)
+    for query in ("行政复议", "法治", "县", "青禾县 -培训"):
+        relevance = [site.doc(h.gid) for h in run_all(site, query).hits]
+        by_year = [site.doc(h.gid) for h in run_all(site, query, order="date").hits]
+        assert sorted(r["n"] for r in by_year) == sorted(r["n"] for r in relevance), query
+        years = [r.get("yr", 0) for r in by_year]
+        assert years == sorted(years, reverse=True), query
+        assert [r["n"] for r in by_year if "yr" in r][:1] != [], query
+        ranged = [site.doc(h.gid)["n"] for h in run_all(site, query, years=(2022, 2023)).hits]
+        assert ranged == [r["n"] for r in relevance if r.get("yr") in (2022, 2023)], query
+        since = [site.doc(h.gid)["n"] for h in run_all(site, query, years=(2023, None)).hits]
+        assert since == [r["n"] for r in relevance if r.get("yr", 0) >= 2023], query
+        ranged_by_year = [
+            site.doc(h.gid) for h in run_all(site, query, order="date", years=(2022, 2023)).hits
+        ]
+        assert sorted(r["n"] for r in ranged_by_year) == sorted(ranged), query
+    # a step by year still stops at its bounds: the first page of results is a page
+    first = run(site, "县", order="date")
+    assert len(first.hits) == 20 and not first.exhausted
+
+
+@pytest.mark.browser
+def test_order_years_and_documentation_in_the_browser(page, gzip_server: str, sample_site: Path) -> None:
+    site = built_site(sample_site)
+    cases = [
+        ("行政复议", {"order": "date"}, {"order": "date"}),
+        ("行政复议", {"years": [2022, 2023]}, {"years": (2022, 2023)}),
+        ("县", {"order": "date", "years": [None, 2022]}, {"order": "date", "years": (None, 2022)}),
+        ("法治政府建设", {"documentation": True}, {"documentation": True}),
+        ("青禾县 -培训", {"order": "date"}, {"order": "date"}),
+    ]
+    page.goto(f"{gzip_server}/search.html")
+    page.wait_for_function("() => typeof ShufaSearch !== 'undefined'")
+    for query, how, python in cases:
+        expected = [href(site, h, query) for h in run_all(site, query, **python).hits]
+        assert expected, (query, how)
+        assert search_all(page, query, how=how) == expected, (query, how)
+    # the form: by year, 2022 to 2023; the address keeps it, the results follow it
+    search(page, gzip_server, "行政复议")
+    page.select_option("#shufa-sort", "date")
+    page.select_option("#shufa-from", "2022")
+    page.select_option("#shufa-to", "2023")
+    page.click("button.shufa-apply")
+    page.wait_for_url(re.compile(r"sort=date&from=2022&to=2023"))
+    page.wait_for_function(WAIT)
+    shown = page.eval_on_selector_all(
+        "a.shufa-result-title", "links => links.map(a => a.getAttribute('href'))"
+    )
+    expected = [
+        href(site, h, "行政复议") for h in run_all(site, "行政复议", order="date", years=(2022, 2023)).hits
+    ]
+    assert shown == expected[:20]
+    assert page.input_value("#shufa-sort") == "date"
+    # a facet chosen keeps the order and the years
+    facet = page.locator(".shufa-facet[data-facet=k] a").first.get_attribute("href")
+    assert "sort=date" in facet and "from=2022" in facet
+    # the documentation, chosen
+    page.select_option("#shufa-docs", "1")
+    page.click("button.shufa-apply")
+    page.wait_for_url(re.compile(r"docs=1"))
+    page.wait_for_function(WAIT)
+    shown = page.eval_on_selector_all(
+        "a.shufa-result-title", "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert shown and all(h.startswith(("guide/", "reference/")) for h in shown)
+    assert page.js_errors == []
 
 
 @pytest.mark.browser

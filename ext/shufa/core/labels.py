@@ -1,10 +1,11 @@
-"""Readable Chinese names for reports and their parts (青禾县2023年述法报告 第三部分第二项)."""
+"""Readable Chinese names for reports and their parts (青禾县2023年述法报告 第三部分第二项), and the
+name a report is shown by (:func:`display_title`: its title, with its county when the title lacks it)."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from .model import Archive, Report
+from .model import Archive, County, Report
 from .numerals import chinese_number
 from .parts import CLOSING_HEADINGS, split_anchor
 
@@ -13,24 +14,36 @@ UNKNOWN_SHOWN = "不详"
 
 
 class Titled(Protocol):
-    """A report or its summary: the county's slug and the title as published."""
+    """A report or a report's summary (:class:`~shufa.core.summary.ReportStub`): its county and title."""
 
-    county: str
-    title: str
+    @property
+    def county(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+
+def names_county(title: str, county: County) -> bool:
+    """Whether *title* names *county*: its name, or its name without its unit type's ending
+    (青禾县 → 青禾, two characters at least)."""
+    if county.name in title:
+        return True
+    short = county.name.removesuffix(county.unit.ending)
+    return len(short) >= 2 and short in title
+
+
+def missing_county(archive: Archive, report: Titled) -> str:
+    """The county's name when the report's title as published does not name it (``2023年县长个人
+    述法报告``), else ``""``: what a page adds to the title so that the report is named with its county."""
+    county = archive.counties.get(report.county)
+    return "" if county is None or names_county(report.title, county) else county.name
 
 
 def display_title(archive: Archive, report: Titled) -> str:
-    """The report's title as published, with its county's name before it when the title does
-    not name the county (``2023年县长个人述法报告`` → ``青禾县2023年县长个人述法报告``): what a
-    reader needs where the report is shown out of its county's pages (feeds, lists of hits).
-    Citations keep the title as published."""
-    county = archive.counties.get(report.county)
-    if county is None:
-        return report.title
-    short = county.name.removesuffix(county.unit.ending)
-    if county.name in report.title or (len(short) >= 2 and short in report.title):
-        return report.title
-    return county.name + report.title
+    """A report's name wherever it is shown (the page's heading and ``<title>``, search hits,
+    listings, feeds): the title as published, the county's name before it when the title lacks it
+    (青禾县2023年县长个人述法报告). Citations keep the title as published."""
+    return missing_county(archive, report) + report.title
 
 
 def report_name(archive: Archive, report: Report) -> str:
@@ -89,14 +102,36 @@ def cited_name_parts(report: Report) -> dict[str, tuple[str, str]]:
         for anchor in part.ids:
             names[anchor] = ("", name)
         for item in part.all_items():
-            found = split_anchor(item.anchor)
-            suffix = ""
-            if found is not None:
-                head, numbers = found
-                suffix = _item_names(numbers if head in CLOSING_HEADINGS else numbers[1:])
+            suffix = _item_names(_numbers_in_part(item.anchor))
             for anchor in item.ids:
                 names[anchor] = (part.anchor, suffix) if suffix else ("", name)
     return names
+
+
+def part_headings(report: Report) -> dict[str, str]:
+    """Every anchor of *report* → what a search result names the part by: a section or closing
+    part by its numbering and heading (``三、坚持严格规范公正文明执法……``), an item by its part's
+    and its own numbering and label (``三、坚持…… › （二）强化行政执法监督``), by its place in the
+    part (``第二项``) when it has no label. Aliases name the same part."""
+    names: dict[str, str] = {}
+    for part in report.parts:
+        name = f"{part.marker}{part.heading or part.usual_heading}".strip() or part_name(part.anchor)
+        for anchor in part.ids:
+            names[anchor] = name
+        for item in part.all_items():
+            label = item.label.rstrip("。；;，,：: ")
+            own = f"{item.marker}{label}" if label else _item_names(_numbers_in_part(item.anchor))
+            for anchor in item.ids:
+                names[anchor] = f"{name} › {own}" if own else name
+    return names
+
+
+def _numbers_in_part(anchor: str) -> list[int]:
+    found = split_anchor(anchor)
+    if found is None:
+        return []
+    head, numbers = found
+    return numbers if head in CLOSING_HEADINGS else numbers[1:]
 
 
 def cited_names(report: Report) -> dict[str, str]:

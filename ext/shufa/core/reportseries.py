@@ -10,7 +10,8 @@ the county writes them):
 - ``compare`` — any two years, or the same year of two counties, set side by side in the
   browser from the reports' reading files (:func:`compare_page`);
 - ``topics/<topic>`` — a topic's history (:func:`history_page`): its section in every year,
-  oldest first, each with its changes against the year before and its reuse rate, and the
+  oldest first, each shown whole with its changes against the year before (line by line,
+  clause by clause: :func:`~shufa.core.reuse.text_diff`) and its reuse rate, and the
   series of the metrics its sections report (:func:`topic_history`, :func:`topic_metrics`).
 """
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from .metricseries import PlacedFigure, report_figures
 from .model import Archive, Report, Section
-from .reuse import baseline, inline_diff, printed_lines
+from .reuse import LinePair, baseline, printed_lines, text_diff
 
 
 def series_folder(county: str, kind: str) -> str:
@@ -84,8 +85,10 @@ class TopicYear:
     previous: Report | None
     #: the previous report's section on the topic (None: it has none)
     previous_section: Section | None
-    #: the section's printed lines, changes from the previous section marked ('', 'del', 'ins')
-    runs: list[tuple[str, str]]
+    #: the section as printed, a line per heading, paragraph and item (empty: no section)
+    lines: list[str]
+    #: its lines paired with the previous section's, changes marked (empty: nothing to compare)
+    changes: tuple[LinePair, ...]
     #: how much of the section repeats the whole previous report (None: no previous report)
     rate: float | None
 
@@ -97,14 +100,17 @@ def topic_history(reports: list[Report], topic: str) -> list[TopicYear]:
     for report in reports:
         section = report.section_for_topic(topic)
         before = previous.section_for_topic(topic) if previous is not None else None
-        runs: list[tuple[str, str]] = []
+        lines: list[str] = []
+        changes: tuple[LinePair, ...] = ()
         rate = None
         if section is not None:
-            lines = printed_lines(section)
-            runs = inline_diff(printed_lines(before), lines) if before is not None else [("", lines)]
+            printed = printed_lines(section)
+            lines = printed.split("\n")
+            if before is not None:
+                changes = text_diff(printed_lines(before), printed)
             if previous is not None:
                 rate = baseline(previous).reuse("\n".join(section.texts()))
-        found.append(TopicYear(report, section, previous, before, runs, rate))
+        found.append(TopicYear(report, section, previous, before, lines, changes, rate))
         previous = report
     return found
 

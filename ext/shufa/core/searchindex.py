@@ -3,7 +3,7 @@
 A reader's query downloads only what its terms need, whatever the size of the archive:
 
 - **Pages in rank order.** Every page has a *tier* (0 reports, 1 county pages, 2 comparison
-  pages, 3 every other page) and, within the tier, a rank (province, county, kind, year
+  pages, 3 every other page, 4 the documentation) and, within the tier, a rank (province, county, kind, year
   descending, in the order of counties.yaml and kinds.yaml; other pages by name). A
   partition numbers its pages of each tier 0, 1, 2 … in rank order (*local* numbers); the
   site's *segments* are the (tier, partition) pairs in order, so a page is (segment, local
@@ -38,10 +38,11 @@ search page opened from ``file://`` can load them with ``<script>`` elements.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -63,9 +64,12 @@ from .searchterms import (
     term_hash,
 )
 
-#: Tiers of pages, in rank order.
-REPORTS, COUNTIES, COMPARISONS, PAGES = 0, 1, 2, 3
-TIERS = (REPORTS, COUNTIES, COMPARISONS, PAGES)
+#: Tiers of pages, in rank order. The documentation (the guide, the reference) comes last and
+#: out of a reader's search: a query runs over the tiers before it, or over it alone (文档).
+REPORTS, COUNTIES, COMPARISONS, PAGES, DOCUMENTATION = 0, 1, 2, 3, 4
+TIERS = (REPORTS, COUNTIES, COMPARISONS, PAGES, DOCUMENTATION)
+#: The pages of the documentation tier by default (page-name patterns: shufa_search_documentation).
+DOCUMENTATION_PAGES = ("guide/*", "reference/*")
 
 #: Buckets of a piece (by term hash): the hub's shard count divides it.
 BUCKETS = 1024
@@ -110,13 +114,19 @@ class SearchPage(NamedTuple):
     meta: DocMeta
 
 
-def describe_page(docname: str, archive: Archive | None) -> DocMeta:
-    """The tier, rank and facets of a page from its name and the archive model.
+def describe_page(
+    docname: str, archive: Archive | None, documentation: Sequence[str] = DOCUMENTATION_PAGES
+) -> DocMeta:
+    """The tier, rank and facets of a page from its name and the archive model; a page whose name
+    matches a pattern of *documentation* is in the documentation tier.
 
-    Record keys: ``y`` type (``r`` report, ``c`` county page, ``x`` comparison, ``p`` other),
-    ``p`` province, ``c`` county slug, ``cn`` county name, ``k`` kind, ``yr`` year.
+    Record keys: ``y`` type (``r`` report, ``c`` county page, ``x`` comparison, ``d``
+    documentation, ``p`` other), ``p`` province, ``c`` county slug, ``cn`` county name, ``k``
+    kind, ``yr`` year.
     """
     parts = docname.split("/")
+    if any(fnmatch.fnmatchcase(docname, pattern) for pattern in documentation):
+        return DocMeta(DOCUMENTATION, (docname,), {"y": "d"})
     if archive is None or parts[0] != "reports" or len(parts) < 3 or parts[1] not in archive.counties:
         return DocMeta(PAGES, (docname,), {"y": "p"})
     county = archive.counties[parts[1]]
@@ -287,7 +297,7 @@ def build_piece(pages: Mapping[str, SearchPage], partition: str) -> Piece:
         text, meta = pages[docname]
         local = len(docs[meta.tier])
         docs[meta.tier].append(_record(docname, text, meta))
-        texts[docname] = [[p.anchor, p.text] for p in text.parts]
+        texts[docname] = text_entries(text)
         target = raw[meta.tier]
         for term, numbers in page_postings(text, meta).items():
             posting = (local, numbers)
@@ -301,6 +311,15 @@ def build_piece(pages: Mapping[str, SearchPage], partition: str) -> Piece:
         for term, postings in found_terms.items():
             terms.setdefault(term, {})[tier] = [len(postings), _cut(postings, not is_page_term(term))]
     return Piece(partition, docs, terms, texts)
+
+
+def text_entries(text: PageText) -> list[list[str]]:
+    """A page's text file: ``[anchor, text]`` per part, and a report part's heading third (its
+    section's heading, and the item's label: what a result names the part by, read with the
+    snippet; other pages name their parts in the doc record)."""
+    return [
+        [p.anchor, p.text, p.label] if text.report and p.label else [p.anchor, p.text] for p in text.parts
+    ]
 
 
 def _record(docname: str, text: PageText, meta: DocMeta) -> dict[str, Any]:
@@ -441,7 +460,7 @@ def update_piece(pages: Mapping[str, SearchPage], partition: str, folder: Path) 
     for docname in changed:
         tier, local = where[docname]
         _text, tier_, rank, record, topics = json.loads(known[docname])
-        parts = [Part(anchor, "", text) for anchor, text in reader.text(docname)]
+        parts = [Part(entry[0], "", entry[1]) for entry in reader.text(docname)]
         old = page_postings(PageText("", False, parts, ""), DocMeta(tier_, tuple(rank), record, topics))
         new = page_postings(*pages[docname])
         for term in old.keys() | new.keys():
@@ -484,7 +503,7 @@ def update_piece(pages: Mapping[str, SearchPage], partition: str, folder: Path) 
         tier, local = where[docname]
         text, meta = pages[docname]
         docs[tier][local] = _record(docname, text, meta)
-        page_text = _json([[p.anchor, p.text] for p in text.parts])
+        page_text = _json(text_entries(text))
         files[f"text/{docname}.json"] = page_text
         manifest["texts"][docname] = _digest(page_text)
     if changed:
@@ -541,13 +560,13 @@ def shard_count(pieces: Iterable[PieceReader]) -> int:
 def merge_pieces(
     pieces: list[PieceReader],
     out: Path,
-    labels: Mapping[str, Mapping[str, str]],
+    labels: Mapping[str, Any],
     state_file: Path,
 ) -> MergeReport:
     """Write the site's search files into *out* (``<outdir>/_static/search``) from *pieces*.
 
-    *labels* names the facet values the pages do not carry: ``topics`` (key → label) and
-    ``kinds`` (slug → name). *state_file* records what was merged (the digests of each
+    *labels* names the facet values the pages do not carry: ``topics`` (key → label),
+    ``kinds`` (slug → name) and ``years`` (the years of the reports). *state_file* records what was merged (the digests of each
     piece's buckets, docs and texts, the files each shard wrote): a merge rebuilds only the
     shards one of whose buckets changed in some piece, and rewrites only the doc chunks and
     texts of pieces whose docs or pages changed.
@@ -578,7 +597,10 @@ def merge_pieces(
         state = {"layout": layout, "buckets": {}, "docs": {}, "texts": {}, "files": {}}
     seg_of = {s: i for i, s in enumerate(segments)}
 
+    made: set[str] = set()  # every file of this merge, written or already as it should be
+
     def write(name: str, text: str) -> None:
+        made.add(name)
         if write_if_changed(out / name, text):
             report.written.append(name)
 
@@ -663,15 +685,32 @@ def merge_pieces(
         "shards": shards,
         "segment": SEGMENT,
         "segments": [[segment_name(*s), pieces[names.index(s[1])].tiers.get(s[0], 0)] for s in segments],
+        # where the reports end (the pages without a year begin) and the documentation begins:
+        # the first segment of each (a reader's query runs before "documentation")
+        "undated": _first_segment(segments, lambda tier: tier != REPORTS),
+        "documentation": _first_segment(segments, lambda tier: tier == DOCUMENTATION),
         "chunk": CHUNK,
         "topics": dict(labels.get("topics", {})),
         "kinds": dict(labels.get("kinds", {})),
+        # the years of the year facet, oldest first (the year range and the order by year)
+        "years": sorted(labels.get("years", [])),
     }
     write(META_FILE, script("setMeta", meta))
+    if fresh:
+        # a new layout (another number of shards …) wrote every file: the record of the files of
+        # the old one is gone, so what this merge did not make is removed by looking
+        for old in sorted(out.rglob("*.js")):
+            if old.relative_to(out).as_posix() not in made:
+                remove(old.relative_to(out).as_posix())
     state["stamp"] = stamp
     state_file.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(state_file, json.dumps(state, ensure_ascii=False, sort_keys=True))
     return report
+
+
+def _first_segment(segments: list[tuple[int, str]], tiers: Callable[[int], bool]) -> int:
+    """The first segment whose tier passes *tiers* (the number of segments when none does)."""
+    return next((i for i, (tier, _) in enumerate(segments) if tiers(tier)), len(segments))
 
 
 def _remove_tree(folder: Path, out: Path, report: MergeReport) -> None:

@@ -17,6 +17,13 @@ candidates as results are still wanted at a time, so that a query whose candidat
 it loads no text beyond its results'. A search stops after ``want`` results, after
 :data:`MAX_BLOCKS` blocks or :data:`MAX_REJECTED` candidates whose text did not hold the
 query (the search can then go on), and goes on from there when asked for more.
+
+What a search runs over and in which order: a reader's search reads every tier of the index
+before the documentation (the guide and the reference), a search of the documentation (文档)
+that tier alone; a range of years adds a cursor over the pages of any of those years
+(:class:`AnyOf`); by year (``order="date"``) the search runs one *stage* per year, newest
+first (each with that year's facet as one more term), then one over the pages that have no
+year. Each stage reads the index in its order, so the bytes a step loads stay bounded.
 """
 
 from __future__ import annotations
@@ -72,6 +79,12 @@ class Site:
     def segment_name(self, seg: int) -> str:
         return self.meta["segments"][seg][0]
 
+    def scope(self, documentation: bool) -> tuple[int, int | None]:
+        """The page numbers a query runs over: a reader's (every tier before the documentation),
+        or the documentation's alone."""
+        start = self.meta["documentation"] * SEGMENT
+        return (start, None) if documentation else (0, start)
+
     def doc(self, gid: int) -> dict[str, Any]:
         seg, local = divmod(gid, SEGMENT)
         chunk = self.meta["chunk"]
@@ -109,6 +122,12 @@ class Cursor:
             self._decoded[key] = found
         return self._decoded[key]
 
+    def count_in(self, lo: int, hi: int | None) -> int:
+        """How many pages with numbers *lo* … *hi* hold the term."""
+        return sum(
+            count for seg, count, _ in self.segs if seg * SEGMENT >= lo and (hi is None or seg * SEGMENT < hi)
+        )
+
     def seek(self, gid: int) -> tuple[int, tuple[int, ...]] | None:
         """The first posting at page *gid* or after (page number, parts), or None."""
         for i, (seg, _, data) in enumerate(self.segs):
@@ -140,6 +159,19 @@ class Hit:
 
 
 @dataclass
+class Stage:
+    """A run of the index a search reads in turn, over the pages *lo* … *hi* (None: to the end),
+    the pages holding one of *years* (year facet terms; none: any page). A search in the index's
+    order has one stage; by year, one per year, newest first, then one over the pages that have
+    no year. Its plan is made when the stage begins (its year's entry is loaded then)."""
+
+    lo: int
+    hi: int | None
+    years: tuple[str, ...] = ()
+    plan: Plan | None = None
+
+
+@dataclass
 class Search:
     """A query's state: what it found so far and where to go on."""
 
@@ -150,6 +182,53 @@ class Search:
     exhausted: bool = False
     #: the number of pages that match, when known before the end (a lone term)
     known_total: int | None = None
+    stages: list[Stage] = field(default_factory=list)
+    #: the stage the search is in
+    stage: int = 0
+    #: what every stage's plan is made of
+    terms: Terms | None = None
+
+
+@dataclass
+class Terms:
+    """A query's phrases as units and terms, the facets' terms, and the cursors loaded so far."""
+
+    wanted: list[list[str]]
+    wanted_terms: list[list[str]]
+    exact: list[bool]
+    excluded: list[list[str]]
+    required: list[str]
+    topic: str | None
+    cursors: dict[str, Cursor] = field(default_factory=dict)
+
+    def cursor(self, site: Site, term: str) -> Cursor | None:
+        if term not in self.cursors:
+            entry = site.entry(term)
+            if entry is None:
+                return None
+            self.cursors[term] = Cursor(site, term, entry)
+        return self.cursors[term]
+
+    def plan(self, site: Site, years: tuple[str, ...]) -> Plan | None:
+        """The plan of a stage over the pages holding one of *years* (none: every page); None
+        when no page holds any of them."""
+        extra: list[Cursor | AnyOf] = []
+        if years:
+            found = [c for c in (self.cursor(site, y) for y in years) if c is not None]
+            if not found:
+                return None
+            extra.append(found[0] if len(found) == 1 else AnyOf(found))
+        drive = sorted({*(self.cursors[t] for t in self.required), *extra}, key=lambda c: (c.count, c.term))
+        return Plan(
+            self.wanted,
+            self.wanted_terms,
+            self.exact,
+            self.excluded,
+            [phrase_terms(run) for run in self.excluded],
+            drive,
+            self.cursors,
+            facet_term("t", self.topic) if self.topic else None,
+        )
 
 
 @dataclass
@@ -163,7 +242,7 @@ class Plan:
     #: unwanted phrases each of whose terms some page holds: units and terms
     excluded: list[list[str]]
     excluded_terms: list[list[str]]
-    drive: list[Cursor]
+    drive: list[Cursor | AnyOf]
     cursors: dict[str, Cursor]
     #: the topic facet's term, or None
     topic: str | None
@@ -178,25 +257,46 @@ class Candidate:
     doubtful: list[tuple[list[str], frozenset[int]]]
 
 
-def start(site: Site, query: str, filters: Mapping[str, str] | None = None) -> tuple[Search, Plan | None]:
-    """A search and the plan it runs (cursors); None as plan when nothing can match."""
+#: The orders of results: the index's (reports first, by place; ``relevance``), or by year,
+#: newest first (``date``).
+ORDERS = ("relevance", "date")
+
+
+class AnyOf:
+    """The pages holding any of some page terms (the years of a range), read like one cursor."""
+
+    by_part = False
+
+    def __init__(self, cursors: list[Cursor]) -> None:
+        self.cursors = cursors
+        self.term = "|".join(c.term for c in cursors)
+        self.count = sum(c.count for c in cursors)
+
+    def seek(self, gid: int) -> tuple[int, tuple[int, ...]] | None:
+        found = [at for at in (c.seek(gid) for c in self.cursors) if at is not None]
+        return (min(at[0] for at in found), ()) if found else None
+
+
+def start(
+    site: Site,
+    query: str,
+    filters: Mapping[str, str] | None = None,
+    *,
+    order: str = "relevance",
+    documentation: bool = False,
+    years: tuple[int | None, int | None] | None = None,
+) -> Search:
+    """A search, with the stages it runs (none when nothing can match).
+
+    *filters* are the facets chosen (``p``, ``c``, ``k``, ``y``, ``t``); *years* a range of
+    report years (either end open: None); *documentation* searches the documentation instead
+    of what readers search; *order* is one of :data:`ORDERS`."""
     filters = dict(filters or {})
-    search = Search(query, filters)
+    search = Search(query, filters, exhausted=True)  # until it has a stage
     wanted_runs, unwanted_runs = query_runs(query)
     wanted = [phrase_terms(run) for run in wanted_runs]
     if not wanted:
-        search.exhausted = True
-        return search, None
-    cursors: dict[str, Cursor] = {}
-
-    def cursor(term: str) -> Cursor | None:
-        if term not in cursors:
-            entry = site.entry(term)
-            if entry is None:
-                return None
-            cursors[term] = Cursor(site, term, entry)
-        return cursors[term]
-
+        return search
     topic = filters.get("t")
     page_filters = [facet_term(f, v) for f, v in sorted(filters.items()) if f != "t"]
     required = [
@@ -204,32 +304,58 @@ def start(site: Site, query: str, filters: Mapping[str, str] | None = None) -> t
         *page_filters,
         *([facet_term("t", topic)] if topic else []),
     ]
-    if any(cursor(t) is None for t in required):
-        search.exhausted = True
-        return search, None
+    terms = Terms(wanted_runs, wanted, [found_by_terms(run) for run in wanted_runs], [], required, topic)
+    if any(terms.cursor(site, t) is None for t in required):
+        return search
     # an unwanted phrase with a term no page holds excludes nothing
-    excluded = [run for run in unwanted_runs if all(cursor(t) is not None for t in phrase_terms(run))]
-    exact = [found_by_terms(run) for run in wanted_runs]
-    if len(wanted) == 1 and len(wanted[0]) == 1 and exact[0] and not filters and not excluded:
-        search.known_total = cursors[wanted[0][0]].count
-    drive = sorted({cursors[t] for t in required}, key=lambda c: (c.count, c.term))
-    plan = Plan(
-        wanted_runs,
-        wanted,
-        exact,
-        excluded,
-        [phrase_terms(run) for run in excluded],
-        drive,
-        cursors,
-        facet_term("t", topic) if topic else None,
-    )
-    return search, plan
+    terms.excluded = [
+        run for run in unwanted_runs if all(terms.cursor(site, t) is not None for t in phrase_terms(run))
+    ]
+    search.terms = terms
+    lo, hi = site.scope(documentation)
+    known = site.meta.get("years", [])
+    ranged = None
+    if years is not None and not documentation:
+        first, last = years
+        ranged = [y for y in known if (first is None or y >= first) and (last is None or y <= last)]
+    if order == "date" and not documentation and "y" not in filters:
+        # newest year first, a stage each; then the pages without a year
+        for year in reversed(ranged if ranged is not None else known):
+            search.stages.append(Stage(lo, hi, (facet_term("y", str(year)),)))
+        if ranged is None:
+            rest = site.meta["undated"] * SEGMENT
+            search.stages.append(Stage(max(lo, rest), hi))
+    elif ranged is not None:
+        if ranged:
+            search.stages.append(Stage(lo, hi, tuple(facet_term("y", str(y)) for y in ranged)))
+    else:
+        search.stages.append(Stage(lo, hi))
+    if not search.stages:
+        return search
+    search.exhausted = False
+    search.next_gid = search.stages[0].lo
+    lone = len(wanted) == 1 and len(wanted[0]) == 1 and terms.exact[0]
+    if lone and len(search.stages) == 1 and not filters and not terms.excluded and ranged is None:
+        search.known_total = terms.cursors[wanted[0][0]].count_in(lo, hi)
+    return search
+
+
+def _stage(site: Site, search: Search) -> Stage | None:
+    """The stage the search is in, its plan made (stages no page can match passed over); None at the end."""
+    while search.stage < len(search.stages):
+        stage = search.stages[search.stage]
+        if stage.plan is None and search.terms is not None:
+            stage.plan = search.terms.plan(site, stage.years)
+        if stage.plan is not None:
+            return stage
+        search.stage += 1
+    search.exhausted = True
+    return None
 
 
 def more(
     site: Site,
     search: Search,
-    plan: Plan | None,
     want: int = 20,
     max_blocks: int | None = None,
     max_rejected: int | None = None,
@@ -237,14 +363,22 @@ def more(
     """Find up to *want* more pages (fewer when the index ends, or when *max_blocks* more
     blocks were loaded or *max_rejected* candidates were found not to hold the query in their
     text: the search can then go on)."""
-    if plan is None or search.exhausted:
+    if search.exhausted:
         return []
     found: list[Hit] = []
     blocks_before = _blocks(site)
     rejected = 0
     gid = search.next_gid
     stopped = False
-    while len(found) < want and not search.exhausted and not stopped:
+    while len(found) < want and not stopped:
+        was = search.stage
+        stage = _stage(site, search)
+        if stage is None:
+            break
+        if search.stage != was:
+            gid = stage.lo  # (stages no page can match passed over)
+        plan = stage.plan
+        assert plan is not None
         # as many candidates as results are still wanted (and rejections allowed), then their texts
         room = want - len(found) if max_rejected is None else min(want - len(found), max_rejected - rejected)
         batch: list[Candidate] = []
@@ -253,8 +387,10 @@ def more(
                 stopped = True
                 break
             at = _leapfrog(plan.drive, gid)
-            if at is None:
-                search.exhausted = True
+            if at is None or (stage.hi is not None and at[0] >= stage.hi):
+                # this stage is done: the next one (or the end)
+                search.stage += 1
+                gid = search.stages[search.stage].lo if search.stage < len(search.stages) else gid
                 break
             gid, postings = at
             candidate = _match(gid, postings, plan)
@@ -277,7 +413,7 @@ def _blocks(site: Site) -> int:
     return sum(1 for name in site.loaded if name.startswith("b/"))
 
 
-def _leapfrog(drive: list[Cursor], gid: int) -> tuple[int, dict[str, tuple[int, ...]]] | None:
+def _leapfrog(drive: list[Cursor | AnyOf], gid: int) -> tuple[int, dict[str, tuple[int, ...]]] | None:
     """The first page at *gid* or after that every cursor holds, with each term's parts."""
     while True:
         postings: dict[str, tuple[int, ...]] = {}
@@ -359,20 +495,21 @@ def _check(site: Site, candidate: Candidate, plan: Plan) -> Hit | None:
     return Hit(hit.gid, parts)
 
 
-def run(site: Site, query: str, filters: Mapping[str, str] | None = None, want: int = 20) -> Search:
+def run(
+    site: Site, query: str, filters: Mapping[str, str] | None = None, want: int = 20, **how: Any
+) -> Search:
     """The first *want* results of a query, as the browser's first page finds them (the search
-    can go on with :func:`more`)."""
-    search, plan = start(site, query, filters)
-    more(site, search, plan, want, MAX_BLOCKS, MAX_REJECTED)
-    search.plan = plan  # type: ignore[attr-defined]
+    can go on with :func:`more`); *how* is :func:`start`'s order, documentation and years."""
+    search = start(site, query, filters, **how)
+    more(site, search, want, MAX_BLOCKS, MAX_REJECTED)
     return search
 
 
-def run_all(site: Site, query: str, filters: Mapping[str, str] | None = None) -> Search:
+def run_all(site: Site, query: str, filters: Mapping[str, str] | None = None, **how: Any) -> Search:
     """Every result of a query."""
-    search, plan = start(site, query, filters)
+    search = start(site, query, filters, **how)
     while not search.exhausted:
-        more(site, search, plan, 1000)
+        more(site, search, 1000)
     return search
 
 

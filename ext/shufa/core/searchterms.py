@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 #: Bump when the index format or the tokenisation changes.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: One unit of text: a number (with decimals), a Latin word, one CJK character or ``%``

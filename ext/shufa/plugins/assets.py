@@ -72,8 +72,10 @@ def rules() -> dict[str, Any]:
             "number": reuse.NUMBER_PATTERN,
             "space": reuse.SPACE_PATTERN,
             "bands": [list(b) for b in reuse.BANDS],
-            "diffUnit": reuse.DIFF_UNIT_PATTERN,
-            "minEqual": reuse.MIN_EQUAL,
+            "clause": reuse.CLAUSE_PATTERN,
+            "diffNumber": reuse.DIFF_NUMBER_PATTERN,
+            "lineMatch": reuse.LINE_MATCH,
+            "maxClauses": reuse.MAX_CLAUSES,
         },
         "slug": SLUG_PATTERN,
         # how much one step of a search reads at most (shufa.core.searchquery)

@@ -5,7 +5,8 @@ The rates and diffs are :mod:`shufa.core.reuse`'s. Shown on each report page (wh
 report, and each section against the whole previous report, because text moves
 between sections), in the county's topic × year table, and on comparison pages
 ``reports/<county>/<kind>/compare/<y1>-<y2>.html`` that set each topic's two
-sections side by side with deletions and insertions marked.
+sections side by side, a row per line (heading, paragraph, item) beside the line of the
+other year it is compared with, changed clauses and numbers marked.
 """
 
 from __future__ import annotations
@@ -24,14 +25,18 @@ from ..core.fingerprints import current_fingerprint
 from ..core.labels import part_label, part_name, report_name
 from ..core.model import Archive, County, Kind, Part, Report, Section
 from ..core.reuse import (
+    BANDS,
+    SHINGLE,
+    LinePair,
     band,
     baseline,
     compare_docname,
-    diff,
     percent,
     previous_report,
     printed_lines,
+    text_diff,
 )
+from . import Order
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
 from .inline import text_html
@@ -57,7 +62,7 @@ def add_report_reuse(app: Sphinx, directive: SphinxDirective, report: Report, he
         return
     note_model_dependency(directive.env, f"text:{earlier.key}")
     rate = baseline(earlier).reuse("\n".join(report.texts()))
-    line = nodes.paragraph(classes=["report-reuse"])
+    line = nodes.paragraph(classes=["report-reuse", "no-search"])
     line += nodes.Text("全文")
     line += _rate_note(rate or 0.0, earlier.year)
     line += nodes.Text("　")
@@ -89,7 +94,7 @@ def add_section_reuse(
     rate, year = found
     tag = next((c for c in node.children if isinstance(c, section_topic)), None)
     if tag is None:
-        tag = section_topic(classes=["section-topic"])
+        tag = section_topic(classes=["section-topic", "no-search"])
         node.insert(1, tag)
     else:
         tag += nodes.Text(" · ")
@@ -101,7 +106,40 @@ def add_cell_reuse(
 ) -> None:
     found = part_reuse(directive, report, section)
     if found is not None:
-        cell += nodes.inline("", f" {percent(found[0])}", classes=["reuse", band(found[0])])
+        rate = found[0]
+        # the highest band marked by a sign too (colour is not the only signal: the legend says so)
+        text = f" {percent(rate)}" + (HIGH_SIGN if band(rate) == BANDS[0][1] else "")
+        cell += nodes.inline("", text, classes=["reuse", band(rate)])
+
+
+#: What marks a rate of the highest band in a county's topic × year table.
+HIGH_SIGN = "▲"
+
+
+def add_reuse_legend(
+    app: Sphinx,
+    directive: SphinxDirective,
+    county: County,
+    kind: Kind,
+    reports: list[Report],
+    section: nodes.Element,
+) -> None:
+    """Under the county's topic × year table: what its percentages mean."""
+    table = next(
+        (c for c in section.children if isinstance(c, nodes.table) and "topic-year-table" in c["classes"]),
+        None,
+    )
+    if table is None or len(reports) < 2:
+        return
+    high = round(BANDS[0][0] * 100)
+    text = (
+        f"表中百分数是这一部分与上一年度报告全文的文字重复率：这一部分的文字中，与上一年度报告某处连续{SHINGLE}个字相同"
+        f"（数字不计）的所占比例。例如 51% 表示约一半的文字上一年已经写过。{high}%及以上加粗并标{HIGH_SIGN}。"
+        f"第一年（{reports[0].year}年）没有可比的上一年，不标。"
+    )
+    section.insert(
+        section.index(table) + 1, nodes.paragraph(text, text, classes=["table-legend", "reuse-legend"])
+    )
 
 
 # --- comparison pages ---------------------------------------------------------------------------
@@ -111,20 +149,25 @@ def add_cell_reuse(
 # made here, in the same markup docutils writes, every text escaped.
 
 #: Bump when the markup of comparison pages changes: every page is rewritten.
-PAGE_VERSION = 1
+PAGE_VERSION = 2
 
 
-def side_html(runs: Iterable[tuple[str, str]]) -> str:
-    """One side of a comparison: a paragraph per line, deletions and insertions marked."""
-    paragraphs: list[list[str]] = [[]]
-    for kind, text in runs:
-        for i, line in enumerate(text.split("\n")):
-            if i:
-                paragraphs.append([])
-            if line:
-                html = text_html(line)
-                paragraphs[-1].append(f"<{kind}>{html}</{kind}>" if kind else html)
-    return "".join(f"<p>{''.join(p)}</p>\n" for p in paragraphs if p)
+def runs_html(runs: Iterable[tuple[str, str]]) -> str:
+    """A line's runs as HTML: every text escaped, removed runs in ``<del>``, new ones in ``<ins>``."""
+    return "".join(f"<{kind}>{text_html(text)}</{kind}>" if kind else text_html(text) for kind, text in runs)
+
+
+def rows_html(pairs: Iterable[LinePair]) -> str:
+    """The rows of a comparison: each line of the later text beside the line of the earlier one
+    it is compared with (an empty cell: no counterpart)."""
+    out = []
+    for n, pair in enumerate(pairs):
+        cells = "".join(
+            f"<td><p>{runs_html(runs)}</p></td>\n" if runs else "<td></td>\n"
+            for runs in (pair.earlier, pair.later)
+        )
+        out.append(f'<tr class="{"row-odd" if n % 2 else "row-even"}">{cells}</tr>\n')
+    return "".join(out)
 
 
 def _rate_html(rate: float, year: int) -> str:
@@ -206,7 +249,7 @@ class ComparePage:
 
     def pair(self, a: Section, b: Section) -> str:
         earlier, later = self.earlier, self.later
-        left, right = diff(printed_lines(a), printed_lines(b))
+        pairs = text_diff(printed_lines(a), printed_lines(b))
         rate = baseline(earlier).reuse("\n".join(b.texts()))
         note = (
             f"{self.link(earlier, a.anchor, f'{earlier.year}年{part_name(a.anchor)}')} → "
@@ -219,8 +262,7 @@ class ComparePage:
             '<div class="pst-scrollable-table-container"><table class="compare-table table">\n'
             f'<thead>\n<tr class="row-odd"><th class="head"><p>{earlier.year}年</p></th>\n'
             f'<th class="head"><p>{later.year}年</p></th>\n</tr>\n</thead>\n'
-            f'<tbody>\n<tr class="row-even"><td>{side_html(left)}</td>\n<td>{side_html(right)}</td>\n</tr>\n'
-            "</tbody>\n</table>\n</div>\n"
+            f"<tbody>\n{rows_html(pairs)}</tbody>\n</table>\n</div>\n"
         )
 
     def contents(self) -> list[tuple[str, str]]:
@@ -254,4 +296,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-header", add_report_reuse)
     app.connect("shufa-report-part", add_section_reuse)
     app.connect("shufa-topic-cell", add_cell_reuse)
+    app.connect("shufa-county-kind", add_reuse_legend, priority=Order.AFTER_CROSSYEAR)
     return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -27,6 +27,7 @@ from sphinx.errors import ConfigError
 from .. import __version__
 from ..core.citing import DEFAULT_STYLE
 from ..core.partitions import Scope
+from ..core.searchindex import DOCUMENTATION_PAGES
 from . import Order
 
 PREFIX = "shufa_"
@@ -150,6 +151,13 @@ class ShufaConfig:
         (list, tuple),
         "env",
         "Page names (glob patterns such as `guide/*`) that search finds by their title only.",
+    )
+    search_documentation: tuple[str, ...] = option(
+        DOCUMENTATION_PAGES,
+        (list, tuple),
+        "env",
+        "Page names (glob patterns) of the documentation: found by search only when the reader "
+        "chooses 文档, never among the reports.",
     )
 
     @property

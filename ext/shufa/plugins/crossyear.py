@@ -3,8 +3,8 @@
 - Every report page gets a year switcher (a plain list of links to the other
   years of the same county and kind, with previous/next links). With
   JavaScript, switching keeps the reader on the same topic: from ``#s4``
-  (topic X) in 2023 it lands on the section of topic X in 2022, or the top of
-  the page when 2022 lacks it. The topic → anchor mapping of every year is in
+  (topic X) in 2023, or from the section in view, it lands on the section of
+  topic X in 2022, or the top of the page when 2022 lacks it, which then says so. The topic → anchor mapping of every year is in
   the page itself, so it works from ``file://`` and any static host.
 - Every section lists the same topic in the county's other years
   (本主题在其他年份：2021 · 2022（未涉及）· 2024).
@@ -28,6 +28,7 @@ from sphinx.writers.html5 import HTML5Translator
 from .. import __version__
 from ..core.labels import part_label, part_name, report_name
 from ..core.model import County, Kind, Report, Section
+from ..core.parts import CLOSING_HEADINGS
 from ..core.problems import Code
 from ..core.reportseries import section_topics, topic_anchors
 from .data import get_archive, note_model_dependency
@@ -144,10 +145,19 @@ def add_year_switcher(app: Sphinx, directive: SphinxDirective, report: Report, h
     archive = get_archive(env)
     series = _series(directive, report)
     kind = archive.kinds[report.kind]
+    years_topics = {str(r.year): topic_anchors(r) for r in series}
+    named = {topic for anchors in years_topics.values() for topic in anchors}
     mapping = {
         "current": str(report.year),
         "sections": section_topics(report),
-        "years": {str(r.year): topic_anchors(r) for r in series},
+        "years": years_topics,
+        # what the year without a topic says it lacks (a closing part's role: its usual heading)
+        "labels": {
+            topic: archive.topics[topic].label
+            if topic in archive.topics
+            else CLOSING_HEADINGS.get(topic, topic)
+            for topic in sorted(named)
+        },
     }
     years = [
         (other.year, "" if other.year == report.year else other.docname, report_name(archive, other))
@@ -274,4 +284,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-part", add_topic_years)
     app.connect("shufa-county-kind", add_topic_table)
     app.setup_extension("shufa.plugins.assets")
-    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,6 +31,7 @@ from sphinx.util import logging
 from .. import __version__
 from ..core import figures
 from ..core import summary as summaries
+from ..core.atomfeeds import newest
 from ..core.files import write_if_changed
 from ..core.fingerprints import current_fingerprint
 from ..core.loading import LoadResult, load_archive
@@ -245,6 +246,7 @@ def summary_part(summary: Summary, archive: Archive, scope: list[str]) -> object
     """What a page across reports shows of the summary, by scope (``<p>`` a province):
 
     ``reports`` — each report and its number of sections (counts by year, kind, province);
+    ``newest:<n>`` — the *n* newest reports, their titles and dates (as the home page lists them);
     ``topics`` — each report's topics; ``topic:<t>`` — the reports with a section on topic t;
     ``year:<y>`` — the reports of year y; ``metrics`` — the years each county reports each
     metric; ``province:<p>`` — the province's reports; ``year:<y>:<p>`` — their titles in year y;
@@ -259,6 +261,8 @@ def summary_part(summary: Summary, archive: Archive, scope: list[str]) -> object
         return sorted((r.key, sum(1 for p in r.parts if p.topic)) for r in reports)
     if what == "topics":
         return sorted((r.key, [p.topic for p in r.parts]) for r in reports)
+    if what == "newest":
+        return [(r.key, r.title, r.issued, r.published) for r in newest(reports, int(args[0]))]
     if what == "topic":
         topic = args[0]
         return sorted((r.key, [p for p in r.parts if p.topic == topic]) for r in reports)

@@ -32,7 +32,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
 from .. import __version__
-from ..core.labels import UNKNOWN_SHOWN, part_label, report_name
+from ..core.labels import UNKNOWN_SHOWN, missing_county, part_label, report_name
 from ..core.model import ClosingPart, Item, Part, Report, Section
 from ..core.problems import Code
 from ..core.redaction import REDACTION
@@ -176,7 +176,13 @@ class ReportDirective(ReportPartDirective):
         note_model_dependency(self.env, "kinds")
 
         section = report_page(ids=["report"], classes=["report"])
-        section += nodes.title(report.title, "", *self.field_nodes(report, "report", "title", report.title))
+        title = nodes.title(report.title, "", *self.field_nodes(report, "report", "title", report.title))
+        county = missing_county(archive, report)
+        if county:
+            # a title that does not name the county gets it on a line above, inside the heading:
+            # the page's <title> and its search entry name the county too (display_title)
+            title.insert(0, nodes.inline(county, county, classes=["report-county"]))
+        section += title
         if report.subtitle:
             section += nodes.paragraph(
                 "",
@@ -224,7 +230,7 @@ class ReportDirective(ReportPartDirective):
         trail += nodes.Text(" › ")
         trail += doc_ref(self.env, county.docname, nodes.inline("", county.name))
         trail += nodes.Text(f" › {kind.name} › {report.year}年")
-        return nodes.container("", trail, classes=["report-nav"])
+        return nodes.container("", trail, classes=["report-nav", "no-search"])
 
     def header(self, report: Report) -> nodes.Element:
         archive = get_archive(self.env)
@@ -365,7 +371,7 @@ class SectionDirective(PartDirective):
         topic = get_archive(self.env).topics.get(part.topic)
         if topic is None:
             return []
-        tag = section_topic(classes=["section-topic"])
+        tag = section_topic(classes=["section-topic", "no-search"])
         tag += nodes.inline("", "主题：", classes=["topic-caption"])
         tag += report_ref(
             self.env, "topic", topic.key, nodes.inline(topic.label, topic.label, classes=["topic-label"])

@@ -49,6 +49,7 @@ from ..core.exporting import (
 )
 from ..core.files import write_if_changed
 from ..core.fingerprints import current_fingerprint
+from ..core.labels import display_title
 from ..core.model import Archive
 from ..core.partitions import spans_provinces
 from ..core.summary import excerpt
@@ -263,7 +264,7 @@ def page_meta(
     archive = get_archive(env)
     report = archive.reports.get(pagename.removeprefix("reports/"))
     if report is not None and report.docname == pagename:
-        title = report.title
+        title = display_title(archive, report)
         description = report.preamble or f"{archive.report_title(report)}全文，按原文编号分部分、分条目。"
     else:
         report = None

@@ -17,16 +17,20 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+from sphinx.writers.html5 import HTML5Translator
 from sphinx_design.shared import create_component
 
 from .. import __version__
-from ..core.labels import year_span
+from ..core.atomfeeds import ARCHIVE_FEED, newest, report_date
+from ..core.labels import display_title, year_span
 from ..core.model import Archive, County, Report
 from ..core.summary import ReportStub, Summary
 from .data import get_archive, get_summary, note_model_dependency
 from .domain import doc_ref, report_ref
 from .inline import paragraphs, text_nodes
-from .shared.envstore import emit
+from .shared.envstore import emit, env_dict
+from .shared.markup import add_html_node
 
 
 def card_grid(cards: list[nodes.Element], columns: int = 3) -> nodes.Element:
@@ -107,8 +111,71 @@ class ListingDirective(SphinxDirective):
         return items
 
 
+class search_box(nodes.General, nodes.Element):
+    """A search field that opens the search page (the home page's), written by the HTML visitor."""
+
+
+def visit_search_box_html(self: HTML5Translator, node: search_box) -> None:
+    builder = self.builder
+    action = builder.get_relative_uri(builder.current_docname, "search")
+    self.body.append(
+        f'<form class="home-search" action="{self.encode(action)}" method="get" role="search">\n'
+        '<label for="home-search-q">搜索报告</label>\n'
+        '<input type="search" id="home-search-q" name="q" placeholder="如：行政复议、224项、青禾县" required>\n'
+        '<button type="submit">搜索</button>\n</form>\n'
+    )
+    raise nodes.SkipNode
+
+
+class feed_link(nodes.General, nodes.Element):
+    """The archive's feed, offered in words (the home page's), written by the HTML visitor."""
+
+
+def visit_feed_link_html(self: HTML5Translator, node: feed_link) -> None:
+    builder = self.builder
+    uri = relative_uri(builder.get_target_uri(builder.current_docname), ARCHIVE_FEED)
+    self.body.append(
+        f'<p class="feed-link"><a class="reference external" href="{self.encode(uri)}">订阅新收录的报告（Atom 订阅源）</a>'
+        "：在阅读器中添加这个地址，报告库收录新报告时会收到通知。</p>\n"
+    )
+    raise nodes.SkipNode
+
+
+def _note_plugins(app: Sphinx) -> None:
+    # (whether the feeds are written: the home page offers the archive's feed only then)
+    env_dict(app.env, "shufa_listings")["feeds"] = "shufa.plugins.feeds" in app.extensions
+
+
+#: How many reports the home page lists as recently added.
+RECENT = 6
+
+
 class ArchiveOverviewDirective(ListingDirective):
-    """The home page's counts and entry points."""
+    """The home page: a search field, the counts, the reports recently added (with the feed of new
+    reports) and the entry points."""
+
+    def recently_added(self) -> list[nodes.Node]:
+        """The newest reports, named with their county (the same as the archive's feed: one rule,
+        :func:`shufa.core.atomfeeds.newest`), and the feed itself."""
+        note_model_dependency(self.env, f"summary:newest:{RECENT}")
+        reports = newest(self.summary.reports.values(), RECENT)
+        if not reports:
+            return []
+        section = self.titled("新收录的报告", "recently-added")
+        items = nodes.bullet_list(classes=["recently-added"])
+        for report in reports:
+            para = nodes.paragraph()
+            para += report_ref(
+                self.env, "report", report.key, nodes.inline("", display_title(self.archive, report))
+            )
+            # the day the list is ordered by: entered the archive (else, not locked yet, published or issued)
+            said = "收录" if report.added else "发布" if report.published else "印发"
+            para += nodes.Text(f"　{said} {report_date(report)}")
+            items += nodes.list_item("", para)
+        section += items
+        if env_dict(self.env, "shufa_listings").get("feeds"):
+            section += feed_link()
+        return [section]
 
     def run(self) -> list[nodes.Node]:
         note_model_dependency(self.env, "registries")
@@ -155,7 +222,7 @@ class ArchiveOverviewDirective(ListingDirective):
                 doc_ref(self.env, "guide/index", nodes.inline("", "指南")),
             ),
         ]
-        return [stats, kinds, card_grid(entries, columns=2)]
+        return [search_box(), stats, kinds, *self.recently_added(), card_grid(entries, columns=2)]
 
 
 class ArchiveIndexDirective(ListingDirective):
@@ -266,6 +333,9 @@ class CountyPageDirective(ListingDirective):
                     items += nodes.list_item("", para)
                 section += items
             emit(self.env.events, "shufa-county-kind", self, county, kind, reports, section)
+            for child in section.children[1:]:
+                # the years, tables and links repeat the reports: search finds the reports themselves
+                child["classes"] = [*child.get("classes", []), "no-search"]
             page += section
         return [page]
 
@@ -422,6 +492,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.domain")
     app.setup_extension("sphinx_design")
     app.add_event("shufa-county-kind")  # (directive, county, kind, its reports, section node)
+    add_html_node(app, search_box, visit_search_box_html)
+    add_html_node(app, feed_link, visit_feed_link_html)
+    app.connect("builder-inited", _note_plugins)
     app.add_directive("archive-overview", ArchiveOverviewDirective)
     app.add_directive("archive-index", ArchiveIndexDirective)
     app.add_directive("province-page", ProvincePageDirective)

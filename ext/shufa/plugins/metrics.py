@@ -98,6 +98,12 @@ def add_metric_series(
         body += row
     section += caption
     section += table
+    legend = (
+        f"走势图：横轴是年度，自左至右为{years[0]}—{years[-1]}年，与表头的年度一一对应；纵轴是这一指标的数值，"
+        "每一行自本行最低值（底部）到最高值（顶部），各行刻度不同，具体数值见同一行。"
+        "空心点表示约数（“余”“以上”等），竖虚线表示原文隐去了这一年的数字；该年未报告（表中为“—”）或隐去时，折线断开。"
+    )
+    section += nodes.paragraph(legend, legend, classes=["table-legend", "metric-legend"])
 
 
 def _register_report_figures(

@@ -20,6 +20,7 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..core.files import write_if_changed
+from ..core.labels import display_title
 from ..core.model import Archive
 from .data import get_run
 from .shared.envstore import claim, extra_pages
@@ -52,7 +53,7 @@ def redirect_pages(
         if not county.aliases or (counties is not None and county.slug not in counties):
             continue
         targets = [(f"{county.docname}.html", county.name)]
-        targets += [(f"{r.docname}.html", r.title) for r in archive.reports_of(county.slug)]
+        targets += [(f"{r.docname}.html", display_title(archive, r)) for r in archive.reports_of(county.slug)]
         prefix = f"reports/{county.slug}/"
         targets += [
             (f"{name}.html", title)

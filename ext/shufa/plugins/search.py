@@ -43,7 +43,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -54,6 +54,7 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..core.files import write_if_changed
+from ..core.labels import part_headings
 from ..core.partitions import Scope
 from ..core.searchindex import (
     META_FILE,
@@ -71,7 +72,7 @@ from ..core.searchindex import (
 from ..core.searchterms import INDEX_VERSION, PageText, Part, redacted, title_only
 from . import config
 from .assets import RULES_FILE
-from .data import loaded_archive
+from .data import get_summary, loaded_archive
 from .directives import report_item, report_page
 from .inline import redaction
 from .shared.envstore import extra_pages, per_document_store
@@ -98,8 +99,9 @@ def _starts_part(node: nodes.Element, depth: int) -> str | None:
     return None
 
 
-def page_text(doctree: nodes.document) -> PageText:
-    """The searchable parts of a page, in document order (the page itself first)."""
+def page_text(doctree: nodes.document, headings: Mapping[str, str] | None = None) -> PageText:
+    """The searchable parts of a page, in document order (the page itself first); a report's
+    parts named by *headings* (anchor → name: :func:`~shufa.core.labels.part_headings`)."""
     parts: list[list[Any]] = [["", "", []]]
     report = False
 
@@ -144,7 +146,9 @@ def page_text(doctree: nodes.document) -> PageText:
     ]
     title = found[0].label
     if report:
-        found = [Part(p.anchor, "", p.text) for p in found]
+        found = [
+            Part(p.anchor, (headings or {}).get(p.anchor, "") if p.anchor else "", p.text) for p in found
+        ]
     digest = hashlib.sha1(repr((title, report, found)).encode()).hexdigest()
     return PageText(title, report, found, digest)
 
@@ -156,7 +160,9 @@ def _read(app: Sphinx, doctree: nodes.document) -> None:
     if "nosearch" in env.metadata.get(env.docname, {}):
         env.shufa_search.pop(env.docname, None)
         return
-    page = page_text(doctree)
+    archive = loaded_archive(env)
+    report = archive.reports.get(env.docname.removeprefix("reports/")) if archive is not None else None
+    page = page_text(doctree, part_headings(report) if report is not None else None)
     if any(fnmatch.fnmatchcase(env.docname, p) for p in config.get(app.config).search_exclude):
         page = title_only(page.title)
     env.shufa_search[env.docname] = page
@@ -183,7 +189,8 @@ def _pages(app: Sphinx) -> dict[str, SearchPage]:
     texts: dict[str, PageText] = {d: p for d, p in env.shufa_search.items() if d in env.found_docs}
     for name, title in extra_pages(env).items():
         texts.setdefault(name, title_only(title))
-    return {d: SearchPage(t, describe_page(d, archive)) for d, t in texts.items()}
+    documentation = config.get(app.config).search_documentation
+    return {d: SearchPage(t, describe_page(d, archive, documentation)) for d, t in texts.items()}
 
 
 def _piece(app: Sphinx, folder: Path, scope: Scope) -> PieceReader:
@@ -214,13 +221,15 @@ def _piece(app: Sphinx, folder: Path, scope: Scope) -> PieceReader:
     return PieceReader(folder)
 
 
-def _labels(app: Sphinx) -> dict[str, dict[str, str]]:
+def _labels(app: Sphinx) -> dict[str, Any]:
     archive = loaded_archive(app.env)
     if archive is None:
         return {}
     return {
         "topics": {t.key: t.label for t in archive.topics.values()},
         "kinds": {k.slug: k.name for k in archive.kinds.values()},
+        # (from the summary: a hub's model holds no reports, the summary every partition's)
+        "years": get_summary(app.env).years(),
     }
 
 

@@ -11,8 +11,9 @@ Under ``reports/<county>/<kind>/`` (page names are :mod:`shufa.core.reportseries
   ``file://`` too) — any two years, or a year of another county of the province
   (``to=beiting/2023``), set side by side in the browser from the reports' reading files
   (``<year>.js``, written by :mod:`shufa.plugins.export`): no page per pair of years;
-- ``topics/<topic>.html`` — a topic's history: its section in every year, oldest first, with
-  its changes against the year before marked and its reuse rate, and the series of the
+- ``topics/<topic>.html`` — a topic's history: its section in every year, oldest first, each
+  shown whole, with a switch (a checkbox the stylesheet reads: no JavaScript) that marks its
+  changes against the year before, and its reuse rate; and the series of the
   metrics its sections report (legislation.gov.uk's "changes over time", per topic).
 
 All but ``latest.html`` are written from the model at write time by :mod:`shufa.plugins.modelpages`
@@ -41,7 +42,7 @@ from ..core.atomfeeds import county_feed, has_feed
 from ..core.exporting import reading_file
 from ..core.files import script_json, write_if_changed
 from ..core.fingerprints import current_fingerprint
-from ..core.labels import cited_names, year_span
+from ..core.labels import cited_names, part_name, year_span
 from ..core.metricseries import chart
 from ..core.model import Archive, County, Kind, Report, Section
 from ..core.reportseries import (
@@ -58,7 +59,7 @@ from ..core.reportseries import (
 from ..core.reuse import band, compare_docname, percent
 from . import Order
 from .assets import RULES_FILE
-from .compare import side_html
+from .compare import runs_html
 from .crossyear import topic_years, year_switcher
 from .data import get_archive, get_run, note_model_dependency
 from .inline import text_html
@@ -73,7 +74,7 @@ _TEMPLATES = Environment(
 )
 
 #: Bump when the markup of the series' pages changes: every page is rewritten.
-PAGE_VERSION = 1
+PAGE_VERSION = 2
 
 
 def _a(href: str, text_markup: str, title: str = "", classes: str = "reference internal") -> str:
@@ -108,21 +109,13 @@ class SeriesPage:
         county: County,
         kind: Kind,
         reports: list[Report],
-        names: dict[str, dict[str, str]],
     ) -> None:
         self.app = app
         self.archive = archive
         self.county = county
         self.kind = kind
         self.reports = reports
-        self._names = names  # shared by the series' pages: report key → its parts' cited names
         self._uris: dict[str, str] = {}
-
-    def names(self, report: Report) -> dict[str, str]:
-        """The parts of *report* as citations name them (三、坚持……), worked out once per series."""
-        if report.key not in self._names:
-            self._names[report.key] = cited_names(report)
-        return self._names[report.key]
 
     @property
     def series_name(self) -> str:
@@ -269,7 +262,7 @@ class TopicHistoryPage(SeriesPage):
         years = self.years
         return (
             f"{self.series_name}中“{self.label}”这一主题的部分，{year_span(years)}共{len(years)}年，"
-            "逐年标出与上一年度相比的改动和文字重复率。"
+            "每年的文字完整列出，可逐年标出与上一年度相比的改动，并注明文字重复率。"
         )
 
     def contents(self) -> list[tuple[str, str]]:
@@ -284,8 +277,7 @@ class TopicHistoryPage(SeriesPage):
         out = [
             '<section id="topic-history">\n',
             self.heading(1, "topic-history", self.title),
-            f"<p>{encode(self.description())}"
-            f"图例：<ins>新增的文字</ins>；<del>删去的文字</del>（与上一年度报告中同一主题的部分相比）。</p>\n",
+            f"<p>{encode(self.description())}</p>\n",
             self.ways_in(latest=self.topic),
         ]
         if self.metric_series:
@@ -303,8 +295,10 @@ class TopicHistoryPage(SeriesPage):
             out.append(f'<p class="history-absent">{report.year}年报告没有这一主题的部分。</p>\n')
             out.append("</section>\n")
             return "".join(out)
-        name = self.names(report).get(section.anchor, section.anchor)
-        note = self.report_link(report, section.anchor, text_html(name))
+        # (the heading is the text's first line: the link names the part by its number)
+        note = self.report_link(
+            report, section.anchor, span(f"{report.year}年报告{part_name(section.anchor)}")
+        )
         if entry.previous is not None:
             note += "　" + _rate_html(entry.rate or 0.0, entry.previous.year)
             if entry.previous_section is None:
@@ -313,9 +307,32 @@ class TopicHistoryPage(SeriesPage):
                 pair = compare_docname(entry.previous, report)
                 note += "　" + self.link(pair, f"与{entry.previous.year}年逐段对照", self.topic)
         out.append(f'<p class="history-part">{note}</p>\n')
-        out.append(f'<div class="history-text">\n{side_html(entry.runs)}</div>\n')
+        if entry.changes:
+            out.append(self.toggle(ident, entry.previous.year))
+            paragraphs = "".join(
+                f"<p>{runs_html(pair.merged)}</p>\n"
+                if pair.after is not None
+                else f'<p class="history-removed">{runs_html(pair.merged)}</p>\n'
+                for pair in entry.changes
+            )
+        else:
+            paragraphs = "".join(f"<p>{text_html(line)}</p>\n" for line in entry.lines)
+        out.append(f'<div class="history-text">\n{paragraphs}</div>\n')
         out.append("</section>\n")
         return "".join(out)
+
+    @staticmethod
+    def toggle(ident: str, year: int) -> str:
+        """The switch that marks the year's changes (off: the year's text reads whole and clean).
+
+        A checkbox before the text, read by the stylesheet (``:checked ~``): it works without
+        JavaScript, and the text is on the page once, whichever way it is shown."""
+        box = f"{ident}-changes"
+        return (
+            f'<input type="checkbox" class="history-toggle" id="{box}">\n'
+            f'<label class="history-toggle-label" for="{box}">标出与{year}年相比的改动'
+            f'<span class="history-legend">（<ins>新增的文字</ins>、<del>删去的文字</del>）</span></label>\n'
+        )
 
     def metric_table(self) -> str:
         years = [r.year for r in self.reports]
@@ -454,7 +471,7 @@ class ComparePickerPage(SeriesPage):
 def series_pages(app: Sphinx, county: County, kind: Kind, reports: list[Report]) -> list[Any]:
     """The pages of one county's reports of one kind (handed to shufa.plugins.modelpages)."""
     archive = get_archive(app.env)
-    args = (app, archive, county, kind, reports, {})
+    args = (app, archive, county, kind, reports)
     pages: list[Any] = [YearsPage(*args), ComparePickerPage(*args)]
     pages += [TopicHistoryPage(*args, topic=topic) for topic in series_topics(reports)]
     return pages
@@ -467,19 +484,16 @@ def latest_html(archive: Archive, reports: list[Report]) -> str:
     """``latest.html``: to the newest year, a topic's key in the fragment mapped to its section."""
     newest = reports[-1]
     anchors = topic_anchors(newest)
-    # every topic of the archive: one the newest year lacks leads to the top of the report
-    mapping = {key: anchors.get(key, "") for key in archive.topics}
+    # every topic of the archive: one the newest year lacks leads to the top of the report, which
+    # says so (#topic=<key>, read by shufa-years.js)
+    mapping = {key: anchors.get(key, f"topic={key}") for key in archive.topics}
     mapping.update(anchors)
     names = cited_names(newest)
     parts = [
-        (
-            key,
-            names.get(anchor, anchor)
-            if anchor
-            else f"{archive.topics[key].label}：最新一份没有这一主题的部分",
-            anchor,
-        )
-        for key, anchor in mapping.items()
+        (key, names[anchors[key]], anchors[key])
+        if key in anchors
+        else (key, f"{archive.topics[key].label}：最新一份没有这一主题的部分", "")
+        for key in mapping
     ]
     return _TEMPLATES.get_template("shufa-latest.html").render(
         title=f"{archive.counties[newest.county].name}{archive.kinds[newest.kind].name}：最新一份",

@@ -321,17 +321,69 @@ const ShufaSearch = (() => {
 
   const facetTerm = (facet, value) => `~${facet}:${value}`;
 
-  /** A search: its plan (cursors) and what it found so far. */
-  const start = async (query, filters) => {
+  /** The pages holding any of some page terms (the years of a range), read like one cursor (searchquery.AnyOf). */
+  class AnyOf {
+    constructor(cursors) {
+      this.cursors = cursors;
+      this.byPart = false;
+      this.term = cursors.map((c) => c.term).join("|");
+      this.count = cursors.reduce((n, c) => n + c.count, 0);
+    }
+
+    async seek(gid) {
+      const found = (await Promise.all(this.cursors.map((c) => c.seek(gid)))).filter((at) => at !== null);
+      return found.length ? [Math.min(...found.map((at) => at[0])), []] : null;
+    }
+  }
+
+  /** [lo, hi] of the page numbers a query runs over (hi null: to the end): a reader's, before the
+   * documentation's first segment, or the documentation's (searchquery.Site.scope). */
+  const scope = (documentation) => {
+    const start = meta.documentation * meta.segment;
+    return documentation ? [start, null] : [0, start];
+  };
+
+  /** How many pages numbered lo … hi hold a cursor's term (searchquery.Cursor.count_in). */
+  const countIn = (cursor, lo, hi) =>
+    cursor.segs.reduce((n, [seg, count]) => n + (seg * meta.segment >= lo && (hi === null || seg * meta.segment < hi) ? count : 0), 0);
+
+  /** A stage's plan over the pages holding one of *years* (none: every page); null when no page holds any. */
+  const stagePlan = async (terms, years) => {
+    const extra = [];
+    if (years.length) {
+      const found = [];
+      for (const [term, data] of await Promise.all(years.map((t) => entry(t).then((e) => [t, e])))) {
+        if (!data) continue;
+        if (!terms.cursors.has(term)) terms.cursors.set(term, new Cursor(term, data));
+        found.push(terms.cursors.get(term));
+      }
+      if (!found.length) return null;
+      extra.push(found.length === 1 ? found[0] : new AnyOf(found));
+    }
+    const drive = [...new Set([...terms.required.map((t) => terms.cursors.get(t)), ...extra])].sort(
+      (a, b) => a.count - b.count || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0),
+    );
+    return {
+      wanted: terms.wanted,
+      wantedTerms: terms.wantedTerms,
+      wantedExact: terms.exact,
+      excluded: terms.excluded,
+      excludedTerms: terms.excluded.map(phraseTerms),
+      drive,
+      cursors: terms.cursors,
+      topic: terms.topic,
+    };
+  };
+
+  /** A search and the stages it runs (searchquery.start): *how* is {order: "relevance" | "date",
+   * documentation: bool, years: [first, last] (null ends open) or null}. */
+  const start = async (query, filters, how = {}) => {
     await ready();
     const [wantedRuns, unwantedRuns] = queryRuns(query);
     const wanted = wantedRuns.map(phraseTerms);
     const unwanted = unwantedRuns.map(phraseTerms);
-    const search = { query, filters, wanted, hits: [], next: 0, exhausted: false, total: null, plan: null };
-    if (!wanted.length) {
-      search.exhausted = true;
-      return search;
-    }
+    const search = { query, filters, wanted, hits: [], next: 0, exhausted: true, total: null, stages: [], stage: 0, terms: null };
+    if (!wanted.length) return search;
     const cursors = new Map();
     const terms = new Set(wanted.flat());
     unwanted.flat().forEach((t) => terms.add(t));
@@ -344,29 +396,49 @@ const ShufaSearch = (() => {
     required.forEach((t) => terms.add(t));
     const entries = await Promise.all([...terms].map((t) => entry(t).then((e) => [t, e])));
     for (const [term, data] of entries) if (data) cursors.set(term, new Cursor(term, data));
-    if (required.some((t) => !cursors.has(t))) {
-      search.exhausted = true;
-      return search;
-    }
+    if (required.some((t) => !cursors.has(t))) return search;
     // an unwanted phrase with a term no page holds excludes nothing
     const excluded = unwantedRuns.filter((run) => phraseTerms(run).every((t) => cursors.has(t)));
     const exact = wantedRuns.map(foundByTerms);
-    if (wanted.length === 1 && wanted[0].length === 1 && exact[0] && !Object.keys(filters).length && !excluded.length)
-      search.total = cursors.get(wanted[0][0]).count;
-    const drive = [...new Set(required)]
-      .map((t) => cursors.get(t))
-      .sort((a, b) => a.count - b.count || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
-    search.plan = {
-      wanted: wantedRuns,
-      wantedTerms: wanted,
-      wantedExact: exact,
-      excluded,
-      excludedTerms: excluded.map(phraseTerms),
-      drive,
-      cursors,
-      topic,
-    };
+    search.terms = { wanted: wantedRuns, wantedTerms: wanted, exact, excluded, required: [...new Set(required)], topic, cursors };
+    const documentation = Boolean(how.documentation);
+    const [lo, hi] = scope(documentation);
+    const known = meta.years || [];
+    let ranged = null;
+    if (how.years && !documentation) {
+      const [first, last] = how.years;
+      ranged = known.filter((y) => (first === null || y >= first) && (last === null || y <= last));
+    }
+    const stage = (years) => ({ lo, hi, years, plan: null });
+    if (how.order === "date" && !documentation && !filters.y) {
+      // newest year first, a stage each; then the pages without a year
+      for (const year of [...(ranged !== null ? ranged : known)].reverse()) search.stages.push(stage([facetTerm("y", String(year))]));
+      if (ranged === null) {
+        const rest = meta.undated * meta.segment;
+        search.stages.push({ lo: Math.max(lo, rest), hi, years: [], plan: null });
+      }
+    } else if (ranged !== null) {
+      if (ranged.length) search.stages.push(stage(ranged.map((y) => facetTerm("y", String(y)))));
+    } else search.stages.push(stage([]));
+    if (!search.stages.length) return search;
+    search.exhausted = false;
+    search.next = search.stages[0].lo;
+    const lone = wanted.length === 1 && wanted[0].length === 1 && exact[0];
+    if (lone && search.stages.length === 1 && !Object.keys(filters).length && !excluded.length && ranged === null)
+      search.total = countIn(cursors.get(wanted[0][0]), lo, hi);
     return search;
+  };
+
+  /** The stage a search is in, its plan made (stages no page can match passed over); null at the end. */
+  const currentStage = async (search) => {
+    while (search.stage < search.stages.length) {
+      const stage = search.stages[search.stage];
+      if (stage.plan === null) stage.plan = await stagePlan(search.terms, stage.years);
+      if (stage.plan !== null) return stage;
+      search.stage += 1;
+    }
+    search.exhausted = true;
+    return null;
   };
 
   const phraseParts = (phrase, postings, cursors, topic) => {
@@ -453,12 +525,17 @@ const ShufaSearch = (() => {
    * MAX_REJECTED candidates whose text does not hold the query) (searchquery.more). */
   const more = async (search, want = PAGE_SIZE, maxBlocks = MAX_BLOCKS, maxRejected = MAX_REJECTED) => {
     const found = [];
-    if (!search.plan || search.exhausted) return found;
+    if (search.exhausted) return found;
     const before = blocksLoaded();
     let rejected = 0;
     let gid = search.next;
     let stopped = false;
-    while (found.length < want && !search.exhausted && !stopped) {
+    while (found.length < want && !stopped) {
+      const was = search.stage;
+      const stage = await currentStage(search);
+      if (stage === null) break;
+      if (search.stage !== was) gid = stage.lo; // (stages no page can match passed over)
+      const plan = stage.plan;
       // as many candidates as results are still wanted (and rejections allowed), then their
       // texts, all at once
       const room = maxRejected === null ? want - found.length : Math.min(want - found.length, maxRejected - rejected);
@@ -468,17 +545,19 @@ const ShufaSearch = (() => {
           stopped = true;
           break;
         }
-        const at = await leapfrog(search.plan.drive, gid);
-        if (at === null) {
-          search.exhausted = true;
+        const at = await leapfrog(plan.drive, gid);
+        if (at === null || (stage.hi !== null && at[0] >= stage.hi)) {
+          // this stage is done: the next one (or the end)
+          search.stage += 1;
+          if (search.stage < search.stages.length) gid = search.stages[search.stage].lo;
           break;
         }
         gid = at[0];
-        const candidate = await match(gid, at[1], search.plan);
+        const candidate = await match(gid, at[1], plan);
         if (candidate) batch.push(candidate);
         gid += 1;
       }
-      for (const hit of await Promise.all(batch.map((c) => check(c, search.plan)))) {
+      for (const hit of await Promise.all(batch.map((c) => check(c, plan)))) {
         if (hit) found.push(hit);
         else rejected += 1;
       }
@@ -518,12 +597,14 @@ const ShufaSearch = (() => {
     return `第${chineseNumber(numbers[0])}部分` + items(numbers.slice(1));
   };
 
-  /** [anchor, label] of part *k* of a doc record (k = 0: the page itself). */
-  const describe = (record, k) => {
+  /** [anchor, label] of part *k* of a doc record (k = 0: the page itself); a report's part named
+   * by the heading its text file gives (*texts*, when loaded), else by its number. */
+  const describe = (record, k, texts = null) => {
     if (k === 0) return ["", ""];
     if (typeof record.a === "string") {
       const anchor = record.a.split(" ")[k - 1];
-      return [anchor, partName(anchor)];
+      const heading = texts && texts[k] && texts[k][2];
+      return [anchor, heading || partName(anchor)];
     }
     return record.a[k - 1];
   };
@@ -537,8 +618,8 @@ const ShufaSearch = (() => {
   const topicOf = (record, k) => (k > 0 && record.tp ? record.tp.split(" ")[k - 1] : "-");
 
   /** Everything a test needs to compare with searchquery.py: the pages found, in order. */
-  const searchAll = async (query, filters = {}) => {
-    const search = await start(query, filters);
+  const searchAll = async (query, filters = {}, how = {}) => {
+    const search = await start(query, filters, how);
     while (!search.exhausted) await more(search, 1000, null, null);
     const out = [];
     for (const hit of search.hits) {
@@ -567,11 +648,34 @@ const ShufaSearch = (() => {
   const pageLink = (docname, anchor) =>
     root() + docname + (typeof DOCUMENTATION_OPTIONS !== "undefined" ? DOCUMENTATION_OPTIONS.FILE_SUFFIX : ".html") + (anchor ? "#" + anchor : "");
 
-  const searchLink = (query, filters) => {
+  //: what a search runs over and in which order, in the address besides the facets
+  const HOW = ["sort", "from", "to", "docs"];
+
+  /** The address of a search: the query, facets *filters*, and *how* (sort, from, to, docs). */
+  const searchLink = (query, filters, how = view ? view.how : {}) => {
     const params = new URLSearchParams();
     params.set("q", query);
-    for (const [facet] of FACETS) if (filters[facet]) params.set(facet, filters[facet]);
+    for (const [facet] of FACETS) if (own(filters, facet)) params.set(facet, filters[facet]);
+    for (const key of HOW) if (own(how, key)) params.set(key, how[key]);
     return "?" + params.toString();
+  };
+
+  /** The search's options from the address (?sort=date&from=2021&to=2023&docs=1). */
+  const howFrom = (params) => {
+    const how = {};
+    for (const key of HOW) if (params.get(key)) how[key] = params.get(key);
+    return how;
+  };
+
+  /** The options as start() takes them. */
+  const options = (how) => {
+    const year = (value) => (/^[0-9]{4}$/.test(value || "") ? Number(value) : null);
+    const [first, last] = [year(how.from), year(how.to)];
+    return {
+      order: how.sort === "date" ? "date" : "relevance",
+      documentation: how.docs === "1",
+      years: first === null && last === null ? null : [first, last],
+    };
   };
 
   const facetValue = (facet, value, record) => {
@@ -658,7 +762,10 @@ const ShufaSearch = (() => {
   const summary = () => {
     const { search } = view;
     const count = search.hits.length;
-    if (!count && search.exhausted) return "没有匹配的页面。请换一个词，或去掉一些筛选条件。";
+    if (!count && search.exhausted)
+      return view.how.docs === "1"
+        ? "使用指南和参考中没有匹配的页面。"
+        : "没有匹配的页面。请换一个词，或去掉一些筛选条件；使用指南和参考中的页面在“范围：文档”中搜索。";
     if (search.exhausted) return `找到 ${count} 个页面。`;
     if (search.total !== null) return `找到 ${search.total} 个页面。`;
     return `找到至少 ${count} 个页面（还有更多）。`;
@@ -711,11 +818,20 @@ const ShufaSearch = (() => {
     }
   };
 
-  const renderHit = async (hit) => {
+  /** A result: its title linking to the part that holds the query, named by its heading, the
+   * page's facts, the snippet of that part and links to the page's other parts that hold it
+   * (never the one the title links to). *texts* is the page's text file (null: not loaded). */
+  const renderHit = (hit, texts) => {
     const { query, records } = view;
     const record = records.get(hit.gid);
-    const best = bestPart(hit, titleHolds(record.t, query));
-    const [anchor, label] = describe(record, best);
+    let linked = bestPart(hit, titleHolds(record.t, query));
+    if (texts && linked === 0 && hit.parts.length === 1 && !hit.parts[0].length) {
+      // a lone character is found by page: link the first part holding it
+      const chars = normalize(query).match(CJK_CHAR);
+      const holder = chars ? texts.findIndex((p, k) => k > 0 && normalize(p[1]).includes(chars[0])) : -1;
+      if (holder > 0) linked = holder;
+    }
+    const [anchor, label] = describe(record, linked, texts);
     const title = element("a", { href: pageLink(record.n, anchor), class: "shufa-result-title" }, record.t);
     const facts = [];
     if (record.p) facts.push(record.p);
@@ -728,41 +844,20 @@ const ShufaSearch = (() => {
       title,
       label ? element("span", { class: "shufa-result-part" }, ` › ${label}`) : null,
       facts.length ? element("div", { class: "shufa-result-facts" }, facts.join(" · ")) : null,
+      texts ? snippet((texts[linked] || texts[0] || ["", ""])[1], query) : null,
     );
-    const all = [...new Set(hit.parts.flat())].sort((a, b) => a - b).filter((k) => k > 0);
-    if (all.length > 1) {
+    const others = [];
+    for (const k of [...new Set(hit.parts.flat())].sort((a, b) => a - b)) {
+      if (k === 0 || k === linked) continue;
+      const [a, l] = describe(record, k, texts);
+      if (l !== label && !others.some((o) => o[1] === l)) others.push([a, l]);
+    }
+    if (others.length) {
       const links = element("ul", { class: "shufa-result-parts" });
-      for (const k of all.slice(0, 8)) {
-        const [a, l] = describe(record, k);
-        links.appendChild(element("li", {}, element("a", { href: pageLink(record.n, a) }, l || a)));
-      }
-      if (all.length > 8) links.appendChild(element("li", {}, `等 ${all.length} 处`));
+      for (const [a, l] of others.slice(0, 8)) links.appendChild(element("li", {}, element("a", { href: pageLink(record.n, a) }, l || a)));
+      if (others.length > 8) links.appendChild(element("li", {}, `等 ${others.length} 处`));
       item.appendChild(links);
     }
-    // the snippet: the text of the part linked to, from the page's own text file
-    load(`t/${record.n}.js`).then(
-      (parts) => {
-        let text = "";
-        if (hit.parts.some((p) => !p.length)) {
-          // a lone character is found by page: show the first part holding it
-          const chars = hit.parts.length === 1 && !hit.parts[0].length ? normalize(query).match(CJK_CHAR) : null;
-          const holds = (p) => normalize(p[1]).includes(chars[0]);
-          let holder = chars ? parts.findIndex((p, k) => k > 0 && holds(p)) : -1;
-          if (holder < 0 && chars && parts.length && holds(parts[0])) holder = 0;
-          if (holder > 0 && best === 0) {
-            const [a, l] = describe(record, holder);
-            title.setAttribute("href", pageLink(record.n, a));
-            if (l) title.after(element("span", { class: "shufa-result-part" }, ` › ${l}`));
-            text = parts[holder][1];
-          }
-        }
-        if (!text) text = (parts[best] || parts[0] || ["", ""])[1];
-        const box = snippet(text, query);
-        const facts = item.querySelector(".shufa-result-facts");
-        (facts || item.querySelector(".shufa-result-part") || title).after(box);
-      },
-      () => {},
-    );
     return item;
   };
 
@@ -778,9 +873,11 @@ const ShufaSearch = (() => {
     const found = await more(search);
     await Promise.all(found.map(async (hit) => records.set(hit.gid, await doc(hit.gid))));
     // a page the query names (a county) first, then the others in the index's order
-    const named = (hit) => pinned(records.get(hit.gid), search.query);
+    const named = (hit) => view.how.sort !== "date" && pinned(records.get(hit.gid), search.query);
     const ordered = [...found.filter(named), ...found.filter((hit) => !named(hit))];
-    for (const hit of ordered) list.appendChild(await renderHit(hit));
+    // each result's text file (its snippet and the headings of its parts), all at once
+    const texts = await Promise.all(ordered.map((hit) => load(`t/${records.get(hit.gid).n}.js`).catch(() => null)));
+    ordered.forEach((hit, i) => list.appendChild(renderHit(hit, texts[i])));
     status.textContent = summary();
     renderFacets();
     button.hidden = search.exhausted;
@@ -791,14 +888,52 @@ const ShufaSearch = (() => {
     document.dispatchEvent(new CustomEvent("shufa-search-step", { detail: { shown: list.children.length } }));
   };
 
+  /** The options of a search, as a form that leads to the search's address: the order, a range
+   * of years and whether to search the reports or the documentation. */
+  const renderControls = (query, filters, how) => {
+    const select = (name, label, choices) => {
+      const id = `shufa-${name}`;
+      const box = element("select", { id, name });
+      for (const [value, text] of choices) {
+        const option = box.appendChild(element("option", { value }, text));
+        if ((own(how, name) || "") === value) option.selected = true;
+      }
+      return element("span", { class: `shufa-control shufa-control-${name}` }, element("label", { for: id }, label), box);
+    };
+    const years = (meta.years || []).map((y) => [String(y), `${y}年`]);
+    const form = element(
+      "form",
+      { class: "shufa-controls", action: "", method: "get", "aria-label": "搜索选项" },
+      select("sort", "排序：", [["", "相关度（报告在前）"], ["date", "年度（新的在前）"]]),
+      element(
+        "span",
+        { class: "shufa-control-group" },
+        select("from", "年度：", [["", "不限"], ...years]),
+        select("to", "至", [["", "不限"], ...years]),
+      ),
+      select("docs", "范围：", [["", "报告"], ["1", "文档（使用指南、参考）"]]),
+      element("button", { type: "submit", class: "shufa-apply" }, "应用"),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const chosen = {};
+      for (const key of HOW) if (form.elements[key].value) chosen[key] = form.elements[key].value;
+      window.location.href = searchLink(query, filters, chosen);
+    });
+    return form;
+  };
+
   const perform = async (query) => {
     timings.started = performance.now();
     const params = new URLSearchParams(window.location.search);
     const filters = {};
     for (const [facet] of FACETS) if (params.get(facet)) filters[facet] = params.get(facet);
+    const how = howFrom(params);
     const out = document.getElementById("search-results");
     out.replaceChildren();
     const title = out.appendChild(element("h2", {}, "正在搜索"));
+    await ready();
+    out.appendChild(renderControls(query, filters, how));
     const status = out.appendChild(element("p", { class: "search-summary", role: "status" }));
     const layout = out.appendChild(element("div", { class: "shufa-search" }));
     const facetsBox = layout.appendChild(element("nav", { class: "shufa-facets", "aria-label": "筛选" }));
@@ -806,8 +941,8 @@ const ShufaSearch = (() => {
     const list = column.appendChild(element("ul", { class: "search", role: "list" }));
     const button = column.appendChild(element("button", { type: "button", class: "shufa-more", hidden: "" }, "下一页"));
     try {
-      const search = await start(query, filters);
-      view = { query, filters, search, list, records: new Map(), status, button, facetsBox, title };
+      const search = await start(query, filters, options(how));
+      view = { query, filters, how, search, list, records: new Map(), status, button, facetsBox, title };
       button.addEventListener("click", () => step());
       await step();
     } catch (error) {

@@ -5,9 +5,12 @@
  * "<county>/<year>" of another. Their reading files (<year>.js beside each report, which set
  * ShufaReports["<county>/<kind>/<year>"]) are loaded with <script> elements, so nothing is
  * fetched: it works from file:// and any static host. Sections are paired by topic and each
- * pair set side by side with deletions and insertions marked, with the later section's reuse
- * rate against the whole earlier report. The rules (the unit of the diff, the reuse rate's
- * run length, normalisation, bands) come from _static/shufa-rules.js (ShufaRules.reuse).
+ * pair set side by side, a row per line (each line of the later section beside the line of the
+ * earlier one it resembles most), changed clauses marked and changed numbers marked whole, with
+ * the later section's reuse rate against the whole earlier report: the steps of
+ * shufa.core.reuse (a test compares the marks of both on the same texts). The rules (the clause,
+ * the likeness that pairs lines, the reuse rate's run length, normalisation, bands) come from
+ * _static/shufa-rules.js (ShufaRules.reuse).
  * Every text of the reports is set as text, never as markup.
  */
 (function () {
@@ -79,7 +82,6 @@
 
   var number = new RegExp(rules.number, "g");
   var space = new RegExp(rules.space, "g");
-  var unit = new RegExp(rules.diffUnit, "g");
 
   function normalise(text) {
     return text.replace(space, "").replace(number, "0");
@@ -116,81 +118,176 @@
     return "";
   }
 
-  function tokens(text) {
-    return text.match(unit) || [];
+  // The diff, step by step as shufa.core.reuse does it (pair_lines, line_diff, text_diff): lines
+  // paired by likeness, each pair compared clause by clause, a changed number marked whole.
+  var clause = new RegExp(rules.clause, "g");
+  var diffNumber = new RegExp(rules.diffNumber, "g");
+  var numberSplit = new RegExp("(" + rules.diffNumber + ")");
+
+  // a clause as clauses are matched (reuse.clause_key)
+  function clauseKey(text) {
+    return text.replace(space, "").replace(diffNumber, "0");
   }
 
-  // The longest common subsequence of two token lists, as opcodes like Python's difflib.
-  function opcodes(a, b) {
-    var start = 0;
-    while (start < a.length && start < b.length && a[start] === b[start]) start++;
-    var endA = a.length;
-    var endB = b.length;
-    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) { endA--; endB--; }
-    var n = endA - start;
-    var m = endB - start;
+  function clauses(line) {
+    return line.match(clause) || [];
+  }
+
+  // the character pairs of a line, by code point (as Python slices a str)
+  function pairsOf(line) {
+    var chars = Array.from(normalise(line));
+    var found = new Set();
+    for (var i = 0; i + 1 < chars.length; i++) found.add(chars[i] + chars[i + 1]);
+    if (!found.size && chars.length) found.add(chars.join(""));
+    return found;
+  }
+
+  function likeness(a, b) {
+    if (!a.size && !b.size) return 1;
+    var common = 0;
+    a.forEach(function (gram) { if (b.has(gram)) common++; });
+    return 2 * common / (a.size + b.size);
+  }
+
+  // [[earlier index or null, later index or null]] in reading order (reuse.pair_lines)
+  function pairLines(before, after) {
+    var gramsA = before.map(pairsOf);
+    var gramsB = after.map(pairsOf);
+    var match = new Map();
+    var taken = new Set();
+    if (before.length && after.length) { match.set(0, 0); taken.add(0); }
+    var scored = [];
+    for (var j = 1; j < after.length; j++) {
+      for (var i = 1; i < before.length; i++) {
+        var score = likeness(gramsA[i], gramsB[j]);
+        if (score >= rules.lineMatch) scored.push([-score, j, i]);
+      }
+    }
+    scored.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]; });
+    scored.forEach(function (s) {
+      if (!match.has(s[1]) && !taken.has(s[2])) { match.set(s[1], s[2]); taken.add(s[2]); }
+    });
+    var order = [];
+    var shown = 0;
+    for (var k = 0; k < after.length; k++) {
+      var at = match.has(k) ? match.get(k) : null;
+      if (at !== null) {
+        for (var m = shown; m < at; m++) if (!taken.has(m)) order.push([m, null]);
+        shown = Math.max(shown, at + 1);
+      }
+      order.push([at, k]);
+    }
+    for (var r = shown; r < before.length; r++) if (!taken.has(r)) order.push([r, null]);
+    return order;
+  }
+
+  // opcodes ["equal" | "change", i1, i2, j1, j2] of two clause lists (reuse._alignment)
+  function alignment(a, b) {
+    var keyA = a.map(clauseKey);
+    var keyB = b.map(clauseKey);
+    var n = a.length;
+    var m = b.length;
+    if (n * m > rules.maxClauses * rules.maxClauses) return n || m ? [["change", 0, n, 0, m]] : [];
     var table = new Uint32Array((n + 1) * (m + 1));
-    for (var i = n - 1; i >= 0; i--) {
-      for (var j = m - 1; j >= 0; j--) {
-        table[i * (m + 1) + j] = a[start + i] === b[start + j]
-          ? table[(i + 1) * (m + 1) + j + 1] + 1
-          : Math.max(table[(i + 1) * (m + 1) + j], table[i * (m + 1) + j + 1]);
+    for (var x = n - 1; x >= 0; x--) {
+      for (var y = m - 1; y >= 0; y--) {
+        table[x * (m + 1) + y] = keyA[x] === keyB[y]
+          ? table[(x + 1) * (m + 1) + y + 1] + 1
+          : Math.max(table[(x + 1) * (m + 1) + y], table[x * (m + 1) + y + 1]);
       }
     }
     var codes = [];
-    function add(op, i1, i2, j1, j2) {
-      var last = codes[codes.length - 1];
-      if (last && last[0] === op) { last[2] = i2; last[4] = j2; return; }
-      if (last && op !== "equal" && last[0] !== "equal") { last[0] = "replace"; last[2] = i2; last[4] = j2; return; }
-      codes.push([op, i1, i2, j1, j2]);
-    }
-    if (start) add("equal", 0, start, 0, start);
-    var x = 0;
-    var y = 0;
+    x = 0;
+    y = 0;
     while (x < n || y < m) {
-      if (x < n && y < m && a[start + x] === b[start + y]) {
-        add("equal", start + x, start + x + 1, start + y, start + y + 1); x++; y++;
-      } else if (y < m && (x === n || table[x * (m + 1) + y + 1] >= table[(x + 1) * (m + 1) + y])) {
-        add("insert", start + x, start + x, start + y, start + y + 1); y++;
-      } else {
-        add("delete", start + x, start + x + 1, start + y, start + y); x++;
-      }
+      var op, dx, dy;
+      if (x < n && y < m && keyA[x] === keyB[y]) { op = "equal"; dx = 1; dy = 1; }
+      else if (y < m && (x === n || table[x * (m + 1) + y + 1] >= table[(x + 1) * (m + 1) + y])) { op = "change"; dx = 0; dy = 1; }
+      else { op = "change"; dx = 1; dy = 0; }
+      var last = codes[codes.length - 1];
+      if (last && last[0] === op && op === "change") { last[2] += dx; last[4] += dy; }
+      else codes.push([op, x, x + dx, y, y + dy]);
+      x += dx;
+      y += dy;
     }
-    if (endA < a.length) add("equal", endA, a.length, endB, b.length);
-    return fold(codes, a);
+    return codes;
   }
 
-  // An unchanged run shorter than rules.minEqual characters between two changes joins them.
-  function fold(codes, a) {
-    var merged = [];
-    codes.forEach(function (code, index) {
-      var op = code[0];
-      var inner = index > 0 && index < codes.length - 1;
-      if (op === "equal" && inner && a.slice(code[1], code[2]).join("").length < rules.minEqual) op = "replace";
-      var last = merged[merged.length - 1];
-      if (op !== "equal" && last && last[0] !== "equal") {
-        last[0] = "replace"; last[2] = code[2]; last[4] = code[4];
-      } else {
-        merged.push([op, code[1], code[2], code[3], code[4]]);
-      }
-    });
-    return merged;
-  }
-
-  function diff(before, after) {
-    var a = tokens(before);
-    var b = tokens(after);
+  // two clauses that differ in their numbers only: [earlier runs, later runs, merged], or null
+  function numbersChanged(a, b) {
+    var piecesA = a.split(numberSplit);
+    var piecesB = b.split(numberSplit);
+    if (piecesA.length !== piecesB.length) return null;
+    for (var k = 0; k < piecesA.length; k += 2) {
+      if (piecesA[k].replace(space, "") !== piecesB[k].replace(space, "")) return null;
+    }
     var left = [];
     var right = [];
-    opcodes(a, b).forEach(function (code) {
-      var earlier = a.slice(code[1], code[2]).join("");
-      var later = b.slice(code[3], code[4]).join("");
-      if (code[0] === "equal") { left.push(["", earlier]); right.push(["", later]); return; }
-      if (earlier) left.push(["del", earlier]);
-      if (later) right.push(["ins", later]);
+    var merged = [];
+    piecesA.forEach(function (x, i) {
+      var y = piecesB[i];
+      if (i % 2 === 0 || x === y) { left.push(["", x]); right.push(["", y]); merged.push(["", y]); }
+      else { left.push(["del", x]); right.push(["ins", y]); merged.push(["del", x], ["ins", y]); }
     });
-    return [left, right];
+    return [left, right, merged];
   }
+
+  function joined(runs) {
+    var out = [];
+    runs.forEach(function (run) {
+      if (!run[1]) return;
+      var last = out[out.length - 1];
+      if (last && last[0] === run[0]) last[1] += run[1];
+      else out.push([run[0], run[1]]);
+    });
+    return out;
+  }
+
+  // [earlier runs, later runs, merged runs] of two lines (reuse.line_diff)
+  function lineDiff(before, after) {
+    var a = clauses(before);
+    var b = clauses(after);
+    var left = [];
+    var right = [];
+    var merged = [];
+    alignment(a, b).forEach(function (code) {
+      if (code[0] === "equal") {
+        for (var k = 0; k < code[2] - code[1]; k++) {
+          var x = a[code[1] + k];
+          var y = b[code[3] + k];
+          if (x === y) { left.push(["", x]); right.push(["", y]); merged.push(["", y]); continue; }
+          var found = numbersChanged(x, y) || [[["del", x]], [["ins", y]], [["del", x], ["ins", y]]];
+          left = left.concat(found[0]);
+          right = right.concat(found[1]);
+          merged = merged.concat(found[2]);
+        }
+        return;
+      }
+      var removed = a.slice(code[1], code[2]).join("");
+      var added = b.slice(code[3], code[4]).join("");
+      left.push(["del", removed]);
+      right.push(["ins", added]);
+      merged.push(["del", removed], ["ins", added]);
+    });
+    return [joined(left), joined(right), joined(merged)];
+  }
+
+  // [{before, after, earlier, later, merged}] of two texts, a line each (reuse.text_diff)
+  function textDiff(before, after) {
+    var linesA = before.split("\n");
+    var linesB = after.split("\n");
+    return pairLines(linesA, linesB).map(function (pair) {
+      var i = pair[0];
+      var j = pair[1];
+      if (i === null) return { before: i, after: j, earlier: [], later: [["ins", linesB[j]]], merged: [["ins", linesB[j]]] };
+      if (j === null) return { before: i, after: j, earlier: [["del", linesA[i]]], later: [], merged: [["del", linesA[i]]] };
+      var sides = lineDiff(linesA[i], linesB[j]);
+      return { before: i, after: j, earlier: sides[0], later: sides[1], merged: sides[2] };
+    });
+  }
+
+  // (for tests: the same marks as the build's, on the same texts)
+  window.ShufaDiff = { textDiff: textDiff, clauses: clauses };
 
   // --- the page ------------------------------------------------------------------------------------
 
@@ -203,18 +300,14 @@
     return node;
   }
 
-  // One side of a pair: a paragraph per line, deletions and insertions marked.
-  function side(runs) {
-    var cell = el("td");
+  // A line's runs in a cell: text as text, removed runs in <del>, new ones in <ins>.
+  function cell(runs) {
+    if (!runs.length) return el("td");
     var paragraph = el("p");
     runs.forEach(function (run) {
-      run[1].split("\n").forEach(function (line, i) {
-        if (i) { if (paragraph.childNodes.length) cell.appendChild(paragraph); paragraph = el("p"); }
-        if (line) paragraph.appendChild(run[0] ? el(run[0], {}, [line]) : document.createTextNode(line));
-      });
+      paragraph.appendChild(run[0] ? el(run[0], {}, [run[1]]) : document.createTextNode(run[1]));
     });
-    if (paragraph.childNodes.length) cell.appendChild(paragraph);
-    return cell;
+    return el("td", {}, [paragraph]);
   }
 
   function name(doc) {
@@ -281,10 +374,12 @@
         ]);
         if (rate !== null) { note.appendChild(document.createTextNode("　")); note.appendChild(rateNote(rate, earlier)); }
         section.appendChild(note);
-        var sides = diff(x.printed, y.printed);
+        var rows = textDiff(x.printed, y.printed).map(function (pair, n) {
+          return el("tr", { class: n % 2 ? "row-odd" : "row-even" }, [cell(pair.earlier), cell(pair.later)]);
+        });
         var table = el("table", { class: "compare-table table" }, [
           el("thead", {}, [el("tr", {}, [el("th", { class: "head" }, [name(earlier)]), el("th", { class: "head" }, [name(later)])])]),
-          el("tbody", {}, [el("tr", {}, [side(sides[0]), side(sides[1])])])
+          el("tbody", {}, rows)
         ]);
         section.appendChild(el("div", { class: "pst-scrollable-table-container" }, [table]));
       }
