@@ -3,6 +3,7 @@ out exactly the browser and scale tests, and each test that starts a browser or 
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -12,8 +13,12 @@ from conftest import REPO
 
 def _pytest_line(target: str) -> list[str]:
     """The pytest command `make <target>` runs (-n: nothing is run)."""
+    # as typed: not with the variables of a `make test PYTEST_XDIST=-n0` this may run under (make
+    # puts them in the environment and in MAKEFLAGS)
+    made = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTEST_XDIST", "PYTEST_ARGS")
+    env = {k: v for k, v in os.environ.items() if k not in made}
     shown = subprocess.run(
-        ["make", "-n", "-C", str(REPO), target], capture_output=True, text=True, check=True
+        ["make", "-n", "-C", str(REPO), target], capture_output=True, text=True, check=True, env=env
     ).stdout
     line = next(ln for ln in shown.splitlines() if " -m pytest " in ln)
     return shlex.split(line)
