@@ -201,15 +201,16 @@ def test_comparisons_stack_on_a_phone(browser, site_server: str) -> None:
         try:
             page.goto(f"{site_server}/reports/qinghe/shufa/compare/2022-2023.html")
             rows = page.locator("table.compare-table").first.evaluate(
-                "t => [...t.querySelectorAll('tbody tr')].map(r => [...r.children].map(c =>"
-                " ({box: c.getBoundingClientRect().toJSON(), empty: !c.textContent.trim(),"
-                " rule: getComputedStyle(c).borderLeftColor})))"
+                "t => [...t.querySelectorAll('tbody tr')].map(r => ({same: r.classList.contains('unchanged'),"
+                " cells: [...r.children].map(c => ({box: c.getBoundingClientRect().toJSON(),"
+                " empty: !c.textContent.trim(), rule: getComputedStyle(c).borderLeftColor}))}))"
             )
-            paired = [
-                (earlier, later) for earlier, later in rows if not earlier["empty"] and not later["empty"]
-            ]
-            assert len(rows) > 1 and paired, rows
-            for earlier, later in paired:
+            changed = [row["cells"] for row in rows if not row["same"]]
+            same = [row["cells"] for row in rows if row["same"]]
+            assert changed and same, rows
+            for earlier, later in changed:
+                if earlier["empty"] or later["empty"]:  # a line with no counterpart
+                    continue
                 a, b = earlier["box"], later["box"]
                 if stacked:
                     # each line of the earlier year just above the line it is compared with, both the
@@ -218,8 +219,13 @@ def test_comparisons_stack_on_a_phone(browser, site_server: str) -> None:
                     assert earlier["rule"] != later["rule"]
                 else:
                     assert abs(a["top"] - b["top"]) < 1 and a["right"] <= b["left"] + 1
+            for earlier, later in same:
+                if stacked:  # a line the same in both years shows once
+                    assert earlier["box"]["width"] == 0 and later["box"]["width"] > 0.8 * (width - 40)
+                else:
+                    assert abs(earlier["box"]["top"] - later["box"]["top"]) < 1
             if stacked:  # the rows follow each other down the page
-                tops = [next(c["box"]["top"] for c in row if not c["empty"]) for row in rows]
+                tops = [next(c["box"]["top"] for c in row["cells"] if c["box"]["width"]) for row in rows]
                 assert tops == sorted(tops)
         finally:
             context.close()

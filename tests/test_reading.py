@@ -385,6 +385,12 @@ def test_consecutive_years_agree_with_their_comparison_page(
     built = page_soup(sample_site, "reports/qinghe/shufa/compare/2022-2023.html")
     assert found["rates"] == [r.get_text() for r in built.select("p.compare-rate .reuse")]
     assert found["topics"] == [f"topic-{s['id']}" for s in built.select("section#compare > section[id]")]
+    # and so are the lines it shows once on a phone (the same in both years)
+    same = page.evaluate(
+        "() => [...document.querySelectorAll('table.compare-table tbody tr')].map(r => r.classList.contains('unchanged'))"
+    )
+    assert same == ["unchanged" in tr["class"] for tr in built.select("table.compare-table tbody tr")]
+    assert any(same) and not all(same)
 
 
 @pytest.mark.browser
