@@ -10,6 +10,9 @@ DATA        ?= data
 DASK_SCHEDULER ?=
 N           ?= 250 2000
 PYTEST_ARGS ?=
+# The suite on every core (pytest-xdist): the tests sharing a build of their module, and the Dask
+# tests, each run on one worker (tests/conftest.py). PYTEST_XDIST=-n0 runs it in one process.
+PYTEST_XDIST ?= -n auto --dist loadgroup
 
 # $(PYTHON) as it runs here: "X.Y X.Y.Z /real/path/to/python" (empty when it does not run).
 # A pyenv shim that refuses (python3.13 installed but not selected) is looked up in
@@ -30,7 +33,7 @@ BIN         := $(VENV)/bin
 PIP         := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 PINS        := -c constraints.txt --build-constraint constraints.txt
 
-.PHONY: html test check lint format bench serve clean install install-test install-bench browser FORCE
+.PHONY: html test test-fast check lint format bench serve clean install install-test install-bench browser FORCE
 
 $(VENV)/.python: FORCE
 	@test -n "$(PY_EXE)" || { echo "PYTHON=$(PYTHON) does not run here: give a Python 3.11 or later, e.g. PYTHON=python3.13 or a path" >&2; exit 1; }
@@ -90,11 +93,15 @@ html: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/shufa check $(DATA)
 
-## test: ruff (lint and format) and the whole pytest suite
+## test: ruff (lint and format) and the whole pytest suite, on every core (the 10 slowest tests listed)
 test: $(VENV)/.installed-test $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) --durations=10 $(PYTEST_ARGS)
+
+## test-fast: the developer's inner loop: the suite without the browser and scale tests (Dask, generated archives)
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not browser and not scale" --durations=10 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -1,8 +1,14 @@
-"""Shared fixtures: sphinx.testing, and builds of the shipped sample archive."""
+"""Shared fixtures: sphinx.testing, and builds of the shipped sample archive.
+
+`make test` runs the suite on every core (pytest-xdist, ``-n auto --dist loadgroup``): each worker
+has its own session fixtures (a sample build costs seconds), and the tests that share a fixture of
+their own module run on one worker (:func:`pytest_collection_modifyitems`). Everything a test
+writes goes under its own tmp_path; a server listens on a port the system chose."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -32,6 +38,38 @@ DATA = REPO / "data"
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return REPO / "tests" / "roots"
+
+
+# --- tiers and workers ---------------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tiers and the groups. A test that uses the browser is a browser test (``make test-fast``
+    skips it, and the scale tests: Dask, generated archives). The tests that share the same
+    fixtures of their own module (a build, a generated archive) run on one xdist worker, so that
+    those are made once: one group per module and set of such fixtures, so that a module's
+    unrelated builds still run side by side."""
+    for item in items:
+        if "browser" in item.fixturenames and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("xdist_group") or not isinstance(item, pytest.Function):
+            continue
+        shared = _fixtures_of_its_module(item)
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{'+'.join(shared)}"))
+
+
+def _fixtures_of_its_module(item: pytest.Function) -> list[str]:
+    """The module-scoped fixtures of *item*'s own module it uses (directly or through others)."""
+    definitions = item._fixtureinfo.name2fixturedefs  # pytest's own record of the fixtures a test uses
+    return sorted(
+        name
+        for name in item.fixturenames
+        if (defs := definitions.get(name))
+        and defs[-1].scope == "module"
+        and defs[-1].func.__module__ == item.module.__name__
+    )
 
 
 def archive_source(dest: Path) -> Path:
@@ -93,9 +131,16 @@ def build_testroot(name: str, dest: Path, **kwargs) -> SphinxTestApp:
 
 def page_soup(site: Path, page: str) -> BeautifulSoup:
     """A page of the built site *site*, parsed: by its path (``reports/qinghe/index.html``; the
-    ``.html`` may be left out)."""
+    ``.html`` may be left out). Parsed once per session while the file stays as it is, and shared:
+    read it, never change it (``copy.copy`` it first)."""
     path = site / (page if page.endswith(".html") else f"{page}.html")
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    stat = path.stat()
+    return _parsed(str(path), (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+
+
+@functools.lru_cache(maxsize=64)  # a few pages a test, each parsed at most once; a bounded memory
+def _parsed(path: str, version: tuple[int, int, int]) -> BeautifulSoup:
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
 
 
 def page_references(soup: BeautifulSoup) -> dict[str, str]:

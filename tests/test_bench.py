@@ -158,12 +158,14 @@ def both_sites(tmp_path_factory: pytest.TempPathFactory):
     return ours, app
 
 
+@pytest.mark.scale
 def test_both_builds_are_clean(both_sites) -> None:
     ours, floor = both_sites
     assert warnings_of(ours) == ""
     assert floor.warning.getvalue() == ""
 
 
+@pytest.mark.scale
 def test_floor_pages_have_our_headings_anchors_and_text(both_sites) -> None:
     ours, floor = (Path(app.outdir) for app in both_sites)
     pages = sorted(p.relative_to(ours) for p in (ours / "reports").glob("*/*/*.html") if p.stem.isdigit())
@@ -176,6 +178,7 @@ def test_floor_pages_have_our_headings_anchors_and_text(both_sites) -> None:
         assert len(ours_anchors) > 10
 
 
+@pytest.mark.scale
 def test_floor_has_the_same_listing_pages(both_sites) -> None:
     ours, floor = (Path(app.outdir) for app in both_sites)
     listings = [Path("index.html"), Path("reports/index.html"), Path("years/index.html")]
@@ -187,6 +190,7 @@ def test_floor_has_the_same_listing_pages(both_sites) -> None:
         assert (floor / rel).is_file(), rel
 
 
+@pytest.mark.scale
 def test_the_bench_measures_a_search_in_chromium(both_sites, monkeypatch) -> None:
     """search_cost: cold phrase queries on our site, their bytes, recall and precision, as the bench
     records them."""

@@ -172,6 +172,7 @@ def _shufa(args: list[str], timeout: float) -> tuple[int, str, float]:
     return done.returncode, done.stdout + done.stderr, time.monotonic() - started
 
 
+@pytest.mark.scale
 def test_a_scheduler_address_nobody_answers_is_a_quick_message(tmp_path: Path) -> None:
     data = _archive(tmp_path, "partitioned")
     address = "tcp://127.0.0.1:1"  # nothing listens on port 1
@@ -184,6 +185,7 @@ def test_a_scheduler_address_nobody_answers_is_a_quick_message(tmp_path: Path) -
     assert seconds < 25, f"{seconds:.1f} s"
 
 
+@pytest.mark.scale
 def test_a_scheduler_without_workers_is_waited_for_within_a_bound(tmp_path: Path) -> None:
     data = _archive(tmp_path, "partitioned")
     port = free_port()
@@ -259,6 +261,7 @@ def test_make_html_passes_sphinxopts_that_start_with_a_dash() -> None:
     assert _make_build_args("SPHINXOPTS=").sphinx_options == ""  # the lenient build
 
 
+@pytest.mark.scale
 def test_two_builds_of_one_folder_at_once_wait_for_each_other(tmp_path: Path) -> None:
     data = _archive(tmp_path, "partitioned")
     options = partition_options(

@@ -76,6 +76,7 @@ def partitioned(tmp_path_factory: pytest.TempPathFactory):
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+@pytest.mark.scale
 def test_each_province_is_a_partition_built_as_a_dask_task(partitioned) -> None:
     root, *_rest, said = partitioned
     record = _record(root)
@@ -87,6 +88,7 @@ def test_each_province_is_a_partition_built_as_a_dask_task(partitioned) -> None:
     assert [line.split("]")[0] for line in progress] == ["[1/3", "[2/3", "[3/3"]
 
 
+@pytest.mark.scale
 def test_the_merged_site_has_every_page_and_no_broken_link(partitioned) -> None:
     root = partitioned[0]
     site = root / "site"
@@ -99,6 +101,7 @@ def test_the_merged_site_has_every_page_and_no_broken_link(partitioned) -> None:
     assert not list(site.rglob("_shufa")), "what partitions hand the hub is not published"
 
 
+@pytest.mark.scale
 def test_partitioned_and_single_builds_give_the_same_pages(partitioned, tmp_path: Path) -> None:
     root, data = partitioned[:2]
     single = build_archive(archive_source(tmp_path), data)
@@ -121,6 +124,7 @@ def test_partitioned_and_single_builds_give_the_same_pages(partitioned, tmp_path
     assert (parts / "atom.xml").read_bytes() == (one / "atom.xml").read_bytes()
 
 
+@pytest.mark.scale
 def test_an_unchanged_build_builds_no_partition(partitioned) -> None:
     root, _data, options, _said = partitioned
     site = root / "site"
@@ -137,6 +141,7 @@ def test_an_unchanged_build_builds_no_partition(partitioned) -> None:
     )
 
 
+@pytest.mark.scale
 def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behind(partitioned) -> None:
     root, data, options, _said = partitioned
     site = root / "site"
@@ -164,6 +169,7 @@ def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behin
     assert broken_links(site) == []
 
 
+@pytest.mark.scale
 def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path) -> None:
     data = generate_partitioned(tmp_path / "data")
     assert main(["lock", str(data)]) == 0
@@ -192,6 +198,7 @@ def bench_province(path: Path) -> str:
     return next(slug for slug, p in provinces.items() if p["name"] == name)
 
 
+@pytest.mark.scale
 def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_path: Path) -> None:
     data = generate_partitioned(tmp_path / "data")
     broken = sorted(data.glob("*/*/*.yaml"))[-1]
@@ -213,16 +220,21 @@ def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_pat
 # --- a real Dask cluster on 127.0.0.1, one worker killed ---------------------------------------------
 
 
+@pytest.mark.scale
 def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> None:
     data = generate_partitioned(tmp_path / "data")
     port = free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     address = f"tcp://127.0.0.1:{port}"
+    # no dashboards: the scheduler's would listen on the fixed port 8787, taken by a test run beside it
     scheduler = start_quietly(
-        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
+         "--no-dashboard"],
         env,
-    )
-    worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny"]
+    )  # fmt: skip
+    worker = [
+        sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard"
+    ]  # fmt: skip
     workers = [start_quietly([*worker, "--host", "127.0.0.1", "--name", f"w{i}"], env) for i in range(2)]
     killed: list[int] = []
     try:
@@ -271,6 +283,7 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
         shutil.rmtree(tmp_path / "work", ignore_errors=True)
 
 
+@pytest.mark.scale
 def test_a_run_over_its_memory_limit_is_stopped_with_a_clear_message(tmp_path: Path) -> None:
     data = generate_partitioned(tmp_path / "data")
     said: list[str] = []
@@ -382,6 +395,7 @@ def _retitle(path: Path, prefix: str) -> None:
     path.write_text(text.replace('title: "', f'title: "{prefix}', 1), encoding="utf-8")
 
 
+@pytest.mark.scale
 def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
     data = generate_partitioned(tmp_path / "data")
     conf = stopping_conf(tmp_path)
@@ -403,6 +417,7 @@ def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: P
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", confdir=conf) == []
 
 
+@pytest.mark.scale
 def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
     data = generate_partitioned(tmp_path / "data")
     options = _built(tmp_path / "a", data)
@@ -418,6 +433,7 @@ def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(tmp_path:
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
 
 
+@pytest.mark.scale
 def test_a_county_moved_to_another_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
     data = generate_partitioned(tmp_path / "data")
     options = _built(tmp_path / "a", data)
@@ -434,6 +450,7 @@ def test_a_county_moved_to_another_province_ends_like_a_clean_build(tmp_path: Pa
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
 
 
+@pytest.mark.scale
 def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
     data = generate_partitioned(tmp_path / "data")
     options = _built(tmp_path / "a", data)
@@ -448,6 +465,7 @@ def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) 
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
 
 
+@pytest.mark.scale
 def test_two_merged_provinces_end_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
     data = generate_partitioned(tmp_path / "data")
     options = _built(tmp_path / "a", data)

@@ -293,6 +293,8 @@ def test_the_home_page_offers_search_new_reports_and_the_feed(sample_site: Path)
     assert listed == [(f"reports/{r.key}.html", display_title(SAMPLE, r)) for r in expected]
     assert listed[0] == ("reports/qinghe/shufa/2024.html", "青禾县人民政府县长2024年度述法报告")
     assert all(t.startswith(("青禾县", "北亭区", "澄溪县")) for _, t in listed), "each names its county"
+    days = [li.get_text().split("收录")[-1].strip() for li in soup.select("#recently-added li")]
+    assert days == [r.added for r in expected] and days == sorted(days, reverse=True), "the day it was added"
     feed = soup.select_one("#recently-added p.feed-link a")
     assert feed["href"] == "atom.xml" and "订阅" in feed.get_text()
 
@@ -383,6 +385,12 @@ def test_consecutive_years_agree_with_their_comparison_page(
     built = page_soup(sample_site, "reports/qinghe/shufa/compare/2022-2023.html")
     assert found["rates"] == [r.get_text() for r in built.select("p.compare-rate .reuse")]
     assert found["topics"] == [f"topic-{s['id']}" for s in built.select("section#compare > section[id]")]
+    # and so are the lines it shows once on a phone (the same in both years)
+    same = page.evaluate(
+        "() => [...document.querySelectorAll('table.compare-table tbody tr')].map(r => r.classList.contains('unchanged'))"
+    )
+    assert same == ["unchanged" in tr["class"] for tr in built.select("table.compare-table tbody tr")]
+    assert any(same) and not all(same)
 
 
 @pytest.mark.browser

@@ -157,16 +157,24 @@ def runs_html(runs: Iterable[tuple[str, str]]) -> str:
     return "".join(f"<{kind}>{text_html(text)}</{kind}>" if kind else text_html(text) for kind, text in runs)
 
 
+def unchanged(pair: LinePair) -> bool:
+    """Whether a line reads the same in both years (a phone shows it once)."""
+    return bool(pair.earlier and pair.later) and not any(kind for kind, _ in (*pair.earlier, *pair.later))
+
+
 def rows_html(pairs: Iterable[LinePair]) -> str:
     """The rows of a comparison: each line of the later text beside the line of the earlier one
-    it is compared with (an empty cell: no counterpart)."""
+    it is compared with (an empty cell: no counterpart); a line the same in both is ``unchanged``."""
     out = []
     for n, pair in enumerate(pairs):
         cells = "".join(
             f"<td><p>{runs_html(runs)}</p></td>\n" if runs else "<td></td>\n"
             for runs in (pair.earlier, pair.later)
         )
-        out.append(f'<tr class="{"row-odd" if n % 2 else "row-even"}">{cells}</tr>\n')
+        classes = "row-odd" if n % 2 else "row-even"
+        if unchanged(pair):
+            classes += " unchanged"
+        out.append(f'<tr class="{classes}">{cells}</tr>\n')
     return "".join(out)
 
 

@@ -22,7 +22,7 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx_design.shared import create_component
 
 from .. import __version__
-from ..core.atomfeeds import ARCHIVE_FEED, newest
+from ..core.atomfeeds import ARCHIVE_FEED, newest, report_date
 from ..core.labels import display_title, year_span
 from ..core.model import Archive, County, Report
 from ..core.summary import ReportStub, Summary
@@ -168,8 +168,9 @@ class ArchiveOverviewDirective(ListingDirective):
             para += report_ref(
                 self.env, "report", report.key, nodes.inline("", display_title(self.archive, report))
             )
-            day = report.published or report.issued
-            para += nodes.Text(f"　{'发布' if report.published else '印发'} {day}")
+            # the day the list is ordered by: entered the archive (else, not locked yet, published or issued)
+            said = "收录" if report.added else "发布" if report.published else "印发"
+            para += nodes.Text(f"　{said} {report_date(report)}")
             items += nodes.list_item("", para)
         section += items
         if env_dict(self.env, "shufa_listings").get("feeds"):

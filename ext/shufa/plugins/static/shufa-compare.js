@@ -375,7 +375,10 @@
         if (rate !== null) { note.appendChild(document.createTextNode("　")); note.appendChild(rateNote(rate, earlier)); }
         section.appendChild(note);
         var rows = textDiff(x.printed, y.printed).map(function (pair, n) {
-          return el("tr", { class: n % 2 ? "row-odd" : "row-even" }, [cell(pair.earlier), cell(pair.later)]);
+          var same = pair.earlier.length && pair.later.length &&
+            !pair.earlier.concat(pair.later).some(function (run) { return run[0]; });
+          var classes = (n % 2 ? "row-odd" : "row-even") + (same ? " unchanged" : "");
+          return el("tr", { class: classes }, [cell(pair.earlier), cell(pair.later)]);
         });
         var table = el("table", { class: "compare-table table" }, [
           el("thead", {}, [el("tr", {}, [el("th", { class: "head" }, [name(earlier)]), el("th", { class: "head" }, [name(later)])])]),
