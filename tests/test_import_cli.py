@@ -41,6 +41,9 @@ def test_encodings_give_the_same_data_file(encoding, prefix, shown, tmp_path, da
     text = SHUFA_2020.read_text(encoding="utf-8")
     source = tmp_path / f"report-{encoding}.txt"
     source.write_bytes(prefix + text.encode(encoding))
+    # the same file's time: source.retrieved is the day of the file's time (a checkout made
+    # yesterday would differ from a file written today)
+    shutil.copystat(SHUFA_2020, source)
     reference = tmp_path / "reference.yaml"
     assert main(["import", str(SHUFA_2020), "--data-dir", str(data), "-o", str(reference)]) == 0
     capsys.readouterr()
