@@ -23,6 +23,21 @@ from typing import Any
 from .model import Archive
 
 
+def _county_entry(archive: Archive, slug: str) -> tuple | None:
+    """What a county's pages take from its registry entry (None: not registered)."""
+    county = archive.counties.get(slug)
+    return county and (
+        county.name,
+        county.type,
+        county.parent,
+        county.province,
+        county.city,
+        county.code,
+        county.aliases,
+        county.note,
+    )
+
+
 def fingerprint(archive: Archive, key: str) -> str:
     """A digest of the model part *key* names (see the table at the top of this module)."""
     scope, _, arg = key.partition(":")
@@ -50,36 +65,12 @@ def fingerprint(archive: Archive, key: str) -> str:
             [(m.key, m.label) for m in archive.metrics.values()],
         ]
     elif scope == "county-info":
-        county = archive.counties.get(arg)
-        parts = [
-            county
-            and (
-                county.name,
-                county.type,
-                county.parent,
-                county.province,
-                county.city,
-                county.code,
-                county.aliases,
-                county.note,
-            )
-        ]
+        parts = [_county_entry(archive, arg)]
     elif scope == "kinds":
         parts = [(k.slug, k.name, k.label, k.author) for k in archive.kinds.values()]
     elif scope == "county":
-        county = archive.counties.get(arg)
         parts = [
-            county
-            and (
-                county.name,
-                county.type,
-                county.parent,
-                county.province,
-                county.city,
-                county.code,
-                county.aliases,
-                county.note,
-            ),
+            _county_entry(archive, arg),
             [(r.key, r.title, [s.topic for s in r.sections]) for r in archive.reports_of(arg)],
         ]
     elif scope == "year":
