@@ -170,7 +170,8 @@ class ArchiveOverviewDirective(ListingDirective):
             )
             # the day the list is ordered by: entered the archive (else, not locked yet, published or issued)
             said = "收录" if report.added else "发布" if report.published else "印发"
-            para += nodes.Text(f"　{said} {report_date(report)}")
+            para += nodes.Text("　")
+            para += nodes.inline("", f"{said} {report_date(report)}", classes=["nobr"])  # one line on a phone
             items += nodes.list_item("", para)
         section += items
         if env_dict(self.env, "shufa_listings").get("feeds"):
