@@ -1113,6 +1113,11 @@ def test_bytes_recall_and_precision_per_query_on_a_generated_site(
             wanted = search_bytes.holding(texts, phrase)
             assert set(row["found"]) == wanted, phrase
             assert found_pages(reference, phrase) == wanted, phrase
+            # pressing the button under the results reaches every page (or, stopped at the
+            # bench's bound, shows the engine's first ones)
+            assert row["in_engine_order"], phrase
+            if row["pressed_to_end"]:
+                assert wanted <= set(row["pressed"]), phrase
             rows.append(row)
         costs = sorted(r["index_bytes"] for r in rows)
         assert costs[len(costs) // 2] < 200_000 and costs[-1] < 300_000, costs
