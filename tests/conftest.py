@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
 
 import generate as bench_generate
@@ -153,8 +153,16 @@ def page_references(soup: BeautifulSoup) -> dict[str, str]:
     data = json.loads(soup.select_one("script#cite-parts").string)
     slots = data["slots"]
     for anchor, part in data["parts"].items():
-        names = {anchor: part["name"]}
-        names.update((item, part["name"] + data["join"] + place) for item, place, _ in part["items"])
+        # (a part's name is its heading on the page, without its # link, unless the data names it)
+        heading = soup.find(id=anchor).find(["h2", "h3"])
+        shown = "".join(
+            c.get_text()
+            for c in heading.children
+            if not (isinstance(c, Tag) and "headerlink" in c.get("class", []))
+        )
+        name = part.get("name", shown.strip())
+        names = {anchor: name}
+        names.update((item, name + data["join"] + place) for item, place in part["items"])
         for at, name in names.items():
             found[at] = "".join(
                 text.replace(slots["name"], name).replace(slots["anchor"], at)

@@ -32,8 +32,9 @@ from shufa.core.citing import (
     part_item,
     render,
 )
-from shufa.core.labels import cited_names
+from shufa.core.labels import cited_name_parts, cited_names
 from shufa.core.loading import load_archive
+from shufa.plugins.citation import CHOOSER_LABEL
 
 SAMPLE = load_archive(DATA).archive
 BASE = ADDRESS
@@ -253,20 +254,36 @@ def test_every_report_section_and_item_has_a_cite_control(sample_site: Path) -> 
             assert f": {names[anchor]}[R/OL]" in reference
             assert reference.endswith(f"{report.docname}.html#{anchor}.")
             assert reference == expected(anchor), anchor
-        for part in report.parts:
-            control = soup.select_one(f'details.cite-control[data-anchor="{part.anchor}"]')
-            assert control.find_parent(id=part.anchor) is not None, "the control sits in its part"
-        # one control per section, not per item: the items are cited through their section's
-        assert len(soup.select("details.cite-control")) == 1 + len(report.parts)
+        # every part is in the template the page's script makes its control from (the controls
+        # themselves: test_the_script_puts_a_control_under_each_parts_heading)
+        parts = json.loads(soup.select_one("script#cite-parts").string)["parts"]
+        assert list(parts) == [part.anchor for part in report.parts], report.key
+        # only the report's control is written: a part's is the script's
+        assert len(soup.select("details.cite-control")) == 1
 
 
 def test_part_references_are_one_template_not_one_text_each(sample_site: Path) -> None:
     # 40-odd written references were a third of a report page's HTML (issue 21)
     soup = page_soup(sample_site, "reports/qinghe/shufa/2023")
-    parts = soup.select('details.cite-control:not([data-anchor=""])')
-    assert parts and all(c.select_one(".cite-text") is None for c in parts)
-    assert all("pst-js-only" in c["class"] for c in parts), "nothing to open without a script"
+    # a part's control is made by the script: no bytes, nothing to open without one
+    assert soup.select('details.cite-control:not([data-anchor=""])') == []
     assert len(soup.select_one("script#cite-parts").string) < 2500
+
+
+@pytest.mark.browser
+def test_the_script_puts_a_control_under_each_parts_heading(page, site_server: str) -> None:
+    for key in ("qinghe/shufa/2023", "chengxi/fzzf/2023"):
+        report = SAMPLE.reports[key]
+        page.goto(f"{site_server}/{report.docname}.html")
+        page.locator('details.cite-control[data-anchor="s1"]').wait_for(state="attached")
+        placed = page.evaluate(
+            """() => [...document.querySelectorAll('details.cite-control:not(.cite-report)')].map(c =>
+                [c.dataset.anchor, c.parentElement.id, c.previousElementSibling.tagName,
+                 c.querySelector('summary').textContent])"""
+        )
+        # one control per part, not per item (the items are cited through their part's), under
+        # the part's heading
+        assert placed == [[part.anchor, part.anchor, "H2", "引用本部分"] for part in report.parts], key
 
 
 def test_without_a_script_the_access_date_is_the_datas(sample_site: Path) -> None:
@@ -494,6 +511,7 @@ def test_copy_button_copies_the_paste_ready_reference(page, site_server: str) ->
 def test_the_script_makes_every_reference_the_page_offers(page, site_server: str, sample_site: Path) -> None:
     # citation.js and page_references() make the parts' references from the same template
     key = "reports/qinghe/shufa/2023"
+    report = SAMPLE.reports["qinghe/shufa/2023"]
     expected = page_references(page_soup(sample_site, key))
     page.goto(f"{site_server}/{key}.html")
     today, address = _reader_today(page), f"{site_server}/{key}.html"
@@ -503,6 +521,16 @@ def test_the_script_makes_every_reference_the_page_offers(page, site_server: str
         control.locator(".cite-text").wait_for()  # made when the control is first opened
         chooser = control.locator("select.cite-choice")
         anchors = chooser.evaluate("s => [...s.options].map(o => o.value)") if chooser.count() else []
+        if anchors:
+            # each item named by its place and how it begins (marker, start of its run-in label)
+            shown = chooser.evaluate("s => [...s.options].slice(1).map(o => o.textContent)")
+            begins = {
+                i.anchor: i.marker + i.label[:CHOOSER_LABEL] for p in report.parts for i in p.all_items()
+            }
+            names = cited_name_parts(report)
+            assert shown == [
+                f"{names[a][1]}　{begins[a]}" if begins[a] else names[a][1] for a in anchors[1:]
+            ], anchors[0]
         for anchor in anchors or [control.get_attribute("data-anchor")]:
             if anchors:
                 chooser.select_option(anchor)

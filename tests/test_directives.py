@@ -54,7 +54,8 @@ def test_markers_as_printed_and_labels_in_bold(built):
     assert item.select_one("strong.run-in").get_text() == "强化部署。"
     nested = soup.find(id="s2-1-2")
     assert nested.select_one(".marker").get_text() == "2."
-    assert "depth-2" in nested["class"]
+    # nested in its parent item (the stylesheet indents it from there)
+    assert nested.parent["id"] == "s2-1" and "report-item" in nested.parent["class"]
     heading = soup.find(id="s1").find("h2")
     assert heading.select_one(".marker").get_text() == "一、"
 

@@ -235,7 +235,7 @@ def test_comparisons_stack_on_a_phone(browser, site_server: str) -> None:
 
 #: The report's body paragraphs, the only text that may justify (with its last line at the start).
 BODY = (
-    ".report .preamble p, .report p.opening, .report p.item-text, "
+    ".report .preamble p, .report p.opening, .report .report-item > p, "
     ".report section.report-section > p:not([class]), .report section.report-closing > p:not([class])"
 )
 
@@ -311,7 +311,7 @@ def test_one_paragraph_style_for_report_text(browser, site_server: str) -> None:
     try:
         page.goto(f"{site_server}/reports/qinghe/shufa/2023.html")
         styles = page.evaluate(
-            """() => ['.preamble p', 'p.opening', 'p.item-text'].map(sel => {
+            """() => ['.preamble p', 'p.opening', '.report-item > p'].map(sel => {
                 const s = getComputedStyle(document.querySelector('.report ' + sel));
                 return [s.fontSize, s.fontWeight, s.lineHeight];
             })"""
@@ -452,11 +452,6 @@ def test_first_visit_of_a_report_page_is_light(
 #: What a report page's HTML may weigh (issue 21): twice the bytes of the report's own text, and
 #: 20 KB for the frame.
 FRAME_ALLOWANCE = 20 * 1024
-#: The cross-year lines of a report page (the year switcher with its topic map, each section's
-#: topic tag with its reuse rate and its 本主题在其他年份 line, the report's reuse rate): 2 to
-#: 9 KB on the sample's reports, made by shufa.plugins.crossyear and .compare, which the
-#: content half of issue 21 reworks. Not yet inside the budget: see docs/guide/developing.md.
-CROSS_YEAR_LINES = "nav.year-switcher, p.topic-years, p.section-topic, p.report-reuse"
 
 
 def test_a_report_page_weighs_its_text_and_a_light_frame(sample_site: Path) -> None:
@@ -470,12 +465,13 @@ def test_a_report_page_weighs_its_text_and_a_light_frame(sample_site: Path) -> N
         cite = sum(
             len(str(e).encode()) for e in soup.select("details.cite-control, .print-citation, #cite-parts")
         )
-        cross = sum(len(str(e).encode()) for e in soup.select(CROSS_YEAR_LINES))
         # the page around the article: head, header, contents, footer (17 KB before issue 21)
         assert frame <= 14 * 1024, (report.key, frame)
-        # the cite controls: one template, not a written reference per part (20 KB before)
-        assert cite <= 5 * 1024, (report.key, cite)
-        assert size - cross <= 2 * text + FRAME_ALLOWANCE, (report.key, size, cross, text)
+        # the cite controls: one template, not a written reference per part (20 KB before; 5 KB
+        # with each part's empty control and name written)
+        assert cite <= 3 * 1024, (report.key, cite)
+        # everything, the cross-year lines included (62 KB for 8 KB of text before)
+        assert size <= 2 * text + FRAME_ALLOWANCE, (report.key, size, text)
 
 
 # --- on paper --------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ title (with the part named by its number and heading: ``: 三、坚持严格规�
 (issued date)[access date] and the page's URL with the part's anchor — and a copy button.
 
 The report's own reference is written into the page (it is there without a script, and on
-paper); a part's is made by the page's script when its control is opened, from the one
-template of the page's references and the parts' names (:func:`parts_data`, JSON in the
-page's head): 40-odd written references were a third of a report page's HTML.
+paper); a part's control is made by the page's script under the part's heading, and its
+reference when it is opened, from the one template of the page's references and the parts'
+names (:func:`parts_data`, JSON in the page's head): 40-odd written references were a third
+of a report page's HTML, and the parts' empty controls (JavaScript-only) another kilobyte.
 The report's control also links the report's BibTeX (``<year>.bib``) and CSL-JSON
 (``<year>.csl.json``), written next to the page, which the page's ``<head>`` names
 as ``<link rel="alternate">``, beside Highwire ``citation_*`` meta tags for
@@ -61,7 +62,7 @@ from ..core.model import Archive, Report
 from ..core.problems import Code
 from . import Order, config
 from .data import get_archive, loaded_run
-from .directives import report_closing, report_header, report_page, report_section
+from .directives import report_header, report_page
 from .shared.envstore import claim, per_document_store
 from .shared.markup import add_html_node
 
@@ -110,20 +111,14 @@ class print_citation(nodes.General, nodes.Element):
         return ""
 
 
-SUMMARY = {"report": "引用本报告", "section": "引用本部分"}
-
-
-def control(references: ReportReferences, anchor: str, what: str, own_url: bool) -> cite_control:
-    """The cite control of part *anchor* ("" for the report, written whole; a part's is filled
-    in by the page's script); *own_url*: the reader's copy takes the page's own address (no
+def control(references: ReportReferences, own_url: bool) -> cite_control:
+    """The report's cite control, written whole (a part's is made under its heading by the
+    page's script); *own_url*: the reader's copy takes the page's own address (no
     ``html_baseurl``)."""
-    classes = ["cite-control", "no-search", f"cite-{what}"]
-    if anchor:
-        classes.append("pst-js-only")  # made by the script: nothing to open without one
-    node = cite_control("", classes=classes)
-    node["summary"] = SUMMARY[what]
-    node["anchor"] = anchor
-    node["segments"] = references.segments(anchor) if not anchor else []
+    node = cite_control("", classes=["cite-control", "no-search", "cite-report"])
+    node["summary"] = "引用本报告"
+    node["anchor"] = ""
+    node["segments"] = references.segments("")
     node["own_url"] = own_url
     node["downloads"] = []
     return node
@@ -137,22 +132,27 @@ def parts_data(references: ReportReferences, report: Report, own_url: bool) -> d
     """What the page's script makes the parts' references from (JSON in the page's head,
     ``script#cite-parts``): ``template`` (kind, text runs with the name and anchor
     slots), ``slots``, ``own``, ``join`` (between a part's name and an item's place) and
-    ``parts``: anchor → its name and its items (anchor, place, how it begins: its marker and
-    the start of its label) in reading order."""
+    ``parts``: anchor → its items (anchor, place) in reading order and its name where the
+    part's heading on the page does not say it (a part with neither number nor heading); ``label``:
+    how many characters of an item's run-in label the chooser shows after its marker (the
+    script reads both from the item on the page: written here too they were a kilobyte)."""
     names = cited_name_parts(report)
     parts: dict[str, Any] = {}
     for part in report.parts:
         items = [
-            [item.anchor, names[item.anchor][1], item.marker + item.label[:CHOOSER_LABEL]]
+            [item.anchor, names[item.anchor][1]]
             for item in part.all_items()
             if names[item.anchor][0]  # named by its place in the part
         ]
-        parts[part.anchor] = {"name": names[part.anchor][1], "items": items}
+        parts[part.anchor] = {"items": items}
+        if names[part.anchor][1] != f"{part.marker}{part.heading or part.usual_heading}".strip():
+            parts[part.anchor]["name"] = names[part.anchor][1]  # (else its heading on the page says it)
     return {
         "template": references.part_template(),
         "slots": {"name": references.NAME_SLOT, "anchor": references.ANCHOR_SLOT},
         "own": own_url,
         "join": ITEM_NAME_JOIN,
+        "label": CHOOSER_LABEL,
         "parts": parts,
     }
 
@@ -215,7 +215,7 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
     parts = parts_data(references, report, own_url)
     env.shufa_citations[env.docname] = Record(report.key, published, highwire(archive, report, url), parts)
 
-    whole = control(references, "", "report", own_url)
+    whole = control(references, own_url)
     whole["downloads"] = downloads(app, env.docname)
     on_paper = print_citation("", classes=["print-only", "print-citation", "no-search"])
     on_paper["segments"], on_paper["own_url"] = whole["segments"], own_url
@@ -232,11 +232,7 @@ def add_cite_controls(app: Sphinx, doctree: nodes.document) -> None:
         top.insert(1, whole)
         top.insert(2, on_paper)
 
-    # Collected first: the tree must not change under findall().
-    sections = [s for s in top.findall(nodes.section) if isinstance(s, (report_section, report_closing))]
-    for section in sections:
-        anchor = section["ids"][0]
-        section.insert(1, control(references, anchor, "section", own_url))
+    # (each part's control is made under its heading by citation.js from script#cite-parts)
 
 
 def highwire(archive: Archive, report: Report, url: str) -> tuple[tuple[str, str], ...]:
@@ -311,12 +307,6 @@ def reference_html(encode: Any, segments: list[tuple[str, str]], own_url: bool) 
 
 def visit_cite_control(self: HTML5Translator, node: cite_control) -> None:
     encode = self.encode
-    if node["anchor"]:  # a part's: filled in by the page's script when opened
-        self.body.append(
-            self.starttag(node, "details", "", **{"data-anchor": node["anchor"]})
-            + f"<summary>{encode(node['summary'])}</summary></details>\n"
-        )
-        raise nodes.SkipNode
     out = [
         self.starttag(node, "details", "", **{"data-anchor": node["anchor"]}),
         f"<summary>{encode(node['summary'])}</summary>",

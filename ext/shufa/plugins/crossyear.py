@@ -16,6 +16,7 @@ or changing a year's topics re-reads its siblings in the next incremental build.
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -60,7 +61,7 @@ class topic_years(nodes.General, nodes.Element):
 
     ``years`` holds ``(year, docname, anchor, title)``; an empty docname is a
     year without the topic. ``links`` holds what other plugins add at the end of the
-    line, as ``(href relative to the page, text, title)`` (the topic's history …).
+    line, as ``(href relative to the page, text)`` (the topic's history …).
     """
 
     def astext(self) -> str:
@@ -69,7 +70,9 @@ class topic_years(nodes.General, nodes.Element):
 
 # Links are made here, from the model, and not with pending_xref nodes: a report page has
 # dozens of them, and every node costs each transform, the pickler and the writer.
-def _link(self: HTML5Translator, docname: str, anchor: str, title: str, inner: str) -> str:
+def _link(
+    self: HTML5Translator, docname: str, anchor: str, title: str, inner: str, plain: bool = False
+) -> str:
     """An internal link from the page being written, or *inner* alone (and a warning) if the page is gone."""
     builder = self.builder
     if docname not in builder.env.all_docs:
@@ -80,37 +83,33 @@ def _link(self: HTML5Translator, docname: str, anchor: str, title: str, inner: s
             subtype=Code.LINK,
         )
         return inner
-    return internal_link(builder, builder.current_docname, docname, anchor, title, inner)
+    return internal_link(builder, builder.current_docname, docname, anchor, title, inner, plain)
 
 
 def visit_year_switcher_html(self: HTML5Translator, node: year_switcher) -> None:
+    # the mapping compact, in single quotes: its many double quotes then need no &quot; (1 KB less)
+    mapping = json.dumps(node["mapping"], ensure_ascii=False, separators=(",", ":"))
+    mapping = html.escape(mapping, quote=False).replace("'", "&#x27;")
     out = [
-        self.starttag(
-            node,
-            "nav",
-            "",
-            CLASS="year-switcher",
-            **{"aria-label": node["label"], "data-topics": json.dumps(node["mapping"], ensure_ascii=False)},
-        ),
+        f'<nav class="year-switcher" aria-label="{self.encode(node["label"])}" data-topics=\'{mapping}\'>\n',
         f'<p class="year-switcher-caption">{self.encode(node["caption"])}</p>\n<ul class="year-list simple">\n',
     ]
     for year, docname, title in node["years"]:
         if docname:
-            link = _link(self, docname, "", title, span(f"{year}年", f"y{year}"))
-            out.append(f'<li class="year"><p>{link}</p></li>\n')
+            link = _link(self, docname, "", title, f"{year}年", plain=True)
+            out.append(f'<li class="year">{link}</li>\n')
         else:
-            out.append(f'<li class="current"><p>{span(f"{year}年", "current-year")}</p></li>\n')
+            out.append(f'<li class="current">{span(f"{year}年", "current-year")}</li>\n')
     out.append("</ul>\n")
     if node["steps"]:
         steps = [
-            _link(self, docname, "", title, span(text, f"y{year} {cls}"))
+            _link(self, docname, "", title, span(text, cls), plain=True)
             for year, docname, title, text, cls in node["steps"]
         ]
         out.append(f'<p class="year-steps">{"　".join(steps)}</p>\n')
     if node.get("links"):
         links = " · ".join(
-            f'<a class="reference internal" href="{self.encode(href)}">{span(text)}</a>'
-            for href, text in node["links"]
+            f'<a href="{self.encode(href)}">{self.encode(text)}</a>' for href, text in node["links"]
         )
         out.append(f'<p class="series-links">{links}</p>\n')
     out.append("</nav>\n")
@@ -122,14 +121,13 @@ def visit_topic_years_html(self: HTML5Translator, node: topic_years) -> None:
     parts = []
     for year, docname, anchor, title in node["years"]:
         if docname:
-            parts.append(_link(self, docname, anchor, title, span(str(year))))
+            parts.append(_link(self, docname, anchor, title, str(year), plain=True))
         else:
             parts.append(span(f"{year}（未涉及）", "absent"))
-    caption = span("本主题在其他年份：", "topic-years-caption")
+    caption = "本主题在其他年份："
     more = "".join(
-        f'　<a class="reference internal topic-years-more" href="{self.encode(href)}" '
-        f'title="{self.encode(title)}">{span(text)}</a>'
-        for href, text, title in node.get("links", [])
+        f'　<a class="topic-years-more" href="{self.encode(href)}">{self.encode(text)}</a>'
+        for href, text in node.get("links", [])
     )
     self.body.append(f'<p class="topic-years">{caption}{" · ".join(parts)}{more}</p>\n')
     raise nodes.SkipNode
@@ -145,8 +143,13 @@ def add_year_switcher(app: Sphinx, directive: SphinxDirective, report: Report, h
     archive = get_archive(env)
     series = _series(directive, report)
     kind = archive.kinds[report.kind]
-    years_topics = {str(r.year): topic_anchors(r) for r in series}
-    named = {topic for anchors in years_topics.values() for topic in anchors}
+    # (the current year's own anchors are its sections' topics turned round: not written twice)
+    years_topics = {str(r.year): topic_anchors(r) for r in series if r.year != report.year}
+    # a page arrived at from a year's section on a topic it lacks says so by the topic's label:
+    # only the topics of other years this one lacks need one
+    lacking = {topic for anchors in years_topics.values() for topic in anchors} - set(
+        section_topics(report).values()
+    )
     mapping = {
         "current": str(report.year),
         "sections": section_topics(report),
@@ -156,7 +159,7 @@ def add_year_switcher(app: Sphinx, directive: SphinxDirective, report: Report, h
             topic: archive.topics[topic].label
             if topic in archive.topics
             else CLOSING_HEADINGS.get(topic, topic)
-            for topic in sorted(named)
+            for topic in sorted(lacking)
         },
     }
     years = [

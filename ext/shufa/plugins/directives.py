@@ -136,11 +136,11 @@ class ReportPartDirective(SphinxDirective):
     ) -> list[nodes.paragraph]:
         return paragraphs(text, classes, self.marks(report, anchor, field, text))
 
-    def items(self, report: Report, items: list[Item], depth: int = 1) -> list[nodes.Element]:
+    def items(self, report: Report, items: list[Item]) -> list[nodes.Element]:
         """Items as blocks with their own ids; the printed marker and run-in label kept."""
         out = []
         for item in items:
-            para = nodes.paragraph(classes=["item-text"])
+            para = nodes.paragraph()  # (.report-item > p: a class on each would be bytes only)
             para += text_leaf(item.marker, printed=item.marker, classes=["marker"])
             if item.label:
                 label = self.field_nodes(report, item.anchor, "label", item.label)
@@ -150,9 +150,9 @@ class ReportPartDirective(SphinxDirective):
                 else:
                     para += nodes.strong(item.label, "", *label, classes=["run-in"])
             para += self.field_nodes(report, item.anchor, "text", item.text)
-            block = report_item(ids=item.ids, classes=["report-item", f"depth-{depth}"])
+            block = report_item(ids=item.ids, classes=["report-item"])
             block += para
-            block += self.items(report, item.items, depth + 1)
+            block += self.items(report, item.items)
             self.register(report, item.anchor, item.ids[1:], "item")
             emit(self.env.events, "shufa-report-item", self, report, item, block)
             out.append(block)
@@ -372,10 +372,8 @@ class SectionDirective(PartDirective):
         if topic is None:
             return []
         tag = section_topic(classes=["section-topic", "no-search"])
-        tag += text_leaf("", printed="主题：", classes=["topic-caption"])
-        tag += report_ref(
-            self.env, "topic", topic.key, text_leaf(topic.label, printed=topic.label, classes=["topic-label"])
-        )
+        tag += text_leaf("", printed="主题：")
+        tag += report_ref(self.env, "topic", topic.key, text_leaf(topic.label, printed=topic.label))
         return [tag]
 
 

@@ -42,6 +42,11 @@ logger = logging.getLogger(__name__)
 CURRENT_REPORT = "report:report"
 
 
+def _title(label: str, contnode: Element) -> str | None:
+    """A link's title: the target's label, none where the link already says it (bytes on every page)."""
+    return None if contnode.astext() == label else label
+
+
 class ReportObject(NamedTuple):
     docname: str
     anchor: str
@@ -193,7 +198,7 @@ class ReportDomain(Domain):
         if not node.get("refexplicit"):
             contnode = nodes.inline(obj.label, obj.label, classes=["xref", "report-ref"])
         anchor = "" if obj.anchor in {"", "report", "county"} else obj.anchor
-        return make_refnode(builder, fromdocname, obj.docname, anchor, contnode, obj.label)
+        return make_refnode(builder, fromdocname, obj.docname, anchor, contnode, _title(obj.label, contnode))
 
     def _resolve_topic(
         self, fromdocname: str, builder: Builder, key: str, node: pending_xref, contnode: Element
@@ -212,7 +217,7 @@ class ReportDomain(Domain):
             target, anchor = f"topics/{key}/{province}", parts[1]
         else:
             target, anchor = f"topics/{key}", ""
-        return make_refnode(builder, fromdocname, target, anchor, contnode, topic.label)
+        return make_refnode(builder, fromdocname, target, anchor, contnode, _title(topic.label, contnode))
 
     def resolve_any_xref(
         self,

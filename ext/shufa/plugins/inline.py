@@ -179,7 +179,10 @@ def text_html(text: str) -> str:
 
 def visit_text_leaf_html(self: HTML5Translator, node: text_leaf | strong_leaf) -> None:
     tag = "strong" if isinstance(node, nodes.strong) else "span"
-    self.body.append(self.starttag(node, tag, "") + self.encode(node.astext()) + f"</{tag}>")
+    if tag == "span" and not node["classes"] and not node["ids"]:
+        self.body.append(self.encode(node.astext()))  # (a bare span says nothing)
+    else:
+        self.body.append(self.starttag(node, tag, "") + self.encode(node.astext()) + f"</{tag}>")
     raise nodes.SkipNode
 
 

@@ -560,7 +560,7 @@ def add_history_link(
         return
     page = history_page(report.county, report.kind, part.topic)
     uri = app.builder.get_relative_uri(report.docname, page) + f"#{year_id(report.year)}"
-    line["links"] = [*line.get("links", []), (uri, "本主题历年变化", "本主题在历年报告中的部分和改动")]
+    line["links"] = [*line.get("links", []), (uri, "本主题历年变化")]
 
 
 def add_county_links(

@@ -1,6 +1,7 @@
 /*
  * Cite controls: the copy button copies the reference shown next to it.
- * The report's control is written whole; a section's is made here when it is first opened,
+ * The report's control is written whole; a section's is made here under its heading, and its
+ * reference when it is first opened,
  * from the page's one template (script#cite-parts in the head, written by shufa.plugins.citation): the
  * reference with the section's name and anchor put in, a chooser of the section itself or one
  * of its items (which it names by the section's name and the item's place), and the copy
@@ -121,10 +122,34 @@
     return text;
   };
 
+  // How item `anchor` begins on the page: its marker and the first `length` characters of its
+  // run-in label (一是强化统筹部署。), as the chooser names it.
+  const beginning = (anchor, length) => {
+    const paragraph = document.getElementById(anchor)?.querySelector(":scope > p");
+    if (!paragraph) return "";
+    const marker = paragraph.querySelector(":scope > .marker");
+    const label = paragraph.querySelector(":scope > .run-in");
+    const start = label ? Array.from(label.textContent).slice(0, length).join("") : "";
+    return (marker ? marker.textContent : "") + start;
+  };
+
+  // A part's name: the data's, else its heading as the page shows it (without its # link).
+  const partName = (part, anchor) => {
+    if (typeof part.name === "string") return part.name;
+    const heading = document.getElementById(anchor)?.firstElementChild;
+    if (!heading) return "";
+    return [...heading.childNodes]
+      .filter((node) => !(node.classList && node.classList.contains("headerlink")))
+      .map((node) => node.textContent)
+      .join("")
+      .trim();
+  };
+
   const fillPart = (control, data) => {
     const own = control.dataset.anchor;
-    const part = Object.prototype.hasOwnProperty.call(data.parts, own) ? data.parts[own] : null;
-    if (!part) return;
+    const found = Object.prototype.hasOwnProperty.call(data.parts, own) ? data.parts[own] : null;
+    if (!found) return;
+    const part = { ...found, name: partName(found, own) };
     const shown = document.createElement("p");
     shown.className = "cite-reference";
     const show = (anchor) => {
@@ -145,7 +170,10 @@
         chooser.append(element);
       };
       option(own, "本部分");
-      part.items.forEach(([anchor, place, label]) => option(anchor, label ? `${place}　${label}` : place));
+      part.items.forEach(([anchor, place]) => {
+        const label = beginning(anchor, data.label);
+        option(anchor, label ? `${place}　${label}` : place);
+      });
       let wanted = window.location.hash.slice(1);
       try {
         wanted = decodeURIComponent(wanted);
@@ -179,7 +207,19 @@
     document.querySelectorAll("details.cite-control button.cite-copy").forEach(setUpCopy);
     const data = readParts();
     if (!data) return;
-    document.querySelectorAll("details.cite-control[data-anchor]:not(.cite-report)").forEach((control) => {
+    // Each part's control, made here under its heading: it cites through this script, and a page
+    // without one has nothing to open (and no bytes for it).
+    const own = (key) => Object.prototype.hasOwnProperty.call(data.parts, key);
+    document.querySelectorAll("section.report-section, section.report-closing").forEach((part) => {
+      const heading = part.firstElementChild;
+      if (!own(part.id) || !heading || !/^H[1-6]$/.test(heading.tagName)) return;
+      const control = document.createElement("details");
+      control.className = "cite-control no-search cite-section";
+      control.dataset.anchor = part.id;
+      const summary = document.createElement("summary");
+      summary.textContent = "引用本部分";
+      control.append(summary);
+      heading.after(control);
       control.addEventListener("toggle", () => {
         if (control.open && !control.dataset.part) fillPart(control, data);
       });

@@ -103,13 +103,10 @@
     nodes.forEach(function (node) { observer.observe(node); });
   }
 
+  // A link to another year's page (<year>.html): its year.
   function yearOf(link) {
-    var marked = link.querySelector("[class*='y']");
-    var classes = (marked ? marked.className : "").split(/\s+/);
-    for (var i = 0; i < classes.length; i++) {
-      if (/^y\d{4}$/.test(classes[i])) return classes[i].slice(1);
-    }
-    return null;
+    var found = /(?:^|\/)(\d{4})\.html(?:#|$)/.exec(link.getAttribute("href") || "");
+    return found ? found[1] : null;
   }
 
   function targetFor(link, map) {
@@ -128,8 +125,8 @@
     var id = fragment();
     if (id.indexOf(MISSING) !== 0) return;
     var topic = id.slice(MISSING.length);
-    var anchors = own(map.years, map.current);
-    var anchor = anchors ? own(anchors, topic) : undefined;
+    // (this year's anchors: its sections' topics turned round)
+    var anchor = Object.keys(map.sections).find(function (a) { return map.sections[a] === topic; });
     if (anchor) {
       window.location.replace("#" + anchor);
       return;
