@@ -333,7 +333,6 @@ def _connect(options: Options) -> object:
 
     address = options.scheduler
     try:
-        _refused_at_once(address)
         client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, ValueError, TypeError) as exc:  # refused, unreachable, or not an address
         raise Refused(
@@ -351,26 +350,6 @@ def _connect(options: Options) -> object:
             "see the build folder, or wait longer for them with --wait-for-workers SECONDS"
         ) from None
     return client
-
-
-def _refused_at_once(address: str) -> None:
-    """Raise :class:`ConnectionRefusedError` when a TCP scheduler's host refuses the connection
-    outright (nothing listens on that port: a wrong port, no scheduler started): said at once,
-    where Dask's client retries for its whole timeout. A host that does not answer is left to it."""
-    import socket
-
-    from distributed.comm import parse_address, parse_host_port
-
-    protocol, location = parse_address(address)
-    if protocol != "tcp":
-        return
-    host, port = parse_host_port(location)
-    try:
-        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT).close()
-    except ConnectionRefusedError:
-        raise
-    except OSError:
-        return  # (unreachable, unresolved, timed out: Dask's client says so, within its timeout)
 
 
 def _progress(done: int, total: int, spec: Spec, outcome: Outcome) -> str:
