@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -348,9 +349,24 @@ def test_no_plugin_compares_partition_names() -> None:
 # --- after a kill, a move, a rename, a merge: the next build's site is a clean build's -------------
 
 
+def _hand_written_pages_cut_short(root: Path) -> Path:
+    """A copy of the hand-written pages with the guide and the reference each one short page:
+    they are the hub's to build, the same in every build here, and were half of its time."""
+    src = partition_docs(root)
+    for folder, title in (("guide", "使用指南"), ("reference", "参考")):
+        for path in (src / folder).iterdir():
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.name != "index.md":
+                path.unlink()
+        (src / folder / "index.md").write_text(f"# {title}\n\n（测试用的短页面。）\n", encoding="utf-8")
+    return src
+
+
 def _built(root: Path, data: Path, **kwargs) -> Options:
     """*data* built in partitions into *root*'s own folders (its docs, site and work); its options."""
-    options = partition_options(root, data, docs=partition_docs(root), workers=2, **kwargs)
+    docs = _hand_written_pages_cut_short(root)
+    options = partition_options(root, data, docs=docs, workers=2, **kwargs)
     said: list[str] = []
     assert build_site(options, said.append) == 0, "\n".join(said)
     return options
@@ -382,6 +398,30 @@ def _registry(data: Path, name: str) -> dict:
 def _write_registry(data: Path, name: str, registry: dict) -> None:
     text = yaml.safe_dump(registry, allow_unicode=True, sort_keys=False)
     (data / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def scheduler() -> Iterator[str]:
+    """A LocalCluster of two spawned workers on 127.0.0.1, kept for the session (of this xdist
+    worker) and given to `shufa build` by address, as a user gives a running scheduler: the tests
+    below build three times each, and a cluster started for each build was a sixth of its time.
+    (The tests of the cluster itself, and the build that is killed, start their own.)"""
+    import logging
+
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
 
 
 @pytest.fixture
@@ -418,9 +458,11 @@ def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: P
 
 
 @pytest.mark.scale
-def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(
+    tmp_path: Path, fixed_date, scheduler: str
+) -> None:
     data = generate_partitioned(tmp_path / "data")
-    options = _built(tmp_path / "a", data)
+    options = _built(tmp_path / "a", data, scheduler=scheduler)
     first, second = sorted(data.glob("*/*/*.yaml"))[:2]  # two reports of one county: one partition
     _retitle(first, "（修订）")
     good = second.read_text(encoding="utf-8")
@@ -430,13 +472,15 @@ def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(tmp_path:
     second.write_text(good, encoding="utf-8")
     time.sleep(1.1)  # past the publication's one-second margin
     assert build_site(options, said.append) == 0, "\n".join(said)
-    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", scheduler=scheduler) == []
 
 
 @pytest.mark.scale
-def test_a_county_moved_to_another_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+def test_a_county_moved_to_another_province_ends_like_a_clean_build(
+    tmp_path: Path, fixed_date, scheduler: str
+) -> None:
     data = generate_partitioned(tmp_path / "data")
-    options = _built(tmp_path / "a", data)
+    options = _built(tmp_path / "a", data, scheduler=scheduler)
     provinces = _registry(data, "provinces.yaml")
     counties = _registry(data, "counties.yaml")
     # from the province merged last into the search index to the one merged first
@@ -447,13 +491,13 @@ def test_a_county_moved_to_another_province_ends_like_a_clean_build(tmp_path: Pa
     said: list[str] = []
     assert build_site(options, said.append) == 0, "\n".join(said)
     assert (options.site / f"_static/search/t/reports/{county}/index.js").is_file(), "its search snippets"
-    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", scheduler=scheduler) == []
 
 
 @pytest.mark.scale
-def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date, scheduler: str) -> None:
     data = generate_partitioned(tmp_path / "data")
-    options = _built(tmp_path / "a", data)
+    options = _built(tmp_path / "a", data, scheduler=scheduler)
     provinces = _registry(data, "provinces.yaml")
     old = min(provinces)
     renamed = {("zhenan" if slug == old else slug): p for slug, p in provinces.items()}
@@ -462,13 +506,13 @@ def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date) 
     assert build_site(options, said.append) == 0, "\n".join(said)
     assert not (options.site / "inventories" / old).exists()
     assert not list(options.site.rglob(f"*{old}*")), "nothing of the old slug is left"
-    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", scheduler=scheduler) == []
 
 
 @pytest.mark.scale
-def test_two_merged_provinces_end_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+def test_two_merged_provinces_end_like_a_clean_build(tmp_path: Path, fixed_date, scheduler: str) -> None:
     data = generate_partitioned(tmp_path / "data")
-    options = _built(tmp_path / "a", data)
+    options = _built(tmp_path / "a", data, scheduler=scheduler)
     provinces = _registry(data, "provinces.yaml")
     counties = _registry(data, "counties.yaml")
     gone, kept = sorted(provinces)[:2]
@@ -482,4 +526,4 @@ def test_two_merged_provinces_end_like_a_clean_build(tmp_path: Path, fixed_date)
     assert build_site(options, said.append) == 0, "\n".join(said)
     assert [o["name"] for o in _record(tmp_path / "a")["partitions"]].count(gone) == 0
     assert not list(options.site.rglob(f"*{gone}*")), "nothing of the merged province's slug is left"
-    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean") == []
+    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", scheduler=scheduler) == []
