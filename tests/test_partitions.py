@@ -178,7 +178,10 @@ def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path) -> Non
     gone.unlink()
     said: list[str] = []
     assert (
-        build_site(partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2), said.append)
+        build_site(
+            partition_options(tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), workers=2),
+            said.append,
+        )
         == 1
     ), said
     broken = [line for line in said if "anchors.lock:" in line]
@@ -208,7 +211,10 @@ def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_pat
     )
     said: list[str] = []
     assert (
-        build_site(partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2), said.append)
+        build_site(
+            partition_options(tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), workers=2),
+            said.append,
+        )
         == 1
     )
     text = "\n".join(said)
@@ -239,7 +245,9 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
     workers = [start_quietly([*worker, "--host", "127.0.0.1", "--name", f"w{i}"], env) for i in range(2)]
     killed: list[int] = []
     try:
-        options = partition_options(tmp_path, data, docs=partition_docs(tmp_path), scheduler=address)
+        options = partition_options(
+            tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), scheduler=address
+        )
         runs = tmp_path / "work" / "runs"
 
         def kill_a_busy_worker() -> None:
@@ -289,7 +297,7 @@ def test_a_run_over_its_memory_limit_is_stopped_with_a_clear_message(tmp_path: P
     data = generate_partitioned(tmp_path / "data")
     said: list[str] = []
     options = partition_options(
-        tmp_path, data, docs=partition_docs(tmp_path), workers=2, memory_limit=40 * 2**20
+        tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), workers=2, memory_limit=40 * 2**20
     )
     assert build_site(options, said.append) == 1
     text = "\n".join(said)
