@@ -38,7 +38,7 @@ from conftest import (
 )
 from shufa.commands import main
 from shufa.core.sitecheck import broken_links
-from shufa.sitebuild import Options
+from shufa.sitebuild import Options, local_cluster
 from shufa.sitebuild.merge import MARK
 
 EPOCH = "1764460800"
@@ -54,6 +54,20 @@ def _files(site: Path, under: str = "") -> dict[str, bytes]:
 
 def _record(root: Path) -> dict:
     return json.loads((root / "work" / "last-build.json").read_text(encoding="utf-8"))
+
+
+def _hand_written_pages_cut_short(root: Path) -> Path:
+    """A copy of the hand-written pages with the guide and the reference each one short page:
+    they are the hub's to build, the same in every build here, and were half of its time."""
+    src = partition_docs(root)
+    for folder, title in (("guide", "使用指南"), ("reference", "参考")):
+        for path in (src / folder).iterdir():
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.name != "index.md":
+                path.unlink()
+        (src / folder / "index.md").write_text(f"# {title}\n\n（测试用的短页面。）\n", encoding="utf-8")
+    return src
 
 
 @pytest.fixture(scope="module")
@@ -357,20 +371,6 @@ def test_no_plugin_compares_partition_names() -> None:
 # --- after a kill, a move, a rename, a merge: the next build's site is a clean build's -------------
 
 
-def _hand_written_pages_cut_short(root: Path) -> Path:
-    """A copy of the hand-written pages with the guide and the reference each one short page:
-    they are the hub's to build, the same in every build here, and were half of its time."""
-    src = partition_docs(root)
-    for folder, title in (("guide", "使用指南"), ("reference", "参考")):
-        for path in (src / folder).iterdir():
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.name != "index.md":
-                path.unlink()
-        (src / folder / "index.md").write_text(f"# {title}\n\n（测试用的短页面。）\n", encoding="utf-8")
-    return src
-
-
 def _built(root: Path, data: Path, **kwargs) -> Options:
     """*data* built in partitions into *root*'s own folders (its docs, site and work); its options."""
     docs = _hand_written_pages_cut_short(root)
@@ -414,18 +414,7 @@ def scheduler() -> Iterator[str]:
     worker) and given to `shufa build` by address, as a user gives a running scheduler: the tests
     below build three times each, and a cluster started for each build was a sixth of its time.
     (The tests of the cluster itself, and the build that is killed, start their own.)"""
-    import logging
-
-    from distributed import LocalCluster
-
-    cluster = LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    cluster = local_cluster(2)  # the cluster a build without an address starts
     try:
         yield cluster.scheduler_address
     finally:

@@ -260,28 +260,36 @@ def _worker_share(options: Options) -> int:
     return int(psutil.virtual_memory().total / _local_workers(options))
 
 
+def local_cluster(workers: int) -> object:
+    """The LocalCluster a build without a scheduler address runs on: *workers* single-threaded
+    worker processes on 127.0.0.1."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(LOCAL_CLUSTER):
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            # the worker's share of this machine; its Sphinx runs are held to it, or to the
+            # memory limit given (the worker process itself is small: Sphinx runs in a child)
+            memory_limit="auto",
+            host="127.0.0.1",  # nothing of a local build listens beyond this machine
+            dashboard_address=None,  # on a port nobody is told of, it only took CPU
+            silence_logs=logging.ERROR,
+        )
+
+
 def _on_dask(
     specs: list[Spec], options: Options, say: Callable[[str], None], before: int, total: int
 ) -> list[Outcome]:
-    import dask
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
 
     cluster = None
     if options.scheduler:
         client = _connect(options)
     else:
-        with dask.config.set(LOCAL_CLUSTER):
-            cluster = LocalCluster(
-                n_workers=min(_local_workers(options), len(specs)),
-                threads_per_worker=1,
-                processes=True,
-                # the worker's share of this machine; its Sphinx runs are held to it, or to the
-                # memory limit given (the worker process itself is small: Sphinx runs in a child)
-                memory_limit="auto",
-                host="127.0.0.1",  # nothing of a local build listens beyond this machine
-                dashboard_address=None,  # on a port nobody is told of, it only took CPU
-                silence_logs=logging.ERROR,
-            )
+        cluster = local_cluster(min(_local_workers(options), len(specs)))
         client = Client(cluster)
     try:
         _check_shared_folder(client, options.workdir)
