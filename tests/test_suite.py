@@ -52,3 +52,25 @@ def test_the_tiers_hold_the_browser_and_dask_tests() -> None:
     assert not any("test_search.py::test_browser_" in test for test in fast), "a page fixture marks a test"
     assert sum("test_partitions.py::" in test for test in fast) == 2, "only the two that build nothing"
     assert any("test_bad_inputs.py::" in test for test in fast)
+
+
+def test_a_group_of_tests_runs_on_one_worker(tmp_path) -> None:
+    # the groups (conftest.py) only hold if xdist and pytest agree on how a group reaches the
+    # scheduler (pytest 9.2 with xdist 3.8 split every group: pytest-dev/pytest-xdist#1386)
+    (tmp_path / "test_grouped.py").write_text(
+        "import os, pytest\n\n"
+        "@pytest.mark.xdist_group('one')\n"
+        "@pytest.mark.parametrize('n', range(8))\n"
+        "def test_where(n):\n"
+        "    with open(os.environ['WHERE'], 'a') as out:\n"
+        "        out.write(os.environ['PYTEST_XDIST_WORKER'] + '\\n')\n",
+        encoding="utf-8",
+    )
+    where = tmp_path / "where.txt"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q", "-p", "no:cacheprovider",
+         "--rootdir", str(tmp_path), "--confcutdir", str(tmp_path), str(tmp_path / "test_grouped.py")],
+        cwd=tmp_path, env={**os.environ, "WHERE": str(where)}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    workers = where.read_text(encoding="utf-8").split()
+    assert len(workers) == 8 and len(set(workers)) == 1, workers
