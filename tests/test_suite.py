@@ -67,9 +67,11 @@ def test_a_group_of_tests_runs_on_one_worker(tmp_path) -> None:
         encoding="utf-8",
     )
     where = tmp_path / "where.txt"
+    # a basetemp of its own: under the default one, pytest's exit removed other runs' old folders (20 s)
     subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q", "-p", "no:cacheprovider",
-         "--rootdir", str(tmp_path), "--confcutdir", str(tmp_path), str(tmp_path / "test_grouped.py")],
+         "--rootdir", str(tmp_path), "--confcutdir", str(tmp_path), "--basetemp", str(tmp_path / "base"),
+         str(tmp_path / "test_grouped.py")],
         cwd=tmp_path, env={**os.environ, "WHERE": str(where)}, capture_output=True, text=True, check=True,
     )  # fmt: skip
     workers = where.read_text(encoding="utf-8").split()
