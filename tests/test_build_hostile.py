@@ -192,7 +192,7 @@ def test_a_scheduler_without_workers_is_waited_for_within_a_bound(tmp_path: Path
     address = f"tcp://127.0.0.1:{port}"
     scheduler = start_quietly(
         [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
-         "--no-dashboard"], dict(os.environ),
+         "--no-dashboard", "--dashboard-address", "127.0.0.1:0"], dict(os.environ),
     )  # fmt: skip
     try:
         args = [

@@ -8,13 +8,16 @@ renamed and two provinces merged, the next build's site equals a clean build's, 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,8 +85,11 @@ def partitioned(tmp_path_factory: pytest.TempPathFactory):
         assert main(["lock", str(data)]) == 0  # each run checks the locked entries of its own pages
         said: list[str] = []
         options = partition_options(root, data, docs=partition_docs(root), workers=2)
-        assert build_site(options, said.append) == 0, "\n".join(said)
-        yield root, data, options, said
+        # Dask's HTTP port held (as by a cluster beside this one): the local cluster must not want it
+        with _held(8787), warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            assert build_site(options, said.append) == 0, "\n".join(said)
+        yield root, data, options, said, [str(w.message) for w in warned]
     finally:
         if before is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -91,9 +97,21 @@ def partitioned(tmp_path_factory: pytest.TempPathFactory):
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+@contextlib.contextmanager
+def _held(port: int):
+    """*port* on 127.0.0.1 held while the block runs (or already held by another program)."""
+    with socket.socket() as holder:
+        with contextlib.suppress(OSError):  # taken already: held all the same
+            holder.bind(("127.0.0.1", port))
+            holder.listen()
+        yield
+
+
 @pytest.mark.scale
 def test_each_province_is_a_partition_built_as_a_dask_task(partitioned) -> None:
-    root, *_rest, said = partitioned
+    root, *_rest, said, warned = partitioned
+    # the local cluster listens on no fixed port: nothing said about a port taken
+    assert not [w for w in warned if "already in use" in w], warned
     record = _record(root)
     assert sorted(o["name"] for o in record["partitions"]) == ["jianglan", "xichuan", "yunling"]
     assert {o["status"] for o in record["partitions"]} == {"built"}
@@ -141,7 +159,7 @@ def test_partitioned_and_single_builds_give_the_same_pages(partitioned, tmp_path
 
 @pytest.mark.scale
 def test_an_unchanged_build_builds_no_partition(partitioned) -> None:
-    root, _data, options, _said = partitioned
+    root, _data, options, *_said = partitioned
     site = root / "site"
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
     assert build_site(options, lambda line: None) == 0
@@ -158,7 +176,7 @@ def test_an_unchanged_build_builds_no_partition(partitioned) -> None:
 
 @pytest.mark.scale
 def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behind(partitioned) -> None:
-    root, data, options, _said = partitioned
+    root, data, options, *_said = partitioned
     site = root / "site"
     edited = next(data.glob("*/*/*.yaml"))
     county, kind, year = edited.parts[-3], edited.parts[-2], edited.stem
@@ -247,10 +265,10 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
     port = free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     address = f"tcp://127.0.0.1:{port}"
-    # no dashboards: the scheduler's would listen on the fixed port 8787, taken by a test run beside it
+    # no dashboard; the scheduler's HTTP routes on a free port, not on 8787 (a test run beside it holds it)
     scheduler = start_quietly(
         [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
-         "--no-dashboard"],
+         "--no-dashboard", "--dashboard-address", "127.0.0.1:0"],
         env,
     )  # fmt: skip
     worker = [

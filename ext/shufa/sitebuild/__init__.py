@@ -275,7 +275,10 @@ def local_cluster(workers: int) -> object:
             # memory limit given (the worker process itself is small: Sphinx runs in a child)
             memory_limit="auto",
             host="127.0.0.1",  # nothing of a local build listens beyond this machine
-            dashboard_address=None,  # on a port nobody is told of, it only took CPU
+            dashboard_address=None,  # no dashboard: on a port nobody is told of, it only took CPU
+            # the scheduler's HTTP routes (health, metrics) on a free port, not on 8787, which a
+            # build beside this one (or a user's own cluster) holds: Dask warned then
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
         )
 
