@@ -40,9 +40,12 @@ from conftest import (
     stopping_conf,
 )
 from shufa.commands import main
+from shufa.core.lock import KEPT, read_lock
+from shufa.core.partitions import owner
 from shufa.core.sitecheck import broken_links
 from shufa.sitebuild import Options, local_cluster
 from shufa.sitebuild.merge import MARK
+from shufa.sitebuild.plan import make_plan
 
 EPOCH = "1764460800"
 
@@ -119,6 +122,21 @@ def test_each_province_is_a_partition_built_as_a_dask_task(partitioned) -> None:
     # progress: one line per partition as it ends, "done of all"
     progress = [line for line in said if line.startswith("[")]
     assert [line.split("]")[0] for line in progress] == ["[1/3", "[2/3", "[3/3"]
+
+
+@pytest.mark.scale
+def test_the_lock_is_read_once_for_the_partitions_each_keeping_its_own_entries(partitioned) -> None:
+    _root, data, options, *_said = partitioned
+    plan = make_plan(options.confdir, options.docs, data.resolve(), options.workdir.resolve(), [])
+    entries = read_lock(data / "anchors.lock")
+    owners = {spec.name: [] for spec in plan.specs}
+    for number, entry in entries:
+        owners.get(owner(plan.archive, entry.split("#")[0].removesuffix(".html")), []).append([number, entry])
+    for spec in plan.specs:
+        kept = json.loads(Path(spec.doctreedir, KEPT).read_text(encoding="utf-8"))
+        # exactly the lines of the partition's pages, numbered as in the lock (its messages name them)
+        assert kept["mine"] == owners[spec.name] and len(kept["mine"]) > 100, spec.name
+        assert kept["key"][0] == spec.name
 
 
 @pytest.mark.scale

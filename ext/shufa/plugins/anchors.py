@@ -17,15 +17,12 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .. import __version__
-from ..core.lock import lock_problems, unbuilt_pages
+from ..core.lock import KEPT, lock_problems, unbuilt_pages
 from ..core.problems import Code
 from . import Order
 from .data import data_dir, get_run, warn
 
 logger = logging.getLogger(__name__)
-
-#: In the doctree folder: the lock's entries of this run's pages, kept between builds.
-KEPT = "shufa-lock.json"
 
 
 def _check_lock(app: Sphinx) -> None:
