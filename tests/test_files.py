@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from shufa.core.files import write_atomically, write_if_changed
+from shufa.core.files import write_atomically, write_if_changed, write_new_or_if_changed
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -117,3 +117,30 @@ def test_only_the_core_writes_files_atomically() -> None:
             if isinstance(node, ast.Attribute) and node.attr in ("fsync", "mkstemp", "NamedTemporaryFile"):
                 found.append(f"{path.name}:{node.attr}")
     assert found == []
+
+
+def test_a_new_file_is_made_in_place_an_old_one_replaced_whole_and_no_link_followed(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    folders: set[str] = set()
+    old_umask = os.umask(0o077)
+    try:
+        assert write_new_or_if_changed(site / "t" / "a.js", b"one", folders)
+    finally:
+        os.umask(old_umask)
+    made = site / "t" / "a.js"
+    # a site's file whatever the umask; no temporary name beside it; its folder made and noted
+    assert made.read_bytes() == b"one" and stat.S_IMODE(made.stat().st_mode) == 0o644
+    assert leftovers(made.parent) == [] and str(made.parent) in folders
+    inode = made.stat().st_ino
+    # the same bytes: untouched; other bytes: a new file in its place (a link to the old keeps it)
+    assert not write_new_or_if_changed(made, b"one", folders) and made.stat().st_ino == inode
+    linked = tmp_path / "published.js"
+    os.link(made, linked)
+    assert write_new_or_if_changed(made, b"two", folders)
+    assert made.read_bytes() == b"two" and linked.read_bytes() == b"one" and made.stat().st_ino != inode
+    # a symbolic link at the name is replaced, never written through
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"mine")
+    (site / "t" / "b.js").symlink_to(outside)
+    assert write_new_or_if_changed(site / "t" / "b.js", b"three", folders)
+    assert outside.read_bytes() == b"mine" and not (site / "t" / "b.js").is_symlink()

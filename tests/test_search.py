@@ -34,6 +34,7 @@ from shufa.core.searchindex import (
     describe_page,
     merge_pieces,
     read_script,
+    script,
     update_piece,
     write_pages,
     write_piece,
@@ -489,6 +490,8 @@ def test_an_edit_in_one_partition_rewrites_little(generated, tmp_path: Path) -> 
     changed = {n for n in after if before.get(n) != after[n]}
     # the dictionary shards of the changed terms, the blocks holding the page, its text, meta
     assert f"t/{name}.js" in changed and "meta.js" in changed
+    # the page's text passed on as the piece holds it: the bytes script() gives
+    assert after[f"t/{name}.js"] == script("setText", name, readers[0].text(name)).encode()
     assert not changed & west_files, "nothing of the other partition"
     assert len(report.shards_rebuilt) < report.shards
     assert sum(len(after[n]) for n in changed) < 0.2 * sum(len(v) for v in after.values())

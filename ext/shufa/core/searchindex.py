@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .files import script_json, write_if_changed
+from .files import script_json, write_if_changed, write_new_or_if_changed
 from .model import Archive
 from .searchterms import (
     INDEX_VERSION,
@@ -385,6 +385,12 @@ class PieceReader:
     def text(self, docname: str) -> list[list[str]]:
         return json.loads(self.read(f"text/{docname}.json"))
 
+    def raw_text(self, docname: str) -> bytes:
+        """The JSON of :meth:`text` as written (by :func:`_json`), not decoded."""
+        if isinstance(self.source, Path):
+            return (self.source / f"text/{docname}.json").read_bytes()
+        return self.source[f"text/{docname}.json"].encode("utf-8")
+
 
 def write_piece(piece: Piece, folder: Path) -> int:
     """Write a piece into *folder* (files that did not change are not touched; files of
@@ -600,9 +606,13 @@ def merge_pieces(
 
     made: set[str] = set()  # every file of this merge, written or already as it should be
 
-    def write(name: str, text: str) -> None:
+    folders: set[str] = set()
+
+    def write(name: str, text: str | bytes) -> None:
         made.add(name)
-        if write_if_changed(out / name, text):
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        # (a killed merge is redone whole, comparing: a new file needs no temporary name)
+        if write_new_or_if_changed(out / name, data, folders):
             report.written.append(name)
 
     def remove(name: str) -> None:
@@ -674,7 +684,11 @@ def merge_pieces(
         now = piece.manifest["texts"]
         for docname, digest in now.items():
             if merged_texts.get(docname) != digest:
-                write(f"t/{docname}.js", script("setText", docname, piece.text(docname)))
+                # the piece's text as it is: script() of it gives the same bytes
+                text = b"".join(
+                    (b"ShufaSearch.setText(", _json(docname).encode(), b",", piece.raw_text(docname), b");\n")
+                )
+                write(f"t/{docname}.js", text)
         texts_state[piece.partition] = dict(now)
     for docname in sorted(had - {d for texts in texts_state.values() for d in texts}):
         remove(f"t/{docname}.js")
