@@ -57,6 +57,8 @@ import generate  # noqa: E402
 import search_bytes as search_script  # noqa: E402
 
 WORK = HERE / "work"
+#: where the folders of an earlier run wait until this one has measured (:func:`set_aside`)
+TRASH = WORK / "trash"
 RESULTS = HERE / "results"
 BIN = Path(sys.executable).parent
 SPHINX_BUILD = BIN / "sphinx-build"
@@ -157,6 +159,25 @@ def sphinx_args(src: Path, out: Path, *, jobs: int = 1, quiet: bool, data: Path 
     if data is not None:
         args += ["-D", f"shufa_data_dir={data}"]
     return args
+
+
+def set_aside(folder: Path) -> None:
+    """*folder* (what an earlier run left) moved out of the way, removed when this run ends.
+
+    Removing it now would slow the builds measured next: on ext4 without a journal (this
+    machine's disk) a new file's inode is allocated past every inode freed in the last five
+    minutes, each looked up in turn (``recently_deleted``). The hub's run at N = 20,000 (171,000
+    new files) took 4.7 s of system CPU on a quiet disk and 32 to 47 s just after its earlier
+    output was removed; an earlier run's 350,000 files weigh on every build measured next."""
+    if folder.exists():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        folder.rename(TRASH / f"{folder.name}-{time.time_ns()}")
+
+
+def empty_trash() -> None:
+    """What :func:`set_aside` moved out of the way, removed (the measuring is over)."""
+    if TRASH.exists():
+        shutil.rmtree(TRASH)
 
 
 def ours_source(dest: Path, docs: Path = REPO / "docs", conf: Path = REPO / "conf.py") -> Path:
@@ -265,8 +286,7 @@ def search_cost(site: Path, seed: int) -> dict[str, Any]:
 
 def bench_size(n: int, seed: int, repeat: int, snap: Snapshot, j2: bool = True) -> dict[str, Any]:
     root = WORK / f"n{n}"
-    if root.exists():
-        shutil.rmtree(root)
+    set_aside(root)
     root.mkdir(parents=True)
     logs = root / "logs"
     data = root / "data"
@@ -436,8 +456,7 @@ def run_shufa_build(root: Path, data: Path, snap: Snapshot, log: Path, workers: 
 def bench_partitioned(n: int, seed: int, snap: Snapshot, workers: int = WORKERS) -> dict[str, Any]:
     """A national-scale size: generated with ~90 counties to a province, built in partitions."""
     root = WORK / f"n{n}"
-    if root.exists():
-        shutil.rmtree(root)
+    set_aside(root)
     root.mkdir(parents=True)
     data = root / "data"
     print(f"\n== N = {n} (partitioned, {workers} workers): generating into {root}", flush=True)
@@ -714,6 +733,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sizes[str(n)] = bench_size(n, args.seed, args.repeat, snap, args.j2)
     info["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    empty_trash()
 
     RESULTS.mkdir(exist_ok=True)
     latest = RESULTS / "latest.json"
