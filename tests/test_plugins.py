@@ -15,6 +15,7 @@ from sphinx.testing.util import SphinxTestApp
 import shufa
 from conftest import DATA, REPO, archive_source, run_sphinx
 from shufa.plugins import PLUGINS
+from shufa.plugins.theme import DESIGNED
 
 #: conf.py's extensions before the plugins moved into shufa.plugins (as other projects list them).
 FORMER_CONF = [
@@ -141,3 +142,36 @@ def test_options_read_through_config_get_are_the_checked_ones(sample_build: Sphi
     options = config.get(sample_build.config)
     assert options is config.get(sample_build.config)  # kept from config-inited
     assert options.data_dir == str(DATA) and options.scope.is_whole and options.feed_length == 50
+
+
+def test_sphinx_design_works_on_the_pages_that_use_it_only(tmp_path: Path) -> None:
+    """Its post-transforms and its new-tab handler skip a page whose source names none of its
+    directives or roles (every report page), and still make the pages that do."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_design", "shufa.plugins.theme"]\n'
+        'html_theme = "pydata_sphinx_theme"\nmyst_enable_extensions = ["colon_fence"]\n',
+        encoding="utf-8",
+    )
+    (src / "index.md").write_text(
+        "# 首页\n\n```{toctree}\nplain\nrst\n```\n\n"
+        ":::{dropdown} 展开看看\n里面的话。\n:::\n\n"
+        "```{button-link} https://example.org/\n:new-tab:\n外部链接\n```\n",
+        encoding="utf-8",
+    )
+    (src / "plain.md").write_text("# 普通页面\n\n没有组件的页面，像每一份报告。\n", encoding="utf-8")
+    (src / "rst.rst").write_text(
+        "reST 页面\n=========\n\n.. dropdown:: 也能展开\n\n   reST 的下拉框。\n", encoding="utf-8"
+    )
+    app = run_sphinx(src)
+    assert app.statuscode == 0, app._warning.getvalue()
+    assert getattr(app.env, DESIGNED) == {"index": True, "plain": False, "rst": True}
+    design = [t for t in app.registry.post_transforms if "sphinx_design" in str(t.__mro__[1])]
+    assert len(design) >= 3 and all(getattr(t, "_shufa_gated", False) for t in design), design
+    out = Path(app.outdir)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    # the dropdown made by its post-transform (a <details>), the link opening in a new tab
+    assert '<details class="sd-sphinx-override sd-dropdown' in index
+    assert 'target="_blank"' in index and 'rel="noreferrer noopener"' in index
+    assert '<details class="sd-sphinx-override sd-dropdown' in (out / "rst.html").read_text(encoding="utf-8")

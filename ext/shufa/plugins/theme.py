@@ -26,6 +26,7 @@ favicon of its own (``static/favicon.svg``).
 from __future__ import annotations
 
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from sphinx.config import Config
 
 from .. import __version__
 from . import Order
+from .shared.envstore import per_document_store
 
 HERE = Path(__file__).parent
 
@@ -109,6 +111,73 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
             context[key] = [f for f in files if Path(getattr(f, "filename", "") or "").name not in unused]
 
 
+#: ``env.<DESIGNED>``: whether a document's source may hold a sphinx-design component (docname →
+#: bool); sphinx-design's post-transforms and its new-tab handler skip the documents read
+#: without (a document not recorded is taken to hold one).
+DESIGNED = "shufa_designed"
+
+
+def _design_source(app: Sphinx) -> re.Pattern[str]:
+    """What in a document's source may make a sphinx-design node: the name of one of its
+    directives or roles (as MyST writes them, ``{dropdown}``, and as reST does, ``.. dropdown::``
+    and ``:bdg:``), or an include (whose text is not read here)."""
+    found = _DESIGN_SOURCE.get(app)
+    if found is None:
+        from docutils.parsers.rst import directives, roles
+
+        names = {"include", "literalinclude"}
+        for registry in (directives._directives, roles._roles):  # type: ignore[attr-defined]
+            for name, thing in registry.items():
+                if (getattr(thing, "__module__", None) or type(thing).__module__ or "").startswith(
+                    "sphinx_design"
+                ):
+                    names.add(name)
+        either = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        found = _DESIGN_SOURCE[app] = re.compile(rf"\{{(?:{either})\}}|\.\. (?:{either})::|:(?:{either}):`")
+    return found
+
+
+_DESIGN_SOURCE: weakref.WeakKeyDictionary[Sphinx, re.Pattern[str]] = weakref.WeakKeyDictionary()
+
+
+def _note_design(app: Sphinx, docname: str, source: list[str]) -> None:
+    getattr(app.env, DESIGNED)[docname] = bool(_design_source(app).search(source[0]))
+
+
+def _design_only_where_used(app: Sphinx) -> None:
+    """sphinx-design's post-transforms and its ``doctree-resolved`` handler, run on the documents
+    that may hold its components only. Each walks the whole document looking for its component
+    (a dropdown, a tab set, an aside, a button …): at N = 2,000 that was 5 % of a build for
+    pages — every report page — that hold none. On those the walks found nothing and changed
+    nothing; the pages are byte for byte the same."""
+    registry = app.registry.post_transforms
+    for i, transform in enumerate(registry):
+        if transform.__module__.startswith("sphinx_design") and not getattr(transform, "_shufa_gated", False):
+            registry[i] = type(transform.__name__, (transform,), {"run": _gated_run, "_shufa_gated": True})
+    for listener in app.events.listeners.get("doctree-resolved", []):
+        handler = listener.handler
+        if getattr(handler, "__module__", "").startswith("sphinx_design"):
+            index = app.events.listeners["doctree-resolved"].index(listener)
+            app.events.listeners["doctree-resolved"][index] = listener._replace(
+                handler=_gated_handler(handler)
+            )
+
+
+def _gated_run(self: Any, **kwargs: Any) -> None:
+    if getattr(self.env, DESIGNED, {}).get(self.env.docname, True):
+        super(type(self), self).run(**kwargs)
+
+
+def _gated_handler(handler: Any) -> Any:
+    def gated(app: Sphinx, doctree: Any, docname: str) -> None:
+        if getattr(app.env, DESIGNED, {}).get(docname, True):
+            handler(app, doctree, docname)
+
+    gated.__module__ = __name__
+    gated.__wrapped__ = handler  # type: ignore[attr-defined]
+    return gated
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     # Our catalog is consulted after Sphinx's own and before the theme's (which leaves
     # "Color mode" and friends untranslated): see sphinx.locale.init's fallback chain.
@@ -116,5 +185,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _compact_templates)
     app.connect("html-page-context", _page_context, priority=Order.TRIM_ASSETS)
+    per_document_store(app, DESIGNED)
+    app.connect("source-read", _note_design)
+    app.connect("builder-inited", _design_only_where_used)
     app.setup_extension("shufa.plugins.assets")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
