@@ -22,6 +22,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from .files import write_if_changed
 from .loading import LoadResult
@@ -30,6 +31,8 @@ from .partitions import WHOLE_ARCHIVE, Scope, owner
 from .problems import DataError, Problem, display_path
 from .registries import LOCK_NAME
 from .yamlfile import read_text_file
+
+T = TypeVar("T")
 
 #: In a run's doctree folder: the lock's entries of the run's pages, kept between builds
 #: (:func:`lock_problems`' *keep*; :func:`split_lock` writes the partitions' at once).
@@ -91,17 +94,17 @@ def read_lock(path: Path) -> list[tuple[int, str]]:
     return entries
 
 
-def _by_page(owns: Callable[[str], bool]) -> Callable[[str], bool]:
-    """*owns* asked once per page (a report page has dozens of locked anchors)."""
-    known: dict[str, bool] = {}
+def _by_page(ask: Callable[[str], T]) -> Callable[[str], T]:
+    """*ask* (whether a run owns a page, which run does) asked once per page (a report page has
+    dozens of locked anchors)."""
+    known: dict[str, T] = {}
 
-    def owns_page(page: str) -> bool:
-        found = known.get(page)
-        if found is None:
-            found = known[page] = owns(page)
-        return found
+    def by_page(page: str) -> T:
+        if page not in known:
+            known[page] = ask(page)
+        return known[page]
 
-    return owns_page
+    return by_page
 
 
 def unloaded_reports(result: LoadResult, data: Path, owns: Callable[[str], bool] | None = None) -> list[str]:
@@ -310,7 +313,7 @@ def split_lock(data: Path, archive: Archive, keeps: dict[str, Path]) -> int:
     except DataError:
         return 0  # each run finds nothing of its own; the hub's reports the file
     mine: dict[str, list[tuple[int, str]]] = {name: [] for name in stale}
-    owner_of = _by_owner(archive)
+    owner_of = _by_page(lambda page: owner(archive, page))
     for number, entry in entries:
         found = mine.get(owner_of(entry.split("#", 1)[0].removesuffix(".html")))
         if found is not None and entry_problem(entry) is None:
@@ -322,25 +325,12 @@ def split_lock(data: Path, archive: Archive, keeps: dict[str, Path]) -> int:
     return len(stale)
 
 
-def _by_owner(archive: Archive) -> Callable[[str], str]:
-    """The run that writes a page, asked once per page."""
-    known: dict[str, str] = {}
-
-    def owner_of(page: str) -> str:
-        found = known.get(page)
-        if found is None:
-            found = known[page] = owner(archive, page)
-        return found
-
-    return owner_of
-
-
 def _holds_key(keep: Path, key: list) -> bool:
     """Whether the kept file *keep* was written for *key* (its opening read, not the whole)."""
-    head = '{"key": ' + json.dumps(key, ensure_ascii=False) + ", "
+    head = ('{"key": ' + json.dumps(key, ensure_ascii=False) + ", ").encode()
     try:
         with open(keep, "rb") as handle:
-            return handle.read(len(head.encode())) == head.encode()
+            return handle.read(len(head)) == head
     except OSError:
         return False
 

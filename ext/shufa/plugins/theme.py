@@ -154,13 +154,10 @@ def _design_only_where_used(app: Sphinx) -> None:
     for i, transform in enumerate(registry):
         if transform.__module__.startswith("sphinx_design") and not getattr(transform, "_shufa_gated", False):
             registry[i] = type(transform.__name__, (transform,), {"run": _gated_run, "_shufa_gated": True})
-    for listener in app.events.listeners.get("doctree-resolved", []):
-        handler = listener.handler
-        if getattr(handler, "__module__", "").startswith("sphinx_design"):
-            index = app.events.listeners["doctree-resolved"].index(listener)
-            app.events.listeners["doctree-resolved"][index] = listener._replace(
-                handler=_gated_handler(handler)
-            )
+    listeners = app.events.listeners.get("doctree-resolved", [])
+    for i, listener in enumerate(listeners):
+        if getattr(listener.handler, "__module__", "").startswith("sphinx_design"):
+            listeners[i] = listener._replace(handler=_gated_handler(listener.handler))
 
 
 def _gated_run(self: Any, **kwargs: Any) -> None:
