@@ -343,10 +343,33 @@ def browser():
         browser.close()
 
 
+def track_requests(page) -> None:
+    """Keep *page*'s requests in flight in ``page.in_flight``, for :func:`settle`."""
+    in_flight: set = set()
+    page.in_flight = in_flight
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
+
+
+def settle(page, quiet_ms: int = 100, timeout_ms: int = 15_000) -> None:
+    """Wait until *page* (tracked by :func:`track_requests`) has loaded and has had no request in
+    flight for *quiet_ms*. Playwright's "networkidle" is the same with 500 ms: half a second of
+    every page test. (The site's scripts fetch at once or on the reader's action, never later.)"""
+    page.wait_for_load_state("load")
+    quiet = waited = 0
+    while quiet < quiet_ms:
+        page.wait_for_timeout(20)  # (Playwright's events are delivered while it waits)
+        waited += 20
+        quiet = 0 if page.in_flight else quiet + 20
+        assert waited < timeout_ms, f"requests still in flight after {timeout_ms} ms: {page.in_flight}"
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    track_requests(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, settle
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def _violations(page) -> list[dict]:
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_or_critical_violation(page, site_server: str, path: str) -> None:
     page.goto(f"{site_server}/{path}")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert _violations(page) == []
     assert page.get_attribute("html", "lang") == "zh-CN"
 

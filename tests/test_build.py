@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import DATA, archive_source, copy_data, run_sphinx
+from conftest import DATA, archive_source, build_testroot, copy_data, run_sphinx
 from shufa.core.loading import load_archive
 from shufa.core.partitions import WHOLE_ARCHIVE
 from shufa.plugins.data import Run
@@ -195,6 +195,35 @@ def test_adding_a_year_updates_the_lists_without_a_clean_build(incremental) -> N
         (Path(app.outdir) / "reports/qinghe/index.html").read_text(encoding="utf-8"), "html.parser"
     )
     assert "shufa/2025.html" in [a["href"] for a in county.select("ul.report-years a")]
+
+
+def test_pages_pickled_by_other_code_are_read_afresh_never_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What Sphinx keeps between builds (its environment, each page's doctree) was pickled by the
+    code of that build. After an upgrade or a checkout the next build reads every page afresh
+    rather than render a page whose nodes the new code reads differently (a traceback, once)."""
+    import shufa.plugins
+
+    built = build_testroot("report", tmp_path)
+    src = Path(built.srcdir)
+    docnames = sorted(built.env.found_docs)
+    assert "reports/hexi/shufa/2023" in docnames
+    # the page as other code pickled it: one of its nodes of a class this code no longer has
+    page = Path(built.doctreedir) / "reports/hexi/shufa/2023.doctree"
+    page.write_bytes(b"cshufa.plugins.crossyear\nyear_switcher_of_old\n.")
+    # and its HTML to be written again (as when what it links to changed): from that pickle, once
+    (Path(built.outdir) / "reports/hexi/shufa/2023.html").unlink()
+    monkeypatch.setattr(shufa.plugins, "code_version", lambda: "other code")
+    read: list[str] = []
+    app = run_sphinx(src, on_read=read.extend)
+    assert app.statuscode == 0, app.warning.getvalue()
+    assert sorted(read) == docnames
+    assert "2023" in (Path(app.outdir) / "reports/hexi/shufa/2023.html").read_text(encoding="utf-8")
+    # and code that stays the same keeps what it pickled
+    read.clear()
+    run_sphinx(src, on_read=read.extend)
+    assert read == []
 
 
 def test_a_broken_data_file_fails_the_strict_build_with_its_location(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import page_soup
+from conftest import page_soup, settle, track_requests
 from shufa.core.loading import load_archive
 
 pytestmark = pytest.mark.browser
@@ -107,6 +107,7 @@ def reader(browser, width: int, **options):
     request."""
     context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900}, **options)
     page = context.new_page()
+    track_requests(page)
     page.problems = []
     page.on(
         "console",
@@ -135,9 +136,14 @@ def test_every_page_kind_fits_the_screen(browser, site_server: str, screenshots:
     context, page = reader(browser, width)
     try:
         page.goto(f"{site_server}/{PAGE_KINDS[kind]}")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         if kind == "any two years":
             page.wait_for_selector("#compare-result[data-compared]")
+        if kind == "search":  # its results shown, not only the page
+            page.wait_for_function(
+                "() => { const s = document.querySelector('#search-results .search-summary');"
+                " return s && s.textContent && !s.textContent.startsWith('正在'); }"
+            )
         page.screenshot(path=str(screenshots / shot_name(kind, width)), full_page=True)
         found = page.evaluate(MEASURE, SCROLL_BOXES)
         assert found["wide"] == [], f"{kind} at {width} px: wider than the screen"
@@ -156,7 +162,7 @@ def test_a_wide_table_scrolls_in_its_box_with_a_cue(browser, site_server: str) -
         context, page = reader(browser, width)
         try:
             page.goto(f"{site_server}/reports/qinghe/index.html")
-            page.wait_for_load_state("networkidle")
+            settle(page)
             box = page.locator(".pst-scrollable-table-container:has(table.topic-year-table)").first
             state = box.evaluate(
                 "b => [b.scrollWidth > b.clientWidth + 1, getComputedStyle(b, '::before').content,"
@@ -414,7 +420,7 @@ def test_the_home_icon_is_labelled_home_and_the_site_has_its_icon(
     context, page = reader(browser, 390)
     try:
         page.goto(f"{site_server}/reports/qinghe/index.html")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         assert page.evaluate("document.documentElement.dataset.mode") == "auto"
         assert page.problems == []
     finally:

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -448,13 +448,39 @@ def _write_registry(data: Path, name: str, registry: dict) -> None:
 def scheduler() -> Iterator[str]:
     """A LocalCluster of two spawned workers on 127.0.0.1, kept for the session (of this xdist
     worker) and given to `shufa build` by address, as a user gives a running scheduler: the tests
-    below build three times each, and a cluster started for each build was a sixth of its time.
+    below build two or three times each, and a cluster started for each build was a sixth of its time.
     (The tests of the cluster itself, and the build that is killed, start their own.)"""
     cluster = local_cluster(2)  # the cluster a build without an address starts
     try:
         yield cluster.scheduler_address
     finally:
         cluster.close()
+
+
+@pytest.fixture(scope="module")
+def first_build(
+    tmp_path_factory: pytest.TempPathFactory, scheduler: str
+) -> Callable[[], tuple[Path, Options]]:
+    """The generated archive built once on the scheduler, and a way to start from it: each call
+    puts a fresh copy of that first build (its data, hand-written pages, work folder and site) in
+    one place, the place it was built in, and returns (data, options). `cp -a` keeps what the
+    next build looks at: the files' times (Sphinx's and the publication's), and the hard links
+    between the runs' outputs and the site. (Each test here built it for itself: three builds a
+    test, one of them the same for all.)"""
+    base = tmp_path_factory.mktemp("first-build")
+    live, kept = base / "live", base / "kept"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        data = generate_partitioned(live / "data")
+        options = _built(live / "a", data, scheduler=scheduler)
+    subprocess.run(["cp", "-a", str(live), str(kept)], check=True)
+
+    def start() -> tuple[Path, Options]:
+        shutil.rmtree(live)  # the copy the test before worked on
+        subprocess.run(["cp", "-a", str(kept), str(live)], check=True)
+        return data, options
+
+    return start
 
 
 @pytest.fixture
@@ -492,10 +518,9 @@ def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: P
 
 @pytest.mark.scale
 def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(
-    tmp_path: Path, fixed_date, scheduler: str
+    tmp_path: Path, fixed_date, scheduler: str, first_build
 ) -> None:
-    data = generate_partitioned(tmp_path / "data")
-    options = _built(tmp_path / "a", data, scheduler=scheduler)
+    data, options = first_build()
     first, second = sorted(data.glob("*/*/*.yaml"))[:2]  # two reports of one county: one partition
     _retitle(first, "（修订）")
     good = second.read_text(encoding="utf-8")
@@ -510,10 +535,9 @@ def test_a_build_failed_on_bad_data_then_fixed_ends_like_a_clean_build(
 
 @pytest.mark.scale
 def test_a_county_moved_to_another_province_ends_like_a_clean_build(
-    tmp_path: Path, fixed_date, scheduler: str
+    tmp_path: Path, fixed_date, scheduler: str, first_build
 ) -> None:
-    data = generate_partitioned(tmp_path / "data")
-    options = _built(tmp_path / "a", data, scheduler=scheduler)
+    data, options = first_build()
     provinces = _registry(data, "provinces.yaml")
     counties = _registry(data, "counties.yaml")
     # from the province merged last into the search index to the one merged first
@@ -528,9 +552,10 @@ def test_a_county_moved_to_another_province_ends_like_a_clean_build(
 
 
 @pytest.mark.scale
-def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date, scheduler: str) -> None:
-    data = generate_partitioned(tmp_path / "data")
-    options = _built(tmp_path / "a", data, scheduler=scheduler)
+def test_a_renamed_province_ends_like_a_clean_build(
+    tmp_path: Path, fixed_date, scheduler: str, first_build
+) -> None:
+    data, options = first_build()
     provinces = _registry(data, "provinces.yaml")
     old = min(provinces)
     renamed = {("zhenan" if slug == old else slug): p for slug, p in provinces.items()}
@@ -543,9 +568,10 @@ def test_a_renamed_province_ends_like_a_clean_build(tmp_path: Path, fixed_date, 
 
 
 @pytest.mark.scale
-def test_two_merged_provinces_end_like_a_clean_build(tmp_path: Path, fixed_date, scheduler: str) -> None:
-    data = generate_partitioned(tmp_path / "data")
-    options = _built(tmp_path / "a", data, scheduler=scheduler)
+def test_two_merged_provinces_end_like_a_clean_build(
+    tmp_path: Path, fixed_date, scheduler: str, first_build
+) -> None:
+    data, options = first_build()
     provinces = _registry(data, "provinces.yaml")
     counties = _registry(data, "counties.yaml")
     gone, kept = sorted(provinces)[:2]
@@ -557,6 +583,6 @@ def test_two_merged_provinces_end_like_a_clean_build(tmp_path: Path, fixed_date,
     _write_registry(data, "provinces.yaml", provinces)
     said: list[str] = []
     assert build_site(options, said.append) == 0, "\n".join(said)
-    assert [o["name"] for o in _record(tmp_path / "a")["partitions"]].count(gone) == 0
+    assert [o["name"] for o in _record(options.workdir.parent)["partitions"]].count(gone) == 0
     assert not list(options.site.rglob(f"*{gone}*")), "nothing of the merged province's slug is left"
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", scheduler=scheduler) == []

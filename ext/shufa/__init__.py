@@ -53,7 +53,7 @@ class FormerNames(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
         def setup(app: Any) -> dict[str, Any]:
             app.setup_extension(target)
-            return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+            return importlib.import_module(f"{__name__}.plugins").metadata()
 
         module.__doc__ = f"The former name of :mod:`{target}`."
         module.setup = setup  # type: ignore[attr-defined]
@@ -67,4 +67,4 @@ if not any(isinstance(finder, FormerNames) for finder in sys.meta_path):
 def setup(app: Any) -> dict[str, Any]:
     """The umbrella extension: every plugin of :data:`shufa.plugins.PLUGINS`."""
     app.setup_extension(f"{__name__}.plugins")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return importlib.import_module(f"{__name__}.plugins").metadata()

@@ -78,6 +78,13 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         "--workers", type=_workers, default=None, metavar="N", help="local workers (default: CPU count)"
     )
     parser.add_argument(
+        "--connect-timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long the scheduler given by --scheduler has to answer (default: 10)",
+    )
+    parser.add_argument(
         "--wait-for-workers",
         type=_seconds,
         default=60.0,
@@ -114,5 +121,6 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers or 0,
         memory_limit=args.memory_limit,
         wait_for_workers=args.wait_for_workers,
+        connect_timeout=args.connect_timeout,
     )
     return build(options)

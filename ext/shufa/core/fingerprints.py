@@ -13,14 +13,35 @@ page only when one changed. The parts, by key:
 - ``series:<county>/<kind>`` — each year of a county-kind with its section topics;
 - ``text:<county>/<kind>/<year>`` — every text field of one report (and the metrics vocabulary);
 - ``alltext`` — every report's text and the metrics vocabulary (the metric index).
+
+And one digest of the code itself (:func:`code_version`): what Sphinx keeps between builds (the
+pickled pages and environment) is only as good as the code that made it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from .model import Archive
+
+#: The package whose code and assets make the pages (shufa/).
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of every file of the package (code, schema, templates, scripts, styles), by path
+    relative to it. The plugins give it Sphinx as their ``env_version``: an environment or a page
+    pickled by other code (an upgrade, a checkout) is then never rendered by this code, which may
+    read its nodes differently; Sphinx reads everything afresh instead."""
+    digest = hashlib.sha1()
+    files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def _county_entry(archive: Archive, slug: str) -> tuple | None:

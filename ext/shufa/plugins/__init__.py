@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..core.fingerprints import code_version
 
 if TYPE_CHECKING:  # pragma: no cover
     from sphinx.application import Sphinx
@@ -104,4 +105,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Set up every plugin of :data:`PLUGINS` (the umbrella extension ``shufa`` does this)."""
     for name in PLUGINS:
         app.setup_extension(f"{__name__}.{name}")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()
+
+
+def metadata() -> dict[str, Any]:
+    """What every plugin's ``setup`` returns to Sphinx. Its ``env_version`` is the digest of this
+    package's code (:func:`shufa.core.fingerprints.code_version`): what Sphinx pickled (the
+    environment, every page) was made by this very code, or is read afresh, whichever plugins a
+    project names. A page pickled by other code may hold nodes this code reads differently."""
+    return {
+        "version": __version__,
+        "env_version": code_version(),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -16,10 +16,9 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .. import __version__
 from ..core.lock import KEPT, lock_problems, unbuilt_pages
 from ..core.problems import Code
-from . import Order
+from . import Order, metadata
 from .data import data_dir, get_run, warn
 
 logger = logging.getLogger(__name__)
@@ -50,4 +49,4 @@ def _check_lock(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.data")
     app.connect("builder-inited", _check_lock, priority=Order.USE_MODEL)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

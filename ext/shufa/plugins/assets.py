@@ -21,13 +21,12 @@ from typing import Any, NamedTuple
 
 from sphinx.application import Sphinx
 
-from .. import __version__
 from ..core import parts, reuse, searchquery
 from ..core.files import script_json, write_if_changed
 from ..core.numerals import chinese_number
 from ..core.schema import SLUG_PATTERN
 from ..core.searchterms import CJK, UNIT_PATTERN
-from . import Order
+from . import Order, metadata
 
 STATIC = Path(__file__).parent / "static"
 RULES_FILE = "shufa-rules.js"
@@ -109,4 +108,4 @@ def _write_rules(app: Sphinx) -> list:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _add_static_assets, priority=Order.ADD_ASSETS)
     app.connect("html-collect-pages", _write_rules)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

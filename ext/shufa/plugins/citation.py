@@ -45,7 +45,6 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 
-from .. import __version__
 from ..core.citing import (
     ACCESSED,
     URL,
@@ -60,7 +59,7 @@ from ..core.files import script_json, write_if_changed
 from ..core.labels import ITEM_NAME_JOIN, cited_name_parts, cited_names
 from ..core.model import Archive, Report
 from ..core.problems import Code
-from . import Order, config
+from . import Order, config, metadata
 from .data import get_archive, loaded_run
 from .directives import report_header, report_page
 from .shared.envstore import claim, per_document_store
@@ -378,4 +377,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_downloads)
     app.connect("html-page-context", _head)
     app.connect("builder-inited", _warn_without_baseurl, priority=Order.AFTER_SETUP)
-    return {"version": __version__, "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -20,7 +20,6 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .. import __version__
 from ..core.fingerprints import current_fingerprint
 from ..core.labels import part_label, part_name, report_name
 from ..core.model import Archive, County, Kind, Part, Report, Section
@@ -36,7 +35,7 @@ from ..core.reuse import (
     printed_lines,
     text_diff,
 )
-from . import Order
+from . import Order, metadata
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
 from .inline import text_html, text_leaf
@@ -305,4 +304,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-part", add_section_reuse)
     app.connect("shufa-topic-cell", add_cell_reuse)
     app.connect("shufa-county-kind", add_reuse_legend, priority=Order.AFTER_CROSSYEAR)
-    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -24,11 +24,10 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from .. import __version__
 from ..core.citing import DEFAULT_STYLE
 from ..core.partitions import Scope
 from ..core.searchindex import DOCUMENTATION_PAGES
-from . import Order
+from . import Order, metadata
 
 PREFIX = "shufa_"
 
@@ -209,4 +208,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
         types = frozenset(spec.metadata["types"])
         app.add_config_value(PREFIX + spec.name, spec.default, spec.metadata["rebuild"], types=types)
     app.connect("config-inited", _check, priority=Order.CHECK_OPTIONS)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -26,12 +26,12 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
-from .. import __version__
 from ..core.labels import part_label, part_name, report_name
 from ..core.model import County, Kind, Report, Section
 from ..core.parts import CLOSING_HEADINGS
 from ..core.problems import Code
 from ..core.reportseries import section_topics, topic_anchors
+from . import metadata
 from .data import get_archive, note_model_dependency
 from .directives import section_topic
 from .domain import report_ref
@@ -287,4 +287,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-part", add_topic_years)
     app.connect("shufa-county-kind", add_topic_table)
     app.setup_extension("shufa.plugins.assets")
-    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

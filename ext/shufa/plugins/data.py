@@ -28,7 +28,6 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .. import __version__
 from ..core import figures
 from ..core import summary as summaries
 from ..core.atomfeeds import newest
@@ -40,7 +39,7 @@ from ..core.partitions import Scope, plan
 from ..core.problems import Code, Problem, display_path
 from ..core.registries import TOP_LEVEL_FILES, load_registries
 from ..core.summary import Summary, summarize
-from . import Order, config
+from . import Order, config, metadata
 from .shared.envstore import env_dict, per_document_store
 
 logger = logging.getLogger(__name__)
@@ -339,4 +338,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", _note_writing, priority=Order.NOTE_WRITING)
     app.connect("build-finished", _written, priority=Order.FINISHED)
     per_document_store(app, "shufa_model_deps")
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

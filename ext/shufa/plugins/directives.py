@@ -31,11 +31,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
-from .. import __version__
 from ..core.labels import UNKNOWN_SHOWN, missing_county, part_label, report_name
 from ..core.model import ClosingPart, Item, Part, Report, Section
 from ..core.problems import Code
 from ..core.redaction import REDACTION
+from . import metadata
 from .data import get_archive, get_load_result, note_model_dependency
 from .domain import CURRENT_REPORT, ReportDomain, doc_ref, report_ref
 from .inline import paragraphs, strong_leaf, text_leaf, text_nodes
@@ -419,4 +419,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("report", ReportDirective)
     app.add_directive("report-section", SectionDirective)
     app.add_directive("report-closing", ClosingDirective)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

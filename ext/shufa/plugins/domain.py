@@ -29,11 +29,10 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from .. import __version__
 from ..core.files import write_if_changed
 from ..core.labels import part_label, report_name
 from ..core.problems import Code
-from . import config
+from . import config, metadata
 from .data import loaded_archive, loaded_run
 
 logger = logging.getLogger(__name__)
@@ -342,4 +341,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("warn-missing-reference", _warn_missing)
     app.connect("env-before-read-docs", _withdraw_labels)
     app.connect("env-updated", _publish_labels)
-    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -33,7 +33,6 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .. import __version__
 from ..core import exporting, reuse
 from ..core.exporting import (
     SCHEMA_FILE,
@@ -53,6 +52,7 @@ from ..core.labels import display_title
 from ..core.model import Archive
 from ..core.partitions import spans_provinces
 from ..core.summary import excerpt
+from . import metadata
 from .citation import site_url
 from .data import get_archive, get_run
 from .shared.envstore import claim, extra_pages
@@ -332,4 +332,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("archive-json-schema", ArchiveSchemaDirective)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _finished)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -20,12 +20,11 @@ from urllib.parse import quote
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
-from .. import __version__
 from ..core.atomfeeds import ARCHIVE_FEED, MEDIA_TYPE, Feed, atom, county_feed, has_feed, newest
 from ..core.files import write_if_changed
 from ..core.labels import display_title
 from ..core.summary import ReportStub
-from . import config
+from . import config, metadata
 from .data import get_run, loaded_run
 from .shared.envstore import claim
 
@@ -105,4 +104,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.config")
     app.connect("build-finished", write_feeds)
     app.connect("html-page-context", _head)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -16,9 +16,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
-from .. import __version__
 from ..core.figures import Spans
 from ..core.redaction import REDACTION, REDACTION_TITLE
+from . import metadata
 from .shared.markup import OTHER_BUILDERS, encode
 
 
@@ -230,4 +230,4 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_node(strong_leaf, html=(visit_text_leaf_html, None), **leaves)
     app.add_node(redaction, html=(visit_redaction_html, None), **leaves)
     app.add_node(figure_value, html=(visit_figure_html, None), **others)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

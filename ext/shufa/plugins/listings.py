@@ -21,11 +21,11 @@ from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 from sphinx_design.shared import create_component
 
-from .. import __version__
 from ..core.atomfeeds import ARCHIVE_FEED, newest, report_date
 from ..core.labels import display_title, year_span
 from ..core.model import Archive, County, Report
 from ..core.summary import ReportStub, Summary
+from . import metadata
 from .data import get_archive, get_summary, note_model_dependency
 from .domain import doc_ref, report_ref
 from .inline import paragraphs, text_nodes
@@ -506,4 +506,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("topics-index", TopicsIndexDirective)
     app.add_directive("topic-page", TopicPageDirective)
     app.add_directive("topic-province", TopicProvinceDirective)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -29,8 +29,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .. import __version__
-from . import Order
+from . import Order, metadata
 
 
 def dismantle(doctree: nodes.document) -> None:
@@ -124,4 +123,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", after_reading, priority=Order.AFTER_READING)
     app.connect("doctree-resolved", resolved, priority=Order.AFTER_READING)
     app.connect("build-finished", written.release, priority=Order.RELEASE_WRITTEN)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

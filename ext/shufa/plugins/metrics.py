@@ -16,11 +16,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .. import __version__
 from ..core import metricseries
 from ..core.metricseries import PlacedFigure, chart, format_value, report_figures, series, spoken
 from ..core.model import Archive, County, Kind, Report
-from . import Order
+from . import Order, metadata
 from .data import Run, get_archive, note_model_dependency
 from .domain import doc_ref, report_ref
 from .inline import figure_value
@@ -247,4 +246,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("metric-index", MetricIndexDirective)
     app.add_directive("metric-page", MetricPageDirective)
     app.add_directive("metric-province", MetricProvinceDirective)
-    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

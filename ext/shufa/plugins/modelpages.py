@@ -31,12 +31,11 @@ from typing import Any, Protocol
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .. import __version__
 from ..core.atomfeeds import has_feed
 from ..core.files import write_if_changed
 from ..core.fingerprints import current_fingerprint
 from ..core.model import Archive
-from . import Order
+from . import Order, metadata
 from .data import get_archive
 from .shared.envstore import emit, note_extra_pages
 from .shared.markup import encode
@@ -254,4 +253,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_event("shufa-model-pages")
     app.connect("builder-inited", _register_pages, priority=Order.REGISTER_MODEL_PAGES)
     app.connect("html-collect-pages", collect_pages)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -37,10 +37,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import docname_join, logging
 from sphinx.util.nodes import make_refnode
 
-from .. import __version__
 from ..core.files import write_if_changed
 from ..core.model import Report
-from . import Order
+from . import Order, metadata
 from .data import Run, get_run
 from .shared.envstore import claimed, emit, extra_pages
 
@@ -199,4 +198,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _generate, priority=Order.GENERATE_PAGES)
     app.connect("missing-reference", _link_across_runs)
     app.connect("build-finished", _sweep, priority=Order.SWEEP_OUTPUT)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -18,10 +18,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .. import __version__
 from ..core.files import write_if_changed
 from ..core.labels import display_title
 from ..core.model import Archive
+from . import metadata
 from .data import get_run
 from .shared.envstore import claim, extra_pages
 
@@ -95,4 +95,4 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("shufa.plugins.data")
     app.connect("build-finished", _write)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

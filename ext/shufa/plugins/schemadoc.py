@@ -17,9 +17,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .. import __version__
 from ..core.schema import PATTERN_FORMS, SCHEMAS
-from . import config
+from . import config, metadata
 from .shared import tables
 
 _CODE = re.compile(r"`([^`]+)`")
@@ -142,4 +141,4 @@ class ConfigDirective(SchemaDirective):
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("shufa-schema", SchemaDirective)
     app.add_directive("shufa-config", ConfigDirective)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

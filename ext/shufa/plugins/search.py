@@ -52,7 +52,6 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
-from .. import __version__
 from ..core.files import write_if_changed
 from ..core.labels import part_headings
 from ..core.partitions import Scope
@@ -70,7 +69,7 @@ from ..core.searchindex import (
     write_piece,
 )
 from ..core.searchterms import INDEX_VERSION, PageText, Part, redacted, title_only
-from . import config
+from . import config, metadata
 from .assets import RULES_FILE
 from .data import get_summary, loaded_archive
 from .directives import report_item, report_page
@@ -353,9 +352,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _page_context)
     app.connect("builder-inited", _builder_inited)
     app.setup_extension("shufa.plugins.assets")
-    return {
-        "version": __version__,
-        "env_version": INDEX_VERSION,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return metadata()

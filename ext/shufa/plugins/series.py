@@ -37,7 +37,6 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from .. import __version__
 from ..core.atomfeeds import county_feed, has_feed
 from ..core.exporting import reading_file
 from ..core.files import script_json, write_if_changed
@@ -57,7 +56,7 @@ from ..core.reportseries import (
     years_page,
 )
 from ..core.reuse import band, compare_docname, percent
-from . import Order
+from . import Order, metadata
 from .assets import RULES_FILE
 from .compare import runs_html
 from .crossyear import topic_years, year_switcher
@@ -617,4 +616,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("shufa-report-part", add_history_link, priority=Order.AFTER_CROSSYEAR)
     app.connect("shufa-county-kind", add_county_links, priority=Order.AFTER_CROSSYEAR)
     app.connect("shufa-topic-row", link_topic_row)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -38,7 +38,6 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
-from .. import __version__
 from ..core.files import write_bytes_if_changed, write_if_changed
 from ..core.formats import format_named
 from ..core.model import Report
@@ -49,6 +48,7 @@ from ..core.problems import Code
 # the one exception to "plugins import the core only" (tests/test_layers.py): the view of an
 # original shows it as the importer reads it, removals marked, by the reader that made the data
 from ..importing.reading import ImportFailure, read_received
+from . import metadata
 from .data import data_dir, loaded_archive
 from .shared.envstore import claim, env_dict
 
@@ -252,4 +252,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(download_link, html=(visit_download_link_html, None))
     app.connect("shufa-report-header", add_original)
     app.connect("build-finished", publish_originals)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -33,8 +33,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from .. import __version__
-from . import Order
+from . import Order, metadata
 from .shared.envstore import per_document_store
 
 HERE = Path(__file__).parent
@@ -186,4 +185,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", _note_design)
     app.connect("builder-inited", _design_only_where_used)
     app.setup_extension("shufa.plugins.assets")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -60,6 +60,8 @@ class Options:
     memory_limit: int = 0
     #: seconds to wait for a worker of the scheduler given by address (it may be starting)
     wait_for_workers: float = 60.0
+    #: seconds the scheduler given by address has to answer (Dask's connect timeout, retried within it)
+    connect_timeout: float = 10.0
 
 
 def build(options: Options, say: Callable[[str], None] = print) -> int:
@@ -349,10 +351,6 @@ def _on_dask(
             cluster.close()
 
 
-#: Seconds a scheduler given by address has to answer (Dask's connect timeout, retried within it).
-CONNECT_TIMEOUT = 10
-
-
 def _connect(options: Options) -> object:
     """A client of the scheduler at ``options.scheduler`` that has at least one worker, or
     :class:`Refused` saying which is missing and what to do."""
@@ -360,7 +358,7 @@ def _connect(options: Options) -> object:
 
     address = options.scheduler
     try:
-        client = Client(address, timeout=CONNECT_TIMEOUT)
+        client = Client(address, timeout=options.connect_timeout)
     except (OSError, ValueError, TypeError) as exc:  # refused, unreachable, or not an address
         raise Refused(
             f"no Dask scheduler answers at {address} ({exc}); expected the address of a running "

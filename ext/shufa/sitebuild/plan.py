@@ -25,11 +25,11 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..core.fingerprints import code_version
 from ..core.model import Archive
 from ..core.partitions import HUB, Partition, plan
 from ..core.registries import TOP_LEVEL_FILES, load_registries
 
-PACKAGE = Path(__file__).resolve().parents[1]
 #: Packages whose version changes what a build writes.
 PACKAGES = ("sphinx", "docutils", "myst-parser", "pydata-sphinx-theme", "sphinx-design", "citeproc-py")
 #: The anchor lock, an input of every run (each checks the entries of its own pages).
@@ -100,9 +100,8 @@ class Plan:
 def code_digest(confdir: Path, docs: Path) -> str:
     """A digest of what every run is made of: the plugins' code and assets, conf.py, the
     hand-written root pages the partitions copy, and the versions of Sphinx and friends."""
-    digest = hashlib.sha1()
-    files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    files += [confdir / "conf.py", *sorted(docs.glob("*.md")), *sorted(docs.glob("*/index.md"))]
+    digest = hashlib.sha1(code_version().encode())
+    files = [confdir / "conf.py", *sorted(docs.glob("*.md")), *sorted(docs.glob("*/index.md"))]
     for path in files:
         if path.is_file():
             digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
