@@ -365,6 +365,51 @@ def settle(page, quiet_ms: int = 100, timeout_ms: int = 15_000) -> None:
         assert waited < timeout_ms, f"requests still in flight after {timeout_ms} ms: {page.in_flight}"
 
 
+def reader(browser, width: int, **options):
+    """A reader's page at *width* px that records every console message, script error and failed
+    request."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900}, **options)
+    page = context.new_page()
+    track_requests(page)
+    page.problems = []
+    page.on(
+        "console",
+        lambda m: page.problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None,
+    )
+    page.on("pageerror", lambda exc: page.problems.append(f"script error: {exc}"))
+    page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    # (a request cut short because the page went on, as latest.html does, is no failure)
+    page.on(
+        "requestfailed",
+        lambda r: page.problems.append(f"failed {r.url}") if "ERR_ABORTED" not in (r.failure or "") else None,
+    )
+    return context, page
+
+
+#: The tabs of this worker's session, one per width: a tab opened for each test was most of the
+#: browser's time (a renderer process started, the CJK fonts loaded: 0.45 s of CPU a page, 0.24 s
+#: when the tab goes on to the next page). The tests that need a fresh profile (the keyboard, the
+#: colour mode, the page's weight, paper) open their own with :func:`reader`.
+_TABS: dict[tuple[int, int], object] = {}
+
+
+def tab(browser, width: int):
+    """The reader's tab at *width* px, kept for the session and reset for each test: no cookies,
+    no stored values, its list of problems empty (see :func:`reader`)."""
+    page = _TABS.get((id(browser), width))
+    if page is None or page.is_closed():
+        _, page = reader(browser, width)
+        _TABS[(id(browser), width)] = page
+    else:
+        page.context.clear_cookies()
+        if page.url.startswith("http"):
+            page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        page.goto("about:blank")
+        page.problems.clear()
+        page.in_flight.clear()
+    return page
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO, settle
+from conftest import REPO, settle, tab
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,8 @@ def _violations(page) -> list[dict]:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_or_critical_violation(page, site_server: str, path: str) -> None:
+def test_no_serious_or_critical_violation(browser, site_server: str, path: str) -> None:
+    page = tab(browser, 1280)
     page.goto(f"{site_server}/{path}")
     settle(page)
     assert _violations(page) == []
@@ -62,13 +63,9 @@ def test_no_serious_or_critical_violation(page, site_server: str, path: str) -> 
 
 @pytest.mark.parametrize("path", PHONE_PAGES)
 def test_no_serious_or_critical_violation_on_a_phone(browser, site_server: str, path: str) -> None:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    try:
-        page.goto(f"{site_server}/{path}")
-        assert _violations(page) == []
-    finally:
-        context.close()
+    page = tab(browser, 390)
+    page.goto(f"{site_server}/{path}")
+    assert _violations(page) == []
 
 
 def test_any_two_years_compared_has_no_serious_violation(page, site_server: str) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import page_soup, settle, track_requests
+from conftest import page_soup, reader, settle, tab
 from shufa.core.loading import load_archive
 
 pytestmark = pytest.mark.browser
@@ -102,27 +102,6 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def reader(browser, width: int, **options):
-    """A reader's page at *width* px that records every console message, script error and failed
-    request."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900}, **options)
-    page = context.new_page()
-    track_requests(page)
-    page.problems = []
-    page.on(
-        "console",
-        lambda m: page.problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None,
-    )
-    page.on("pageerror", lambda exc: page.problems.append(f"script error: {exc}"))
-    page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    # (a request cut short because the page went on, as latest.html does, is no failure)
-    page.on(
-        "requestfailed",
-        lambda r: page.problems.append(f"failed {r.url}") if "ERR_ABORTED" not in (r.failure or "") else None,
-    )
-    return context, page
-
-
 def shot_name(kind: str, width: int) -> str:
     return re.sub(r"[^a-z0-9]+", "-", kind) + f"-{width}.png"
 
@@ -133,108 +112,96 @@ def shot_name(kind: str, width: int) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", list(PAGE_KINDS))
 def test_every_page_kind_fits_the_screen(browser, site_server: str, screenshots: Path, kind: str, width: int):
-    context, page = reader(browser, width)
-    try:
-        page.goto(f"{site_server}/{PAGE_KINDS[kind]}")
-        settle(page)
-        if kind == "any two years":
-            page.wait_for_selector("#compare-result[data-compared]")
-        if kind == "search":  # its results shown, not only the page
-            page.wait_for_function(
-                "() => { const s = document.querySelector('#search-results .search-summary');"
-                " return s && s.textContent && !s.textContent.startsWith('正在'); }"
-            )
-        page.screenshot(path=str(screenshots / shot_name(kind, width)), full_page=True)
-        found = page.evaluate(MEASURE, SCROLL_BOXES)
-        assert found["wide"] == [], f"{kind} at {width} px: wider than the screen"
-        assert found["page"] <= width and found["article"] <= 1, (kind, width, found)
-        for box in found["boxes"]:
-            # a box that scrolls says so; one that does not, does not
-            assert box["cue"] == box["overflows"], (kind, width, found["boxes"])
-        # no console error or warning, no script error, nothing missing (the favicon included)
-        assert page.problems == [], (kind, width)
-    finally:
-        context.close()
+    page = tab(browser, width)
+    page.goto(f"{site_server}/{PAGE_KINDS[kind]}")
+    settle(page)
+    if kind == "any two years":
+        page.wait_for_selector("#compare-result[data-compared]")
+    if kind == "search":  # its results shown, not only the page
+        page.wait_for_function(
+            "() => { const s = document.querySelector('#search-results .search-summary');"
+            " return s && s.textContent && !s.textContent.startsWith('正在'); }"
+        )
+    page.screenshot(path=str(screenshots / shot_name(kind, width)), full_page=True)
+    found = page.evaluate(MEASURE, SCROLL_BOXES)
+    assert found["wide"] == [], f"{kind} at {width} px: wider than the screen"
+    assert found["page"] <= width and found["article"] <= 1, (kind, width, found)
+    for box in found["boxes"]:
+        # a box that scrolls says so; one that does not, does not
+        assert box["cue"] == box["overflows"], (kind, width, found["boxes"])
+    # no console error or warning, no script error, nothing missing (the favicon included)
+    assert page.problems == [], (kind, width)
 
 
 def test_a_wide_table_scrolls_in_its_box_with_a_cue(browser, site_server: str) -> None:
     for width, overflowing in ((390, True), (1280, False)):
-        context, page = reader(browser, width)
-        try:
-            page.goto(f"{site_server}/reports/qinghe/index.html")
-            settle(page)
-            box = page.locator(".pst-scrollable-table-container:has(table.topic-year-table)").first
-            state = box.evaluate(
-                "b => [b.scrollWidth > b.clientWidth + 1, getComputedStyle(b, '::before').content,"
-                " b.getBoundingClientRect().right <= window.innerWidth]"
-            )
-            assert state[0] is overflowing, width
-            assert ("左右滑动" in state[1]) is overflowing, width
-            assert state[2], "the box itself fits the screen"
-            if overflowing:  # the last year is there, in the box, by scrolling
-                box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
-                last = box.locator("th").last
-                assert last.inner_text().strip() == "2024年" and last.is_visible()
-        finally:
-            context.close()
+        page = tab(browser, width)
+        page.goto(f"{site_server}/reports/qinghe/index.html")
+        settle(page)
+        box = page.locator(".pst-scrollable-table-container:has(table.topic-year-table)").first
+        state = box.evaluate(
+            "b => [b.scrollWidth > b.clientWidth + 1, getComputedStyle(b, '::before').content,"
+            " b.getBoundingClientRect().right <= window.innerWidth]"
+        )
+        assert state[0] is overflowing, width
+        assert ("左右滑动" in state[1]) is overflowing, width
+        assert state[2], "the box itself fits the screen"
+        if overflowing:  # the last year is there, in the box, by scrolling
+            box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+            last = box.locator("th").last
+            assert last.inner_text().strip() == "2024年" and last.is_visible()
 
 
 def test_report_facts_read_label_then_value(browser, site_server: str) -> None:
     for width in WIDTHS:
-        context, page = reader(browser, width)
-        try:
-            page.goto(f"{site_server}/reports/qinghe/shufa/2023.html")
-            pairs = page.evaluate(
-                """() => [...document.querySelectorAll('dl.report-meta > dt')].map(dt => {
-                    const dd = dt.nextElementSibling, a = dt.getBoundingClientRect(), b = dd.getBoundingClientRect();
-                    const line = parseFloat(getComputedStyle(dt).lineHeight);
-                    return {label: dt.textContent, lines: Math.round(a.height / line), top: b.top - a.top,
-                            right: b.right, left: b.left - a.right};
-                })"""
-            )
-            assert [p["label"] for p in pairs][:3] == ["地区：", "报告类型：", "报告年度："]
-            for pair in pairs:
-                assert pair["lines"] == 1, (width, pair)  # never one character a line
-                assert abs(pair["top"]) < 2 and pair["left"] >= 0, (width, pair)  # the value beside it
-                assert pair["right"] <= width, (width, pair)
-        finally:
-            context.close()
+        page = tab(browser, width)
+        page.goto(f"{site_server}/reports/qinghe/shufa/2023.html")
+        pairs = page.evaluate(
+            """() => [...document.querySelectorAll('dl.report-meta > dt')].map(dt => {
+                const dd = dt.nextElementSibling, a = dt.getBoundingClientRect(), b = dd.getBoundingClientRect();
+                const line = parseFloat(getComputedStyle(dt).lineHeight);
+                return {label: dt.textContent, lines: Math.round(a.height / line), top: b.top - a.top,
+                        right: b.right, left: b.left - a.right};
+            })"""
+        )
+        assert [p["label"] for p in pairs][:3] == ["地区：", "报告类型：", "报告年度："]
+        for pair in pairs:
+            assert pair["lines"] == 1, (width, pair)  # never one character a line
+            assert abs(pair["top"]) < 2 and pair["left"] >= 0, (width, pair)  # the value beside it
+            assert pair["right"] <= width, (width, pair)
 
 
 def test_comparisons_stack_on_a_phone(browser, site_server: str) -> None:
     for width, stacked in ((390, True), (1280, False)):
-        context, page = reader(browser, width)
-        try:
-            page.goto(f"{site_server}/reports/qinghe/shufa/compare/2022-2023.html")
-            rows = page.locator("table.compare-table").first.evaluate(
-                "t => [...t.querySelectorAll('tbody tr')].map(r => ({same: r.classList.contains('unchanged'),"
-                " cells: [...r.children].map(c => ({box: c.getBoundingClientRect().toJSON(),"
-                " empty: !c.textContent.trim(), rule: getComputedStyle(c).borderLeftColor}))}))"
-            )
-            changed = [row["cells"] for row in rows if not row["same"]]
-            same = [row["cells"] for row in rows if row["same"]]
-            assert changed and same, rows
-            for earlier, later in changed:
-                if earlier["empty"] or later["empty"]:  # a line with no counterpart
-                    continue
-                a, b = earlier["box"], later["box"]
-                if stacked:
-                    # each line of the earlier year just above the line it is compared with, both the
-                    # full width, told apart by their rules
-                    assert a["bottom"] <= b["top"] + 1 and min(a["width"], b["width"]) > 0.8 * (width - 40)
-                    assert earlier["rule"] != later["rule"]
-                else:
-                    assert abs(a["top"] - b["top"]) < 1 and a["right"] <= b["left"] + 1
-            for earlier, later in same:
-                if stacked:  # a line the same in both years shows once
-                    assert earlier["box"]["width"] == 0 and later["box"]["width"] > 0.8 * (width - 40)
-                else:
-                    assert abs(earlier["box"]["top"] - later["box"]["top"]) < 1
-            if stacked:  # the rows follow each other down the page
-                tops = [next(c["box"]["top"] for c in row["cells"] if c["box"]["width"]) for row in rows]
-                assert tops == sorted(tops)
-        finally:
-            context.close()
+        page = tab(browser, width)
+        page.goto(f"{site_server}/reports/qinghe/shufa/compare/2022-2023.html")
+        rows = page.locator("table.compare-table").first.evaluate(
+            "t => [...t.querySelectorAll('tbody tr')].map(r => ({same: r.classList.contains('unchanged'),"
+            " cells: [...r.children].map(c => ({box: c.getBoundingClientRect().toJSON(),"
+            " empty: !c.textContent.trim(), rule: getComputedStyle(c).borderLeftColor}))}))"
+        )
+        changed = [row["cells"] for row in rows if not row["same"]]
+        same = [row["cells"] for row in rows if row["same"]]
+        assert changed and same, rows
+        for earlier, later in changed:
+            if earlier["empty"] or later["empty"]:  # a line with no counterpart
+                continue
+            a, b = earlier["box"], later["box"]
+            if stacked:
+                # each line of the earlier year just above the line it is compared with, both the
+                # full width, told apart by their rules
+                assert a["bottom"] <= b["top"] + 1 and min(a["width"], b["width"]) > 0.8 * (width - 40)
+                assert earlier["rule"] != later["rule"]
+            else:
+                assert abs(a["top"] - b["top"]) < 1 and a["right"] <= b["left"] + 1
+        for earlier, later in same:
+            if stacked:  # a line the same in both years shows once
+                assert earlier["box"]["width"] == 0 and later["box"]["width"] > 0.8 * (width - 40)
+            else:
+                assert abs(earlier["box"]["top"] - later["box"]["top"]) < 1
+        if stacked:  # the rows follow each other down the page
+            tops = [next(c["box"]["top"] for c in row["cells"] if c["box"]["width"]) for row in rows]
+            assert tops == sorted(tops)
 
 
 # --- Chinese typesetting (W3C clreq) -----------------------------------------------------------
@@ -259,12 +226,9 @@ JUSTIFIED = """
 )
 def test_nothing_shorter_than_its_box_is_stretched(browser, site_server: str, kind: str) -> None:
     for width in WIDTHS:
-        context, page = reader(browser, width)
-        try:
-            page.goto(f"{site_server}/{PAGE_KINDS[kind]}")
-            assert page.evaluate(JUSTIFIED, BODY) == [], (kind, width)
-        finally:
-            context.close()
+        page = tab(browser, width)
+        page.goto(f"{site_server}/{PAGE_KINDS[kind]}")
+        assert page.evaluate(JUSTIFIED, BODY) == [], (kind, width)
 
 
 #: Every character of every report paragraph that starts a line and may not (W3C clreq).
@@ -299,56 +263,47 @@ LINE_STARTS = """
 
 @pytest.mark.parametrize("width", [360, 390, 412])
 def test_no_line_starts_with_closing_punctuation(browser, site_server: str, width: int) -> None:
-    context, page = reader(browser, width)
-    try:
-        found = {}
-        for path in REPORTS:
-            page.goto(f"{site_server}/{path}")
-            bad = page.evaluate(LINE_STARTS, "。，、；：？！）」』》")
-            if bad:
-                found[path] = bad
-        assert found == {}, "a figure or a redaction keeps the punctuation after it"
-    finally:
-        context.close()
+    page = tab(browser, width)
+    found = {}
+    for path in REPORTS:
+        page.goto(f"{site_server}/{path}")
+        bad = page.evaluate(LINE_STARTS, "。，、；：？！）」』》")
+        if bad:
+            found[path] = bad
+    assert found == {}, "a figure or a redaction keeps the punctuation after it"
 
 
 def test_one_paragraph_style_for_report_text(browser, site_server: str) -> None:
-    context, page = reader(browser, 390)
-    try:
-        page.goto(f"{site_server}/reports/qinghe/shufa/2023.html")
-        styles = page.evaluate(
-            """() => ['.preamble p', 'p.opening', '.report-item > p'].map(sel => {
-                const s = getComputedStyle(document.querySelector('.report ' + sel));
-                return [s.fontSize, s.fontWeight, s.lineHeight];
-            })"""
-        )
-        assert styles[0] == styles[1] == styles[2], styles
-        assert page.locator("article .lead").count() == 0, "Bootstrap's .lead is a display paragraph"
-    finally:
-        context.close()
+    page = tab(browser, 390)
+    page.goto(f"{site_server}/reports/qinghe/shufa/2023.html")
+    styles = page.evaluate(
+        """() => ['.preamble p', 'p.opening', '.report-item > p'].map(sel => {
+            const s = getComputedStyle(document.querySelector('.report ' + sel));
+            return [s.fontSize, s.fontWeight, s.lineHeight];
+        })"""
+    )
+    assert styles[0] == styles[1] == styles[2], styles
+    assert page.locator("article .lead").count() == 0, "Bootstrap's .lead is a display paragraph"
 
 
 def test_a_redaction_chip_stays_a_chip_at_the_start_of_an_indented_paragraph(browser, site_server: str):
-    context, page = reader(browser, 390)
-    try:
-        page.goto(f"{site_server}/reports/qinghe/shufa/2023.html")
-        widths = page.evaluate(
-            """() => {
-                const chip = document.querySelector('article span.redaction');
-                const out = [];
-                for (const p of document.querySelectorAll('.report .preamble p, .report p.opening')) {
-                    const copy = chip.cloneNode(true);
-                    p.prepend(copy);
-                    out.push([copy.getBoundingClientRect().width / parseFloat(getComputedStyle(copy).fontSize),
-                              parseFloat(getComputedStyle(p).textIndent)]);
-                }
-                return out;
-            }"""
-        )
-        assert widths and all(indent > 0 for _, indent in widths), "the paragraphs are indented"
-        assert all(em < 2.5 for em, _ in widths), widths
-    finally:
-        context.close()
+    page = tab(browser, 390)
+    page.goto(f"{site_server}/reports/qinghe/shufa/2023.html")
+    widths = page.evaluate(
+        """() => {
+            const chip = document.querySelector('article span.redaction');
+            const out = [];
+            for (const p of document.querySelectorAll('.report .preamble p, .report p.opening')) {
+                const copy = chip.cloneNode(true);
+                p.prepend(copy);
+                out.push([copy.getBoundingClientRect().width / parseFloat(getComputedStyle(copy).fontSize),
+                          parseFloat(getComputedStyle(p).textIndent)]);
+            }
+            return out;
+        }"""
+    )
+    assert widths and all(indent > 0 for _, indent in widths), "the paragraphs are indented"
+    assert all(em < 2.5 for em, _ in widths), widths
 
 
 def test_labels_take_a_full_width_colon_and_a_single_year_is_a_year(sample_site: Path) -> None:
