@@ -205,7 +205,7 @@ def holding(texts: dict[str, list[str]], query: str) -> set[str]:
 
 
 #: The search page has shown its first results (or that there are none).
-_SEARCHED = (
+SEARCHED = (
     "() => { const s = document.querySelector('#search-results .search-summary');"
     " return s && s.textContent && !s.textContent.startsWith('正在'); }"
 )
@@ -259,7 +259,7 @@ def measure(
     requests: list[Any] = []
     page.on("requestfinished", lambda request: requests.append(request))
     page.goto(f"{base}/search.html?q={quote(query)}{filters}")
-    page.wait_for_function(_SEARCHED, timeout=60000)
+    page.wait_for_function(SEARCHED, timeout=60000)
     timings = page.evaluate("ShufaSearch.timings")
     first = timings["firstResults"]
     # the snippets of the first page arrive after the results: wait for each shown result's
@@ -286,7 +286,7 @@ def measure(
         query,
     )
     page.goto(f"{base}/search.html?q={quote(query)}{filters}&docs=1")
-    page.wait_for_function(_SEARCHED, timeout=60000)
+    page.wait_for_function(SEARCHED, timeout=60000)
     documentation, more_presses, documentation_exhausted = _press_to_the_end(page, press_limit)
     context.close()
     names = [href.partition("#")[0].removesuffix(".html") for href in reports]

@@ -66,10 +66,7 @@ def server(keyed):
     httpd.server_close()
 
 
-WAIT = (
-    "() => { const s = document.querySelector('#search-results .search-summary');"
-    " return s && s.textContent && !s.textContent.startsWith('正在'); }"
-)
+WAIT = search_bytes.SEARCHED  # the search page has shown its first results
 
 
 def _search(page, base: str, query: str, extra: str) -> list[str]:

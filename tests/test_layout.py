@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import search_bytes
 from conftest import page_soup, reader, settle, tab
 from shufa.core.loading import load_archive
 
@@ -118,10 +119,7 @@ def test_every_page_kind_fits_the_screen(browser, site_server: str, screenshots:
     if kind == "any two years":
         page.wait_for_selector("#compare-result[data-compared]")
     if kind == "search":  # its results shown, not only the page
-        page.wait_for_function(
-            "() => { const s = document.querySelector('#search-results .search-summary');"
-            " return s && s.textContent && !s.textContent.startsWith('正在'); }"
-        )
+        page.wait_for_function(search_bytes.SEARCHED)
     page.screenshot(path=str(screenshots / shot_name(kind, width)), full_page=True)
     found = page.evaluate(MEASURE, SCROLL_BOXES)
     assert found["wide"] == [], f"{kind} at {width} px: wider than the screen"

@@ -687,10 +687,7 @@ def gzip_server(sample_site: Path):
     server.server_close()
 
 
-WAIT = (
-    "() => { const s = document.querySelector('#search-results .search-summary');"
-    " return s && s.textContent && !s.textContent.startsWith('正在'); }"
-)
+WAIT = search_bytes.SEARCHED  # the search page has shown its first results
 
 
 def search(page, base: str, query: str, extra: str = "") -> list[str]:
