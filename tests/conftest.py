@@ -367,16 +367,22 @@ def settle(page, quiet_ms: int = 100, timeout_ms: int = 15_000) -> None:
 
 def reader(browser, width: int, **options):
     """A reader's page at *width* px that records every console message, script error and failed
-    request."""
+    request (``page.problems``; its script errors alone: ``page.js_errors``)."""
     context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900}, **options)
     page = context.new_page()
     track_requests(page)
     page.problems = []
+    page.js_errors = []
     page.on(
         "console",
         lambda m: page.problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None,
     )
-    page.on("pageerror", lambda exc: page.problems.append(f"script error: {exc}"))
+
+    def script_error(exc) -> None:
+        page.problems.append(f"script error: {exc}")
+        page.js_errors.append(str(exc))
+
+    page.on("pageerror", script_error)
     page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     # (a request cut short because the page went on, as latest.html does, is no failure)
     page.on(
@@ -389,34 +395,45 @@ def reader(browser, width: int, **options):
 #: The tabs of this worker's session, one per width: a tab opened for each test was most of the
 #: browser's time (a renderer process started, the CJK fonts loaded: 0.45 s of CPU a page, 0.24 s
 #: when the tab goes on to the next page). The tests that need a fresh profile (the keyboard, the
-#: colour mode, the page's weight, paper) open their own with :func:`reader`.
+#: colour mode, no script, a cold cache, listeners of their own, paper) open their own with
+#: :func:`reader` or the ``fresh_page`` fixture.
 _TABS: dict[tuple[int, int], object] = {}
 
 
 def tab(browser, width: int):
     """The reader's tab at *width* px, kept for the session and reset for each test: no cookies,
-    no stored values, its list of problems empty (see :func:`reader`)."""
+    no stored values, no permissions granted, its viewport *width* x 900 and its media the
+    screen's again, its lists of problems empty (see :func:`reader`)."""
     page = _TABS.get((id(browser), width))
     if page is None or page.is_closed():
         _, page = reader(browser, width)
         _TABS[(id(browser), width)] = page
     else:
         page.context.clear_cookies()
-        if page.url.startswith("http"):
+        page.context.clear_permissions()
+        if page.url.startswith(("http:", "file:")):
             page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
         page.goto("about:blank")
+        if page.viewport_size != {"width": width, "height": 900}:
+            page.set_viewport_size({"width": width, "height": 900})
+        page.emulate_media(media="null")
         page.problems.clear()
+        page.js_errors.clear()
         page.in_flight.clear()
     return page
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
+    """The reader's tab at 1280 px, reset (:func:`tab`); its script errors in ``page.js_errors``."""
+    return tab(browser, 1280)
+
+
+@pytest.fixture
+def fresh_page(browser):
+    """A page of its own profile at 1280 px, for a test that counts what is downloaded (a cold
+    cache) or listens to the page itself."""
+    context, page = reader(browser, 1280)
     yield page
     context.close()
 

@@ -763,7 +763,8 @@ def test_recall_in_the_browser_on_phrases_from_the_data(page, gzip_server: str, 
 
 
 @pytest.mark.browser
-def test_a_query_downloads_what_its_terms_need(page, gzip_server: str, sample_site: Path) -> None:
+def test_a_query_downloads_what_its_terms_need(fresh_page, gzip_server: str, sample_site: Path) -> None:
+    page = fresh_page  # (a cold cache: what is counted is downloaded)
     requests: list = []
     page.on("requestfinished", lambda request: requests.append(request))
     for query in ("行政复议案件", "224项", "县"):
@@ -1073,12 +1074,10 @@ def generated_site(tmp_path_factory) -> tuple[Archive, Path]:
 
 @pytest.mark.scale
 @pytest.mark.browser
-def test_results_are_paged_and_counted(browser, generated_site: tuple[Archive, Path]) -> None:
+def test_results_are_paged_and_counted(page, generated_site: tuple[Archive, Path]) -> None:
     _, site = generated_site
     base, server = search_bytes.serve(site)
     try:
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
         search(page, base, "法治")
         assert page.eval_on_selector_all("li.shufa-result", "items => items.length") == 20
         summary = page.inner_text(".search-summary")
@@ -1090,7 +1089,6 @@ def test_results_are_paged_and_counted(browser, generated_site: tuple[Archive, P
         assert len(set(docs)) == 40
         search(page, base, "法治 工作")
         assert "至少 20" in page.inner_text(".search-summary")
-        context.close()
     finally:
         server.shutdown()
 
