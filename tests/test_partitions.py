@@ -221,7 +221,7 @@ def test_an_edit_rebuilds_its_partition_only_and_a_deletion_leaves_nothing_behin
 
 
 @pytest.mark.scale
-def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path) -> None:
+def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path, scheduler: str) -> None:
     data = generate_partitioned(tmp_path / "data")
     assert main(["lock", str(data)]) == 0
     gone = sorted(data.glob("*/*/*.yaml"))[0]
@@ -229,7 +229,9 @@ def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path) -> Non
     said: list[str] = []
     assert (
         build_site(
-            partition_options(tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), workers=2),
+            partition_options(
+                tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), workers=2, scheduler=scheduler
+            ),
             said.append,
         )
         == 1
@@ -253,7 +255,9 @@ def bench_province(path: Path) -> str:
 
 
 @pytest.mark.scale
-def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_path: Path) -> None:
+def test_a_partition_with_bad_data_fails_the_build_with_located_messages(
+    tmp_path: Path, scheduler: str
+) -> None:
     data = generate_partitioned(tmp_path / "data")
     broken = sorted(data.glob("*/*/*.yaml"))[-1]
     broken.write_text(
@@ -262,7 +266,9 @@ def test_a_partition_with_bad_data_fails_the_build_with_located_messages(tmp_pat
     said: list[str] = []
     assert (
         build_site(
-            partition_options(tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), workers=2),
+            partition_options(
+                tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), workers=2, scheduler=scheduler
+            ),
             said.append,
         )
         == 1
@@ -495,10 +501,14 @@ def _retitle(path: Path, prefix: str) -> None:
 
 
 @pytest.mark.scale
-def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: Path, fixed_date) -> None:
+def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(
+    tmp_path: Path, fixed_date, scheduler: str
+) -> None:
     data = generate_partitioned(tmp_path / "data")
     conf = stopping_conf(tmp_path)
-    options = _built(tmp_path / "a", data, confdir=conf)
+    # (the build that is killed starts a cluster of its own, in its own session: the others build on
+    # the session's scheduler)
+    options = _built(tmp_path / "a", data, confdir=conf, scheduler=scheduler)
     first, *others = sorted(data.glob("*/*/*.yaml"))
     _retitle(first, "（修订）")
     # the edited report's partition is built, writes its files (the .bib, .json, .js, feeds and
@@ -513,7 +523,9 @@ def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(tmp_path: P
     assert build_site(options, said.append) == 0, "\n".join(said)
     stem = f"reports/{first.parts[-3]}/{first.parts[-2]}/{first.stem}"
     assert "（修订）" in (options.site / f"{stem}.bib").read_text(encoding="utf-8")
-    assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", confdir=conf) == []
+    assert (
+        _unlike_a_clean_build(options.site, data, tmp_path / "clean", confdir=conf, scheduler=scheduler) == []
+    )
 
 
 @pytest.mark.scale
