@@ -40,3 +40,18 @@ def test_check_links_command(sample_site: Path, tmp_path: Path, capsys) -> None:
     assert main(["check-links", str(copy)]) == 1
     out = capsys.readouterr().out
     assert "no such file reports/qinghe/shufa/2022.html" in out
+
+
+def test_a_link_nested_deeper_than_libxml2s_default_limit_is_checked(tmp_path: Path) -> None:
+    """libxml2 stops reading at a depth of 256 unless told otherwise: what follows would pass unread."""
+    deep = "<div>" * 300 + '<a href="gone.html">deep</a>' + "</div>" * 300
+    (tmp_path / "index.html").write_text(
+        f"<!DOCTYPE html>\n<html><body>\n{deep}\n</body></html>", encoding="utf-8"
+    )
+    assert broken_links(tmp_path) == ["index.html:3: gone.html — no such file gone.html"]
+
+
+def test_pages_no_parser_can_read_have_no_links_and_break_nothing(tmp_path: Path) -> None:
+    (tmp_path / "empty.html").write_text("", encoding="utf-8")
+    (tmp_path / "nul.html").write_text('\0<a href="empty.html#x">x</a>', encoding="utf-8")
+    assert broken_links(tmp_path) == ["nul.html:1: empty.html#x — empty.html has no element with id “x”"]
