@@ -245,7 +245,7 @@ def test_a_broken_data_file_fails_the_strict_build_with_its_location(tmp_path: P
 
 def test_parallel_build_equals_serial(tmp_path: Path, sample_build: SphinxTestApp) -> None:
     sample_site = Path(sample_build.outdir)
-    src = archive_source(tmp_path)
+    src = archive_source(tmp_path, guide=True)
     app, read = _build(src, DATA, parallel=2)
     assert app.warning.getvalue() == ""
     assert set(read) == set(sample_build.env.found_docs)
@@ -281,7 +281,7 @@ def test_the_build_is_reproducible(tmp_path: Path, sample_build: SphinxTestApp) 
     import datetime as dt
 
     first = Path(sample_build.outdir)
-    app, _read = _build(archive_source(tmp_path), DATA)
+    app, _read = _build(archive_source(tmp_path, guide=True), DATA)
     second = Path(app.outdir)
     today = dt.date.today()
     dates = [today.isoformat(), f"{today.year}年{today.month}月{today.day}日", today.strftime("%Y%m%d")]

@@ -42,7 +42,7 @@ def test_no_doctree_outlives_its_page(tmp_path: Path) -> None:
 
 
 def test_the_site_is_the_same_without_the_memory_plugin(tmp_path: Path, sample_site: Path) -> None:
-    src = archive_source(tmp_path)
+    src = archive_source(tmp_path, guide=True)
     conf = src / "conf.py"
     text = conf.read_text(encoding="utf-8")
     umbrella = 'extensions = ["myst_parser", "sphinx_design", "shufa"]'

@@ -62,20 +62,6 @@ def _record(root: Path) -> dict:
     return json.loads((root / "work" / "last-build.json").read_text(encoding="utf-8"))
 
 
-def _hand_written_pages_cut_short(root: Path) -> Path:
-    """A copy of the hand-written pages with the guide and the reference each one short page:
-    they are the hub's to build, the same in every build here, and were half of its time."""
-    src = partition_docs(root)
-    for folder, title in (("guide", "使用指南"), ("reference", "参考")):
-        for path in (src / folder).iterdir():
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.name != "index.md":
-                path.unlink()
-        (src / folder / "index.md").write_text(f"# {title}\n\n（测试用的短页面。）\n", encoding="utf-8")
-    return src
-
-
 @pytest.fixture(scope="module")
 def partitioned(tmp_path_factory: pytest.TempPathFactory):
     """The archive built in partitions on a LocalCluster of two workers (the build date fixed,
@@ -87,7 +73,8 @@ def partitioned(tmp_path_factory: pytest.TempPathFactory):
         data = generate_partitioned(root / "data")
         assert main(["lock", str(data)]) == 0  # each run checks the locked entries of its own pages
         said: list[str] = []
-        options = partition_options(root, data, docs=partition_docs(root), workers=2)
+        # (the guide and the reference whole here: the hub builds them, their search merged with the reports)
+        options = partition_options(root, data, docs=partition_docs(root, guide=True), workers=2)
         # Dask's HTTP port held (as by a cluster beside this one): the local cluster must not want it
         with _held(8787), warnings.catch_warnings(record=True) as warned:
             warnings.simplefilter("always")
@@ -155,7 +142,7 @@ def test_the_merged_site_has_every_page_and_no_broken_link(partitioned) -> None:
 @pytest.mark.scale
 def test_partitioned_and_single_builds_give_the_same_pages(partitioned, tmp_path: Path) -> None:
     root, data = partitioned[:2]
-    single = build_archive(archive_source(tmp_path), data)
+    single = build_archive(archive_source(tmp_path, guide=True), data)
     assert single.warning.getvalue() == ""
     one, parts = Path(single.outdir), root / "site"
     for folder in ("reports", "provinces", "years", "topics", "metrics"):
@@ -229,9 +216,7 @@ def test_a_locked_page_that_goes_fails_its_partition_only(tmp_path: Path, schedu
     said: list[str] = []
     assert (
         build_site(
-            partition_options(
-                tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), workers=2, scheduler=scheduler
-            ),
+            partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2, scheduler=scheduler),
             said.append,
         )
         == 1
@@ -266,9 +251,7 @@ def test_a_partition_with_bad_data_fails_the_build_with_located_messages(
     said: list[str] = []
     assert (
         build_site(
-            partition_options(
-                tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), workers=2, scheduler=scheduler
-            ),
+            partition_options(tmp_path, data, docs=partition_docs(tmp_path), workers=2, scheduler=scheduler),
             said.append,
         )
         == 1
@@ -301,9 +284,7 @@ def test_a_dask_cluster_builds_the_site_though_a_worker_dies(tmp_path: Path) -> 
     workers = [start_quietly([*worker, "--host", "127.0.0.1", "--name", f"w{i}"], env) for i in range(2)]
     killed: list[int] = []
     try:
-        options = partition_options(
-            tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), scheduler=address
-        )
+        options = partition_options(tmp_path, data, docs=partition_docs(tmp_path), scheduler=address)
         runs = tmp_path / "work" / "runs"
 
         def kill_a_busy_worker() -> None:
@@ -353,7 +334,7 @@ def test_a_run_over_its_memory_limit_is_stopped_with_a_clear_message(tmp_path: P
     data = generate_partitioned(tmp_path / "data")
     said: list[str] = []
     options = partition_options(
-        tmp_path, data, docs=_hand_written_pages_cut_short(tmp_path), workers=2, memory_limit=40 * 2**20
+        tmp_path, data, docs=partition_docs(tmp_path), workers=2, memory_limit=40 * 2**20
     )
     assert build_site(options, said.append) == 1
     text = "\n".join(said)
@@ -415,7 +396,7 @@ def test_no_plugin_compares_partition_names() -> None:
 
 def _built(root: Path, data: Path, **kwargs) -> Options:
     """*data* built in partitions into *root*'s own folders (its docs, site and work); its options."""
-    docs = _hand_written_pages_cut_short(root)
+    docs = partition_docs(root)
     options = partition_options(root, data, docs=docs, workers=2, **kwargs)
     said: list[str] = []
     assert build_site(options, said.append) == 0, "\n".join(said)

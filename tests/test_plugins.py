@@ -67,7 +67,7 @@ def test_the_umbrella_sets_up_every_plugin_once_with_the_package_version(sample_
 def test_a_conf_py_that_names_the_plugins_by_their_former_names_builds_the_same_site(
     tmp_path: Path, sample_build: SphinxTestApp, sample_site: Path
 ) -> None:
-    src = archive_source(tmp_path)
+    src = archive_source(tmp_path, guide=True)
     conf = src / "conf.py"
     umbrella = 'extensions = ["myst_parser", "sphinx_design", "shufa"]'
     text = conf.read_text(encoding="utf-8")

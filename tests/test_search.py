@@ -604,7 +604,7 @@ def test_no_op_build_keeps_the_index_and_an_edit_rewrites_little(tmp_path: Path)
 
 
 def test_parallel_build_writes_the_same_index(tmp_path: Path, sample_site: Path) -> None:
-    app = build_archive(archive_source(tmp_path), DATA, parallel=2)
+    app = build_archive(archive_source(tmp_path, guide=True), DATA, parallel=2)
     ours = {
         p.relative_to(sample_site / SITE_DIR): p.read_bytes() for p in (sample_site / SITE_DIR).rglob("*.js")
     }
