@@ -30,6 +30,7 @@ from conftest import (
     REPO,
     archive_source,
     build_archive,
+    build_command,
     build_site,
     free_port,
     generate_partitioned,
@@ -558,6 +559,33 @@ def test_a_renamed_province_ends_like_a_clean_build(
     assert not (options.site / "inventories" / old).exists()
     assert not list(options.site.rglob(f"*{old}*")), "nothing of the old slug is left"
     assert _unlike_a_clean_build(options.site, data, tmp_path / "clean", scheduler=scheduler) == []
+
+
+@pytest.mark.scale
+def test_two_archives_built_at_once_on_one_scheduler_each_get_their_own_pages(
+    tmp_path: Path, fixed_date, scheduler: str
+) -> None:
+    """Two archives whose partitions have the same names, built at the same time on one scheduler
+    (`shufa build --scheduler`, as two departments sharing a cluster would): each site is built
+    from its own data. (With one key per partition name, the second build was handed the first
+    one's task.)"""
+    builds = []
+    for name in ("a", "b"):
+        data = generate_partitioned(tmp_path / name / "data")
+        if name == "b":
+            for report in data.glob("*/*/*.yaml"):
+                _retitle(report, "（乙）")
+        options = partition_options(tmp_path / name, data, docs=partition_docs(tmp_path / name), workers=2)
+        command = [*build_command(options), "--scheduler", scheduler]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        builds.append((name, options, process))
+    for name, options, process in builds:
+        out, _ = process.communicate(timeout=300)
+        assert process.returncode == 0, out
+        pages = sorted(options.site.glob("reports/*/*/[0-9]*.html"))
+        assert len(pages) == PARTITIONED_N, (name, out)
+        marked = [p for p in pages if "（乙）" in p.read_text(encoding="utf-8")]
+        assert marked == (pages if name == "b" else []), (name, out)
 
 
 @pytest.mark.scale

@@ -319,13 +319,17 @@ def _on_dask(
         # left a worker idle for a minute at a time (N = 20,000: 1,015 and 875 s of builds on
         # the two workers in 1,253 s).
         capacity = max(1, sum(client.nthreads().values()))  # type: ignore[attr-defined]
+        # Keys of this build's own: a scheduler holds one task per key, so a second build on the
+        # same scheduler at the same time (another archive, partitions of the same names) was
+        # handed the first one's task and its outcome, its own partition never built.
+        run = secrets.token_hex(6)
         waiting = list(specs)
         futures: dict = {}
         running = as_completed()
 
         def send(spec: Spec) -> None:
             future = client.submit(
-                build_partition, spec.to_json(), key=f"partition-{spec.name}", retries=2, pure=False
+                build_partition, spec.to_json(), key=f"partition-{spec.name}-{run}", retries=2, pure=False
             )
             futures[future] = spec
             running.add(future)
