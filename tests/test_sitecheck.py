@@ -55,3 +55,12 @@ def test_pages_no_parser_can_read_have_no_links_and_break_nothing(tmp_path: Path
     (tmp_path / "empty.html").write_text("", encoding="utf-8")
     (tmp_path / "nul.html").write_text('\0<a href="empty.html#x">x</a>', encoding="utf-8")
     assert broken_links(tmp_path) == ["nul.html:1: empty.html#x — empty.html has no element with id “x”"]
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read(tmp_path: Path) -> None:
+    (tmp_path / "x.html").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+        '<p id="s1">青禾县</p><a href="x.html#s1">ok</a><a href="x.html#s2">no</a></body></html>',
+        encoding="utf-8",
+    )
+    assert broken_links(tmp_path) == ["x.html:2: x.html#s2 — x.html has no element with id “s2”"]

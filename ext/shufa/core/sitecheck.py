@@ -30,11 +30,13 @@ class _Page:
 
         self.ids: set[str] = set()
         self.links: list[tuple[str, int]] = []
-        text = text.replace("\0", "\ufffd")  # (lxml refuses a string holding NUL)
         if not text.strip():
             return
+        # as UTF-8 bytes, NUL replaced: lxml refuses a string with NUL, or with an XML declaration
+        # naming its encoding (an XHTML page), and such a page's links were left unread
+        raw = text.replace("\0", "\ufffd").encode("utf-8")
         try:
-            root = etree.fromstring(text, etree.HTMLParser(huge_tree=True))
+            root = etree.fromstring(raw, etree.HTMLParser(huge_tree=True, encoding="utf-8"))
         except (etree.ParserError, etree.XMLSyntaxError, ValueError):  # nothing to read: no ids, no links
             return
         if root is None:
