@@ -576,11 +576,12 @@ def stopping_conf(root: Path) -> Path:
 
 
 def build_command(options: Options) -> list[str]:
-    """``shufa build`` with *options*, as a command line."""
+    """``shufa build`` with *options*, as a command line (on the scheduler they name, if any)."""
     return [
         sys.executable, "-m", "shufa", "build", "--data", str(options.datadir), "--out", str(options.site),
         "--work", str(options.workdir), "--docs", str(options.docs), "--conf", str(options.confdir),
         f"--sphinx-options={' '.join(options.sphinx_options)}", "--workers", str(options.workers or 2),
+        *(["--scheduler", options.scheduler] if options.scheduler else []),
     ]  # fmt: skip
 
 

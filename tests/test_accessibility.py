@@ -53,8 +53,7 @@ def _violations(page) -> list[dict]:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_or_critical_violation(browser, site_server: str, path: str) -> None:
-    page = tab(browser, 1280)
+def test_no_serious_or_critical_violation(page, site_server: str, path: str) -> None:
     page.goto(f"{site_server}/{path}")
     settle(page)
     assert _violations(page) == []

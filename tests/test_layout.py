@@ -456,13 +456,12 @@ def test_printed_parts_carry_their_anchors_and_urls_are_not_broken(browser, site
         context.close()
 
 
-def test_printed_signature_never_stands_alone(browser, site_server: str) -> None:
+def test_printed_signature_never_stands_alone(page, site_server: str) -> None:
     """On A4 and on A5 the last printed page of every report holds more than its signature and the
     keeper's note. (The text of that page read by pypdfium2, PDFium's: pdfplumber took ten times
     as long and read the keeper's note's mark as ``(cid:0)``.)"""
     import pypdfium2
 
-    page = tab(browser, 1280)
     for path in REPORTS:
         page.goto(f"{site_server}/{path}")
         alone = page.evaluate(

@@ -9,6 +9,7 @@ renamed and two provinces merged, the next build's site equals a clean build's, 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -488,14 +489,14 @@ def test_a_build_killed_mid_way_then_an_edit_ends_like_a_clean_build(
 ) -> None:
     data = generate_partitioned(tmp_path / "data")
     conf = stopping_conf(tmp_path)
-    # (the build that is killed starts a cluster of its own, in its own session: the others build on
-    # the session's scheduler)
     options = _built(tmp_path / "a", data, confdir=conf, scheduler=scheduler)
     first, *others = sorted(data.glob("*/*/*.yaml"))
     _retitle(first, "（修订）")
     # the edited report's partition is built, writes its files (the .bib, .json, .js, feeds and
     # latest.html with the new title, replaced under new inodes) and is killed before it ends
-    process = start_stopping(options, tmp_path / "stop")
+    # (the build that is killed starts a cluster of its own, in its own session, killed with it: the
+    # others build on the session's scheduler)
+    process = start_stopping(dataclasses.replace(options, scheduler=""), tmp_path / "stop")
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     # then an edit elsewhere; past the publication's one-second margin, as a person's next build is
@@ -577,9 +578,11 @@ def test_two_archives_built_at_once_on_one_scheduler_each_get_their_own_pages(
         if name == "b":
             for report in data.glob("*/*/*.yaml"):
                 _retitle(report, "（乙）")
-        options = partition_options(tmp_path / name, data, docs=partition_docs(tmp_path / name), workers=2)
-        command = [*build_command(options), "--scheduler", scheduler]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        docs = partition_docs(tmp_path / name)
+        options = partition_options(tmp_path / name, data, docs=docs, workers=2, scheduler=scheduler)
+        process = subprocess.Popen(
+            build_command(options), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         builds.append((name, options, process))
     for name, options, process in builds:
         out, _ = process.communicate(timeout=300)

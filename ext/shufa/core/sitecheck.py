@@ -19,15 +19,15 @@ import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from lxml import etree
+
 _SKIP_SCHEMES = {"http", "https", "mailto", "tel", "data", "javascript", "ftp"}
 
 
 class _Page:
     """The ids a page defines and its links (with the line each is on)."""
 
-    def __init__(self, text: str) -> None:
-        from lxml import etree
-
+    def __init__(self, text: str, parser: etree.HTMLParser) -> None:
         self.ids: set[str] = set()
         self.links: list[tuple[str, int]] = []
         if not text.strip():
@@ -36,7 +36,7 @@ class _Page:
         # naming its encoding (an XHTML page), and such a page's links were left unread
         raw = text.replace("\0", "\ufffd").encode("utf-8")
         try:
-            root = etree.fromstring(raw, etree.HTMLParser(huge_tree=True, encoding="utf-8"))
+            root = etree.fromstring(raw, parser)
         except (etree.ParserError, etree.XMLSyntaxError, ValueError):  # nothing to read: no ids, no links
             return
         if root is None:
@@ -60,10 +60,13 @@ def broken_links(outdir: Path) -> list[str]:
     """``page:line: link — what is wrong`` for every internal link that does not resolve."""
     outdir = Path(outdir)
     pages: dict[str, _Page] = {}
+    parser = etree.HTMLParser(huge_tree=True, encoding="utf-8")
     for path in sorted(outdir.rglob("*.html")):
         if path.relative_to(outdir).parts[0] in {"_static", "_sources", "_images"}:
             continue  # theme assets (template fragments), not pages of the site
-        pages[path.relative_to(outdir).as_posix()] = _Page(path.read_text(encoding="utf-8", errors="replace"))
+        pages[path.relative_to(outdir).as_posix()] = _Page(
+            path.read_text(encoding="utf-8", errors="replace"), parser
+        )
     problems = []
     # (the pages of a folder share most of their links: each is resolved once)
     resolved: dict[tuple[str, str], tuple[str, str | None]] = {}
